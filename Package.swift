@@ -1,0 +1,73 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Shared settings: Swift 6 language mode (strict concurrency) plus the upcoming features
+/// recommended in STYLE.md.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .unsafeFlags(["-warnings-as-errors"], .when(configuration: .debug)),
+]
+
+let package = Package(
+    name: "flowcoach",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "flowcoach", targets: ["flowcoach"]),
+        .library(name: "WSProtocol", targets: ["WSProtocol"]),
+        .library(name: "FlowEngine", targets: ["FlowEngine"]),
+        .library(name: "WireJSON", targets: ["WireJSON"]),
+        .library(name: "RealtimeServer", targets: ["RealtimeServer"]),
+    ],
+    dependencies: [
+        // Command line of `flowcoach` (serve/replay/admin subcommands).
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Structured logging (the server-side Swift standard).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // File + environment + flag configuration with one precedence order.
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+    ],
+    targets: [
+        // System libraries: module maps only.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CLinux"),
+
+        // Pure cores: no sockets, clocks, threads or Foundation.
+        .target(name: "WSProtocol", dependencies: ["CZlib"], swiftSettings: strictSettings),
+        .target(name: "FlowEngine", swiftSettings: strictSettings),
+        .target(name: "WireJSON", swiftSettings: strictSettings),
+
+        // The I/O shell.
+        .target(
+            name: "RealtimeServer",
+            dependencies: [
+                "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "flowcoach",
+            dependencies: [
+                "RealtimeServer", "FlowEngine", "WireJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(name: "WSProtocolTests", dependencies: ["WSProtocol"], swiftSettings: strictSettings),
+        .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine"], swiftSettings: strictSettings),
+        .testTarget(name: "WireJSONTests", dependencies: ["WireJSON"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RealtimeServerTests",
+            dependencies: ["RealtimeServer", "WSProtocol", "COpenSSL", "CLinux"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,2 @@
+import WSProtocol
+public enum RealtimeServerModule {}

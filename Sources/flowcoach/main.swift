@@ -1,0 +1,2 @@
+import RealtimeServer
+print("flowcoach")

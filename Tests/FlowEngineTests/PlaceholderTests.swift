@@ -1,0 +1,3 @@
+import Testing
+@testable import FlowEngine
+@Test func placeholder() { #expect(true) }

@@ -1,0 +1,3 @@
+import Testing
+@testable import RealtimeServer
+@Test func placeholder() { #expect(true) }

@@ -1,0 +1,3 @@
+import Testing
+@testable import WSProtocol
+@Test func placeholder() { #expect(true) }
