@@ -1,0 +1,80 @@
+/// What a TLS listener needs to build a ``TLSContext``: files, protocol versions, ALPN
+/// and cipher policy. A plain value, so it can be read from the configuration on the
+/// main thread and handed to every event loop.
+///
+/// Defaults follow Mozilla's "intermediate" profile trimmed to forward-secret AEAD only:
+///
+/// - **Versions:** TLS 1.2 and TLS 1.3. Nothing older is negotiated; a TLS 1.1 client
+///   gets a `protocol_version` alert (RFC 8996 deprecates TLS 1.0 and 1.1).
+/// - **TLS 1.3 suites:** OpenSSL's defaults (AES-256-GCM, ChaCha20-Poly1305, AES-128-GCM),
+///   all AEAD by construction (RFC 8446 §9.1).
+/// - **TLS 1.2 suites:** ECDHE key exchange with an AEAD only (``defaultTLS12CipherList``):
+///   no static RSA key exchange, no CBC, no SHA-1 MACs.
+/// - **ALPN:** `http/1.1` only, because the WebSocket upgrade is an HTTP/1.1 exchange
+///   (RFC 6455 §4.1). A client that offers ALPN without `http/1.1` (for example only `h2`)
+///   gets a fatal `no_application_protocol` alert, as RFC 7301 §3.2 requires ("the
+///   server SHALL respond with a fatal 'no_application_protocol' alert"). A client that
+///   offers no ALPN at all is served without it.
+/// - **Session resumption: off.** No stateful cache and no tickets. Connections are
+///   long-lived (one socket per editor window), so a full handshake is amortized over
+///   hours; nodes sit behind a TCP load balancer without shared ticket keys, so a ticket
+///   would resume on the right node only by chance; a reload (SIGHUP) makes a new
+///   context and so new ticket keys anyway. Turning it off saves the ticket message,
+///   its encryption, and the cached `SSL_SESSION` per connection.
+public struct TLSConfiguration: Sendable, Hashable {
+    /// A TLS protocol version this layer can be limited to.
+    public enum ProtocolVersion: Sendable, Hashable, Comparable {
+        case tls12
+        case tls13
+    }
+
+    /// PEM file with the server certificate first, then any intermediates.
+    public var certificateChainPath: String
+    /// PEM file with the private key matching the first certificate of the chain.
+    public var privateKeyPath: String
+    /// PEM file of CA certificates to trust when verifying *peers*. The server does not
+    /// ask clients for certificates; tests use it for the client side.
+    public var trustRootsPath: String?
+    /// ALPN protocol names the server accepts, in preference order.
+    public var applicationProtocols: [String]
+    /// Oldest protocol version accepted.
+    public var minimumProtocolVersion: ProtocolVersion
+    /// OpenSSL cipher list for TLS 1.2 (TLS 1.3 suites are OpenSSL's defaults).
+    public var tls12CipherList: String
+
+    /// ECDHE key exchange with AES-GCM or ChaCha20-Poly1305, for ECDSA and RSA keys.
+    public static let defaultTLS12CipherList =
+        "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+        + "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+        + "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
+
+    /// Creates a configuration with the defaults documented on the type.
+    public init(
+        certificateChainPath: String,
+        privateKeyPath: String,
+        trustRootsPath: String? = nil,
+        applicationProtocols: [String] = ["http/1.1"],
+        minimumProtocolVersion: ProtocolVersion = .tls12,
+        tls12CipherList: String = TLSConfiguration.defaultTLS12CipherList
+    ) {
+        self.certificateChainPath = certificateChainPath
+        self.privateKeyPath = privateKeyPath
+        self.trustRootsPath = trustRootsPath
+        self.applicationProtocols = applicationProtocols
+        self.minimumProtocolVersion = minimumProtocolVersion
+        self.tls12CipherList = tls12CipherList
+    }
+
+    /// ALPN names in wire format (RFC 7301 §3.1: each name prefixed by its one-byte
+    /// length), or `nil` when a name is empty or longer than 255 bytes.
+    var applicationProtocolsWireFormat: [UInt8]? {
+        var wire: [UInt8] = []
+        for name in applicationProtocols {
+            let bytes = Array(name.utf8)
+            guard !bytes.isEmpty, bytes.count <= 255 else { return nil }
+            wire.append(UInt8(bytes.count))
+            wire.append(contentsOf: bytes)
+        }
+        return wire
+    }
+}

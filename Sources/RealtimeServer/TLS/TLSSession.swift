@@ -1,0 +1,311 @@
+internal import COpenSSL
+public import WSProtocol
+
+/// The server end of one TLS connection, sans-I/O: ciphertext in, plaintext out, and
+/// plaintext in, ciphertext out. It never touches a socket; OpenSSL reads from and
+/// writes to two memory BIOs that this type fills and drains.
+///
+/// Owned by one connection on one event-loop thread (it is `~Copyable` and not
+/// `Sendable`). The handshake runs implicitly inside ``readPlaintext(into:)``.
+///
+/// ## Call sequence (the connection's side)
+/// - **Readable event:** `read(2)` into a scratch buffer, ``receivedCiphertext(_:)``
+///   (or ``receivedEndOfStream()`` when `read` returned 0), then call
+///   ``readPlaintext(into:)`` until it returns `.wantMoreCiphertext`, `.closed` or
+///   `.failed`, handing each `.bytes(n)` to the WebSocket layer. Then
+///   ``drainCiphertext(into:)`` (handshake messages, alerts) and flush.
+/// - **Sending:** ``writePlaintext(_:)`` with each outgoing frame, then
+///   ``drainCiphertext(into:)`` once per loop iteration, before `writev`.
+/// - **Closing:** ``shutdown()``, ``drainCiphertext(into:)``, flush, close the socket.
+///
+/// ## Memory
+/// `SSL_MODE_RELEASE_BUFFERS` frees OpenSSL's record buffers while idle, and a memory
+/// BIO whose backing store grew past ``bufferRetentionLimit`` (a 1 MiB burst) is
+/// replaced by an empty one once drained, so an idle session holds neither.
+public struct TLSSession: ~Copyable {
+    /// Where the session is. Close-notify bookkeeping is orthogonal and kept apart.
+    enum Phase {
+        /// No byte received yet: the first one tells TLS from plaintext HTTP.
+        case awaitingFirstByte
+        case handshaking
+        case established
+        case failed(TLSError)
+    }
+
+    /// Memory BIO capacity kept after a drain; larger stores are released.
+    public static let bufferRetentionLimit = 16 * 1024
+
+    /// Keeps the `SSL_CTX` (and the ALPN bytes its callback reads) alive.
+    private let context: TLSContext
+    /// The `SSL *`; owned, freed in `deinit` (which also frees both BIOs).
+    private let ssl: OpaquePointer
+    /// Ciphertext from the peer, read by OpenSSL. Owned by `ssl`.
+    private var readBIO: OpaquePointer
+    /// Ciphertext to the peer, written by OpenSSL. Owned by `ssl`.
+    private var writeBIO: OpaquePointer
+    private var phase: Phase = .awaitingFirstByte
+    /// Plaintext accepted before the handshake finished (or after a retryable write).
+    private var pendingPlaintext: [UInt8] = []
+    /// Cleartext bytes to send before any ciphertext (the plaintext-HTTP 400 reply).
+    private var cleartextReply: [UInt8] = []
+    private var receivedEOF = false
+    private var receivedCloseNotify = false
+    private var sentCloseNotify = false
+
+    /// Creates a server session from the current context (take it from
+    /// ``TLSContextStore/current`` when the connection is accepted).
+    public init(context: TLSContext) throws(TLSError) {
+        ERR_clear_error()
+        guard let ssl = SSL_new(context.pointer) else {
+            throw .protocolFailure(reason: OpenSSLErrorQueue.message(or: "SSL_new failed (out of memory?)"))
+        }
+        guard let readBIO = Self.makeMemoryBIO(), let writeBIO = Self.makeMemoryBIO() else {
+            SSL_free(ssl)
+            throw .protocolFailure(reason: "BIO_new failed (out of memory?)")
+        }
+        // SSL_set_bio transfers ownership of both BIOs to `ssl`.
+        SSL_set_bio(ssl, readBIO, writeBIO)
+        SSL_set_accept_state(ssl)
+        self.context = context
+        self.ssl = ssl
+        self.readBIO = readBIO
+        self.writeBIO = writeBIO
+    }
+
+    deinit {
+        SSL_free(ssl)
+    }
+
+    // MARK: - State
+
+    /// True once the handshake finished; arm the handshake timeout until then.
+    public var isHandshakeComplete: Bool { SSL_is_init_finished(ssl) == 1 }
+
+    /// The ALPN protocol chosen in the handshake, e.g. "http/1.1"; nil when the client
+    /// offered none.
+    public var negotiatedALPN: String? {
+        var data: UnsafePointer<UInt8>?
+        var length: UInt32 = 0
+        SSL_get0_alpn_selected(ssl, &data, &length)
+        guard let data, length > 0 else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
+    }
+
+    /// The negotiated version, nil before the handshake completed.
+    public var protocolVersion: TLSConfiguration.ProtocolVersion? {
+        guard isHandshakeComplete else { return nil }
+        switch SSL_version(ssl) {
+        case TLS1_3_VERSION: return .tls13
+        case TLS1_2_VERSION: return .tls12
+        default: return nil
+        }
+    }
+
+    /// The negotiated cipher suite's OpenSSL name (for the connection log line).
+    public var negotiatedCipher: String? {
+        guard isHandshakeComplete, let cipher = SSL_get_current_cipher(ssl),
+            let name = SSL_CIPHER_get_name(cipher)
+        else { return nil }
+        return String(cString: name)
+    }
+
+    /// True when ``drainCiphertext(into:)`` would append something.
+    public var hasBytesToDrain: Bool { !cleartextReply.isEmpty || BIO_ctrl_pending(writeBIO) > 0 }
+
+    /// Plaintext bytes accepted but not yet encrypted (counts toward the connection's
+    /// outbound limit).
+    public var pendingPlaintextCount: Int { pendingPlaintext.count }
+
+    // MARK: - Input
+
+    /// Hands ciphertext read from the socket to OpenSSL (copied into the read BIO).
+    /// After a failure input is discarded.
+    public mutating func receivedCiphertext(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        switch phase {
+        case .failed: return
+        case .awaitingFirstByte:
+            if Self.startsPlaintextHTTP(bytes[0]) {
+                cleartextReply = Self.plaintextHTTPReply
+                phase = .failed(.plaintextHTTPRequest)
+                return
+            }
+            phase = .handshaking
+        case .handshaking, .established: break
+        }
+        var offset = 0
+        while offset < bytes.count {
+            let chunk = Int32(clamping: bytes.count - offset)
+            let written = BIO_write(readBIO, base + offset, chunk)
+            guard written > 0 else {
+                phase = .failed(.protocolFailure(reason: "cannot buffer ciphertext (out of memory?)"))
+                return
+            }
+            offset += Int(written)
+        }
+    }
+
+    /// The socket reached end of stream (`read` returned 0): OpenSSL sees EOF after the
+    /// buffered bytes, so a missing close_notify surfaces as ``TLSError/unexpectedEOF``.
+    public mutating func receivedEndOfStream() {
+        receivedEOF = true
+        _ = fc_BIO_set_mem_eof_return(readBIO, 0)
+    }
+
+    /// Decrypts into `buffer`, driving the handshake as needed. Call until it returns
+    /// something other than `.bytes`; see ``TLSReadResult``.
+    public mutating func readPlaintext(into buffer: UnsafeMutableRawBufferPointer) -> TLSReadResult {
+        precondition(!buffer.isEmpty, "TLSSession.readPlaintext needs a non-empty buffer")
+        switch phase {
+        case .failed(let error): return .failed(error)
+        case .awaitingFirstByte: return receivedEOF ? .closed : .wantMoreCiphertext
+        case .handshaking, .established: break
+        }
+        if receivedCloseNotify { return .closed }
+        ERR_clear_error()
+        var count = 0
+        let status = SSL_read_ex(ssl, buffer.baseAddress, buffer.count, &count)
+        let error = status == 1 ? SSL_ERROR_NONE : SSL_get_error(ssl, status)
+        let wasHandshaking = isHandshaking
+        if wasHandshaking, isHandshakeComplete {
+            phase = .established
+            flushPendingPlaintext()
+        }
+        switch error {
+        case SSL_ERROR_NONE:
+            return .bytes(count)
+        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
+            // Memory BIOs never block on write, so WANT_WRITE only means "drain, then
+            // wait for the peer", the same as WANT_READ.
+            releaseReadBufferIfIdle()
+            return .wantMoreCiphertext
+        case SSL_ERROR_ZERO_RETURN:
+            receivedCloseNotify = true
+            return .closed
+        default:
+            let failure = TLSError.fromErrorQueue(duringHandshake: wasHandshaking)
+            phase = .failed(failure)
+            return .failed(failure)
+        }
+    }
+
+    // MARK: - Output
+
+    /// Encrypts `bytes` (all of them) or queues them until the handshake finishes.
+    public mutating func writePlaintext(_ bytes: UnsafeRawBufferPointer) -> TLSWriteResult {
+        switch phase {
+        case .failed(let error): return .failed(error)
+        case .awaitingFirstByte, .handshaking:
+            guard !sentCloseNotify else { return .failed(.sessionClosed) }
+            pendingPlaintext.append(contentsOf: bytes)
+            return .queued
+        case .established: break
+        }
+        guard !sentCloseNotify else { return .failed(.sessionClosed) }
+        guard !bytes.isEmpty else { return .written }
+        if !pendingPlaintext.isEmpty {
+            pendingPlaintext.append(contentsOf: bytes)
+            flushPendingPlaintext()
+            if case .failed(let error) = phase { return .failed(error) }
+            return pendingPlaintext.isEmpty ? .written : .queued
+        }
+        switch encrypt(bytes) {
+        case .written: return .written
+        case .retry:
+            // OpenSSL remembers how far it got and must be retried with the same bytes:
+            // keep all of them, the retry continues where it stopped.
+            pendingPlaintext.append(contentsOf: bytes)
+            return .queued
+        case .failed(let error):
+            phase = .failed(error)
+            return .failed(error)
+        }
+    }
+
+    /// Moves everything waiting for the socket (handshake messages, records, alerts,
+    /// or the cleartext 400) to the end of `output`. Call after any other method.
+    public mutating func drainCiphertext(into output: inout ByteWriter) {
+        if !cleartextReply.isEmpty {
+            cleartextReply.withUnsafeBytes { output.append($0) }
+            cleartextReply = []
+        }
+        while true {
+            let pending = BIO_ctrl_pending(writeBIO)
+            guard pending > 0 else { break }
+            let chunk = Int(Int32(clamping: pending))
+            let bio = writeBIO
+            output.appendWithUnsafeMutableBytes(maximumCount: chunk) { space in
+                max(0, Int(BIO_read(bio, space.baseAddress, Int32(space.count))))
+            }
+        }
+        if fc_BIO_mem_capacity(writeBIO) > Self.bufferRetentionLimit, let fresh = Self.makeMemoryBIO() {
+            SSL_set0_wbio(ssl, fresh)  // frees the drained one
+            writeBIO = fresh
+        }
+    }
+
+    /// Queues close_notify (RFC 8446 §6.1: "Each party MUST send a close_notify alert
+    /// before closing its write side"); drain and flush it, then close the socket.
+    /// Before the handshake finished there is nothing to close: no alert is queued and
+    /// pending plaintext is dropped.
+    public mutating func shutdown() {
+        guard !sentCloseNotify else { return }
+        sentCloseNotify = true
+        pendingPlaintext = []
+        guard case .established = phase else { return }
+        ERR_clear_error()
+        _ = SSL_shutdown(ssl)
+        ERR_clear_error()
+    }
+
+    // MARK: - Internals
+
+    private var isHandshaking: Bool {
+        if case .handshaking = phase { return true }
+        return false
+    }
+
+    private enum EncryptOutcome {
+        case written, retry, failed(TLSError)
+    }
+
+    /// One SSL_write_ex over all of `bytes` (partial writes are off, so success means
+    /// every byte became records).
+    private func encrypt(_ bytes: UnsafeRawBufferPointer) -> EncryptOutcome {
+        ERR_clear_error()
+        var written = 0
+        let status = SSL_write_ex(ssl, bytes.baseAddress, bytes.count, &written)
+        if status == 1 { return .written }
+        switch SSL_get_error(ssl, status) {
+        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return .retry
+        default: return .failed(TLSError.fromErrorQueue(duringHandshake: false))
+        }
+    }
+
+    /// Encrypts the pending queue once the handshake is done.
+    private mutating func flushPendingPlaintext() {
+        guard !pendingPlaintext.isEmpty, case .established = phase, !sentCloseNotify else { return }
+        let outcome = pendingPlaintext.withUnsafeBytes { encrypt($0) }
+        switch outcome {
+        case .written: pendingPlaintext = []
+        case .retry: break
+        case .failed(let error): phase = .failed(error)
+        }
+    }
+
+    /// Replaces an empty read BIO whose store grew past the retention limit.
+    private mutating func releaseReadBufferIfIdle() {
+        guard BIO_ctrl_pending(readBIO) == 0, fc_BIO_mem_capacity(readBIO) > Self.bufferRetentionLimit,
+            let fresh = Self.makeMemoryBIO()
+        else { return }
+        if receivedEOF { _ = fc_BIO_set_mem_eof_return(fresh, 0) }
+        SSL_set0_rbio(ssl, fresh)  // frees the drained one
+        readBIO = fresh
+    }
+
+    /// A growable memory BIO that reports "retry" (not EOF) when empty.
+    private static func makeMemoryBIO() -> OpaquePointer? {
+        guard let method = BIO_s_mem() else { return nil }
+        return BIO_new(method)
+    }
+}
