@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the system libraries the build links against (Debian/Ubuntu), only if missing.
+set -euo pipefail
+needed=(pkg-config libssl-dev zlib1g-dev libpq-dev libsqlite3-dev openssl ${EXTRA_PACKAGES:-})
+missing=()
+for package in "${needed[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+else
+  echo "system packages present: ${needed[*]}"
+fi

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The test command (README, CI): installs what it needs, builds with zero warnings, runs the
+# Swift unit tests, then the interop tests (Python `websockets` client against the real
+# server over sockets).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "system packages"
+./scripts/install-deps.sh
+
+step "sans-I/O boundary: pure modules import no I/O, clocks or randomness"
+if grep -rnE '^\s*(public |internal |@testable )?import (Foundation|Glibc|Dispatch|FoundationEssentials)|Date\(|\.now\b|SystemRandomNumberGenerator' \
+    Sources/WSProtocol Sources/FlowEngine Sources/WireJSON; then
+  echo "error: a pure module reaches for I/O, a clock or global randomness (STYLE.md, sans-I/O rules)" >&2
+  exit 1
+fi
+echo "clean"
+
+step "build (debug, warnings are errors)"
+if ! swift build --build-tests > .build-log.txt 2>&1; then
+  grep -E "error|warning" .build-log.txt | head -n 60 || tail -n 60 .build-log.txt
+  echo "error: the build failed" >&2
+  exit 1
+fi
+tail -n 1 .build-log.txt
+if grep -E "^/.*(warning|error): " .build-log.txt | grep -v "/.build/checkouts/" ; then
+  echo "error: the build printed warnings or errors" >&2
+  exit 1
+fi
+rm -f .build-log.txt
+
+step "Swift unit tests"
+swift test --skip-build 2>&1 | tail -n 40
+
+step "Python interop environment"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check "websockets>=14,<16" "pytest>=8"
+
+step "interop tests (real sockets, Python websockets client)"
+FLOWCOACH_BIN="$PWD/.build/debug/flowcoach" .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Interop
