@@ -1,0 +1,178 @@
+/// The window analysis and the transition table of ``FlowDetector``.
+extension FlowDetector {
+    /// A window's time span after sanitising the client's values.
+    struct Span {
+        /// End of the window, never earlier than the previous window's end.
+        var atMs: Int64
+        /// Length used for rates, 0…`maximumWindow`.
+        var lengthMs: Int64
+        /// `atMs - lengthMs`.
+        var startMs: Int64 { atMs.saturatingSubtracted(lengthMs) }
+    }
+
+    /// What one window contributes.
+    struct WindowAnalysis {
+        var typing: Bool
+        var rhythm: Double
+        var switches: Int64
+        var errors: Int64
+        var focusMs: Int64
+        var baselineMaturity: Double
+    }
+
+    /// Clamps time: `at_ms` going backwards counts as no time passing; a missing or
+    /// non-positive `window_ms` falls back to the time since the previous window.
+    func sanitisedSpan(_ window: ActivityWindow) -> Span {
+        let atMs = started ? Swift.max(window.atMs, lastAtMs) : window.atMs
+        let maximum = Swift.max(settings.maximumWindow.value, 0)
+        var length = window.windowMs.clamped(to: 0...maximum)
+        if window.windowMs <= 0, started {
+            length = atMs.saturatingSubtracted(lastAtMs).clamped(to: 0...maximum)
+        }
+        return Span(atMs: atMs, lengthMs: length)
+    }
+
+    /// Scores the window's rhythm (personal baseline when ready, seed bands before), then
+    /// lets the baseline learn from it.
+    func analyse(_ window: ActivityWindow, intervals: UnsafeBufferPointer<Int32>, span: Span,
+                 baseline: inout UserBaseline) -> WindowAnalysis {
+        let rhythm = KeystrokeRhythm(intervals: intervals, pauseCutoffMs: settings.pauseCutoff.value)
+        let keystrokes = window.keystrokes.clamped(to: 0...1_000_000)
+        var score = 0.0
+        var typedMs: Int64 = 0
+        if rhythm.count >= Swift.max(1, settings.minimumIntervals) {
+            if baseline.isReady(minimumIntervals: settings.baselineMinimumIntervals),
+               let median = baseline.quantileLogIndex(0.5) {
+                score = FlowScoring.personalRhythm(
+                    rhythm, medianLogIndex: median,
+                    typicalDeviation: Double(baseline.typicalDeviationOctaves))
+            } else {
+                score = FlowScoring.seedBands(
+                    mean: rhythm.mean, coefficientOfVariation: rhythm.coefficientOfVariation)
+            }
+            typedMs = Int64(Double(Swift.max(keystrokes, Int64(rhythm.count))) * rhythm.mean)
+            if span.lengthMs > 0 {
+                score *= EventTimeMath.unit(Double(typedMs) / Double(span.lengthMs) / 0.25)
+            }
+            baseline.learn(intervals: intervals, pauseCutoffMs: settings.pauseCutoff.value,
+                           rhythm: rhythm)
+        }
+        let focus = Swift.max(window.focusMs, typedMs).clamped(to: 0...span.lengthMs)
+        let minimum = Double(Swift.max(settings.baselineMinimumIntervals, 1))
+        let learned = Double(baseline.intervalsLearned)
+        let maturity = baseline.isReady(minimumIntervals: settings.baselineMinimumIntervals)
+            ? 0.5 + 0.5 * EventTimeMath.unit(learned / (4 * minimum))
+            : 0.5 * EventTimeMath.unit(learned / minimum)
+        return WindowAnalysis(
+            typing: keystrokes > 0 || rhythm.count > 0 || rhythm.pauses > 0,
+            rhythm: score,
+            switches: window.contextSwitches.clamped(to: 0...100_000),
+            errors: window.errorEvents.clamped(to: 0...100_000),
+            focusMs: focus,
+            baselineMaturity: maturity)
+    }
+
+    /// The hysteresis part of the transition table for a window with data.
+    mutating func advanceState(typing: Bool, burst: Bool,
+                               span: Span) -> (ended: FlowPeriod?, recovery: Int64?) {
+        switch state {
+        case .idle, .interrupted:
+            guard typing else { return (nil, nil) }
+            state = state == .idle ? .warmingUp : .recovering
+            aboveMs = 0
+            return buildTowardsFlow(typing: typing, burst: burst, span: span)
+        case .warmingUp, .recovering:
+            return buildTowardsFlow(typing: typing, burst: burst, span: span)
+        case .flow:
+            if burst {
+                let period = closePeriod(endMs: span.startMs, reason: .contextSwitchBurst)
+                state = .interrupted
+                return (period, nil)
+            }
+            guard typing else { return (nil, nil) }
+            belowMs = score < settings.exitThreshold ? belowMs.saturatingAdded(span.lengthMs) : 0
+            guard belowMs >= settings.exitAfter.value else { return (nil, nil) }
+            let period = closePeriod(endMs: span.atMs.saturatingSubtracted(belowMs), reason: .faded)
+            state = .warmingUp
+            return (period, nil)
+        }
+    }
+
+    /// `warming_up`/`recovering`: accumulate active time above the threshold; enter flow.
+    private mutating func buildTowardsFlow(typing: Bool, burst: Bool,
+                                           span: Span) -> (ended: FlowPeriod?, recovery: Int64?) {
+        if burst {
+            aboveMs = 0
+            return (nil, nil)
+        }
+        guard typing else { return (nil, nil) }
+        aboveMs = score >= settings.enterThreshold ? aboveMs.saturatingAdded(span.lengthMs) : 0
+        guard aboveMs >= settings.enterAfter.value, aboveMs > 0 else { return (nil, nil) }
+        let recovering = state == .recovering
+        state = .flow
+        belowMs = 0
+        periodStartMs = span.atMs.saturatingSubtracted(aboveMs)
+        periodIntensityTime = 0
+        periodTimeMs = 0
+        periodPeak = 0
+        aboveMs = 0
+        guard recovering else { return (nil, nil) }
+        let recovery = Swift.max(0, periodStartMs.saturatingSubtracted(interruptedAtMs))
+        recoveryTotalMs = recoveryTotalMs.saturatingAdded(recovery)
+        recoveries += 1
+        return (nil, recovery)
+    }
+
+    /// The idle rules at event time `nowMs` (see the table): returns a period that ended.
+    mutating func applyIdleRules(nowMs: Int64) -> FlowPeriod? {
+        guard started else { return nil }
+        let idleFor = nowMs.saturatingSubtracted(lastTypingAtMs)
+        switch state {
+        case .idle:
+            return nil
+        case .warmingUp:
+            if idleFor >= settings.idleGap.value { state = .idle; aboveMs = 0 }
+            return nil
+        case .recovering:
+            if idleFor >= settings.idleGap.value { state = .interrupted; aboveMs = 0 }
+            return nil
+        case .interrupted:
+            if nowMs.saturatingSubtracted(interruptedAtMs) >= settings.recoveryAbandonAfter.value,
+               idleFor >= settings.idleGap.value {
+                state = .idle
+            }
+            return nil
+        case .flow:
+            guard idleFor >= settings.idleGap.value else { return nil }
+            let period = closePeriod(endMs: lastTypingAtMs, reason: .idleGap)
+            state = .interrupted
+            return period
+        }
+    }
+
+    /// Closes the open flow period, updating the session counters.
+    mutating func closePeriod(endMs: Int64, reason: FlowEndReason) -> FlowPeriod {
+        let end = Swift.max(endMs, periodStartMs)
+        let mean = periodTimeMs > 0 ? periodIntensityTime / periodTimeMs : score
+        let period = FlowPeriod(
+            startMs: periodStartMs, endMs: end, meanIntensity: EventTimeMath.unit(mean),
+            peakIntensity: EventTimeMath.unit(Swift.max(periodPeak, mean)), endReason: reason)
+        closedFlowMs = closedFlowMs.saturatingAdded(period.durationMs)
+        flowPeriods += 1
+        belowMs = 0
+        aboveMs = 0
+        if reason.isInterruption {
+            interruptions += 1
+            interruptedAtMs = end
+        }
+        return period
+    }
+
+    /// Adds the current score to the open period's mean and peak.
+    mutating func recordIntensity(lengthMs: Int64) {
+        let weight = Double(Swift.max(lengthMs, 1))
+        periodIntensityTime += score * weight
+        periodTimeMs += weight
+        periodPeak = Swift.max(periodPeak, score)
+    }
+}

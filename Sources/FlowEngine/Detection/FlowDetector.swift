@@ -1,0 +1,164 @@
+/// The per-session flow detector: a value-type state machine fed one ``ActivityWindow`` at a
+/// time. Event time only (the window's `atMs`/`windowMs`), so a replay gives the same answer.
+///
+/// Each window is turned into four components in [0, 1] (``FlowComponents``), smoothed by an
+/// EWMA over event time (half-life ``DetectorSettings/smoothingHalfLife``) and combined into
+/// a score with the seed's weights (``FlowScoring/combine(_:settings:)``). Hysteresis turns
+/// the score into a state:
+///
+/// | from | on | to |
+/// |---|---|---|
+/// | `idle` | a window with typing | `warming_up` |
+/// | `warming_up` | score ≥ enter threshold for `enterAfter` of active time | `flow` |
+/// | `warming_up` | no typing for `idleGap` | `idle` |
+/// | `flow` | score < exit threshold for `exitAfter` of active time | `warming_up` (period ends, *faded*) |
+/// | `flow` | no typing for `idleGap` | `interrupted` (period ends at the last keystroke) |
+/// | `flow` | a context-switch burst in one window | `interrupted` (period ends at the window start) |
+/// | `interrupted` | a window with typing | `recovering` |
+/// | `interrupted` | still idle `recoveryAbandonAfter` after the interruption | `idle` |
+/// | `recovering` | score ≥ enter threshold for `enterAfter` of active time | `flow` (recovery measured) |
+/// | `recovering` | no typing for `idleGap` | `interrupted` (same interruption) |
+///
+/// Active time is the length of windows with typing; windows without typing neither build
+/// nor drain the hysteresis timers (only the idle rule sees them). A flow period starts
+/// where its qualifying stretch began (`enterAfter` before entry), so `flow_ms` includes it.
+///
+/// `ingest` allocates nothing: the intervals are read through a borrowed buffer and the
+/// result is a plain value.
+public struct FlowDetector: Sendable {
+    /// The settings this detector runs with.
+    public let settings: DetectorSettings
+    /// The current state.
+    public internal(set) var state: FlowState = .idle
+
+    var started = false
+    var lastAtMs: Int64 = 0
+    var lastTypingAtMs: Int64 = 0
+    var signals = SmoothedSignals()
+    var score = 0.0
+    var components = FlowComponents()
+    var aboveMs: Int64 = 0
+    var belowMs: Int64 = 0
+    var lowScoreMs: Int64 = 0
+    /// Typing time seen by this session (evidence for confidence).
+    public internal(set) var typingMs: Int64 = 0
+    var baselineMaturity = 0.0
+
+    var periodStartMs: Int64 = 0
+    var periodIntensityTime = 0.0
+    var periodTimeMs = 0.0
+    var periodPeak = 0.0
+
+    /// Flow time of closed periods.
+    public internal(set) var closedFlowMs: Int64 = 0
+    /// Closed flow periods.
+    public internal(set) var flowPeriods = 0
+    /// Flow periods ended by an interruption.
+    public internal(set) var interruptions = 0
+    /// Sum of measured recovery times.
+    public internal(set) var recoveryTotalMs: Int64 = 0
+    /// Number of measured recoveries.
+    public internal(set) var recoveries = 0
+    var interruptedAtMs: Int64 = 0
+    var limiter = RecommendationLimiter()
+
+    /// A detector in `idle` that has seen nothing.
+    public init(settings: DetectorSettings = DetectorSettings()) {
+        self.settings = settings
+    }
+
+    /// Mean recovery time, or 0 when nothing recovered yet.
+    public var meanRecoveryMs: Int64 {
+        recoveries > 0 ? recoveryTotalMs / Int64(recoveries) : 0
+    }
+
+    /// The current flow period's length (0 outside flow).
+    public var currentFlowMs: Int64 {
+        state == .flow ? Swift.max(0, lastAtMs.saturatingSubtracted(periodStartMs)) : 0
+    }
+
+    /// Session flow time: closed periods plus the current one.
+    public var sessionFlowMs: Int64 { closedFlowMs.saturatingAdded(currentFlowMs) }
+
+    /// The smoothed score of the last window.
+    public var intensity: Double { score }
+
+    /// Processes one window. `baseline` is the user's shared rhythm baseline: rhythm is
+    /// scored against it once it holds enough evidence, then it learns from this window.
+    public mutating func ingest(_ window: ActivityWindow,
+                                baseline: inout UserBaseline) -> FlowAssessment {
+        let previous = state
+        let span = sanitisedSpan(window)
+        var ended: FlowPeriod?
+        var recovery: Int64?
+
+        // Time passed before the window began: the idle rule sees the gap first.
+        if let period = applyIdleRules(nowMs: span.startMs) { ended = period }
+
+        let analysis = window.keystrokeIntervals.withUnsafeBufferPointer { intervals in
+            analyse(window, intervals: intervals, span: span, baseline: &baseline)
+        }
+        let typing = analysis.typing
+        baselineMaturity = analysis.baselineMaturity
+        let elapsed = span.atMs.saturatingSubtracted(lastAtMs)
+        signals.decay(by: started
+            ? EventTimeMath.decay(elapsedMs: elapsed, halfLifeMs: settings.smoothingHalfLife.value)
+            : 1)
+        signals.timeMs += Double(span.lengthMs)
+        signals.switches += Double(analysis.switches)
+        signals.errors += Double(analysis.errors)
+        signals.focusMs += Double(analysis.focusMs)
+        if typing {
+            signals.typingTimeMs += Double(span.lengthMs)
+            signals.rhythmTime += analysis.rhythm * Double(span.lengthMs)
+            lastTypingAtMs = span.atMs
+            typingMs = typingMs.saturatingAdded(span.lengthMs)
+        }
+        started = true
+        lastAtMs = span.atMs
+        components = signals.components()
+        score = FlowScoring.combine(components, settings: settings)
+
+        let burst = analysis.switches >= Swift.max(1, settings.switchBurstMinimum)
+            && Double(analysis.switches) * 60_000 >= settings.switchBurstPerMinute
+                * Double(Swift.max(span.lengthMs, 1))
+        let step = advanceState(typing: typing, burst: burst, span: span)
+        if let period = step.ended { ended = period }
+        recovery = step.recovery
+        if !typing, let period = applyIdleRules(nowMs: span.atMs) { ended = period }
+        if state == .flow { recordIntensity(lengthMs: span.lengthMs) }
+        lowScoreMs = typing && score < 0.4 ? lowScoreMs.saturatingAdded(span.lengthMs)
+            : (score >= 0.4 ? 0 : lowScoreMs)
+
+        let candidates = recommendationCandidates(previous: previous)
+        let recommendations = limiter.select(
+            from: candidates, atMs: span.atMs, cooldown: settings.recommendationCooldown)
+        return FlowAssessment(
+            seq: window.seq, atMs: span.atMs, state: state, previousState: previous,
+            intensity: score, confidence: confidence(), flowMs: currentFlowMs,
+            sessionFlowMs: sessionFlowMs, recommendations: recommendations,
+            components: components, endedPeriod: ended, recoveryMs: recovery)
+    }
+
+    /// Applies the idle rules at event time `nowMs` without new data (the server calls this
+    /// from its idle timer with its estimate of the client's clock). Returns an assessment
+    /// only when the state changed.
+    public mutating func advance(toMs nowMs: Int64) -> FlowAssessment? {
+        guard started, nowMs > lastAtMs else { return nil }
+        let previous = state
+        let ended = applyIdleRules(nowMs: nowMs)
+        guard state != previous else { return nil }
+        return FlowAssessment(
+            seq: 0, atMs: nowMs, state: state, previousState: previous, intensity: score,
+            confidence: confidence(), flowMs: currentFlowMs, sessionFlowMs: sessionFlowMs,
+            recommendations: [], components: components, endedPeriod: ended, recoveryMs: nil)
+    }
+
+    /// Ends the session: closes an open flow period (not an interruption) and returns it.
+    public mutating func endSession(atMs: Int64) -> FlowPeriod? {
+        guard state == .flow else { return nil }
+        let period = closePeriod(endMs: lastAtMs, reason: .sessionEnded)
+        state = .idle
+        return period
+    }
+}

@@ -1,0 +1,83 @@
+/// Statistics of one window's keystroke intervals, computed in one pass over a borrowed
+/// buffer: no allocation, no sorting.
+///
+/// Intervals ≤ 0 are ignored as garbage; intervals above the pause cutoff are pauses (they
+/// are counted but are not rhythm). Besides the seed's arithmetic mean and coefficient of
+/// variation, the pass keeps the mean and deviation of `log2(interval)` (in octaves): a
+/// scale-free view of rhythm that compares a 70 ms typist and a 400 ms typist fairly.
+struct KeystrokeRhythm: Sendable {
+    /// Usable intervals (0 < v ≤ pause cutoff).
+    var count = 0
+    /// Intervals above the pause cutoff.
+    var pauses = 0
+    /// Arithmetic mean of usable intervals, ms.
+    var mean = 0.0
+    /// Standard deviation / mean of usable intervals (population).
+    var coefficientOfVariation = 0.0
+    /// Mean of log2(interval), in ``logUnitsPerOctave`` units.
+    var logMean = 0.0
+    /// Standard deviation of log2(interval), in octaves.
+    var logDeviationOctaves = 0.0
+
+    /// Resolution of ``logIndex(_:)``: sixteenths of an octave.
+    static let logUnitsPerOctave = 16
+
+    /// Analyses at most ``ActivityWindow/maximumIntervals`` values of `intervals`.
+    init(intervals: UnsafeBufferPointer<Int32>, pauseCutoffMs: Int64) {
+        let cutoff = Int32(clamping: pauseCutoffMs)
+        let limit = Swift.min(intervals.count, ActivityWindow.maximumIntervals)
+        var n = 0
+        var sum: Int64 = 0
+        var sumSquares: Int64 = 0
+        var logSum = 0
+        var logSquares = 0
+        var index = 0
+        while index < limit {
+            let value = intervals[index]
+            index += 1
+            guard value > 0 else { continue }
+            guard value <= cutoff else {
+                pauses += 1
+                continue
+            }
+            let wide = Int64(value)
+            sum &+= wide
+            sumSquares &+= wide &* wide
+            let log = Self.logIndex(UInt32(value))
+            logSum &+= log
+            logSquares &+= log &* log
+            n += 1
+        }
+        count = n
+        guard n > 0 else { return }
+        let count = Double(n)
+        mean = Double(sum) / count
+        let variance = Swift.max(0, Double(sumSquares) / count - mean * mean)
+        coefficientOfVariation = mean > 0 ? variance.squareRoot() / mean : 0
+        logMean = Double(logSum) / count
+        let logVariance = Swift.max(0, Double(logSquares) / count - logMean * logMean)
+        logDeviationOctaves = logVariance.squareRoot() / Double(Self.logUnitsPerOctave)
+    }
+
+    /// `log2(value)` in sixteenths of an octave, from the bit pattern: the octave is the
+    /// position of the top bit, the fraction the next four bits (linear within the octave).
+    /// `value` must be ≥ 1.
+    static func logIndex(_ value: UInt32) -> Int {
+        let octave = 31 - value.leadingZeroBitCount
+        let fraction: UInt32
+        if octave >= 4 {
+            fraction = (value >> UInt32(octave - 4)) & 15
+        } else {
+            fraction = (value << UInt32(4 - octave)) & 15
+        }
+        return octave * logUnitsPerOctave + Int(fraction)
+    }
+
+    /// The inverse of ``logIndex(_:)`` for a fractional index: milliseconds.
+    static func milliseconds(logIndex: Double) -> Double {
+        guard logIndex > 0 else { return 1 }
+        let octaves = logIndex / Double(logUnitsPerOctave)
+        let whole = octaves.rounded(.down)
+        return Double(sign: .plus, exponent: Int(whole), significand: 1 + (octaves - whole))
+    }
+}
