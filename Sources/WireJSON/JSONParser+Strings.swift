@@ -30,7 +30,9 @@ extension JSONParser {
                 // RFC 8259 §7: control characters (U+0000 through U+001F) MUST be escaped.
                 throw .controlCharacterInString(offset: i, byte: c)
             } else {
-                i += try Self.scanUTF8Sequence(p, n, i)
+                // RFC 8259 §8.1: JSON text MUST be encoded in UTF-8 (RFC 3629).
+                guard let length = WellFormedUTF8.sequenceLength(p, n, i) else { throw .invalidUTF8(offset: i) }
+                i += length
             }
         }
         let rawLength = i - start - 1
@@ -90,32 +92,5 @@ extension JSONParser {
             value = value << 4 | UInt32(digit)
         }
         return value
-    }
-
-    /// Length of the well-formed UTF-8 sequence at `start` (first byte ≥ 0x80).
-    /// RFC 3629 §4: no overlong forms, no surrogates, nothing above U+10FFFF.
-    @inline(__always)
-    static func scanUTF8Sequence(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) throws(JSONError) -> Int {
-        let lead = p[start]
-        let length: Int
-        var low: UInt8 = 0x80  // bounds of the second byte
-        var high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: throw .invalidUTF8(offset: start)
-        }
-        guard start + length <= n else { throw .invalidUTF8(offset: start) }
-        let second = p[start + 1]
-        guard second >= low && second <= high else { throw .invalidUTF8(offset: start) }
-        for k in 2..<length where p[start + k] & 0xC0 != 0x80 {
-            throw .invalidUTF8(offset: start)
-        }
-        return length
     }
 }
