@@ -1,0 +1,84 @@
+/// The server side of the opening handshake (RFC 6455 §4.2): a request head and a policy
+/// in, a 101 response or an HTTP rejection out.
+public enum Handshake {
+    /// Validates the upgrade request and negotiates subprotocol and extensions.
+    public static func accept(_ head: HTTPRequestHead, policy: HandshakePolicy) -> HandshakeDecision {
+        switch negotiate(head, policy: policy) {
+        case .success(let response): return .accept(response)
+        case .failure(let error): return .reject(HTTPRejection(error))
+        }
+    }
+
+    /// `accept` with the typed error (tests, logging).
+    public static func negotiate(_ head: HTTPRequestHead, policy: HandshakePolicy) -> Result<HandshakeResponse, HandshakeError> {
+        let request: UpgradeRequest
+        do {
+            request = try UpgradeRequest(validating: head)
+        } catch {
+            return .failure(error)
+        }
+        // RFC 6455 §4.2.2 (5.4): |Sec-WebSocket-Protocol|: either null or one of the values
+        // the client sent; we pick the first one in the server's order of preference.
+        let subprotocol = policy.subprotocols.first { request.subprotocols.contains($0) }
+        if subprotocol == nil && !request.subprotocols.isEmpty && policy.rejectUnknownSubprotocols {
+            return .failure(.noAcceptableSubprotocol)
+        }
+        var extensions: [ExtensionOffer] = []
+        if let negotiateExtensions = policy.negotiateExtensions, !request.extensionOffers.isEmpty {
+            switch negotiateExtensions(request.extensionOffers) {
+            case .accepted(let accepted): extensions = accepted
+            case .rejected(let reason): return .failure(.extensionsRejected(reason: reason))
+            }
+        }
+        return .success(HandshakeResponse(
+            acceptKey: AcceptKey.compute(forKey: request.key), subprotocol: subprotocol, extensions: extensions,
+            request: request))
+    }
+}
+
+/// The outcome of `Handshake.accept`.
+public enum HandshakeDecision: Sendable {
+    /// Send the 101 response and switch to WebSocket framing.
+    case accept(HandshakeResponse)
+    /// Send the rejection and close the connection.
+    case reject(HTTPRejection)
+}
+
+/// A successful handshake: the 101 Switching Protocols response (RFC 6455 §4.2.2 step 5).
+public struct HandshakeResponse: Sendable {
+    /// The `Sec-WebSocket-Accept` value.
+    public var acceptKey: String
+    /// The selected subprotocol, if any.
+    public var subprotocol: String?
+    /// The accepted extensions with their response parameters (the shell creates the
+    /// matching `MessageTransform` from them).
+    public var extensions: [ExtensionOffer]
+    /// The validated request (path, origin, offers).
+    public var request: UpgradeRequest
+
+    /// Creates a response.
+    public init(acceptKey: String, subprotocol: String?, extensions: [ExtensionOffer], request: UpgradeRequest) {
+        self.acceptKey = acceptKey
+        self.subprotocol = subprotocol
+        self.extensions = extensions
+        self.request = request
+    }
+
+    /// The `Sec-WebSocket-Extensions` response value, nil when no extension was accepted.
+    public var extensionHeader: String? {
+        extensions.isEmpty ? nil : extensions.map(\.headerValue).joined(separator: ", ")
+    }
+
+    /// Appends the complete 101 response.
+    public func write(into output: inout ByteWriter) {
+        // RFC 6455 §4.2.2 (5.1-5.5): status 101, Upgrade: websocket, Connection: Upgrade,
+        // Sec-WebSocket-Accept, and optionally the selected protocol and extensions.
+        var text = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+        text += acceptKey
+        text += "\r\n"
+        if let subprotocol { text += "Sec-WebSocket-Protocol: \(subprotocol)\r\n" }
+        if let extensionHeader { text += "Sec-WebSocket-Extensions: \(extensionHeader)\r\n" }
+        text += "\r\n"
+        output.append(contentsOf: text.utf8)
+    }
+}
