@@ -66,6 +66,16 @@ final class TLSTestClient {
     var verifyResult: Int { SSL_get_verify_result(ssl) }
     var negotiatedVersion: Int32 { SSL_version(ssl) }
 
+    /// The server certificate's subject, e.g. "/CN=localhost".
+    var peerSubject: String? {
+        guard let certificate = SSL_get1_peer_certificate(ssl) else { return nil }
+        defer { X509_free(certificate) }
+        guard let name = X509_get_subject_name(certificate) else { return nil }
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard X509_NAME_oneline(name, &buffer, 256) != nil else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// Ciphertext the server sent.
     func receive(_ bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }

@@ -1,0 +1,109 @@
+import COpenSSL
+import RealtimeServer
+import Testing
+
+/// Application data and close_notify over an established in-memory session.
+struct TLSSessionDataTests {
+    let pki = TLSTestPKI.shared
+
+    /// A completed handshake, ready for data.
+    func connected(maximumVersion: Int32? = nil) throws -> (TLSTestClient, TLSServerHarness) {
+        let context = try TLSContext(
+            configuration: TLSConfiguration(
+                certificateChainPath: pki.serverCertificate, privateKeyPath: pki.serverKey))
+        let server = try TLSServerHarness(context: context)
+        var options = TLSTestClient.Options(trustRoots: pki.caCertificate)
+        if let maximumVersion { options.maximumVersion = maximumVersion }
+        let client = TLSTestClient(options)
+        pump(client, server)
+        try #require(client.isHandshakeComplete && server.session?.isHandshakeComplete == true)
+        return (client, server)
+    }
+
+    /// Deterministic bytes and split points (a 64-bit LCG; no global randomness).
+    struct Lcg {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        mutating func bytes(_ count: Int) -> [UInt8] {
+            (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }
+        }
+    }
+
+    @Test("small messages cross in both directions", arguments: [false, true])
+    func smallMessages(tls12: Bool) throws {
+        let (client, server) = try connected(maximumVersion: tls12 ? TLS1_2_VERSION : nil)
+        client.write(Array("ping".utf8))
+        #expect(server.write(Array("pong".utf8)) == .written)
+        pump(client, server)
+        #expect(server.received == Array("ping".utf8))
+        #expect(client.received == Array("pong".utf8))
+    }
+
+    @Test("1 MiB payloads split at arbitrary boundaries arrive intact in both directions",
+          arguments: [UInt64(1), 42, 2024])
+    func largePayloads(seed: UInt64) throws {
+        let (client, server) = try connected()
+        var random = Lcg(state: seed)
+        let upstream = random.bytes(1 << 20)
+        let downstream = random.bytes(1 << 20)
+        server.chunkSizes = (0..<64).map { _ in 1 + Int(random.next() % 40_000) }
+
+        var offset = 0
+        while offset < upstream.count {
+            let size = min(upstream.count - offset, 1 + Int(random.next() % 100_000))
+            client.write(Array(upstream[offset..<(offset + size)]))
+            offset += size
+        }
+        offset = 0
+        while offset < downstream.count {
+            let size = min(downstream.count - offset, 1 + Int(random.next() % 70_000))
+            #expect(server.write(Array(downstream[offset..<(offset + size)])) == .written)
+            offset += size
+        }
+        pump(client, server)
+        #expect(server.received.count == upstream.count)
+        #expect(server.received == upstream)
+        #expect(client.received.count == downstream.count)
+        #expect(client.received == downstream)
+    }
+
+    @Test("RFC 8446 §6.1: the client's close_notify reads as .closed and the server answers with its own")
+    func clientCloses() throws {
+        let (client, server) = try connected()
+        client.write(Array("last words".utf8))
+        client.shutdown()
+        pump(client, server)
+        #expect(server.received == Array("last words".utf8))
+        #expect(server.lastRead == .closed)
+        server.session?.shutdown()
+        pump(client, server)
+        #expect(client.sawCloseNotify)
+        #expect(client.failure == nil)
+    }
+
+    @Test("RFC 8446 §6.1: the server's shutdown queues close_notify, which the client reads as a clean close")
+    func serverCloses() throws {
+        let (client, server) = try connected()
+        #expect(server.write(Array("bye".utf8)) == .written)
+        server.session?.shutdown()
+        pump(client, server)
+        #expect(client.received == Array("bye".utf8))
+        #expect(client.sawCloseNotify)
+        #expect(server.write(Array("too late".utf8)) == .failed(.sessionClosed))
+    }
+
+    @Test("a session keeps no plaintext queued and nothing to drain once idle")
+    func idleAfterBurst() throws {
+        let (client, server) = try connected()
+        #expect(server.write([UInt8](repeating: 7, count: 1 << 20)) == .written)
+        #expect(server.session?.hasBytesToDrain == true)
+        pump(client, server)
+        #expect(client.received.count == 1 << 20)
+        #expect(server.session?.hasBytesToDrain == false)
+        #expect(server.session?.pendingPlaintextCount == 0)
+    }
+}
+
