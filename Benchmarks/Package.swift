@@ -1,0 +1,68 @@
+// swift-tools-version: 6.1
+//
+// Micro-benchmarks of Flowcoach's hot paths (ordo-one/benchmark).
+//
+// A separate package so that the root build and CI never resolve or compile the benchmark
+// framework. It depends on the root package by path and builds only the pure targets it
+// benchmarks. Run from this directory (see docs/BENCHMARKS.md and scripts/bench-micro.sh):
+//
+//     swift package --disable-sandbox benchmark
+//
+// The plugin always builds the benchmark executables in release. This package has its own
+// `.build/` (Benchmarks/.build), so it never touches the root package's `.build/`.
+import PackageDescription
+
+/// SwiftPM names a path dependency after the last component of its directory (lowercased),
+/// not after its manifest's `name:`. The checkout directory of the root package varies
+/// (`main`, `flowcoach`, a CI workspace), so derive the identity instead of hard-coding it.
+let rootPackageIdentity: String = {
+    let parent = Context.packageDirectory.split(separator: "/").dropLast().last.map(String.init)
+    return (parent ?? "flowcoach").lowercased()
+}()
+
+/// Same language settings as the root package, minus `-warnings-as-errors`: the benchmark
+/// plugin generates boilerplate we do not control.
+let benchmarkSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "FlowcoachBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        // The malloc interposer gives the malloc counters (steady-state paths must show 0).
+        // Naming the trait also keeps the default "RuntimeInterposer" trait (and its extra
+        // dependency, absent from our package mirror) out of the build.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(path: ".."),
+    ],
+    targets: []
+)
+
+/// One benchmark executable per pure target, in the plugin's layout:
+/// `Benchmarks/<Name>/<Name>.swift`.
+func benchmarkTarget(_ name: String, testing product: String) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [
+            .product(name: "Benchmark", package: "benchmark"),
+            .product(name: product, package: rootPackageIdentity),
+        ],
+        path: "Benchmarks/\(name)",
+        swiftSettings: benchmarkSettings,
+        plugins: [
+            .plugin(name: "BenchmarkPlugin", package: "benchmark")
+        ]
+    )
+}
+
+package.targets += [
+    // Frame decode/unmask, encoder, handshake (RFC 6455 core).
+    benchmarkTarget("WSProtocolBenchmarks", testing: "WSProtocol"),
+    // Flow detection per event, aggregates.
+    benchmarkTarget("FlowEngineBenchmarks", testing: "FlowEngine"),
+    // Wire JSON encode/decode (Foundation's JSONEncoder/JSONDecoder allowed there as a baseline).
+    benchmarkTarget("WireJSONBenchmarks", testing: "WireJSON"),
+]
