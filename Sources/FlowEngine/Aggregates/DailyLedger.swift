@@ -57,14 +57,24 @@ public struct DailyLedger: Hashable, Sendable {
             day.codingMs = day.codingMs.saturatingAdded(
                 Self.union(start: start, end: at, until: &codingUntilMs))
         }
-        day.flowMs = Swift.max(0, day.flowMs.saturatingAdded(flowDeltaMs))
-        if let period = assessment.endedPeriod {
+        today = day
+        recordFlow(deltaMs: flowDeltaMs, endedPeriod: assessment.endedPeriod,
+                   recoveryMs: assessment.recoveryMs, atMs: at, utcOffsetMs: utcOffsetMs)
+    }
+
+    /// Adds flow events that came without a window (an idle timeout, a session end).
+    public mutating func recordFlow(deltaMs: Int64, endedPeriod: FlowPeriod?, recoveryMs: Int64?,
+                                    atMs: Int64, utcOffsetMs: Int64) {
+        roll(to: LocalTime.day(atMs: atMs, utcOffsetMs: utcOffsetMs))
+        guard var day = today else { return }
+        day.flowMs = Swift.max(0, day.flowMs.saturatingAdded(deltaMs))
+        if let endedPeriod {
             day.flowPeriods += 1
-            if period.endReason.isInterruption { day.interruptions += 1 }
+            if endedPeriod.endReason.isInterruption { day.interruptions += 1 }
         }
-        if let recovery = assessment.recoveryMs {
+        if let recoveryMs {
             day.recoveries += 1
-            day.recoveryTotalMs = day.recoveryTotalMs.saturatingAdded(recovery)
+            day.recoveryTotalMs = day.recoveryTotalMs.saturatingAdded(recoveryMs)
         }
         today = day
     }

@@ -85,8 +85,11 @@ public struct FlowDetector: Sendable {
 
     /// Processes one window. `baseline` is the user's shared rhythm baseline: rhythm is
     /// scored against it once it holds enough evidence, then it learns from this window.
-    public mutating func ingest(_ window: ActivityWindow,
-                                baseline: inout UserBaseline) -> FlowAssessment {
+    ///
+    /// `extraCandidates` are recommendations the caller would like to make (the break
+    /// scheduler's "held for flow"); they go through the same rate limiter.
+    public mutating func ingest(_ window: ActivityWindow, baseline: inout UserBaseline,
+                                extraCandidates: RecommendationSet = []) -> FlowAssessment {
         let previous = state
         let span = sanitisedSpan(window)
         var ended: FlowPeriod?
@@ -130,7 +133,8 @@ public struct FlowDetector: Sendable {
         lowScoreMs = typing && score < 0.4 ? lowScoreMs.saturatingAdded(span.lengthMs)
             : (score >= 0.4 ? 0 : lowScoreMs)
 
-        let candidates = recommendationCandidates(previous: previous)
+        var candidates = recommendationCandidates(previous: previous)
+        candidates.formUnion(extraCandidates)
         let recommendations = limiter.select(
             from: candidates, atMs: span.atMs, cooldown: settings.recommendationCooldown)
         return FlowAssessment(

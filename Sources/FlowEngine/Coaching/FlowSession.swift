@@ -1,0 +1,44 @@
+/// Everything the engine keeps for one live editor session: its detector and running
+/// totals. Owned by the connection's event loop; a few hundred bytes, no heap on the
+/// per-update path (the language tally allocates once, when the first language appears).
+public struct FlowSession: Sendable {
+    /// The session's flow detector.
+    public internal(set) var detector: FlowDetector
+    /// Running totals for the summary.
+    public internal(set) var totals: SessionTotals
+    /// The project named in `session.start` (for per-project daily time).
+    public var project: String?
+    /// The language named in `session.start`; a window's own `language` wins.
+    public var language: String?
+    /// The last assessment (answer to a duplicate `seq`, or a status query).
+    public internal(set) var lastAssessment: FlowAssessment
+    /// `sessionFlowMs` already accounted to the daily ledger.
+    var accountedFlowMs: Int64 = 0
+    /// Set once the session ended.
+    public internal(set) var ended = false
+
+    /// A session that started at `startMs` (event time).
+    public init(startMs: Int64, project: String? = nil, language: String? = nil,
+                configuration: FlowEngineConfiguration = .standard) {
+        detector = FlowDetector(settings: configuration.detector)
+        totals = SessionTotals(startMs: startMs, maximumLanguages: configuration.daily.maximumTallyKeys)
+        self.project = project
+        self.language = language
+        lastAssessment = .initial(atMs: startMs)
+    }
+
+    /// The flow time not yet given to the daily ledger; marks it given.
+    mutating func takeFlowDelta(_ assessment: FlowAssessment) -> Int64 {
+        let delta = assessment.sessionFlowMs.saturatingSubtracted(accountedFlowMs)
+        accountedFlowMs = assessment.sessionFlowMs
+        return delta
+    }
+}
+
+/// What one window produced for the client: the `flow` answer and maybe a `break`.
+public struct CoachingUpdate: Hashable, Sendable {
+    /// The `flow` message.
+    public var flow: FlowAssessment
+    /// A `break` message to push, if a due break met a good moment.
+    public var breakReminder: BreakReminder?
+}
