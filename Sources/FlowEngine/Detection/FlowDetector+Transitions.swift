@@ -52,7 +52,10 @@ extension FlowDetector {
             }
             typedMs = Int64(Double(Swift.max(keystrokes, Int64(rhythm.count))) * rhythm.mean)
             if span.lengthMs > 0 {
-                score *= EventTimeMath.unit(Double(typedMs) / Double(span.lengthMs) / 0.25)
+                // Typing must fill a fair share of the window: full credit from 50 %,
+                // none below 15 % (a few fast bursts in a quiet window are not rhythm).
+                let coverage = Double(typedMs) / Double(span.lengthMs)
+                score *= EventTimeMath.unit((coverage - 0.15) / 0.35)
             }
             baseline.learn(intervals: intervals, pauseCutoffMs: settings.pauseCutoff.value,
                            rhythm: rhythm)

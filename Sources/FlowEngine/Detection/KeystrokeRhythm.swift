@@ -14,10 +14,14 @@ struct KeystrokeRhythm: Sendable {
     var mean = 0.0
     /// Standard deviation / mean of usable intervals (population).
     var coefficientOfVariation = 0.0
-    /// Mean of log2(interval), in ``logUnitsPerOctave`` units.
+    /// Mean of log2(interval) over usable intervals and pauses (capped at ``pauseCapMs``),
+    /// in ``logUnitsPerOctave`` units.
     var logMean = 0.0
-    /// Standard deviation of log2(interval), in octaves.
+    /// Standard deviation of log2(interval) over the same values, in octaves.
     var logDeviationOctaves = 0.0
+
+    /// Pauses enter the log statistics as at most this long (8 s).
+    static let pauseCapMs: Int32 = 8000
 
     /// Resolution of ``logIndex(_:)``: sixteenths of an octave.
     static let logUnitsPerOctave = 16
@@ -36,6 +40,11 @@ struct KeystrokeRhythm: Sendable {
             let value = intervals[index]
             index += 1
             guard value > 0 else { continue }
+            // Pauses count in the log statistics (capped), so bursts separated by long
+            // pauses never look steady; the arithmetic ones see usable intervals only.
+            let log = Self.logIndex(UInt32(Swift.min(value, Self.pauseCapMs)))
+            logSum &+= log
+            logSquares &+= log &* log
             guard value <= cutoff else {
                 pauses += 1
                 continue
@@ -43,9 +52,6 @@ struct KeystrokeRhythm: Sendable {
             let wide = Int64(value)
             sum &+= wide
             sumSquares &+= wide &* wide
-            let log = Self.logIndex(UInt32(value))
-            logSum &+= log
-            logSquares &+= log &* log
             n += 1
         }
         count = n
@@ -54,8 +60,9 @@ struct KeystrokeRhythm: Sendable {
         mean = Double(sum) / count
         let variance = Swift.max(0, Double(sumSquares) / count - mean * mean)
         coefficientOfVariation = mean > 0 ? variance.squareRoot() / mean : 0
-        logMean = Double(logSum) / count
-        let logVariance = Swift.max(0, Double(logSquares) / count - logMean * logMean)
+        let logCount = Double(n + pauses)
+        logMean = Double(logSum) / logCount
+        let logVariance = Swift.max(0, Double(logSquares) / logCount - logMean * logMean)
         logDeviationOctaves = logVariance.squareRoot() / Double(Self.logUnitsPerOctave)
     }
 

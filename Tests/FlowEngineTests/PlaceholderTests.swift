@@ -1,3 +1,0 @@
-import Testing
-@testable import FlowEngine
-@Test func placeholder() { #expect(true) }
