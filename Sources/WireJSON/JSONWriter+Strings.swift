@@ -8,31 +8,38 @@ extension JSONWriter {
         string.withUTF8 { writeString(UnsafeRawBufferPointer($0)) }
     }
 
-    /// Writes the bytes `utf8` quoted and escaped; ill-formed UTF-8 becomes `\ufffd`.
+    /// Writes the bytes `utf8` quoted and escaped; each maximal ill-formed UTF-8
+    /// subpart becomes `\ufffd`.
     mutating func writeString(_ utf8: UnsafeRawBufferPointer) {
         bytes.append(UInt8(ascii: "\""))
+        defer { bytes.append(UInt8(ascii: "\"")) }
+        guard let base = utf8.baseAddress else { return }
+        let p = base.assumingMemoryBound(to: UInt8.self)
         let n = utf8.count
-        var runStart = 0
+        var runStart = 0  // bytes[runStart..<i] are copied as they are
         var i = 0
         while i < n {
-            let c = utf8[i]
+            let c = p[i]
             if c >= 0x20 && c != 0x22 && c != 0x5C && c < 0x80 {
                 i += 1
                 continue
             }
-            if c >= 0x80, let base = utf8.baseAddress,
-                let length = WellFormedUTF8.sequenceLength(base.assumingMemoryBound(to: UInt8.self), n, i)
-            {
+            if c >= 0x80, let length = WellFormedUTF8.sequenceLength(p, n, i) {
                 i += length
                 continue
             }
             if runStart < i { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<i])) }
-            appendEscape(for: c)
-            i += 1
+            if c >= 0x80 {
+                // Not well-formed (RFC 3629): one U+FFFD per maximal subpart.
+                appendLiteral("\\ufffd")
+                i += WellFormedUTF8.maximalSubpartLength(p, n, i)
+            } else {
+                appendEscape(for: c)
+                i += 1
+            }
             runStart = i
         }
         if runStart < n { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<n])) }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Appends the escape for a byte that may not appear as itself.
@@ -52,8 +59,7 @@ extension JSONWriter {
             bytes.append(hex.utf8Start[Int(c >> 4)])
             bytes.append(hex.utf8Start[Int(c & 0xF)])
         default:
-            // Not the start of well-formed UTF-8 (RFC 3629): U+FFFD REPLACEMENT CHARACTER.
-            appendLiteral("ufffd")
+            preconditionFailure("JSONWriter: byte 0x\(String(c, radix: 16)) needs no escape")
         }
     }
 }

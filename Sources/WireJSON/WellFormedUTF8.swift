@@ -41,4 +41,32 @@ enum WellFormedUTF8 {
         }
         return length
     }
+
+    /// Length of the "maximal subpart" of an ill-formed sequence at `p[i]` (Unicode
+    /// §3.9, U+FFFD substitution): the longest prefix that could still begin a
+    /// well-formed sequence, at least 1. A writer replaces that many bytes with one
+    /// U+FFFD, as Swift's `String(decoding:as:)` does.
+    static func maximalSubpartLength(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> Int {
+        let length: Int
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF
+        switch p[i] {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; high = 0x9F
+        case 0xF0: length = 4; low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; high = 0x8F
+        default: return 1
+        }
+        var k = 1
+        while k < length && i + k < n {
+            let byte = p[i + k]
+            let inRange = k == 1 ? (byte >= low && byte <= high) : (byte & 0xC0 == 0x80)
+            guard inRange else { break }
+            k += 1
+        }
+        return k
+    }
 }
