@@ -92,8 +92,12 @@ public final class TLSContext: @unchecked Sendable {
         _ = fc_SSL_CTX_set_session_cache_mode(context, Int(SSL_SESS_CACHE_OFF))
         // RELEASE_BUFFERS: an idle connection holds no 16 KiB record buffers.
         // ACCEPT_MOVING_WRITE_BUFFER: a retried SSL_write may come from a moved array.
+        // NO_AUTO_CHAIN: send exactly the chain file (leaf + intermediates, as in
+        // Let's Encrypt's fullchain.pem) instead of rebuilding a chain from the trust
+        // store on every handshake.
         _ = fc_SSL_CTX_set_mode(
-            context, Int(SSL_MODE_RELEASE_BUFFERS) | Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
+            context,
+            Int(SSL_MODE_RELEASE_BUFFERS) | Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER) | Int(SSL_MODE_NO_AUTO_CHAIN))
         guard SSL_CTX_set_cipher_list(context, configuration.tls12CipherList) == 1 else {
             ERR_clear_error()
             throw .invalidCipherList(configuration.tls12CipherList)

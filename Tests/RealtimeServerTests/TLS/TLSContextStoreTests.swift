@@ -75,14 +75,3 @@ struct TLSContextStoreTests {
         }
     }
 }
-
-extension TLSServerHarness {
-    /// A client and server that completed a handshake over `context`, or nil.
-    static func established(_ context: TLSContext, trust: String) -> (TLSTestClient, TLSServerHarness)? {
-        guard let server = try? TLSServerHarness(context: context) else { return nil }
-        let client = TLSTestClient(TLSTestClient.Options(trustRoots: trust))
-        pump(client, server)
-        guard client.isHandshakeComplete, server.session?.isHandshakeComplete == true else { return nil }
-        return (client, server)
-    }
-}
