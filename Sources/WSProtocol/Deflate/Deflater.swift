@@ -50,6 +50,9 @@ public struct Deflater: ~Copyable {
 
     private var zlib: ZlibStream
 
+    /// Output is produced in chunks of this many bytes.
+    static let outputChunkBytes = 16 * 1024
+
     /// A deflater for the server-to-client direction of an agreed connection.
     public init(parameters: DeflateParameters, configuration: DeflateConfiguration, retention: Retention = .releaseBetweenMessages) {
         self.init(
@@ -160,8 +163,11 @@ public struct Deflater: ~Copyable {
         _ stream: UnsafeMutablePointer<z_stream>, message: UnsafeRawBufferPointer,
         output: inout ByteWriter, start: Int, budget: Int
     ) -> Bool {
+        // zlib writes into a scratch chunk that is then appended (see Inflater.run).
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.outputChunkBytes, alignment: 16)
+        defer { scratch.deallocate() }
+        guard let scratchBase = scratch.baseAddress else { return false }
         var offset = 0
-        var chunk = min(64 * 1024, message.count / 2 + 64)
         while true {
             // avail_in is 32 bits wide: hand very large messages over in slices.
             if stream.pointee.avail_in == 0, offset < message.count, let base = message.baseAddress {
@@ -170,22 +176,18 @@ public struct Deflater: ~Copyable {
                 stream.pointee.avail_in = UInt32(slice)
                 offset += slice
             }
-            let room = min(chunk, budget - (output.readableCount - start))
+            let room = min(Self.outputChunkBytes, budget - (output.readableCount - start))
             guard room > 0 else { return false }
-            output.appendWithUnsafeMutableBytes(maximumCount: room) { buffer in
-                guard let out = buffer.baseAddress else { return 0 }
-                stream.pointee.next_out = out.assumingMemoryBound(to: Bytef.self)
-                stream.pointee.avail_out = UInt32(room)
-                // Z_OK or Z_BUF_ERROR (nothing left to do); Z_STREAM_ERROR only on misuse.
-                _ = CZlib.deflate(stream, Z_SYNC_FLUSH)
-                return room - Int(stream.pointee.avail_out)
-            }
+            stream.pointee.next_out = scratchBase.assumingMemoryBound(to: Bytef.self)
+            stream.pointee.avail_out = UInt32(room)
+            // Z_OK or Z_BUF_ERROR (nothing left to do); Z_STREAM_ERROR only on misuse.
+            _ = CZlib.deflate(stream, Z_SYNC_FLUSH)
+            output.append(UnsafeRawBufferPointer(rebasing: scratch[..<(room - Int(stream.pointee.avail_out))]))
             // The flush is complete when zlib stopped with output space to spare and every
             // input byte handed over.
             if stream.pointee.avail_out != 0 && stream.pointee.avail_in == 0 && offset == message.count {
                 return true
             }
-            chunk = 64 * 1024
         }
     }
 }

@@ -1,7 +1,7 @@
 /// Why a compressed message could not be decompressed. Each case has one close code.
 public enum InflateError: Error, Sendable, Equatable {
     /// The message inflates to more than `limit` bytes (a zip bomb, or simply too big).
-    /// Detected while inflating, at most one byte past the limit.
+    /// Detected while inflating, chunk by chunk; nothing past the limit is appended.
     case messageTooBig(limit: Int)
     /// zlib reported `Z_DATA_ERROR`: not a valid DEFLATE stream, a distance beyond the
     /// negotiated window (`client_max_window_bits`), or a reference to a previous message

@@ -34,8 +34,9 @@ public struct Inflater: ~Copyable {
 
     /// The empty stored block a sender removed from the end of every message.
     private static let tail: [UInt8] = [0x00, 0x00, 0xff, 0xff]
-    /// Output is produced in chunks of at most this many bytes, so a limit is never passed
-    /// by more than one byte, however much the input expands.
+    /// Output is produced in chunks of at most this many bytes and appended only after the
+    /// limit check, so nothing past the limit is ever appended, however much the input
+    /// expands.
     static let outputChunkBytes = 16 * 1024
 
     /// An inflater for the client-to-server direction of an agreed connection.
@@ -193,6 +194,12 @@ public struct Inflater: ~Copyable {
         output: inout ByteWriter, outputBytes: inout Int, limit: Int
     ) throws(InflateError) -> Bool {
         guard let base = input.baseAddress, !input.isEmpty else { return false }
+        // zlib writes into a scratch chunk that is then appended: the output grows only by
+        // what was produced (appending a zero-filled reservation costs more, and in debug
+        // builds a lot more).
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.outputChunkBytes, alignment: 16)
+        defer { scratch.deallocate() }
+        guard let scratchBase = scratch.baseAddress else { return false }
         var offset = 0
         while offset < input.count {
             // avail_in is 32 bits wide: feed very large inputs in slices.
@@ -200,22 +207,17 @@ public struct Inflater: ~Copyable {
             stream.pointee.next_in = UnsafeMutablePointer(mutating: (base + offset).assumingMemoryBound(to: Bytef.self))
             stream.pointee.avail_in = UInt32(sliceCount)
             offset += sliceCount
-            // First guess for the output size; later chunks use the full chunk size.
-            var chunk = min(Self.outputChunkBytes, max(512, sliceCount * 4))
             while true {
                 let allowance = limit - outputBytes
-                let room = allowance >= chunk ? chunk : allowance + 1
-                var status = Z_OK
-                output.appendWithUnsafeMutableBytes(maximumCount: room) { buffer in
-                    guard let out = buffer.baseAddress else { return 0 }
-                    stream.pointee.next_out = out.assumingMemoryBound(to: Bytef.self)
-                    stream.pointee.avail_out = UInt32(room)
-                    status = CZlib.inflate(stream, Z_SYNC_FLUSH)
-                    return room - Int(stream.pointee.avail_out)
-                }
-                outputBytes += room - Int(stream.pointee.avail_out)
+                let room = allowance >= Self.outputChunkBytes ? Self.outputChunkBytes : allowance + 1
+                stream.pointee.next_out = scratchBase.assumingMemoryBound(to: Bytef.self)
+                stream.pointee.avail_out = UInt32(room)
+                let status = CZlib.inflate(stream, Z_SYNC_FLUSH)
+                let written = room - Int(stream.pointee.avail_out)
+                outputBytes += written
                 // Checked per chunk, before asking zlib for more: a bomb stops here.
                 if outputBytes > limit { throw .messageTooBig(limit: limit) }
+                output.append(UnsafeRawBufferPointer(rebasing: scratch[..<written]))
                 switch status {
                 case Z_STREAM_END:
                     return true
@@ -227,7 +229,6 @@ public struct Inflater: ~Copyable {
                         guard stream.pointee.avail_in == 0 else { throw .corruptStream }
                         break
                     }
-                    chunk = Self.outputChunkBytes
                     continue
                 case Z_MEM_ERROR:
                     throw .outOfMemory

@@ -69,7 +69,7 @@ struct SeededGenerator: RandomNumberGenerator {
         bytes.reserveCapacity(count)
         while bytes.count < count {
             if next() % 5 == 0 {
-                bytes.append(UInt8.random(in: 0...255, using: &self))
+                bytes.append(UInt8(truncatingIfNeeded: next()))
             } else {
                 bytes.append(contentsOf: words[Int(next() % UInt64(words.count))])
             }
@@ -78,6 +78,11 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 
     mutating func bytes(count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 8)
+        while bytes.count < count {
+            withUnsafeBytes(of: next()) { bytes.append(contentsOf: $0) }
+        }
+        return Array(bytes.prefix(count))
     }
 }
