@@ -11,7 +11,8 @@
 ///   the end of flow; outside flow for a save, commit, short pause or `outOfFlowGrace`.
 ///   Past `hardCap` without a rest pause it is delivered anyway.
 /// - `break.ack` answers are honoured: taken resets, snoozed waits `snooze`, dismissed waits
-///   a full interval (or the rest of the day for the daily limit).
+///   a full interval. An unanswered reminder is repeated after `repeatAfter`, except the
+///   daily limit, which is said once a day (again only after a snooze).
 public struct BreakScheduler: Hashable, Sendable {
     /// The durations in force.
     public var settings: BreakSettings
@@ -92,7 +93,15 @@ public struct BreakScheduler: Hashable, Sendable {
             if kind != .micro { sinceRestMs = 0 }
             if kind == .dailyLimit { dailyDoneDay = localDay }
         case .snoozed:
-            snoozedUntilMs = atMs.saturatingAdded(settings.snooze.value)
+            let until = atMs.saturatingAdded(settings.snooze.value)
+            snoozedUntilMs = until
+            switch kind {
+            case .micro: microEligibleMs = until
+            case .rest: restEligibleMs = until
+            case .dailyLimit:
+                dailyDoneDay = .min
+                dailyEligibleMs = until
+            }
         case .dismissed:
             switch kind {
             case .micro: microEligibleMs = atMs.saturatingAdded(settings.microAfter.value)
@@ -161,7 +170,7 @@ public struct BreakScheduler: Hashable, Sendable {
         dueSinceMs = .min
         let again = at.saturatingAdded(settings.repeatAfter.value)
         switch kind {
-        case .dailyLimit: dailyEligibleMs = again
+        case .dailyLimit: dailyDoneDay = localDay  // once a day, unless snoozed
         case .rest: restEligibleMs = again; microEligibleMs = Swift.max(microEligibleMs, again)
         case .micro: microEligibleMs = again
         }
