@@ -29,7 +29,14 @@ final class SQLiteStatement {
             case .null: code = sqlite3_bind_null(handle, index)
             case .integer(let number): code = sqlite3_bind_int64(handle, index, number)
             case .real(let number): code = sqlite3_bind_double(handle, index, number)
-            case .text(let text): code = sqlite3_bind_text(handle, index, text, -1, fc_sqlite_transient())
+            case .text(var text):
+                // Bind by byte count, not as a C string, so an embedded NUL stays data.
+                code = text.withUTF8 { utf8 in
+                    utf8.withMemoryRebound(to: CChar.self) { chars in
+                        guard let base = chars.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, nil) }
+                        return sqlite3_bind_text(handle, index, base, Int32(chars.count), fc_sqlite_transient())
+                    }
+                }
             case .blob(let bytes):
                 code = bytes.withUnsafeBytes { raw in
                     // An empty array may have no base address; bind an empty blob, not NULL.

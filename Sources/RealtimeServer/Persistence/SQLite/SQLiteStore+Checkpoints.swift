@@ -1,6 +1,7 @@
 /// `writeBatch`: session checkpoints, flow periods, per-day totals and baselines in one
 /// transaction, idempotent under replay.
 extension SQLiteStore {
+    @discardableResult
     public func writeBatch(_ checkpoints: [SessionCheckpoint], baselines: [BaselineRecord]) throws(StoreError) -> BatchSummary {
         try transaction { () throws(StoreError) in
             var summary = BatchSummary()

@@ -15,6 +15,7 @@ extension SQLiteStore {
             baseline: try baseline(userId: id))
     }
 
+    @discardableResult
     public func purgeUser(id: String, deleteAccount: Bool) throws(StoreError) -> PurgeSummary {
         try transaction { () throws(StoreError) in
             var summary = PurgeSummary()

@@ -58,6 +58,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 
     // MARK: Schema
 
+    @discardableResult
     public func migrate() throws(StoreError) -> MigrationReport {
         try connection.execute(SQLiteSchema.migrationsTable)
         let from = try currentVersion()
