@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "RealtimeServer",
             dependencies: [
-                "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux",
+                "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],

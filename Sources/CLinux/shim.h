@@ -9,3 +9,42 @@
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <pthread.h>
+#include <sys/prctl.h>
+
+/// Names the calling thread (prctl is variadic, which Swift cannot call directly).
+static inline void flowcoach_set_thread_name(const char *name) {
+    prctl(PR_SET_NAME, name, 0, 0, 0);
+}
+
+/// accept4(2) is a GNU extension; declared here because Glibc's module is built without _GNU_SOURCE.
+extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+/// Self-pipe for signals: the handler only writes the signal number to a pipe (async-signal
+/// safe), so whichever thread the kernel picks, the main thread learns of it by reading.
+static int flowcoach_signal_write_fd = -1;
+
+static void flowcoach_signal_handler(int signal_number) {
+    int saved = errno;
+    unsigned char byte = (unsigned char)signal_number;
+    ssize_t ignored = write(flowcoach_signal_write_fd, &byte, 1);
+    (void)ignored;
+    errno = saved;
+}
+
+/// Routes SIGINT, SIGTERM and SIGHUP to `write_fd`. Call once.
+static inline int flowcoach_route_signals_to(int write_fd) {
+    flowcoach_signal_write_fd = write_fd;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = flowcoach_signal_handler;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    if (sigaction(SIGINT, &action, 0) != 0) return -1;
+    if (sigaction(SIGTERM, &action, 0) != 0) return -1;
+    if (sigaction(SIGHUP, &action, 0) != 0) return -1;
+    return 0;
+}

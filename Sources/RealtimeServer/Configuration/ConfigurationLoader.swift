@@ -1,0 +1,70 @@
+public import Configuration
+import SystemPackage
+
+/// Builds a `ServerConfiguration` from, in order of precedence: command-line overrides,
+/// `FLOWCOACH_*` environment variables (key `server.port` ↔ `FLOWCOACH_SERVER_PORT`), a
+/// JSON file, and the built-in defaults.
+public enum ConfigurationLoader {
+    /// Every key the server reads, with the `ServerConfiguration` property it sets.
+    public static let keys: [String] = [
+        "server.host", "server.port", "server.loops", "server.max_connections_per_loop", "server.shutdown_grace_ms",
+        "websocket.echo", "websocket.handshake_timeout_ms", "websocket.ping_interval_ms", "websocket.missed_pongs",
+        "websocket.close_timeout_ms", "websocket.max_frame_bytes", "websocket.max_message_bytes",
+        "websocket.max_outbound_bytes", "log.level", "log.format",
+    ]
+
+    /// Loads the layered configuration.
+    /// - Parameters:
+    ///   - filePath: a JSON configuration file (missing → error); nil for none.
+    ///   - overrides: values from command-line flags, keyed like the file (`server.port`).
+    ///   - environment: the process environment (injectable for tests).
+    public static func load(
+        filePath: String?, overrides: [String: ConfigValue], environment: [String: String]
+    ) async throws -> ServerConfiguration {
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(
+                name: "flags",
+                values: Dictionary(uniqueKeysWithValues: overrides.map { (AbsoluteConfigKey(ConfigKey($0.key)), $0.value) })),
+            KeyMappingProvider(upstream: EnvironmentVariablesProvider(environmentVariables: environment)) { key in
+                key.prepending(["flowcoach"])
+            },
+        ]
+        if let filePath {
+            do {
+                providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(filePath)))
+            } catch {
+                throw ConfigurationError.unreadableFile(path: filePath, reason: "\(error)")
+            }
+        }
+        return try read(ConfigReader(providers: providers))
+    }
+
+    /// Reads every key from `reader` over the defaults and validates the result.
+    public static func read(_ reader: ConfigReader) throws -> ServerConfiguration {
+        var config = ServerConfiguration()
+        config.host = reader.string(forKey: "server.host", default: config.host)
+        config.port = try port(reader.int(forKey: "server.port", default: Int(config.port)))
+        config.loops = reader.int(forKey: "server.loops", default: config.loops)
+        config.maxConnectionsPerLoop = reader.int(forKey: "server.max_connections_per_loop", default: config.maxConnectionsPerLoop)
+        config.shutdownGraceMs = Int64(reader.int(forKey: "server.shutdown_grace_ms", default: Int(config.shutdownGraceMs)))
+        config.echoEnabled = reader.bool(forKey: "websocket.echo", default: config.echoEnabled)
+        config.handshakeTimeoutMs = Int64(reader.int(forKey: "websocket.handshake_timeout_ms", default: Int(config.handshakeTimeoutMs)))
+        config.pingIntervalMs = Int64(reader.int(forKey: "websocket.ping_interval_ms", default: Int(config.pingIntervalMs)))
+        config.missedPongsBeforeClose = reader.int(forKey: "websocket.missed_pongs", default: config.missedPongsBeforeClose)
+        config.closeTimeoutMs = Int64(reader.int(forKey: "websocket.close_timeout_ms", default: Int(config.closeTimeoutMs)))
+        config.maxFrameBytes = reader.int(forKey: "websocket.max_frame_bytes", default: config.maxFrameBytes)
+        config.maxMessageBytes = reader.int(forKey: "websocket.max_message_bytes", default: config.maxMessageBytes)
+        config.maxOutboundBytes = reader.int(forKey: "websocket.max_outbound_bytes", default: config.maxOutboundBytes)
+        config.logLevel = reader.string(forKey: "log.level", default: config.logLevel)
+        config.logFormat = reader.string(forKey: "log.format", default: config.logFormat)
+        try config.validate()
+        return config
+    }
+
+    private static func port(_ value: Int) throws(ConfigurationError) -> UInt16 {
+        guard let port = UInt16(exactly: value) else {
+            throw .invalid(key: "server.port", reason: "must be 0...65535, got \(value)")
+        }
+        return port
+    }
+}

@@ -1,0 +1,74 @@
+/// Everything `flowcoach serve` can be told, with production defaults.
+///
+/// Loaded by `ConfigurationLoader` from (highest precedence first) command-line flags,
+/// `FLOWCOACH_*` environment variables and a JSON file; `config/flowcoach.json` documents
+/// every key. Values are validated once at start-up (`validate()`).
+public struct ServerConfiguration: Sendable, Equatable {
+    /// Address to listen on (`server.host`).
+    public var host: String = "127.0.0.1"
+    /// Plaintext port (`server.port`); 0 picks a free port (tests).
+    public var port: UInt16 = 8080
+    /// Event loop threads (`server.loops`); default: one per core.
+    public var loops: Int = ServerConfiguration.coreCount
+    /// Enables the diagnostic `/echo` WebSocket route (`websocket.echo`); off by default.
+    public var echoEnabled: Bool = false
+    /// Time a client has to complete the HTTP upgrade (`websocket.handshake_timeout_ms`).
+    public var handshakeTimeoutMs: Int64 = 10_000
+    /// Idle time after which the server pings (`websocket.ping_interval_ms`).
+    public var pingIntervalMs: Int64 = 30_000
+    /// Unanswered pings after which the connection is dropped (`websocket.missed_pongs`).
+    public var missedPongsBeforeClose: Int = 2
+    /// Time the peer has to answer our close frame (`websocket.close_timeout_ms`).
+    public var closeTimeoutMs: Int64 = 5_000
+    /// Largest frame accepted on `/echo` (`websocket.max_frame_bytes`).
+    public var maxFrameBytes: Int = 16 << 20
+    /// Largest message accepted on `/echo` (`websocket.max_message_bytes`).
+    public var maxMessageBytes: Int = 16 << 20
+    /// Output a connection may have queued before it counts as a stuck reader and is
+    /// closed (`websocket.max_outbound_bytes`).
+    public var maxOutboundBytes: Int = 4 << 20
+    /// Connections one loop accepts before refusing more (`server.max_connections_per_loop`).
+    public var maxConnectionsPerLoop: Int = 1 << 20
+    /// Time graceful shutdown waits for clients to finish the closing handshake
+    /// (`server.shutdown_grace_ms`).
+    public var shutdownGraceMs: Int64 = 10_000
+    /// Log level name: trace, debug, info, notice, warning, error, critical (`log.level`).
+    public var logLevel: String = "info"
+    /// Log format: `json` (one object per line) or `text` (`log.format`).
+    public var logFormat: String = "json"
+
+    public init() {}
+
+    /// Number of online CPUs (at least 1).
+    public static var coreCount: Int { max(1, Int(sysconfValue())) }
+
+    /// Rejects values that cannot work, naming the key.
+    public func validate() throws(ConfigurationError) {
+        if loops < 1 || loops > 256 { throw .invalid(key: "server.loops", reason: "must be 1...256, got \(loops)") }
+        if handshakeTimeoutMs < 100 { throw .invalid(key: "websocket.handshake_timeout_ms", reason: "must be ≥ 100") }
+        if pingIntervalMs < 1000 { throw .invalid(key: "websocket.ping_interval_ms", reason: "must be ≥ 1000") }
+        if missedPongsBeforeClose < 1 { throw .invalid(key: "websocket.missed_pongs", reason: "must be ≥ 1") }
+        if maxFrameBytes < 125 { throw .invalid(key: "websocket.max_frame_bytes", reason: "must be ≥ 125") }
+        if maxMessageBytes < maxFrameBytes && maxMessageBytes < 125 {
+            throw .invalid(key: "websocket.max_message_bytes", reason: "must be ≥ 125")
+        }
+        if maxOutboundBytes < 64 << 10 { throw .invalid(key: "websocket.max_outbound_bytes", reason: "must be ≥ 65536") }
+        if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) {
+            throw .invalid(key: "log.level", reason: "unknown level '\(logLevel)'")
+        }
+        if !["json", "text"].contains(logFormat) { throw .invalid(key: "log.format", reason: "must be json or text") }
+    }
+}
+
+/// A configuration value that cannot be used.
+public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
+    case invalid(key: String, reason: String)
+    case unreadableFile(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let key, let reason): "configuration key '\(key)': \(reason)"
+        case .unreadableFile(let path, let reason): "configuration file \(path): \(reason)"
+        }
+    }
+}

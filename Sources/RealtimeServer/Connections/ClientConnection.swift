@@ -1,0 +1,56 @@
+import WSProtocol
+
+/// One accepted TCP connection, owned by the loop that accepted it (never moves).
+///
+/// Kept small: an idle WebSocket holds no buffers of its own. Output is produced into the
+/// loop's shared cork buffer and only what the kernel did not take is copied into
+/// `pendingOutput`; partial frames are held by the endpoint only while incomplete.
+final class ClientConnection {
+    /// What the bytes on this connection currently mean.
+    enum Phase {
+        /// Reading the HTTP request (upgrade or plain).
+        case readingRequest
+        /// RFC 6455 framing after a successful upgrade.
+        case webSocket
+        /// Output is being flushed, then the socket closes; input is discarded.
+        case closingAfterFlush
+        /// Our side is half-closed; waiting (briefly) for the peer's FIN so that unread
+        /// input does not turn our close into a reset that could destroy our last bytes.
+        case lingering
+    }
+
+    /// Which handler owns the WebSocket messages.
+    enum Route {
+        case none
+        case echo
+    }
+
+    let fd: Int32
+    let token: UInt64
+    let peer: PeerAddress
+    var phase: Phase = .readingRequest
+    var route: Route = .none
+    var requestParser: HTTPRequestParser? = HTTPRequestParser()
+    var endpoint: WebSocketEndpoint?
+    /// Bytes the kernel has not accepted yet (empty, without capacity, when idle).
+    var pendingOutput = ByteWriter()
+    /// Whether EPOLLOUT is armed (only while `pendingOutput` is non-empty).
+    var wantsWritable = false
+    /// Monotonic time of the last byte received (liveness for idle pings).
+    var lastReceivedMs: Int64
+    /// When the current phase times out (handshake, close reply).
+    var deadlineMs: Int64
+    /// Pings sent since the peer last sent anything.
+    var unansweredPings: UInt8 = 0
+
+    init(fd: Int32, token: UInt64, peer: PeerAddress, nowMs: Int64, handshakeDeadlineMs: Int64) {
+        self.fd = fd
+        self.token = token
+        self.peer = peer
+        self.lastReceivedMs = nowMs
+        self.deadlineMs = handshakeDeadlineMs
+    }
+
+    /// Slot in the loop's connection table (low 32 bits of the epoll token).
+    var slot: Int { Int(UInt32(truncatingIfNeeded: token)) }
+}

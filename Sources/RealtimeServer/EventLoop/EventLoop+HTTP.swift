@@ -1,0 +1,90 @@
+import Logging
+import WSProtocol
+
+/// The HTTP phase: parse the request, answer plain routes, or upgrade to WebSocket.
+extension EventLoop {
+    /// Feeds request bytes to the connection's parser; on a complete head, routes it.
+    func receivedRequestBytes(_ connection: ClientConnection, _ bytes: UnsafeMutableRawBufferPointer) {
+        guard let result = connection.requestParser?.parse(UnsafeRawBufferPointer(bytes)) else { return }
+        switch result {
+        case .needMoreData:
+            return
+        case .failed(let error):
+            connection.requestParser = nil
+            stats.add(.handshakesRejected)
+            logger.debug("bad HTTP request", metadata: ["peer": "\(connection.peer)", "reason": "\(error.reason)"])
+            HTTPResponseWriter.write(
+                status: error.httpStatus, headers: [HTTPHeader(name: "Connection", value: "close")],
+                contentType: "text/plain; charset=utf-8", body: Array((error.reason + "\n").utf8), into: &cork)
+            closeAfterFlush(connection)
+        case .complete(let head, let consumed):
+            connection.requestParser = nil
+            route(connection, head, trailing: bytes, from: consumed)
+        }
+    }
+
+    private func route(_ connection: ClientConnection, _ head: HTTPRequestHead, trailing: UnsafeMutableRawBufferPointer, from offset: Int) {
+        switch head.path {
+        case "/echo" where configuration.echoEnabled:
+            upgrade(connection, head, route: .echo, policy: echoPolicy, trailing: trailing, from: offset)
+        case "/healthz":
+            respond(connection, status: 200, reason: "OK", contentType: "text/plain", body: Array("ok\n".utf8))
+        case "/readyz":
+            respond(connection, status: 200, reason: "OK", contentType: "text/plain", body: Array("ready\n".utf8))
+        case "/metrics":
+            let text = MetricsText.render(allStats)
+            respond(connection, status: 200, reason: "OK", contentType: "text/plain; version=0.0.4", body: Array(text.utf8))
+        default:
+            respond(connection, status: 404, reason: "Not Found", contentType: "text/plain", body: Array("no route for \(head.path)\n".utf8))
+        }
+    }
+
+    /// The `/echo` route accepts any (or no) subprotocol offer and negotiates no extension
+    /// unless compression is configured.
+    var echoPolicy: HandshakePolicy {
+        HandshakePolicy(subprotocols: [], rejectUnknownSubprotocols: false)
+    }
+
+    private func upgrade(
+        _ connection: ClientConnection, _ head: HTTPRequestHead, route: ClientConnection.Route,
+        policy: HandshakePolicy, trailing: UnsafeMutableRawBufferPointer, from offset: Int
+    ) {
+        switch Handshake.accept(head, policy: policy) {
+        case .reject(let rejection):
+            stats.add(.handshakesRejected)
+            logger.debug("upgrade refused", metadata: ["peer": "\(connection.peer)", "status": "\(rejection.status)"])
+            rejection.write(into: &cork)
+            closeAfterFlush(connection)
+        case .accept(let response):
+            response.write(into: &cork)
+            var limits = Limits()
+            limits.maxFrameSize = configuration.maxFrameBytes
+            limits.maxMessageSize = configuration.maxMessageBytes
+            connection.endpoint = WebSocketEndpoint(role: .server, limits: limits)
+            connection.phase = .webSocket
+            connection.route = route
+            connection.deadlineMs = .max
+            stats.add(.webSocketsOpen)
+            if offset < trailing.count {
+                // Frames that arrived in the same read as the request (wsproto's trailing_data).
+                receivedFrameBytes(connection, trailing, from: offset)
+            }
+        }
+    }
+
+    /// Plain HTTP answer; the connection closes after it (no keep-alive on this port).
+    private func respond(_ connection: ClientConnection, status: Int, reason: String, contentType: String, body: [UInt8]) {
+        stats.add(.httpRequests)
+        HTTPResponseWriter.write(
+            status: status, reason: reason,
+            headers: [HTTPHeader(name: "Cache-Control", value: "no-store"), HTTPHeader(name: "Connection", value: "close")],
+            contentType: contentType, body: body, into: &cork)
+        closeAfterFlush(connection)
+    }
+
+    /// Stops reading meaning into input; the socket closes once output is flushed.
+    func closeAfterFlush(_ connection: ClientConnection) {
+        connection.phase = .closingAfterFlush
+        connection.deadlineMs = nowMs + configuration.closeTimeoutMs
+    }
+}

@@ -1,0 +1,174 @@
+import CLinux
+import Glibc
+import Logging
+import WSProtocol
+
+/// One event-loop thread: its own epoll, `SO_REUSEPORT` listener, mailbox (eventfd) and
+/// every connection it accepted. Each iteration: wait → dispatch (reads produce output into
+/// the shared cork buffer, flushed per connection with one `writev`) → mailbox → timers.
+///
+/// `@unchecked Sendable`: every mutable property is touched only by the loop's own thread
+/// (the one running `run()`); other threads use only `mailbox` (a mutex + eventfd) and
+/// `stats` (atomics), which are themselves thread-safe.
+public final class EventLoop: @unchecked Sendable {
+    static let listenerToken: UInt64 = .max
+    static let mailboxToken: UInt64 = .max - 1
+    static let readBufferBytes = 256 << 10
+
+    public let index: Int
+    let configuration: ServerConfiguration
+    let mailbox: LoopMailbox
+    let stats: LoopStats
+    let allStats: [LoopStats]
+    var logger: Logger
+    let epoll: Epoll
+    var listener: Listener?
+    /// Connection table indexed by slot; a slot's generation changes whenever it is reused.
+    var connections: [ClientConnection?] = []
+    var generations: [UInt32] = []
+    var freeSlots: [Int] = []
+    var openCount = 0
+    /// Loop-owned receive buffer: every read lands here and is parsed in place.
+    let readBuffer: UnsafeMutableRawBufferPointer
+    /// Loop-owned output ("cork") buffer: a connection's replies accumulate here during
+    /// dispatch and leave with one write.
+    var cork = ByteWriter(capacity: 256 << 10)
+    var nowMs: Int64 = MonotonicClock.nowMs()
+    var nextSweepMs: Int64 = 0
+    var shutdownDeadlineMs: Int64?
+    var running = true
+
+    /// The port the listener is bound to.
+    public var port: UInt16 { listener?.port ?? 0 }
+
+    init(index: Int, configuration: ServerConfiguration, port: UInt16, stats: LoopStats, allStats: [LoopStats], logger: Logger) throws(SocketError) {
+        self.index = index
+        self.configuration = configuration
+        self.stats = stats
+        self.allStats = allStats
+        self.logger = logger
+        self.logger[metadataKey: "loop"] = "\(index)"
+        mailbox = try LoopMailbox()
+        epoll = try Epoll()
+        let listener = try Listener(host: configuration.host, port: port)
+        try epoll.register(listener.fd, token: Self.listenerToken, interest: .read)
+        self.listener = listener
+        try epoll.register(mailbox.eventFD, token: Self.mailboxToken, interest: .read)
+        readBuffer = .allocate(byteCount: Self.readBufferBytes, alignment: 16)
+    }
+
+    deinit {
+        readBuffer.deallocate()
+    }
+
+    /// Runs until shutdown has drained every connection. Call on the loop's own thread.
+    func run() {
+        while running {
+            let timeout = Int32(clamping: max(0, nextSweepMs - MonotonicClock.nowMs()))
+            epoll.wait(timeoutMs: timeout) { token, events in
+                self.nowMs = MonotonicClock.nowMs()
+                self.dispatch(token: token, events: events)
+            }
+            nowMs = MonotonicClock.nowMs()
+            if nowMs >= nextSweepMs {
+                sweepTimeouts()
+                nextSweepMs = nowMs + Self.sweepIntervalMs
+            }
+        }
+        closeAll()
+    }
+
+    private func dispatch(token: UInt64, events: IOEvents) {
+        switch token {
+        case Self.listenerToken:
+            acceptConnections()
+        case Self.mailboxToken:
+            for message in mailbox.drain() { receive(message) }
+        default:
+            let slot = Int(UInt32(truncatingIfNeeded: token))
+            guard slot < connections.count, let connection = connections[slot], connection.token == token else {
+                return  // a stale event for a connection closed earlier in this batch
+            }
+            if events.contains(.write) { flushPending(connection) }
+            if events.contains(.read) || events.contains(.readHangup) || events.contains(.hangup) || events.contains(.error) {
+                readAvailable(connection)
+            }
+        }
+    }
+
+    private func receive(_ message: LoopMessage) {
+        switch message {
+        case .shutdown(let deadlineMs):
+            beginShutdown(deadlineMs: deadlineMs)
+        case .run(let body):
+            body(self)
+        }
+    }
+
+    /// Accepts up to 128 pending connections per wake-up (fairness with other work).
+    private func acceptConnections() {
+        guard let listenerFD = listener?.fd else { return }
+        for _ in 0..<128 {
+            guard let (fd, peer) = SystemCall.accept(listenerFD) else {
+                if errno == EMFILE || errno == ENFILE {
+                    stats.add(.acceptFailures)
+                    logger.error("accept failed: out of file descriptors", metadata: ["errno": "\(errno)"])
+                }
+                return
+            }
+            guard openCount < configuration.maxConnectionsPerLoop, shutdownDeadlineMs == nil else {
+                close(fd)
+                continue
+            }
+            SystemCall.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+            register(fd: fd, peer: peer)
+        }
+    }
+
+    private func register(fd: Int32, peer: PeerAddress) {
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+        } else {
+            slot = connections.count
+            connections.append(nil)
+            generations.append(0)
+        }
+        let token = UInt64(generations[slot]) << 32 | UInt64(slot)
+        let connection = ClientConnection(
+            fd: fd, token: token, peer: peer, nowMs: nowMs,
+            handshakeDeadlineMs: nowMs + configuration.handshakeTimeoutMs)
+        do {
+            try epoll.register(fd, token: token, interest: .read)
+        } catch {
+            logger.error("epoll register failed", metadata: ["error": "\(error)"])
+            close(fd)
+            freeSlots.append(slot)
+            return
+        }
+        connections[slot] = connection
+        openCount += 1
+        stats.add(.connectionsAccepted)
+        stats.add(.connectionsOpen)
+    }
+
+    /// Closes the socket now and frees the slot (the generation bump invalidates stale events).
+    func closeConnection(_ connection: ClientConnection) {
+        guard connections[connection.slot] === connection else { return }
+        close(connection.fd)
+        if connection.endpoint != nil {
+            stats.add(.webSocketsOpen, -1)
+        }
+        connections[connection.slot] = nil
+        generations[connection.slot] &+= 1
+        freeSlots.append(connection.slot)
+        openCount -= 1
+        stats.add(.connectionsOpen, -1)
+        if shutdownDeadlineMs != nil && openCount == 0 { running = false }
+    }
+
+    private func closeAll() {
+        for case let connection? in connections { closeConnection(connection) }
+        listener = nil
+    }
+}

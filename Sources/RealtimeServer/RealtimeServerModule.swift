@@ -1,2 +1,0 @@
-import WSProtocol
-public enum RealtimeServerModule {}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `flowcoach`: the real-time flow-coaching server and its tools.
+@main
+struct FlowcoachCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flowcoach",
+        abstract: "Real-time flow coaching over WebSocket.",
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self
+    )
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Logging
+import RealtimeServer
+
+/// `flowcoach serve`: runs the server until SIGTERM/SIGINT, then shuts down gracefully.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the server (flags override FLOWCOACH_* environment variables, which override the config file).")
+
+    @Option(help: "Address to listen on (server.host).")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one (server.port).")
+    var port: Int?
+
+    @Option(help: "Event loop threads; default one per core (server.loops).")
+    var loops: Int?
+
+    @Option(help: "JSON configuration file (see config/flowcoach.json).")
+    var config: String?
+
+    @Flag(help: "Enable the diagnostic /echo WebSocket route (websocket.echo).")
+    var echo = false
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (log.level).")
+    var logLevel: String?
+
+    @Option(help: "Write the bound port to this file once listening (for scripts and tests).")
+    var portFile: String?
+
+    func run() async throws {
+        var overrides: [String: ConfigValue] = [:]
+        if let host { overrides["server.host"] = ConfigValue(.string(host), isSecret: false) }
+        if let port { overrides["server.port"] = ConfigValue(.int(port), isSecret: false) }
+        if let loops { overrides["server.loops"] = ConfigValue(.int(loops), isSecret: false) }
+        if echo { overrides["websocket.echo"] = ConfigValue(.bool(true), isSecret: false) }
+        if let logLevel { overrides["log.level"] = ConfigValue(.string(logLevel), isSecret: false) }
+
+        let settings: ServerConfiguration
+        do {
+            settings = try await ConfigurationLoader.load(
+                filePath: config, overrides: overrides, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let format = settings.logFormat
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = format == "json" ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "flowcoach")
+
+        try ProcessSignals.install()
+        let server = try Server(configuration: settings, logger: logger)
+        try server.start()
+        if let portFile {
+            try "\(server.port)\n".write(toFile: portFile, atomically: true, encoding: .utf8)
+        }
+        while true {
+            switch ProcessSignals.wait() {
+            case .terminate:
+                logger.info("shutting down", metadata: ["grace_ms": "\(settings.shutdownGraceMs)"])
+                server.shutdown()
+                server.waitUntilStopped()
+                logger.info("stopped")
+                return
+            case .reload:
+                logger.info("SIGHUP received; nothing to reload yet")
+            }
+        }
+    }
+}

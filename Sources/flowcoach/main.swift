@@ -1,2 +1,0 @@
-import RealtimeServer
-print("flowcoach")

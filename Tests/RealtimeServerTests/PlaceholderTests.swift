@@ -1,3 +1,0 @@
-import Testing
-@testable import RealtimeServer
-@Test func placeholder() { #expect(true) }
