@@ -8,7 +8,11 @@ public struct DailyLedger: Hashable, Sendable {
     /// The settings in force.
     public var settings: DailySettings
     /// The current day (nil before any activity).
-    public private(set) var today: DailyAggregate?
+    public var today: DailyAggregate? { hasDay ? current : nil }
+    /// Mutated in place (never copied out and back), so adding to a tally never triggers a
+    /// copy-on-write allocation.
+    private var current = DailyAggregate(day: .min)
+    private var hasDay = false
     /// Closed days, oldest first, at most ``historyLength``.
     public private(set) var history: [DaySummary] = []
     /// Days of history kept.
@@ -29,7 +33,7 @@ public struct DailyLedger: Hashable, Sendable {
     /// Counts a session start.
     public mutating func recordSessionStart(atMs: Int64, utcOffsetMs: Int64) {
         roll(to: LocalTime.day(atMs: atMs, utcOffsetMs: utcOffsetMs))
-        today?.sessions += 1
+        current.sessions += 1
     }
 
     /// Adds one window: `flowDeltaMs` is the change of the session's flow time with it.
@@ -38,26 +42,24 @@ public struct DailyLedger: Hashable, Sendable {
                                 utcOffsetMs: Int64) {
         let at = assessment.atMs
         roll(to: LocalTime.day(atMs: at, utcOffsetMs: utcOffsetMs))
-        guard var day = today else { return }
         let length = window.windowMs.clamped(to: 0...Milliseconds.minutes(10).value)
         let start = at.saturatingSubtracted(length)
         if window.isActive {
             let added = Self.union(start: start, end: at, until: &activeUntilMs)
-            day.activeMs = day.activeMs.saturatingAdded(added)
-            day.focusScoreTime += assessment.intensity * Double(length)
-            day.focusWeightMs = day.focusWeightMs.saturatingAdded(length)
-            if let language { day.languages.add(added, to: language) }
-            if let project { day.projects.add(added, to: project) }
+            current.activeMs = current.activeMs.saturatingAdded(added)
+            current.focusScoreTime += assessment.intensity * Double(length)
+            current.focusWeightMs = current.focusWeightMs.saturatingAdded(length)
+            if let language { current.languages.add(added, to: language) }
+            if let project { current.projects.add(added, to: project) }
             let time = LocalTime.timeOfDay(atMs: at, utcOffsetMs: utcOffsetMs)
             if time >= settings.lateNightStart.value || time < settings.lateNightEnd.value {
-                day.lateNightMs = day.lateNightMs.saturatingAdded(added)
+                current.lateNightMs = current.lateNightMs.saturatingAdded(added)
             }
         }
         if window.hasTyping {
-            day.codingMs = day.codingMs.saturatingAdded(
+            current.codingMs = current.codingMs.saturatingAdded(
                 Self.union(start: start, end: at, until: &codingUntilMs))
         }
-        today = day
         recordFlow(deltaMs: flowDeltaMs, endedPeriod: assessment.endedPeriod,
                    recoveryMs: assessment.recoveryMs, atMs: at, utcOffsetMs: utcOffsetMs)
     }
@@ -66,17 +68,15 @@ public struct DailyLedger: Hashable, Sendable {
     public mutating func recordFlow(deltaMs: Int64, endedPeriod: FlowPeriod?, recoveryMs: Int64?,
                                     atMs: Int64, utcOffsetMs: Int64) {
         roll(to: LocalTime.day(atMs: atMs, utcOffsetMs: utcOffsetMs))
-        guard var day = today else { return }
-        day.flowMs = Swift.max(0, day.flowMs.saturatingAdded(deltaMs))
+        current.flowMs = Swift.max(0, current.flowMs.saturatingAdded(deltaMs))
         if let endedPeriod {
-            day.flowPeriods += 1
-            if endedPeriod.endReason.isInterruption { day.interruptions += 1 }
+            current.flowPeriods += 1
+            if endedPeriod.endReason.isInterruption { current.interruptions += 1 }
         }
         if let recoveryMs {
-            day.recoveries += 1
-            day.recoveryTotalMs = day.recoveryTotalMs.saturatingAdded(recoveryMs)
+            current.recoveries += 1
+            current.recoveryTotalMs = current.recoveryTotalMs.saturatingAdded(recoveryMs)
         }
-        today = day
     }
 
     /// Consecutive days meeting the goal, up to today (today counts once it meets it;
@@ -125,11 +125,12 @@ public struct DailyLedger: Hashable, Sendable {
 
     /// Moves to `day` if it is later than the current one, closing the current day.
     private mutating func roll(to day: Int64) {
-        if let current = today {
+        if hasDay {
             guard day > current.day else { return }
             close(current)
         }
-        today = DailyAggregate(day: day, maximumKeys: settings.maximumTallyKeys)
+        current = DailyAggregate(day: day, maximumKeys: settings.maximumTallyKeys)
+        hasDay = true
     }
 
     private mutating func close(_ day: DailyAggregate) {

@@ -32,19 +32,20 @@ extension FlowDetector {
         return Span(atMs: atMs, lengthMs: length)
     }
 
-    /// Scores the window's rhythm (personal baseline when ready, seed bands before), then
-    /// lets the baseline learn from it.
+    /// Scores the window's rhythm (personal baseline when ready, seed bands before) while
+    /// the baseline learns from it in the same pass; the score uses the baseline as it was
+    /// before this window.
     func analyse(_ window: ActivityWindow, intervals: UnsafeBufferPointer<Int32>, span: Span,
                  baseline: inout UserBaseline) -> WindowAnalysis {
-        let rhythm = KeystrokeRhythm(intervals: intervals, pauseCutoffMs: settings.pauseCutoff.value)
+        let ready = baseline.isReady(minimumIntervals: settings.baselineMinimumIntervals)
+        let rhythm = baseline.learn(intervals: intervals, pauseCutoffMs: settings.pauseCutoff.value)
         let keystrokes = window.keystrokes.clamped(to: 0...1_000_000)
         var score = 0.0
         var typedMs: Int64 = 0
         if rhythm.count >= Swift.max(1, settings.minimumIntervals) {
-            if baseline.isReady(minimumIntervals: settings.baselineMinimumIntervals),
-               let median = baseline.quantileLogIndex(0.5) {
+            if ready {
                 score = FlowScoring.personalRhythm(
-                    rhythm, medianLogIndex: median,
+                    rhythm, medianLogIndex: baseline.medianLogIndex,
                     typicalDeviation: Double(baseline.typicalDeviationOctaves))
             } else {
                 score = FlowScoring.seedBands(
@@ -57,9 +58,8 @@ extension FlowDetector {
                 let coverage = Double(typedMs) / Double(span.lengthMs)
                 score *= EventTimeMath.unit((coverage - 0.15) / 0.35)
             }
-            baseline.learn(intervals: intervals, pauseCutoffMs: settings.pauseCutoff.value,
-                           rhythm: rhythm)
         }
+        baseline.finishLearning(rhythm)
         let focus = Swift.max(window.focusMs, typedMs).clamped(to: 0...span.lengthMs)
         let minimum = Double(Swift.max(settings.baselineMinimumIntervals, 1))
         let learned = Double(baseline.intervalsLearned)

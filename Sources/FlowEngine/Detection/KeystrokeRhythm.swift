@@ -26,8 +26,15 @@ struct KeystrokeRhythm: Sendable {
     /// Resolution of ``logIndex(_:)``: sixteenths of an octave.
     static let logUnitsPerOctave = 16
 
-    /// Analyses at most ``ActivityWindow/maximumIntervals`` values of `intervals`.
-    init(intervals: UnsafeBufferPointer<Int32>, pauseCutoffMs: Int64) {
+    /// An empty analysis (no intervals).
+    init() {}
+
+    /// Analyses at most ``ActivityWindow/maximumIntervals`` values of `intervals` in one
+    /// pass. When `histogram` is given (a ``UserBaseline``'s sketch, see
+    /// ``UserBaseline/learn(intervals:pauseCutoffMs:)``), each usable interval is also
+    /// counted into it, so the personal baseline learns without a second pass.
+    init(intervals: UnsafeBufferPointer<Int32>, pauseCutoffMs: Int64,
+         histogram: UnsafeMutableRawBufferPointer? = nil) {
         let cutoff = Int32(clamping: pauseCutoffMs)
         let limit = Swift.min(intervals.count, ActivityWindow.maximumIntervals)
         var n = 0
@@ -53,6 +60,7 @@ struct KeystrokeRhythm: Sendable {
             sum &+= wide
             sumSquares &+= wide &* wide
             n += 1
+            if let histogram { UserBaseline.count(logIndex: log, into: histogram) }
         }
         count = n
         guard n > 0 else { return }
@@ -68,16 +76,12 @@ struct KeystrokeRhythm: Sendable {
 
     /// `log2(value)` in sixteenths of an octave, from the bit pattern: the octave is the
     /// position of the top bit, the fraction the next four bits (linear within the octave).
-    /// `value` must be ≥ 1.
+    /// `value` must be in 1 ..< 2^28 (callers cap intervals at ``pauseCapMs``).
+    @inline(__always)
     static func logIndex(_ value: UInt32) -> Int {
-        let octave = 31 - value.leadingZeroBitCount
-        let fraction: UInt32
-        if octave >= 4 {
-            fraction = (value >> UInt32(octave - 4)) & 15
-        } else {
-            fraction = (value << UInt32(4 - octave)) & 15
-        }
-        return octave * logUnitsPerOctave + Int(fraction)
+        let octave = 31 &- value.leadingZeroBitCount
+        let fraction = ((value &<< 4) &>> UInt32(truncatingIfNeeded: octave)) & 15
+        return octave &* logUnitsPerOctave &+ Int(fraction)
     }
 
     /// The inverse of ``logIndex(_:)`` for a fractional index: milliseconds.

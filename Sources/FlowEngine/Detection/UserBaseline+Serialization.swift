@@ -48,6 +48,7 @@ extension UserBaseline {
         let deviation = Float(bitPattern: Self.read(input, at: offset + 8, bytes: 4))
         guard deviation.isFinite, deviation >= 0, deviation <= 16 else { return nil }
         typicalDeviationOctaves = deviation
+        cachedMedianLogIndex = Float(quantileLogIndex(0.5) ?? 0)
     }
 
     private static func append(_ value: UInt32, bytes count: Int, to bytes: inout [UInt8]) {

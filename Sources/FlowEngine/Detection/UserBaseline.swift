@@ -17,10 +17,12 @@ public struct UserBaseline: Hashable, Sendable {
         (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     /// Intervals ever learned (saturating): how much evidence there is.
     public internal(set) var intervalsLearned: UInt32 = 0
-    /// Windows that contributed.
+    /// Windows that contributed intervals.
     public internal(set) var windowsLearned: UInt32 = 0
     /// EWMA of the log2 deviation (octaves) of the user's windows: their usual consistency.
     public internal(set) var typicalDeviationOctaves: Float = 0
+    /// The median as a log index, refreshed after each learned window (derived, not stored).
+    var cachedMedianLogIndex: Float = 0
 
     /// An empty baseline (no evidence: rhythm is scored with the seed's bands).
     public init() {}
@@ -32,43 +34,56 @@ public struct UserBaseline: Hashable, Sendable {
 
     /// Count of bucket `index` (0..<64).
     func count(at index: Int) -> Int {
-        withUnsafeBytes(of: words) { raw in
+        var copy = words
+        return withUnsafeBytes(of: &copy) { raw in
             Int(raw.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))
         }
     }
 
+    /// The median learned interval as a log index (0 when empty), kept current by
+    /// ``learn(intervals:pauseCutoffMs:rhythm:)`` so scoring does not rescan the sketch.
+    var medianLogIndex: Double { Double(cachedMedianLogIndex) }
+
     /// The bucket for a log index.
+    @inline(__always)
     static func bucket(forLogIndex logIndex: Int) -> Int {
         Swift.min(Swift.max((logIndex - lowestLogIndex) >> 1, 0), bucketCount - 1)
     }
 
-    /// Learns one window's usable intervals and its deviation.
-    mutating func learn(intervals: UnsafeBufferPointer<Int32>, pauseCutoffMs: Int64,
-                        rhythm: KeystrokeRhythm) {
-        let cutoff = Int32(clamping: pauseCutoffMs)
-        let limit = Swift.min(intervals.count, ActivityWindow.maximumIntervals)
-        var learned: UInt32 = 0
+    /// Analyses one window's intervals and learns them in the same pass: returns the
+    /// window's rhythm. Scoring against the baseline must use ``medianLogIndex`` and
+    /// ``isReady(minimumIntervals:)`` *before* ``finishLearning(_:)``, which updates the
+    /// evidence counters, the typical deviation and the cached median.
+    mutating func learn(intervals: UnsafeBufferPointer<Int32>, pauseCutoffMs: Int64) -> KeystrokeRhythm {
         withUnsafeMutableBytes(of: &words) { raw in
-            var index = 0
-            while index < limit {
-                let value = intervals[index]
-                index += 1
-                guard value > 0, value <= cutoff else { continue }
-                let bucket = Self.bucket(forLogIndex: KeystrokeRhythm.logIndex(UInt32(value)))
-                let offset = bucket * 2
-                var current = raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
-                if current == .max {
-                    Self.halve(raw)
-                    current = raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
-                }
-                raw.storeBytes(of: current + 1, toByteOffset: offset, as: UInt16.self)
-                learned += 1
-            }
+            KeystrokeRhythm(intervals: intervals, pauseCutoffMs: pauseCutoffMs, histogram: raw)
         }
+    }
+
+    /// Adds one interval (as a log index) to the sketch held in `raw`.
+    @inline(__always)
+    static func count(logIndex: Int, into raw: UnsafeMutableRawBufferPointer) {
+        let offset = bucket(forLogIndex: logIndex) &* 2
+        var current = raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+        if current == .max {
+            halve(raw)
+            current = raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+        }
+        raw.storeBytes(of: current &+ 1, toByteOffset: offset, as: UInt16.self)
+    }
+
+    /// Completes learning a window analysed by ``learn(intervals:pauseCutoffMs:)``.
+    mutating func finishLearning(_ rhythm: KeystrokeRhythm) {
+        let learned = UInt32(rhythm.count)
         intervalsLearned = intervalsLearned.addingReportingOverflow(learned).overflow
             ? .max : intervalsLearned + learned
-        guard rhythm.count >= 10 else { return }
+        guard learned > 0 else { return }
+        // The median moves slowly once there is evidence: refresh it every 4th window then.
+        if windowsLearned & 3 == 0 || intervalsLearned < 4096 {
+            cachedMedianLogIndex = Float(quantileLogIndex(0.5) ?? 0)
+        }
         windowsLearned = windowsLearned == .max ? .max : windowsLearned + 1
+        guard rhythm.count >= 10 else { return }
         let deviation = Float(rhythm.logDeviationOctaves)
         typicalDeviationOctaves = typicalDeviationOctaves == 0
             ? deviation : typicalDeviationOctaves + 0.05 * (deviation - typicalDeviationOctaves)
@@ -86,20 +101,25 @@ public struct UserBaseline: Hashable, Sendable {
     /// The `q`-quantile (0…1) of learned intervals as a log index (sixteenths of an
     /// octave), interpolated within its bucket; `nil` when empty.
     func quantileLogIndex(_ q: Double) -> Double? {
-        var total = 0
-        for index in 0..<Self.bucketCount { total += count(at: index) }
-        guard total > 0 else { return nil }
-        let target = EventTimeMath.unit(q) * Double(total)
-        var cumulative = 0.0
-        for index in 0..<Self.bucketCount {
-            let here = Double(count(at: index))
-            if here > 0, cumulative + here >= target {
-                let within = (target - cumulative) / here
-                return Double(Self.lowestLogIndex + index * 2) + 2 * within
+        var copy = words
+        return withUnsafeBytes(of: &copy) { raw -> Double? in
+            var total = 0
+            for index in 0..<Self.bucketCount {
+                total += Int(raw.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))
             }
-            cumulative += here
+            guard total > 0 else { return nil }
+            let target = EventTimeMath.unit(q) * Double(total)
+            var cumulative = 0.0
+            for index in 0..<Self.bucketCount {
+                let here = Double(raw.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))
+                if here > 0, cumulative + here >= target {
+                    let within = (target - cumulative) / here
+                    return Double(Self.lowestLogIndex + index * 2) + 2 * within
+                }
+                cumulative += here
+            }
+            return Double(Self.lowestLogIndex + Self.bucketCount * 2)
         }
-        return Double(Self.lowestLogIndex + Self.bucketCount * 2)
     }
 
     /// The median learned interval in ms (0 when empty).

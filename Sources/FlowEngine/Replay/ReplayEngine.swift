@@ -66,13 +66,15 @@ public struct ReplayEngine: Sendable {
     /// Processes one window: the `flow` answer first, then a `break` if one is due.
     public mutating func ingest(_ input: Input) -> [Output] {
         let requestedUser = input.user ?? defaultUser
-        var open = sessions[input.session] ?? startSession(input, user: requestedUser)
+        // Entries are taken out of the dictionaries while mutated, so their arrays stay
+        // uniquely referenced (no copy-on-write per window).
+        var open = sessions.removeValue(forKey: input.session) ?? startSession(input, user: requestedUser)
         if open.state.ended {
             // A window after session.end restarts the session id as a new session.
             open = startSession(input, user: open.user)
         }
         let user = open.user
-        var coach = users[user] ?? UserCoach(configuration: configuration)
+        var coach = users.removeValue(forKey: user) ?? UserCoach(configuration: configuration)
         let update = coach.ingest(input.window, session: &open.state, utcOffsetMs: input.utcOffsetMs)
         open.utcOffsetMs = input.utcOffsetMs
         users[user] = coach
@@ -86,8 +88,9 @@ public struct ReplayEngine: Sendable {
 
     /// `session.end`: the summary, or `nil` for an unknown or already ended session.
     public mutating func endSession(_ session: String, atMs: Int64) -> Output? {
-        guard var open = sessions[session], !open.state.ended,
-              var coach = users[open.user] else { return nil }
+        guard let existing = sessions[session], !existing.state.ended, users[existing.user] != nil,
+              var open = sessions.removeValue(forKey: session),
+              var coach = users.removeValue(forKey: open.user) else { return nil }
         let summary = coach.endSession(&open.state, atMs: atMs, utcOffsetMs: open.utcOffsetMs)
         users[open.user] = coach
         sessions[session] = open
@@ -99,7 +102,7 @@ public struct ReplayEngine: Sendable {
     public mutating func acknowledgeBreak(user: String?, reminder: UInt64, action: BreakAction,
                                           atMs: Int64) -> Bool {
         let name = user ?? defaultUser
-        guard var coach = users[name] else { return false }
+        guard var coach = users.removeValue(forKey: name) else { return false }
         let accepted = coach.receivedBreakAck(reminder: reminder, action: action, atMs: atMs)
         users[name] = coach
         return accepted
@@ -132,7 +135,7 @@ public struct ReplayEngine: Sendable {
     public func session(_ id: String) -> FlowSession? { sessions[id]?.state }
 
     private mutating func startSession(_ input: Input, user: String) -> OpenSession {
-        var coach = users[user] ?? UserCoach(configuration: configuration)
+        var coach = users.removeValue(forKey: user) ?? UserCoach(configuration: configuration)
         let start = input.window.atMs.saturatingSubtracted(
             input.window.windowMs.clamped(to: 0...configuration.detector.maximumWindow.value))
         let state = coach.startSession(atMs: start, language: input.window.language,

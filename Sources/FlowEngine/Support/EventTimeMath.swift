@@ -9,14 +9,21 @@ enum EventTimeMath {
         guard x < 0 else { return 1 }
         if x < -700 { return 0 }
         let ln2 = 0.693_147_180_559_945_3
-        let k = (x / ln2).rounded()
+        let k = (x * 1.442_695_040_888_963_4).rounded()  // x / ln2
         let r = x - k * ln2
-        var term = 1.0
-        var sum = 1.0
-        for n in 1...11 {
-            term *= r / Double(n)
-            sum += term
-        }
+        // Taylor coefficients 1/n! in Horner form: no divisions on the per-update path.
+        var sum = 2.505_210_838_544_172e-8  // 1/11!
+        sum = sum * r + 2.755_731_922_398_589_1e-7  // 1/10!
+        sum = sum * r + 2.755_731_922_398_589_1e-6  // 1/9!
+        sum = sum * r + 2.480_158_730_158_730_2e-5  // 1/8!
+        sum = sum * r + 1.984_126_984_126_984_1e-4  // 1/7!
+        sum = sum * r + 1.388_888_888_888_888_9e-3  // 1/6!
+        sum = sum * r + 8.333_333_333_333_333_2e-3  // 1/5!
+        sum = sum * r + 4.166_666_666_666_666_4e-2  // 1/4!
+        sum = sum * r + 0.166_666_666_666_666_66  // 1/3!
+        sum = sum * r + 0.5
+        sum = sum * r + 1
+        sum = sum * r + 1
         return Double(sign: .plus, exponent: Int(k), significand: sum)
     }
 
