@@ -5,12 +5,19 @@ import Testing
 final class XorTransform: MessageTransform {
     var claimedReservedBits: UInt8 { FrameHeader.rsv1 }
     var finalFragments = 0
+    var decodedInMessage = 0
 
     func decode(_ payload: UnsafeRawBufferPointer, isFinalFragment: Bool, into output: inout ByteWriter, limit: Int) throws(MessageTransformError) {
         if payload.contains(0xFF ^ 0x55) { throw .invalidData }
-        guard payload.count <= limit else { throw .limitExceeded }
+        if payload.contains(0xFE ^ 0x55) { throw .internalFailure }
+        // Like Inflater: `limit` bounds the whole message.
+        guard decodedInMessage + payload.count <= limit else { throw .limitExceeded }
+        decodedInMessage += payload.count
         for byte in payload { output.append(byte ^ 0x55) }
-        if isFinalFragment { finalFragments += 1 }
+        if isFinalFragment {
+            finalFragments += 1
+            decodedInMessage = 0
+        }
     }
 
     func encode(_ message: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer, UInt8) -> Void) {
@@ -44,6 +51,14 @@ struct EndpointTransformTests {
     func unclaimedBits() {
         var endpoint = WebSocketEndpoint(transform: XorTransform())
         #expect(feed(&endpoint, clientFrame(.text, [], rsv: 0x20)).events == [.failed(.reservedBitsSet)])
+    }
+
+    @Test("a local extension failure fails with 1011")
+    func transformInternalFailure() {
+        var endpoint = WebSocketEndpoint(transform: XorTransform())
+        let result = feed(&endpoint, clientFrame(.binary, [0xFE ^ 0x55], rsv: 0x40))
+        #expect(result.events == [.failed(.extensionInternalError)])
+        #expect(closeCode(in: result.output, role: .server) == 1011)
     }
 
     @Test("undecodable extension data fails with 1007 and an over-limit result with 1009")

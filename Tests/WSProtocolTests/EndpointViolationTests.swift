@@ -35,7 +35,8 @@ struct EndpointViolationTests {
         let all: [ProtocolViolation] = [.unmaskedClientFrame, .maskedServerFrame, .fragmentedControlFrame, .controlFrameTooLong,
                                         .reservedBitsSet, .reservedOpcode, .unexpectedContinuation, .expectedContinuation,
                                         .invalidUTF8, .frameTooBig(limit: .max), .messageTooBig(limit: .max),
-                                        .invalidCloseCode(65535), .invalidClosePayloadLength, .lengthTopBitSet, .invalidExtensionData]
+                                        .invalidCloseCode(65535), .invalidClosePayloadLength, .lengthTopBitSet, .invalidExtensionData,
+                                        .extensionInternalError]
         for violation in all {
             #expect(violation.reason.utf8.count <= ClosePayload.maximumReasonLength)
             #expect(violation.closeCode.isSendable)

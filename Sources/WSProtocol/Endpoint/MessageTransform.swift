@@ -5,17 +5,22 @@
 /// transform claiming those bits. The bits mark a whole message on its first frame; every
 /// data frame of such a message is passed to `decode`, run by run as the bytes arrive.
 /// A class because extension state (a z_stream) has identity; one transform belongs to one
-/// endpoint and is used on that endpoint's thread only.
+/// endpoint and is used on that endpoint's thread only. permessage-deflate integrates as a
+/// small final class owning an `Inflater` and a `Deflater` (both `~Copyable`), mapping
+/// `InflateError` to `MessageTransformError` and `Deflater.compress` to `encode`.
 public protocol MessageTransform: AnyObject {
     /// RSV bits in their first-byte positions (e.g. `FrameHeader.rsv1`) this extension owns.
     var claimedReservedBits: UInt8 { get }
 
     /// Decodes the next run of a transformed message's payload, appending the result to
-    /// `output` and producing at most `limit` bytes in this call.
+    /// `output` (which the endpoint drains after every call).
     ///
     /// `isFinalFragment` is true exactly for the last run of the message's final frame
-    /// (permessage-deflate appends 00 00 ff ff then). Throw `.limitExceeded` rather than
-    /// exceed `limit`, and `.invalidData` for input that cannot be decoded.
+    /// (permessage-deflate appends 00 00 ff ff then). `limit` is the most bytes the whole
+    /// message may decode to, the same on every call (`Limits.maxMessageSize`), matching
+    /// `Inflater.inflate(_:isFinalFragment:into:limit:)`. Throw `.limitExceeded` rather than
+    /// exceed it, `.invalidData` for input that cannot be decoded, `.internalFailure` when a
+    /// local resource failed (zlib out of memory).
     func decode(
         _ payload: UnsafeRawBufferPointer, isFinalFragment: Bool, into output: inout ByteWriter, limit: Int
     ) throws(MessageTransformError)
@@ -31,4 +36,6 @@ public enum MessageTransformError: Error, Equatable, Sendable {
     case invalidData
     /// The decoded message would exceed the limit (fails the connection with 1009).
     case limitExceeded
+    /// A local resource failed, e.g. zlib could not allocate (fails the connection with 1011).
+    case internalFailure
 }

@@ -34,6 +34,9 @@ public enum ProtocolViolation: Error, Equatable, Hashable, Sendable {
     case lengthTopBitSet
     /// A negotiated extension could not decode a message (e.g. a corrupt deflate stream).
     case invalidExtensionData
+    /// A negotiated extension failed locally (e.g. zlib out of memory); not the peer's
+    /// fault, but the message is lost and the connection must close.
+    case extensionInternalError
 
     /// The close code this endpoint sends when it fails the connection for this reason.
     public var closeCode: CloseCode {
@@ -46,6 +49,8 @@ public enum ProtocolViolation: Error, Equatable, Hashable, Sendable {
             return .invalidFramePayloadData
         case .frameTooBig, .messageTooBig:
             return .messageTooBig
+        case .extensionInternalError:
+            return .internalError
         }
     }
 
@@ -67,6 +72,7 @@ public enum ProtocolViolation: Error, Equatable, Hashable, Sendable {
         case .invalidClosePayloadLength: return "close payload of 1 byte"
         case .lengthTopBitSet: return "64-bit length with top bit set"
         case .invalidExtensionData: return "extension could not decode message"
+        case .extensionInternalError: return "extension failed"
         }
     }
 }

@@ -166,15 +166,17 @@ public struct WebSocketEndpoint: ~Copyable {
     /// Passes a run of a transformed message through the extension into `storage`.
     private mutating func decodeTransformed(_ run: UnsafeRawBufferPointer, isFinal: Bool, isText: Bool) -> ProtocolViolation? {
         guard let transform else { return .reservedBitsSet }
-        let budget = limits.maxMessageSize - storage.count
+        let limit = limits.maxMessageSize
         do {
-            try transform.decode(run, isFinalFragment: isFinal, into: &transformOutput, limit: budget)
+            try transform.decode(run, isFinalFragment: isFinal, into: &transformOutput, limit: limit)
         } catch {
             switch error {
             case .invalidData: return .invalidExtensionData
-            case .limitExceeded: return .messageTooBig(limit: limits.maxMessageSize)
+            case .limitExceeded: return .messageTooBig(limit: limit)
+            case .internalFailure: return .extensionInternalError
             }
         }
+        let budget = limit - storage.count
         guard transformOutput.readableCount <= budget else { return .messageTooBig(limit: limits.maxMessageSize) }
         let violation: ProtocolViolation? = transformOutput.withUnsafeReadableBytes { decoded in
             if isText, !assembler.utf8.validate(decoded) { return .invalidUTF8 }
