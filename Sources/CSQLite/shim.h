@@ -7,3 +7,7 @@ static inline sqlite3_destructor_type fc_sqlite_transient(void) { return SQLITE_
 /* Extended result codes are shift expressions, which Swift does not import. */
 static const int fc_SQLITE_CONSTRAINT_UNIQUE = SQLITE_CONSTRAINT_UNIQUE;
 static const int fc_SQLITE_CONSTRAINT_PRIMARYKEY = SQLITE_CONSTRAINT_PRIMARYKEY;
+
+/* sqlite3_config is variadic. Turning memory statistics off removes a global mutex from
+ * every allocation; it must run before the library initializes (first open). */
+static inline int fc_sqlite_disable_memstatus(void) { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }

@@ -8,10 +8,13 @@ final class SQLiteConnection {
     let handle: OpaquePointer
     let path: String
     private var statements: [String: SQLiteStatement] = [:]
+    /// The same statements, keyed by the address of their literal SQL text.
+    private var literalStatements: [Int: SQLiteStatement] = [:]
 
     /// Opens (creating if needed) the database file at `path` in serialized-off mode
     /// (`SQLITE_OPEN_NOMUTEX`: the connection is confined to one thread).
     init(path: String) throws(StoreError) {
+        _ = Self.configureLibrary
         var pointer: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &pointer, flags, nil)
@@ -28,9 +31,25 @@ final class SQLiteConnection {
         sqlite3_extended_result_codes(opened, 1)
     }
 
+    /// Process-wide settings applied once before the first open (SQLITE_MISUSE afterwards,
+    /// which is harmless: the setting is then simply not applied).
+    private static let configureLibrary: Int32 = fc_sqlite_disable_memstatus()
+
     deinit {
-        statements.removeAll()  // finalizes each statement (their deinit)
+        literalStatements.removeAll()
+        statements.removeAll()  // the last references: each statement's deinit finalizes it
         sqlite3_close_v2(handle)
+    }
+
+    /// The cached prepared statement for a literal `sql`, looked up by the literal's address
+    /// (no hashing of the text on the hot path).
+    func statement(_ sql: StaticString) throws(StoreError) -> SQLiteStatement {
+        guard sql.hasPointerRepresentation else { return try statement(sql.description) }
+        let key = Int(bitPattern: sql.utf8Start)
+        if let cached = literalStatements[key] { return cached }
+        let prepared = try statement(sql.description)
+        literalStatements[key] = prepared
+        return prepared
     }
 
     /// The cached prepared statement for `sql`, preparing it on first use.

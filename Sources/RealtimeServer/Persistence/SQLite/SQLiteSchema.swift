@@ -75,7 +75,7 @@ enum SQLiteSchema {
                 interruptions INTEGER NOT NULL CHECK (interruptions >= 0),
                 mean_recovery_ms INTEGER NOT NULL CHECK (mean_recovery_ms >= 0),
                 focus_score REAL NOT NULL
-            );
+            ) WITHOUT ROWID;
             CREATE INDEX coding_sessions_user_started ON coding_sessions(user_id, started_at_ms);
             CREATE TABLE flow_states (
                 session_id TEXT NOT NULL REFERENCES coding_sessions(session_id) ON DELETE CASCADE,
@@ -87,6 +87,8 @@ enum SQLiteSchema {
                 PRIMARY KEY (session_id, start_ms)
             ) WITHOUT ROWID;
             CREATE INDEX flow_states_user ON flow_states(user_id, start_ms);
+            -- One row per (session, local day). `languages` is LanguageMapCoding text
+            -- ("c=1500;swift=4500"): one row per checkpoint and day instead of one per language.
             CREATE TABLE session_days (
                 session_id TEXT NOT NULL REFERENCES coding_sessions(session_id) ON DELETE CASCADE,
                 day TEXT NOT NULL,
@@ -96,20 +98,10 @@ enum SQLiteSchema {
                 keystrokes INTEGER NOT NULL CHECK (keystrokes >= 0),
                 lines_added INTEGER NOT NULL CHECK (lines_added >= 0),
                 lines_deleted INTEGER NOT NULL CHECK (lines_deleted >= 0),
+                languages TEXT NOT NULL DEFAULT '',
                 PRIMARY KEY (session_id, day)
             ) WITHOUT ROWID;
-            CREATE INDEX session_days_day_user ON session_days(day, user_id);
             CREATE INDEX session_days_user_day ON session_days(user_id, day);
-            CREATE TABLE session_day_languages (
-                session_id TEXT NOT NULL REFERENCES coding_sessions(session_id) ON DELETE CASCADE,
-                day TEXT NOT NULL,
-                language TEXT NOT NULL,
-                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-                active_ms INTEGER NOT NULL CHECK (active_ms >= 0),
-                PRIMARY KEY (session_id, day, language)
-            ) WITHOUT ROWID;
-            CREATE INDEX session_day_languages_day_user ON session_day_languages(day, user_id);
-            CREATE INDEX session_day_languages_user ON session_day_languages(user_id);
             CREATE TABLE user_baselines (
                 user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
                 updated_at_ms INTEGER NOT NULL,
@@ -121,7 +113,6 @@ enum SQLiteSchema {
     /// Every table that holds rows about a user, with the column naming them: purge and
     /// its test walk this list, so a new table cannot be forgotten by one and not the other.
     static let userTables: [(table: String, column: String)] = [
-        ("session_day_languages", "user_id"),
         ("session_days", "user_id"),
         ("flow_states", "user_id"),
         ("coding_sessions", "user_id"),

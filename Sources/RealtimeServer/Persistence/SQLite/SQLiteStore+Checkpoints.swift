@@ -15,34 +15,20 @@ extension SQLiteStore {
         }
     }
 
-    private func userExists(_ userId: String) throws(StoreError) -> Bool {
-        try connection.statement("SELECT 1 FROM users WHERE id = ?").queryFirst([.text(userId)]) { _ throws(StoreError) in true } ?? false
-    }
-
     private func write(_ checkpoint: SessionCheckpoint, into summary: inout BatchSummary) throws(StoreError) {
-        let owner = try connection.statement("SELECT user_id, seq FROM coding_sessions WHERE session_id = ?")
-            .queryFirst([.text(checkpoint.sessionId)]) { row throws(StoreError) in (try row.text(0), try row.integer(1)) }
-        if let owner {
-            // A session id belongs to the user who created it; another user's checkpoint for
-            // it (a guessed id) changes nothing. An older or equal seq is a replay.
-            guard owner.0 == checkpoint.userId, owner.1 < checkpoint.seq else {
-                if owner.0 == checkpoint.userId { try insertFlowPeriods(of: checkpoint) }
-                summary.stale += 1
-                return
-            }
-        } else if try !userExists(checkpoint.userId) {
-            summary.orphaned += 1
-            return
-        }
         let totals = checkpoint.totals
-        // The seq guard is repeated in SQL so the statement alone is already idempotent.
+        // One statement does the whole guard: the row is inserted only when the user exists,
+        // and updated only when the seq is newer AND the stored session has the same user
+        // (a guessed session id of someone else changes nothing). The upsert form
+        // `INSERT … SELECT … WHERE … ON CONFLICT` needs the WHERE, which EXISTS provides.
         let changed = try connection.statement("""
             INSERT INTO coding_sessions (session_id, user_id, seq, started_at_ms, last_at_ms, ended, project,
                 active_ms, flow_ms, keystrokes, lines_added, lines_deleted, flow_periods, interruptions,
                 mean_recovery_ms, focus_score)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16
+            WHERE EXISTS (SELECT 1 FROM users WHERE id = ?2)
             ON CONFLICT (session_id) DO UPDATE SET
-                seq = excluded.seq, started_at_ms = excluded.started_at_ms, last_at_ms = excluded.last_at_ms,
+                seq = excluded.seq, last_at_ms = excluded.last_at_ms,
                 ended = excluded.ended, project = excluded.project, active_ms = excluded.active_ms,
                 flow_ms = excluded.flow_ms, keystrokes = excluded.keystrokes, lines_added = excluded.lines_added,
                 lines_deleted = excluded.lines_deleted, flow_periods = excluded.flow_periods,
@@ -58,7 +44,16 @@ extension SQLiteStore {
                 .real(totals.focusScore),
             ])
         guard changed == 1 else {
-            summary.stale += 1
+            // Nothing written: a replay (older or equal seq), another user's session id, or
+            // a user purged meanwhile. Classify it (rare path) and keep any new flow periods.
+            let owner = try connection.statement("SELECT user_id FROM coding_sessions WHERE session_id = ?")
+                .queryFirst([.text(checkpoint.sessionId)]) { row throws(StoreError) in try row.text(0) }
+            if owner == nil {
+                summary.orphaned += 1
+            } else {
+                if owner == checkpoint.userId { try insertFlowPeriods(of: checkpoint) }
+                summary.stale += 1
+            }
             return
         }
         for day in checkpoint.days {
@@ -70,21 +65,16 @@ extension SQLiteStore {
 
     private func write(_ day: SessionDayTotals, of checkpoint: SessionCheckpoint) throws(StoreError) {
         try connection.statement("""
-            INSERT INTO session_days (session_id, day, user_id, active_ms, flow_ms, keystrokes, lines_added, lines_deleted)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO session_days (session_id, day, user_id, active_ms, flow_ms, keystrokes, lines_added, lines_deleted, languages)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (session_id, day) DO UPDATE SET active_ms = excluded.active_ms, flow_ms = excluded.flow_ms,
-                keystrokes = excluded.keystrokes, lines_added = excluded.lines_added, lines_deleted = excluded.lines_deleted
+                keystrokes = excluded.keystrokes, lines_added = excluded.lines_added, lines_deleted = excluded.lines_deleted,
+                languages = excluded.languages
             """).run([
                 .text(checkpoint.sessionId), .text(day.day), .text(checkpoint.userId), .integer(day.activeMs),
                 .integer(day.flowMs), .integer(day.keystrokes), .integer(day.linesAdded), .integer(day.linesDeleted),
+                .text(LanguageMapCoding.encode(day.languageMs)),
             ])
-        let language = try connection.statement("""
-            INSERT INTO session_day_languages (session_id, day, language, user_id, active_ms) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (session_id, day, language) DO UPDATE SET active_ms = excluded.active_ms
-            """)
-        for (name, ms) in day.languageMs {
-            try language.run([.text(checkpoint.sessionId), .text(day.day), .text(name), .text(checkpoint.userId), .integer(ms)])
-        }
     }
 
     private func insertFlowPeriods(of checkpoint: SessionCheckpoint) throws(StoreError) {
@@ -102,7 +92,9 @@ extension SQLiteStore {
     }
 
     private func write(_ baseline: BaselineRecord, into summary: inout BatchSummary) throws(StoreError) {
-        guard try userExists(baseline.userId) else {
+        let exists = try connection.statement("SELECT 1 FROM users WHERE id = ?")
+            .queryFirst([.text(baseline.userId)]) { _ throws(StoreError) in true } ?? false
+        guard exists else {
             summary.orphaned += 1
             return
         }

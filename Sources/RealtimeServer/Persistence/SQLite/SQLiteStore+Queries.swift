@@ -38,18 +38,15 @@ extension SQLiteStore {
     private func complete(_ checkpoint: SessionCheckpoint) throws(StoreError) -> StoredSession {
         var checkpoint = checkpoint
         let id = SQLiteValue.text(checkpoint.sessionId)
-        var days = try connection.statement("""
-            SELECT day, active_ms, flow_ms, keystrokes, lines_added, lines_deleted FROM session_days WHERE session_id = ? ORDER BY day
+        let days = try connection.statement("""
+            SELECT day, active_ms, flow_ms, keystrokes, lines_added, lines_deleted, languages FROM session_days
+            WHERE session_id = ? ORDER BY day
             """).query([id]) { row throws(StoreError) in
                 SessionDayTotals(
                     day: try row.text(0), activeMs: try row.integer(1), flowMs: try row.integer(2),
-                    keystrokes: try row.integer(3), linesAdded: try row.integer(4), linesDeleted: try row.integer(5))
+                    keystrokes: try row.integer(3), linesAdded: try row.integer(4), linesDeleted: try row.integer(5),
+                    languageMs: try Self.languages(row, 6))
             }
-        let languages = try connection.statement("SELECT day, language, active_ms FROM session_day_languages WHERE session_id = ?")
-            .query([id]) { row throws(StoreError) in (try row.text(0), try row.text(1), try row.integer(2)) }
-        for (day, language, ms) in languages {
-            if let index = days.firstIndex(where: { $0.day == day }) { days[index].languageMs[language] = ms }
-        }
         checkpoint.days = days
         let periods = try connection.statement("""
             SELECT start_ms, end_ms, mean_intensity, peak_intensity FROM flow_states WHERE session_id = ? ORDER BY start_ms
@@ -66,27 +63,44 @@ extension SQLiteStore {
             }
     }
 
+    /// Decodes a `languages` column.
+    private static func languages(_ row: SQLiteRow, _ column: Int32) throws(StoreError) -> [String: Int64] {
+        guard let map = LanguageMapCoding.decode(try row.text(column)) else {
+            throw .corruptRow(table: "session_days", column: "languages")
+        }
+        return map
+    }
+
     public func dailyAggregates(fromDay: String, userId: String?) throws(StoreError) -> [DailyAggregate] {
+        // With a user: the (user_id, day) index. Without: one scan at start-up (leaderboards).
         let userFilter = userId == nil ? "" : " AND user_id = ?"
         var values: [SQLiteValue] = [.text(fromDay)]
         if let userId { values.append(.text(userId)) }
-        var aggregates = try connection.statement("""
-            SELECT user_id, day, SUM(active_ms), SUM(flow_ms), SUM(keystrokes), SUM(lines_added), SUM(lines_deleted), COUNT(*)
-            FROM session_days WHERE day >= ?\(userFilter) GROUP BY user_id, day ORDER BY user_id, day
-            """).query(values) { row throws(StoreError) in
-                DailyAggregate(
-                    userId: try row.text(0), day: try row.text(1), activeMs: try row.integer(2), flowMs: try row.integer(3),
-                    keystrokes: try row.integer(4), linesAdded: try row.integer(5), linesDeleted: try row.integer(6),
-                    sessions: try row.integer(7), languageMs: [:])
-            }
+        var aggregates: [DailyAggregate] = []
         var index: [String: Int] = [:]
-        for (position, aggregate) in aggregates.enumerated() { index[aggregate.userId + "\u{0}" + aggregate.day] = position }
-        let languages = try connection.statement("""
-            SELECT user_id, day, language, SUM(active_ms) FROM session_day_languages
-            WHERE day >= ?\(userFilter) GROUP BY user_id, day, language
-            """).query(values) { row throws(StoreError) in (try row.text(0), try row.text(1), try row.text(2), try row.integer(3)) }
-        for (user, day, language, ms) in languages {
-            if let position = index[user + "\u{0}" + day] { aggregates[position].languageMs[language] = ms }
+        let rows = try connection.statement("""
+            SELECT user_id, day, active_ms, flow_ms, keystrokes, lines_added, lines_deleted, languages
+            FROM session_days WHERE day >= ?\(userFilter) ORDER BY user_id, day
+            """)
+        _ = try rows.query(values) { row throws(StoreError) in
+            let key = try row.text(0) + "\u{0}" + row.text(1)
+            let position: Int
+            if let known = index[key] {
+                position = known
+            } else {
+                position = aggregates.count
+                index[key] = position
+                aggregates.append(DailyAggregate(
+                    userId: try row.text(0), day: try row.text(1), activeMs: 0, flowMs: 0, keystrokes: 0,
+                    linesAdded: 0, linesDeleted: 0, sessions: 0, languageMs: [:]))
+            }
+            aggregates[position].activeMs += try row.integer(2)
+            aggregates[position].flowMs += try row.integer(3)
+            aggregates[position].keystrokes += try row.integer(4)
+            aggregates[position].linesAdded += try row.integer(5)
+            aggregates[position].linesDeleted += try row.integer(6)
+            aggregates[position].sessions += 1
+            for (language, ms) in try Self.languages(row, 7) { aggregates[position].languageMs[language, default: 0] += ms }
         }
         return aggregates
     }

@@ -51,6 +51,9 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         try connection.execute("PRAGMA synchronous = \(synchronous.rawValue)")
         try connection.execute("PRAGMA foreign_keys = ON")
         try connection.execute("PRAGMA temp_store = MEMORY")
+        // 64 MiB page cache (default 2 MiB): random-UUID keys touch pages all over the
+        // indexes, and a batch that outgrows the cache spills pages mid-transaction.
+        try connection.execute("PRAGMA cache_size = -65536")
     }
 
     /// The file this store writes.
