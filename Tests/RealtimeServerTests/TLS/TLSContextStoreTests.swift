@@ -3,7 +3,11 @@ import Testing
 
 /// Certificate reload (SIGHUP): new connections get the new context, live ones keep theirs.
 struct TLSContextStoreTests {
-    let pki = TLSTestPKI.shared
+    let pki: TLSTestPKI
+
+    init() throws {
+        pki = try TLSTestPKI.shared.get()
+    }
 
     @Test("a reload swaps the context for new sessions while an established session keeps working")
     func reloadKeepsLiveSessions() throws {

@@ -3,7 +3,11 @@ import Testing
 
 /// Loading certificates and keys, and refusing what clients would reject.
 struct TLSContextTests {
-    let pki = TLSTestPKI.shared
+    let pki: TLSTestPKI
+
+    init() throws {
+        pki = try TLSTestPKI.shared.get()
+    }
 
     func configuration(chain: String? = nil, key: String? = nil) -> TLSConfiguration {
         TLSConfiguration(

@@ -6,7 +6,11 @@ import WSProtocol
 /// Hostile and broken input: every case ends in a typed failure (or a quiet close),
 /// never a crash, and nothing is decrypted.
 struct TLSSessionBadInputTests {
-    let pki = TLSTestPKI.shared
+    let pki: TLSTestPKI
+
+    init() throws {
+        pki = try TLSTestPKI.shared.get()
+    }
 
     func makeServer() throws -> TLSServerHarness {
         let context = try TLSContext(

@@ -4,7 +4,11 @@ import Testing
 
 /// Application data and close_notify over an established in-memory session.
 struct TLSSessionDataTests {
-    let pki = TLSTestPKI.shared
+    let pki: TLSTestPKI
+
+    init() throws {
+        pki = try TLSTestPKI.shared.get()
+    }
 
     /// A completed handshake, ready for data.
     func connected(maximumVersion: Int32? = nil) throws -> (TLSTestClient, TLSServerHarness) {
@@ -78,8 +82,11 @@ struct TLSSessionDataTests {
         pump(client, server)
         #expect(server.received == Array("last words".utf8))
         #expect(server.lastRead == .closed)
+        // Half-close: the server may still send its last words, then its close_notify.
+        #expect(server.write(Array("goodbye".utf8)) == .written)
         server.session?.shutdown()
         pump(client, server)
+        #expect(client.received == Array("goodbye".utf8))
         #expect(client.sawCloseNotify)
         #expect(client.failure == nil)
     }
@@ -105,5 +112,31 @@ struct TLSSessionDataTests {
         #expect(server.session?.hasBytesToDrain == false)
         #expect(server.session?.pendingPlaintextCount == 0)
     }
-}
 
+    @Test("RFC 8446 §4.6.3: a client KeyUpdate that requests ours is answered and data keeps flowing")
+    func keyUpdate() throws {
+        let (client, server) = try connected()
+        #expect(SSL_key_update(client.ssl, SSL_KEY_UPDATE_REQUESTED) == 1)
+        client.write(Array("after key update".utf8))
+        pump(client, server)
+        #expect(server.received == Array("after key update".utf8))
+        #expect(server.write(Array("with new keys".utf8)) == .written)
+        pump(client, server)
+        #expect(client.received == Array("with new keys".utf8))
+        #expect(client.failure == nil)
+    }
+
+    @Test("writing nothing succeeds, and shutting down twice queues one close_notify")
+    func edgeCalls() throws {
+        let (client, server) = try connected()
+        #expect(server.write([]) == .written)
+        server.session?.shutdown()
+        let first = server.takeOutput()
+        server.session?.shutdown()
+        #expect(!first.isEmpty)
+        #expect(server.takeOutput().isEmpty)
+        client.receive(first)
+        client.step()
+        #expect(client.sawCloseNotify)
+    }
+}

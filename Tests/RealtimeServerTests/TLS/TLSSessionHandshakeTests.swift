@@ -4,7 +4,11 @@ import Testing
 
 /// Full handshakes between ``TLSTestClient`` and ``TLSSession`` in memory.
 struct TLSSessionHandshakeTests {
-    let pki = TLSTestPKI.shared
+    let pki: TLSTestPKI
+
+    init() throws {
+        pki = try TLSTestPKI.shared.get()
+    }
 
     func makeContext(rsa: Bool = false) throws -> TLSContext {
         try TLSContext(
@@ -158,5 +162,22 @@ struct TLSSessionHandshakeTests {
         pump(client, server)
         #expect(server.session?.pendingPlaintextCount == 0)
         #expect(client.received == greeting)
+    }
+
+    @Test("session resumption is off: the client gets neither a ticket nor a resumable session id",
+          arguments: [TLS1_2_VERSION, TLS1_3_VERSION])
+    func noResumption(maximumVersion: Int32) throws {
+        let server = try TLSServerHarness(context: try makeContext())
+        var options = clientOptions()
+        options.maximumVersion = maximumVersion
+        let client = TLSTestClient(options)
+        pump(client, server)
+        // Data both ways, so a TLS 1.3 NewSessionTicket would have been read.
+        client.write([1])
+        #expect(server.write([2]) == .written)
+        pump(client, server)
+        #expect(client.received == [2])
+        let session = try #require(SSL_get_session(client.ssl))
+        #expect(SSL_SESSION_is_resumable(session) == 0)
     }
 }
