@@ -234,14 +234,14 @@ public struct TLSSession: ~Copyable {
             cleartextReply.withUnsafeBytes { output.append($0) }
             cleartextReply = []
         }
-        while true {
-            let pending = BIO_ctrl_pending(writeBIO)
-            guard pending > 0 else { break }
-            let chunk = Int(Int32(clamping: pending))
-            let bio = writeBIO
-            output.appendWithUnsafeMutableBytes(maximumCount: chunk) { space in
-                max(0, Int(BIO_read(bio, space.baseAddress, Int32(space.count))))
+        let bio = writeBIO
+        while case let pending = BIO_ctrl_pending(bio), pending > 0 {
+            var moved = 0
+            output.appendWithUnsafeMutableBytes(maximumCount: Int(Int32(clamping: pending))) { space in
+                moved = max(0, Int(BIO_read(bio, space.baseAddress, Int32(space.count))))
+                return moved
             }
+            if moved == 0 { break }  // cannot happen with a memory BIO; never spin
         }
         releaseDrainedBuffers()
     }
