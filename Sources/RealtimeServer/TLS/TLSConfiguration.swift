@@ -15,6 +15,8 @@
 ///   gets a fatal `no_application_protocol` alert, as RFC 7301 §3.2 requires ("the
 ///   server SHALL respond with a fatal 'no_application_protocol' alert"). A client that
 ///   offers no ALPN at all is served without it.
+/// - **SNI:** neither required nor used; a listener serves one certificate chain
+///   (clients connecting by IP address send no server name and are served the same).
 /// - **Session resumption: off.** No stateful cache and no tickets. Connections are
 ///   long-lived (one socket per editor window), so a full handshake is amortized over
 ///   hours; nodes sit behind a TCP load balancer without shared ticket keys, so a ticket
