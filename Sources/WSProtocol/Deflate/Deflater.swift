@@ -98,7 +98,9 @@ public struct Deflater: ~Copyable {
     /// Compresses one whole message into `output` (appending) or decides not to.
     public mutating func compress(_ message: UnsafeRawBufferPointer, into output: inout ByteWriter) -> Outcome {
         // RFC 7692 §7.1.2.1 and DeflateParameters.compressesOutbound: no raw window of 256.
-        guard windowBits >= 9, message.count >= compressionThreshold else { return .uncompressed }
+        // An empty message is never compressed: there is nothing to gain, and zlib emits
+        // nothing at all for a second consecutive sync flush without input.
+        guard windowBits >= 9, !message.isEmpty, message.count >= compressionThreshold else { return .uncompressed }
         guard let stream = try? zlib.stream() else { return .uncompressed }
 
         let start = output.readableCount
