@@ -31,16 +31,16 @@ enum FlowScoring {
         return pace * consistency
     }
 
-    /// Few context switches per minute: `1 / (1 + (rate/6)²)` (2/min → 0.9, 6/min → 0.5,
-    /// 12/min → 0.2).
+    /// Few context switches per minute: `1 / (1 + (rate/8)²)` (3/min → 0.88, 6/min → 0.64,
+    /// 12/min → 0.31, 24/min → 0.1).
     static func focus(switchesPerMinute rate: Double) -> Double {
-        let x = Swift.max(0, rate) / 6
+        let x = Swift.max(0, rate) / 8
         return EventTimeMath.unit(1 / (1 + x * x))
     }
 
-    /// Few error events per minute: `1 / (1 + (rate/4)²)` (2/min → 0.8, 4/min → 0.5).
+    /// Few error events per minute: `1 / (1 + (rate/8)²)` (same curve as switches).
     static func errors(perMinute rate: Double) -> Double {
-        let x = Swift.max(0, rate) / 4
+        let x = Swift.max(0, rate) / 8
         return EventTimeMath.unit(1 / (1 + x * x))
     }
 

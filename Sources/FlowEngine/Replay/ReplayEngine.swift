@@ -56,6 +56,7 @@ public struct ReplayEngine: Sendable {
     public private(set) var users: [String: UserCoach] = [:]
     var sessions: [String: OpenSession] = [:]
     var sessionOrder: [String] = []
+    var knownSessions: Set<String> = []
 
     /// An engine with no users or sessions.
     public init(configuration: FlowEngineConfiguration = .standard, defaultUser: String = "default") {
@@ -141,7 +142,7 @@ public struct ReplayEngine: Sendable {
         let state = coach.startSession(atMs: start, language: input.window.language,
                                        utcOffsetMs: input.utcOffsetMs)
         users[user] = coach
-        if !sessionOrder.contains(input.session) { sessionOrder.append(input.session) }
+        if knownSessions.insert(input.session).inserted { sessionOrder.append(input.session) }
         return OpenSession(user: user, state: state, utcOffsetMs: input.utcOffsetMs)
     }
 }
