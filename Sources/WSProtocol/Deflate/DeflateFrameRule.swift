@@ -36,7 +36,7 @@ public enum DeflateFrameRule {
     public static func classify(rsv1: Bool, isControlFrame: Bool, isContinuationFrame: Bool, deflateAgreed: Bool) -> Verdict {
         guard rsv1 else { return .uncompressed }
         guard deflateAgreed else { return .violation(.notNegotiated) }
-        // RFC 7692 §6.1: "An endpoint MUST NOT set the "Per-Message Compressed" bit of
+        // RFC 7692 §6: "An endpoint MUST NOT set the "Per-Message Compressed" bit of
         // control frames and non-first fragments of a data message. An endpoint receiving
         // such a frame MUST _Fail the WebSocket Connection_."
         if isControlFrame { return .violation(.compressedControlFrame) }
@@ -44,7 +44,7 @@ public enum DeflateFrameRule {
         return .compressedMessageStart
     }
 
-    /// RFC 7692 §6.1: a control frame with RSV1 set must fail the connection.
+    /// RFC 7692 §6: a control frame with RSV1 set must fail the connection.
     public static func isCompressedControlFrame(rsv1: Bool, isControlFrame: Bool) -> Bool {
         rsv1 && isControlFrame
     }

@@ -198,3 +198,18 @@ public struct Deflater: ~Copyable {
 // one thread at a time: the event loop owning the connection, or the publisher that owns a
 // shared fan-out deflater.
 extension Deflater: @unchecked Sendable {}
+
+extension ByteWriter {
+    /// Removes the last `count` readable bytes (the 0x00 0x00 0xff 0xff a sync flush ends
+    /// with, or a compressed attempt that did not pay off).
+    fileprivate mutating func removeLastReadable(_ count: Int) {
+        precondition(count >= 0 && count <= readableCount, "ByteWriter: removed more than readable")
+        storage.removeLast(count)
+    }
+
+    /// The last `count` readable bytes (count ≤ readableCount).
+    fileprivate func lastReadable(_ count: Int) -> ArraySlice<UInt8> {
+        precondition(count >= 0 && count <= readableCount, "ByteWriter: asked for more than readable")
+        return storage[(storage.count - count)...]
+    }
+}

@@ -197,7 +197,9 @@ public struct Inflater: ~Copyable {
         // zlib writes into a scratch chunk that is then appended: the output grows only by
         // what was produced (appending a zero-filled reservation costs more, and in debug
         // builds a lot more).
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.outputChunkBytes, alignment: 16)
+        // Small inputs (most messages, and the 4-byte tail) get a small scratch.
+        let chunkBytes = min(Self.outputChunkBytes, max(1024, input.count * 8))
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 16)
         defer { scratch.deallocate() }
         guard let scratchBase = scratch.baseAddress else { return false }
         var offset = 0
@@ -209,7 +211,7 @@ public struct Inflater: ~Copyable {
             offset += sliceCount
             while true {
                 let allowance = limit - outputBytes
-                let room = allowance >= Self.outputChunkBytes ? Self.outputChunkBytes : allowance + 1
+                let room = allowance >= chunkBytes ? chunkBytes : allowance + 1
                 stream.pointee.next_out = scratchBase.assumingMemoryBound(to: Bytef.self)
                 stream.pointee.avail_out = UInt32(room)
                 let status = CZlib.inflate(stream, Z_SYNC_FLUSH)

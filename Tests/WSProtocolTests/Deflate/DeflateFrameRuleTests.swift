@@ -1,7 +1,7 @@
 import Testing
 import WSProtocol
 
-/// RFC 7692 §6.1: where RSV1 ("Per-Message Compressed") may appear.
+/// RFC 7692 §6: where RSV1 ("Per-Message Compressed") may appear.
 struct DeflateFrameRuleTests {
     @Test("RSV1 on the first frame of a data message starts a compressed message")
     func firstFrame() {
