@@ -120,8 +120,16 @@ struct PersistenceWriterTests {
         #expect(writer.metrics.snapshot().enqueueRefused == 1)
         writer.start()
         let done = Atomic<Bool>(false)
-        #expect(writer.submit { _ in done.store(true, ordering: .relaxed) } || true)
+        // Room again once the writer has drained the queue (polled, bounded to 5 s).
+        var accepted = false
+        for _ in 0..<500 where !accepted {
+            accepted = writer.submit { _ in done.store(true, ordering: .relaxed) }
+            if !accepted { Thread.sleep(forTimeInterval: 0.01) }
+        }
+        #expect(accepted)
         writer.shutdown()
+        let jobRan = done.load(ordering: .relaxed)
+        #expect(jobRan)
         #expect(collector.all.count == 2)
         #expect(!writer.enqueue(.checkpoint(Fixtures.checkpoint(user: user.id, seq: 1))))  // closed after shutdown
     }
@@ -169,5 +177,20 @@ struct PersistenceWriterTests {
         writer.start()
         writer.shutdown()
         #expect(seen.load(ordering: .relaxed) == 4)
+    }
+
+    @Test("shutdown of a writer that was never started still flushes, and a second shutdown is harmless")
+    func shutdownWithoutStart() throws {
+        let database = TemporaryDatabase()
+        let store = try database.store()
+        let user = Fixtures.user()
+        try store.createUser(user)
+        let collector = AckCollector()
+        let writer = PersistenceWriter(store: store, onDurable: collector.append)
+        let checkpoint = Fixtures.checkpoint(user: user.id, seq: 9)
+        #expect(writer.enqueue(.checkpoint(checkpoint)))
+        #expect(writer.shutdown())
+        #expect(writer.shutdown())
+        #expect(collector.all == [DurableAck(sessionId: checkpoint.sessionId, userId: user.id, seq: 9)])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The asynchronous persistence writer: one thread that owns the `Store`, fed by the event
 /// loops through a bounded queue, committing in groups and reporting what is durable.
@@ -26,6 +27,7 @@ public final class PersistenceWriter: Sendable {
     public let configuration: WriterConfiguration
     private let queue: WriterQueue
     private let worker: WriterWorker
+    private let started = Atomic<Bool>(false)
 
     /// Creates the writer; call `start()` to run it. `store` must be migrated already and is
     /// used only by the writer thread from now on.
@@ -47,8 +49,9 @@ public final class PersistenceWriter: Sendable {
             onDurable: onDurable, onRejected: onRejected)
     }
 
-    /// Starts the writer thread (named `flowcoach-writer`).
+    /// Starts the writer thread (named `flowcoach-writer`). Later calls do nothing.
     public func start() {
+        guard started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
         let worker = worker
         let thread = Thread { worker.run() }
         thread.name = "flowcoach-writer"
@@ -76,6 +79,7 @@ public final class PersistenceWriter: Sendable {
     /// and never acked, so clients replay them.
     @discardableResult
     public func shutdown(timeoutMs: Int = 10_000) -> Bool {
+        start()  // a writer never started still flushes what was queued
         worker.setShutdownDeadline(afterMs: timeoutMs)
         queue.close()
         return queue.waitUntilFinished(timeoutMs: timeoutMs + 1_000)
