@@ -64,7 +64,8 @@ public final class TLSContext: @unchecked Sendable {
         self.configuration = configuration
         self.certificateSubject = leaf.subject
         self.certificateNotAfter = leaf.notAfter
-        installALPNCallback()
+        // No configured names: ALPN is not negotiated at all (offers are ignored).
+        if !wire.isEmpty { installALPNCallback() }
     }
 
     deinit {

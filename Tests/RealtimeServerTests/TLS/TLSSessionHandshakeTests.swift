@@ -180,4 +180,18 @@ struct TLSSessionHandshakeTests {
         let session = try #require(SSL_get_session(client.ssl))
         #expect(SSL_SESSION_is_resumable(session) == 0)
     }
+
+    @Test("a context configured without ALPN names ignores the client's ALPN offer")
+    func noALPNConfigured() throws {
+        var configuration = TLSConfiguration(
+            certificateChainPath: pki.serverCertificate, privateKeyPath: pki.serverKey)
+        configuration.applicationProtocols = []
+        let server = try TLSServerHarness(context: try TLSContext(configuration: configuration))
+        var options = clientOptions()
+        options.alpn = ["h2"]
+        let client = TLSTestClient(options)
+        pump(client, server)
+        #expect(client.isHandshakeComplete)
+        #expect(server.session?.negotiatedALPN == nil)
+    }
 }
