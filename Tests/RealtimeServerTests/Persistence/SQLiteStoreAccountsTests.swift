@@ -130,3 +130,17 @@ struct SQLiteStoreAccountsTests {
         #expect(try store.user(id: user.id) == user)
     }
 }
+
+struct AccountBootstrapTests {
+    @Test("an empty store gets one local user with a working ingest token; a populated one gets nothing")
+    func firstAccount() throws {
+        let database = TemporaryDatabase()
+        let store = try database.store()
+        let first = try #require(try AccountBootstrap.createFirstAccountIfEmpty(in: store, id: "u-1", nowMs: 1))
+        #expect(first.user.name == "local" && first.token.scope == .ingest)
+        #expect(try TokenAuthenticator.verify(first.token.text, in: store) == .valid(
+            TokenRecord(id: first.token.id, userId: "u-1", scope: .ingest, secretHash: first.token.secretHash, createdAtMs: 1), first.user))
+        #expect(try AccountBootstrap.createFirstAccountIfEmpty(in: store, id: "u-2", nowMs: 2) == nil)
+        #expect(try store.users().count == 1)
+    }
+}

@@ -22,6 +22,9 @@ public final class WriterMetrics: Sendable {
     let totalCommitMicros = Atomic<Int>(0)
     /// Failed `writeBatch` calls (each retry that fails counts).
     let failures = Atomic<Int>(0)
+    /// Failed `writeBatch` calls since the last successful commit (0 = the store is
+    /// answering: `/readyz` reports ready).
+    let consecutiveFailures = Atomic<Int>(0)
     /// Records dropped because the store rejected them permanently (constraint errors).
     let rejectedRecords = Atomic<Int>(0)
     /// Records still unwritten when shutdown gave up (never acked; clients replay them).
@@ -36,7 +39,8 @@ public final class WriterMetrics: Sendable {
             batchesCommitted: batchesCommitted.load(ordering: .relaxed), recordsCommitted: recordsCommitted.load(ordering: .relaxed),
             lastBatchSize: lastBatchSize.load(ordering: .relaxed), maxBatchSize: maxBatchSize.load(ordering: .relaxed),
             lastCommitMicros: lastCommitMicros.load(ordering: .relaxed), totalCommitMicros: totalCommitMicros.load(ordering: .relaxed),
-            failures: failures.load(ordering: .relaxed), rejectedRecords: rejectedRecords.load(ordering: .relaxed),
+            failures: failures.load(ordering: .relaxed),
+            consecutiveFailures: consecutiveFailures.load(ordering: .relaxed), rejectedRecords: rejectedRecords.load(ordering: .relaxed),
             abandonedRecords: abandonedRecords.load(ordering: .relaxed))
     }
 
@@ -51,8 +55,12 @@ public final class WriterMetrics: Sendable {
         public var lastCommitMicros: Int
         public var totalCommitMicros: Int
         public var failures: Int
+        public var consecutiveFailures: Int
         public var rejectedRecords: Int
         public var abandonedRecords: Int
+
+        /// The last write reached the store (for `/readyz`).
+        public var storeAvailable: Bool { consecutiveFailures == 0 }
     }
 
     func recordCommit(records: Int, micros: Int) {
@@ -62,5 +70,11 @@ public final class WriterMetrics: Sendable {
         _ = maxBatchSize.max(records, ordering: .relaxed)
         lastCommitMicros.store(micros, ordering: .relaxed)
         totalCommitMicros.add(micros, ordering: .relaxed)
+        consecutiveFailures.store(0, ordering: .relaxed)
+    }
+
+    func recordFailure() {
+        failures.add(1, ordering: .relaxed)
+        consecutiveFailures.add(1, ordering: .relaxed)
     }
 }

@@ -66,7 +66,7 @@ final class WriterWorker: Sendable {
                 if !acks.isEmpty { onDurable(acks) }
                 return
             } catch {
-                metrics.failures.add(1, ordering: .relaxed)
+                metrics.recordFailure()
                 guard error.isTransient else {
                     commitSeparately(batch, after: error)
                     return
