@@ -8,7 +8,8 @@
 //  3. Every text event (and close reason) is valid UTF-8; every frame the endpoint wrote is
 //     a valid server frame; after a failure the last frame written is a Close carrying the
 //     violation's code.
-// Byte 0 selects the role and small limits so the 1009 paths are reachable.
+// Byte 0 selects the role (bit 0), small limits so the 1009 paths are reachable (bit 1), and
+// whether we start the closing handshake before reading (bit 2).
 
 struct FuzzTranscript: Equatable {
     /// FNV-1a over every event's kind and payload (cheaper than keeping the events).
@@ -18,10 +19,16 @@ struct FuzzTranscript: Equatable {
     var closedCleanly = false
 }
 
-func run(_ input: [UInt8], role: Role, limits: Limits, splits: [Int]) -> FuzzTranscript {
+func run(_ input: [UInt8], role: Role, limits: Limits, closeFirst: Bool, splits: [Int]) -> FuzzTranscript {
     var endpoint = WebSocketEndpoint(role: role, limits: limits, maskingKeys: role == .client ? FuzzKeys() : nil)
     var transcript = FuzzTranscript()
     var output = ByteWriter()
+    if closeFirst {
+        endpoint.close(code: .goingAway, reason: "fuzz", into: &output)
+        precondition(endpoint.state == .closeSent, "close did not move to closeSent")
+        let sent = [UInt8]([1]).withUnsafeBytes { endpoint.send(.binary, payload: $0, into: &output) }
+        precondition(!sent, "data sent after close")
+    }
     var start = 0
     for end in splits + [input.count] where end >= start {
         var chunk = Array(input[start..<end])
@@ -65,7 +72,7 @@ func run(_ input: [UInt8], role: Role, limits: Limits, splits: [Int]) -> FuzzTra
         precondition(transcript.closedCleanly, "closed without a closed event")
     }
     transcript.output = output.readableBytes
-    checkOutput(transcript.output, role: role, violation: transcript.lastViolation)
+    checkOutput(transcript.output, role: role, violation: closeFirst ? nil : transcript.lastViolation)
     return transcript
 }
 
@@ -110,13 +117,11 @@ func checkOutput(_ bytes: [UInt8], role: Role, violation: ProtocolViolation?) {
             }
         }
     }
-    if let violation {
-        if let lastClose, lastClose.count >= 2 {
-            let code = UInt16(lastClose[0]) << 8 | UInt16(lastClose[1])
-            // A Close already sent in reply to the peer's own Close may precede the failure only
-            // if the failure happened afterwards, which the endpoint forbids (closed discards).
-            precondition(code == violation.closeCode.rawValue, "close code \(code) for \(violation)")
-        }
+    // After a failure the last frame written is the Close with the violation's code (unless
+    // we had already sent a Close: then nothing more is written and the check is vacuous).
+    if let violation, let lastClose, lastClose.count >= 2 {
+        let code = UInt16(lastClose[0]) << 8 | UInt16(lastClose[1])
+        precondition(code == violation.closeCode.rawValue, "close code \(code) for \(violation)")
     }
 }
 
@@ -136,13 +141,14 @@ public func fuzzFrameDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     let input = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
     let role: Role = config & 1 == 0 ? .server : .client
     let limits = config & 2 == 0 ? Limits() : Limits(maxFrameSize: 64, maxMessageSize: 100, retainedBufferCapacity: 16)
-    let whole = run(input, role: role, limits: limits, splits: [])
+    let closeFirst = config & 4 != 0
+    let whole = run(input, role: role, limits: limits, closeFirst: closeFirst, splits: [])
     // Two split points derived from the input.
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in input { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
     let n = UInt64(max(1, input.count + 1))
     let a = Int(hash % n), b = Int((hash >> 32) % n)
-    let split = run(input, role: role, limits: limits, splits: [min(a, b), max(a, b)])
+    let split = run(input, role: role, limits: limits, closeFirst: closeFirst, splits: [min(a, b), max(a, b)])
     precondition(whole == split, "split changed the result")
     return 0
 }

@@ -102,7 +102,8 @@ extension WebSocketEndpoint {
             return nil
         case .client:
             // RFC 6455 §5.3: the masking key MUST be unpredictable; a fresh key per frame.
-            guard var generator = maskingKeys else { preconditionFailure("WebSocketEndpoint: client without masking keys") }
+            // take() leaves the existential uniquely referenced, so mutating it never copies a box.
+            guard var generator = maskingKeys.take() else { preconditionFailure("WebSocketEndpoint: client without masking keys") }
             let key = MaskingKey.random(using: &generator)
             maskingKeys = generator
             return key
