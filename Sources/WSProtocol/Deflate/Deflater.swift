@@ -146,7 +146,7 @@ public struct Deflater: ~Copyable {
     }
 
     /// Frees the zlib stream now (e.g. when a connection goes idle with context takeover
-    /// disabled). With context takeover this would lose the window, so it is refused.
+    /// disabled). With context takeover this would lose the window, so it does nothing.
     public mutating func releaseIfIdle() {
         if noContextTakeover { zlib.release() }
     }

@@ -134,8 +134,9 @@ public struct Inflater: ~Copyable {
         phase = .inMessage(outputBytes: outputBytes, inputBytes: inputBytes)
         guard isFinalFragment else { return }
 
-        // A message with no compressed data at all is an empty message: there is nothing
-        // to decompress. (A conforming sender emits at least 0x00, see RFC 7692 §7.2.3.6.)
+        // A message with no compressed data at all is taken as an empty message: there is
+        // nothing to decompress. (The RFC 7692 §7.2.1 algorithm always leaves at least one
+        // byte, e.g. 0x00 for an empty message; accepting zero bytes as well is harmless.)
         guard inputBytes > 0 else {
             finishMessage(sawFinalBlock: false)
             return
