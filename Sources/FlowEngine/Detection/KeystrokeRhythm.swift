@@ -38,30 +38,33 @@ struct KeystrokeRhythm: Sendable {
         let cutoff = Int32(clamping: pauseCutoffMs)
         let limit = Swift.min(intervals.count, ActivityWindow.maximumIntervals)
         var n = 0
+        var pauseCount = 0
         var sum: Int64 = 0
         var sumSquares: Int64 = 0
         var logSum = 0
         var logSquares = 0
-        var index = 0
-        while index < limit {
+        // The hot loop: wrapping arithmetic only (values are bounded above), no optionals.
+        let sketch = histogram ?? UnsafeMutableRawBufferPointer(start: nil, count: 0)
+        let learning = histogram != nil
+        for index in 0..<limit {
             let value = intervals[index]
-            index += 1
             guard value > 0 else { continue }
             // Pauses count in the log statistics (capped), so bursts separated by long
             // pauses never look steady; the arithmetic ones see usable intervals only.
-            let log = Self.logIndex(UInt32(Swift.min(value, Self.pauseCapMs)))
+            let log = Self.logIndex(UInt32(truncatingIfNeeded: Swift.min(value, Self.pauseCapMs)))
             logSum &+= log
             logSquares &+= log &* log
             guard value <= cutoff else {
-                pauses += 1
+                pauseCount &+= 1
                 continue
             }
-            let wide = Int64(value)
+            let wide = Int64(truncatingIfNeeded: value)
             sum &+= wide
             sumSquares &+= wide &* wide
-            n += 1
-            if let histogram { UserBaseline.count(logIndex: log, into: histogram) }
+            n &+= 1
+            if learning { UserBaseline.count(logIndex: log, into: sketch) }
         }
+        pauses = pauseCount
         count = n
         guard n > 0 else { return }
         let count = Double(n)
