@@ -30,7 +30,7 @@ final class TemporaryDatabase {
     }
 }
 
-enum Fixtures {
+enum PersistenceFixtures {
     static func user(_ name: String = "ada", id: String = UUID().uuidString.lowercased()) -> User {
         User(id: id, name: name, displayName: name.capitalized, timeZone: "Europe/Berlin", createdAtMs: 1_700_000_000_000)
     }

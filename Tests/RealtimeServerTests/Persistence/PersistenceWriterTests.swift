@@ -8,7 +8,7 @@ struct PersistenceWriterTests {
     func groupCommitAndAcks() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
         let path = database.path
         let violations = Atomic<Int>(0)
@@ -25,7 +25,7 @@ struct PersistenceWriterTests {
         // Queued before the thread starts, so the first transactions hold many records.
         for seq in 1...10 {
             for session in sessions {
-                #expect(writer.enqueue(.checkpoint(Fixtures.checkpoint(session: session, user: user.id, seq: Int64(seq)))))
+                #expect(writer.enqueue(.checkpoint(PersistenceFixtures.checkpoint(session: session, user: user.id, seq: Int64(seq)))))
             }
         }
         writer.start()
@@ -46,14 +46,14 @@ struct PersistenceWriterTests {
     func coalescing() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
         let collector = AckCollector()
         let writer = PersistenceWriter(store: store, onDurable: collector.append)
         let session = UUID().uuidString.lowercased()
-        writer.enqueue(.checkpoint(Fixtures.checkpoint(session: session, user: user.id, seq: 1, periods: [Fixtures.period(100)])))
-        writer.enqueue(.checkpoint(Fixtures.checkpoint(session: session, user: user.id, seq: 3, periods: [Fixtures.period(300)])))
-        writer.enqueue(.checkpoint(Fixtures.checkpoint(session: session, user: user.id, seq: 2, periods: [Fixtures.period(200)])))
+        writer.enqueue(.checkpoint(PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 1, periods: [PersistenceFixtures.period(100)])))
+        writer.enqueue(.checkpoint(PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 3, periods: [PersistenceFixtures.period(300)])))
+        writer.enqueue(.checkpoint(PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 2, periods: [PersistenceFixtures.period(200)])))
         writer.start()
         writer.shutdown()
         #expect(collector.all == [DurableAck(sessionId: session, userId: user.id, seq: 3)])
@@ -66,7 +66,7 @@ struct PersistenceWriterTests {
     func retriesThroughOutage() throws {
         let database = TemporaryDatabase()
         let sqlite = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try sqlite.createUser(user)
         let flaky = FlakyStore(sqlite, failures: 4)
         let collector = AckCollector()
@@ -75,8 +75,8 @@ struct PersistenceWriterTests {
         writer.start()
         let session = UUID().uuidString.lowercased()
         for seq in 1...5 {
-            #expect(writer.enqueue(.checkpoint(Fixtures.checkpoint(
-                session: session, user: user.id, seq: Int64(seq), activeMs: Int64(seq) * 1_000, periods: [Fixtures.period(Int64(seq))]))))
+            #expect(writer.enqueue(.checkpoint(PersistenceFixtures.checkpoint(
+                session: session, user: user.id, seq: Int64(seq), activeMs: Int64(seq) * 1_000, periods: [PersistenceFixtures.period(Int64(seq))]))))
         }
         #expect(writer.shutdown())
         #expect(flaky.writeCalls.load(ordering: .relaxed) >= 5)
@@ -92,14 +92,14 @@ struct PersistenceWriterTests {
     func noAckBeforeCommit() throws {
         let database = TemporaryDatabase()
         let sqlite = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try sqlite.createUser(user)
         let flaky = FlakyStore(sqlite, failures: 1_000_000)
         let collector = AckCollector()
         let writer = PersistenceWriter(
             store: flaky, configuration: WriterConfiguration(retryInitialDelayMs: 1, retryMaxDelayMs: 2), onDurable: collector.append)
         writer.start()
-        writer.enqueue(.checkpoint(Fixtures.checkpoint(user: user.id, seq: 1)))
+        writer.enqueue(.checkpoint(PersistenceFixtures.checkpoint(user: user.id, seq: 1)))
         Thread.sleep(forTimeInterval: 0.05)
         #expect(collector.all.isEmpty)
         #expect(!writer.metrics.snapshot().storeAvailable)
@@ -112,13 +112,13 @@ struct PersistenceWriterTests {
     func backpressure() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
         let collector = AckCollector()
         let writer = PersistenceWriter(store: store, configuration: WriterConfiguration(queueCapacity: 2), onDurable: collector.append)
-        #expect(writer.enqueue(.checkpoint(Fixtures.checkpoint(user: user.id, seq: 1))))
-        #expect(writer.enqueue(.checkpoint(Fixtures.checkpoint(user: user.id, seq: 1))))
-        #expect(!writer.enqueue(.checkpoint(Fixtures.checkpoint(user: user.id, seq: 1))))
+        #expect(writer.enqueue(.checkpoint(PersistenceFixtures.checkpoint(user: user.id, seq: 1))))
+        #expect(writer.enqueue(.checkpoint(PersistenceFixtures.checkpoint(user: user.id, seq: 1))))
+        #expect(!writer.enqueue(.checkpoint(PersistenceFixtures.checkpoint(user: user.id, seq: 1))))
         #expect(writer.metrics.snapshot().enqueueRefused == 1)
         writer.start()
         let done = Atomic<Bool>(false)
@@ -133,14 +133,14 @@ struct PersistenceWriterTests {
         let jobRan = done.load(ordering: .relaxed)
         #expect(jobRan)
         #expect(collector.all.count == 2)
-        #expect(!writer.enqueue(.checkpoint(Fixtures.checkpoint(user: user.id, seq: 1))))  // closed after shutdown
+        #expect(!writer.enqueue(.checkpoint(PersistenceFixtures.checkpoint(user: user.id, seq: 1))))  // closed after shutdown
     }
 
     @Test("a permanently bad record is dropped alone; the rest of its batch is stored")
     func poisonRecordIsolated() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
         let collector = AckCollector()
         let rejected = AckCollector()
@@ -149,9 +149,9 @@ struct PersistenceWriterTests {
                 rejected.append([DurableAck(sessionId: checkpoint.sessionId, userId: checkpoint.userId, seq: checkpoint.seq)])
             }
         }
-        var bad = Fixtures.checkpoint(user: user.id, seq: 1)
+        var bad = PersistenceFixtures.checkpoint(user: user.id, seq: 1)
         bad.totals.flowMs = -1
-        let good = [Fixtures.checkpoint(user: user.id, seq: 1), Fixtures.checkpoint(user: user.id, seq: 2)]
+        let good = [PersistenceFixtures.checkpoint(user: user.id, seq: 1), PersistenceFixtures.checkpoint(user: user.id, seq: 2)]
         writer.enqueue(.checkpoint(good[0]))
         writer.enqueue(.checkpoint(bad))
         writer.enqueue(.checkpoint(good[1]))
@@ -166,10 +166,10 @@ struct PersistenceWriterTests {
     func jobsRunInOrder() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
         let writer = PersistenceWriter(store: store, onDurable: { _ in })
-        let checkpoint = Fixtures.checkpoint(user: user.id, seq: 4)
+        let checkpoint = PersistenceFixtures.checkpoint(user: user.id, seq: 4)
         writer.enqueue(.checkpoint(checkpoint))
         let seen = Atomic<Int>(-1)
         #expect(writer.submit { store in
@@ -185,11 +185,11 @@ struct PersistenceWriterTests {
     func shutdownWithoutStart() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
         let collector = AckCollector()
         let writer = PersistenceWriter(store: store, onDurable: collector.append)
-        let checkpoint = Fixtures.checkpoint(user: user.id, seq: 9)
+        let checkpoint = PersistenceFixtures.checkpoint(user: user.id, seq: 9)
         #expect(writer.enqueue(.checkpoint(checkpoint)))
         #expect(writer.shutdown())
         #expect(writer.shutdown())

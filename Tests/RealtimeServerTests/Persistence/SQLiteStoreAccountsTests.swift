@@ -7,9 +7,9 @@ struct SQLiteStoreAccountsTests {
     func usersUniqueByName() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        try store.createUser(Fixtures.user("zoe"))
-        try store.createUser(Fixtures.user("ada"))
-        #expect(throws: StoreError.duplicate(what: "user 'ada'")) { try store.createUser(Fixtures.user("ada")) }
+        try store.createUser(PersistenceFixtures.user("zoe"))
+        try store.createUser(PersistenceFixtures.user("ada"))
+        #expect(throws: StoreError.duplicate(what: "user 'ada'")) { try store.createUser(PersistenceFixtures.user("ada")) }
         #expect(try store.users().map(\.name) == ["ada", "zoe"])
     }
 
@@ -17,7 +17,7 @@ struct SQLiteStoreAccountsTests {
     func tokenLifecycle() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
         let token = AccessToken.generate(scope: .ingest)
         let record = TokenRecord(id: token.id, userId: user.id, scope: .ingest, secretHash: token.secretHash, createdAtMs: 5)
@@ -41,7 +41,7 @@ struct SQLiteStoreAccountsTests {
     func tokenMismatch() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
         let token = AccessToken.generate(scope: .read)
         try store.createToken(TokenRecord(id: token.id, userId: user.id, scope: .read, secretHash: token.secretHash, createdAtMs: 1))
@@ -56,7 +56,7 @@ struct SQLiteStoreAccountsTests {
     func secretNeverStored() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
         let token = AccessToken.generate(scope: .ingest)
         try store.createToken(TokenRecord(id: token.id, userId: user.id, scope: .ingest, secretHash: token.secretHash, createdAtMs: 1))
@@ -70,7 +70,7 @@ struct SQLiteStoreAccountsTests {
     func teamMembership() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
         let team = Team(id: UUID().uuidString.lowercased(), name: "core", createdAtMs: 1)
         try store.createTeam(team)
@@ -90,7 +90,7 @@ struct SQLiteStoreAccountsTests {
     func privacySettings() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
         #expect(try store.privacySettings(userId: user.id) == .defaults)
         let hidden = PrivacySettings(leaderboardVisible: false, shareProjectNames: true)
@@ -116,7 +116,7 @@ struct SQLiteStoreAccountsTests {
         try store.setMembership(TeamMembership(teamId: team.id, userId: user.id, dataSharingConsent: true, joinedAtMs: 1))
         let token = AccessToken.generate(scope: .ingest)
         try store.createToken(TokenRecord(id: evil + "-token", userId: user.id, scope: .ingest, secretHash: token.secretHash, createdAtMs: 1))
-        let checkpoint = Fixtures.checkpoint(session: evil + "-session", user: user.id, seq: 1, day: evil, languages: [evil: 7], project: evil)
+        let checkpoint = PersistenceFixtures.checkpoint(session: evil + "-session", user: user.id, seq: 1, day: evil, languages: [evil: 7], project: evil)
         #expect(try store.writeBatch([checkpoint]).stored == 1)
 
         let stored = try #require(try store.session(id: checkpoint.sessionId))

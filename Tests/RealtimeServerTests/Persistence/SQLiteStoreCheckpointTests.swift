@@ -7,17 +7,17 @@ struct SQLiteStoreCheckpointTests {
     func upsertGuardedBySeq() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
         let session = UUID().uuidString.lowercased()
 
-        let first = try store.writeBatch([Fixtures.checkpoint(session: session, user: user.id, seq: 10, activeMs: 100_000)])
+        let first = try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 10, activeMs: 100_000)])
         #expect(first.stored == 1)
-        let newer = try store.writeBatch([Fixtures.checkpoint(session: session, user: user.id, seq: 20, activeMs: 200_000)])
+        let newer = try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 20, activeMs: 200_000)])
         #expect(newer.stored == 1)
-        let older = try store.writeBatch([Fixtures.checkpoint(session: session, user: user.id, seq: 15, activeMs: 150_000)])
+        let older = try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 15, activeMs: 150_000)])
         #expect(older.stored == 0 && older.stale == 1)
-        let equal = try store.writeBatch([Fixtures.checkpoint(session: session, user: user.id, seq: 20, activeMs: 999_000)])
+        let equal = try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 20, activeMs: 999_000)])
         #expect(equal.stale == 1)
 
         let stored = try #require(try store.session(id: session))
@@ -30,10 +30,10 @@ struct SQLiteStoreCheckpointTests {
     func replayIsNoOp() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
         let batch = (1...20).map { index in
-            Fixtures.checkpoint(user: user.id, seq: Int64(index), periods: [Fixtures.period(1_763_800_000_000 + Int64(index))])
+            PersistenceFixtures.checkpoint(user: user.id, seq: Int64(index), periods: [PersistenceFixtures.period(1_763_800_000_000 + Int64(index))])
         }
         #expect(try store.writeBatch(batch).stored == 20)
         let before = try store.exportUser(id: user.id)
@@ -46,10 +46,10 @@ struct SQLiteStoreCheckpointTests {
     func batchIsAtomic() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
-        let good = Fixtures.checkpoint(user: user.id, seq: 1, periods: [Fixtures.period(5)])
-        var bad = Fixtures.checkpoint(user: user.id, seq: 1)
+        let good = PersistenceFixtures.checkpoint(user: user.id, seq: 1, periods: [PersistenceFixtures.period(5)])
+        var bad = PersistenceFixtures.checkpoint(user: user.id, seq: 1)
         bad.totals.activeMs = -1  // violates CHECK (active_ms >= 0)
         #expect(throws: StoreError.self) { try store.writeBatch([good, bad]) }
         #expect(try store.session(id: good.sessionId) == nil)
@@ -63,9 +63,9 @@ struct SQLiteStoreCheckpointTests {
     func constraintIsNotTransient() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
-        var bad = Fixtures.checkpoint(user: user.id, seq: 1)
+        var bad = PersistenceFixtures.checkpoint(user: user.id, seq: 1)
         bad.totals.keystrokes = -5
         do {
             try store.writeBatch([bad])
@@ -79,12 +79,12 @@ struct SQLiteStoreCheckpointTests {
     func flowPeriodsIdempotent() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
         let session = UUID().uuidString.lowercased()
-        try store.writeBatch([Fixtures.checkpoint(session: session, user: user.id, seq: 1, periods: [Fixtures.period(100)])])
-        try store.writeBatch([Fixtures.checkpoint(session: session, user: user.id, seq: 2, periods: [Fixtures.period(100), Fixtures.period(2_000_000)])])
-        try store.writeBatch([Fixtures.checkpoint(session: session, user: user.id, seq: 2, periods: [Fixtures.period(2_000_000)])])
+        try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 1, periods: [PersistenceFixtures.period(100)])])
+        try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 2, periods: [PersistenceFixtures.period(100), PersistenceFixtures.period(2_000_000)])])
+        try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 2, periods: [PersistenceFixtures.period(2_000_000)])])
         let stored = try #require(try store.session(id: session))
         #expect(stored.flowPeriods.map(\.startMs) == [100, 2_000_000])
     }
@@ -93,13 +93,13 @@ struct SQLiteStoreCheckpointTests {
     func foreignSessionIgnored() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let ada = Fixtures.user("ada")
-        let eve = Fixtures.user("eve")
+        let ada = PersistenceFixtures.user("ada")
+        let eve = PersistenceFixtures.user("eve")
         try store.createUser(ada)
         try store.createUser(eve)
         let session = UUID().uuidString.lowercased()
-        try store.writeBatch([Fixtures.checkpoint(session: session, user: ada.id, seq: 1, activeMs: 1_000)])
-        let attempt = try store.writeBatch([Fixtures.checkpoint(session: session, user: eve.id, seq: 99, activeMs: 9_000, periods: [Fixtures.period(7)])])
+        try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: ada.id, seq: 1, activeMs: 1_000)])
+        let attempt = try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: eve.id, seq: 99, activeMs: 9_000, periods: [PersistenceFixtures.period(7)])])
         #expect(attempt.stale == 1)
         let stored = try #require(try store.session(id: session))
         #expect(stored.checkpoint.userId == ada.id && stored.checkpoint.seq == 1 && stored.flowPeriods.isEmpty)
@@ -110,7 +110,7 @@ struct SQLiteStoreCheckpointTests {
         let database = TemporaryDatabase()
         let store = try database.store()
         let summary = try store.writeBatch(
-            [Fixtures.checkpoint(user: "no-such-user", seq: 1)],
+            [PersistenceFixtures.checkpoint(user: "no-such-user", seq: 1)],
             baselines: [BaselineRecord(userId: "no-such-user", updatedAtMs: 1, bytes: [1])])
         #expect(summary.orphaned == 2 && summary.stored == 0)
     }
@@ -119,7 +119,7 @@ struct SQLiteStoreCheckpointTests {
     func baselineGuard() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
         try store.writeBatch([], baselines: [BaselineRecord(userId: user.id, updatedAtMs: 200, bytes: [2, 0, 0])])
         let older = try store.writeBatch([], baselines: [BaselineRecord(userId: user.id, updatedAtMs: 100, bytes: [1])])
@@ -133,15 +133,15 @@ struct SQLiteStoreCheckpointTests {
     func dailyAggregates() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let ada = Fixtures.user("ada")
-        let bob = Fixtures.user("bob")
+        let ada = PersistenceFixtures.user("ada")
+        let bob = PersistenceFixtures.user("bob")
         try store.createUser(ada)
         try store.createUser(bob)
         try store.writeBatch([
-            Fixtures.checkpoint(user: ada.id, seq: 1, activeMs: 1_000, day: "2026-11-21", languages: ["swift": 1_000]),
-            Fixtures.checkpoint(user: ada.id, seq: 1, activeMs: 2_000, day: "2026-11-22", languages: ["swift": 500, "c": 1_500]),
-            Fixtures.checkpoint(user: ada.id, seq: 1, activeMs: 4_000, day: "2026-11-22", languages: ["swift": 4_000]),
-            Fixtures.checkpoint(user: bob.id, seq: 1, activeMs: 8_000, day: "2026-11-22", languages: ["go": 8_000]),
+            PersistenceFixtures.checkpoint(user: ada.id, seq: 1, activeMs: 1_000, day: "2026-11-21", languages: ["swift": 1_000]),
+            PersistenceFixtures.checkpoint(user: ada.id, seq: 1, activeMs: 2_000, day: "2026-11-22", languages: ["swift": 500, "c": 1_500]),
+            PersistenceFixtures.checkpoint(user: ada.id, seq: 1, activeMs: 4_000, day: "2026-11-22", languages: ["swift": 4_000]),
+            PersistenceFixtures.checkpoint(user: bob.id, seq: 1, activeMs: 8_000, day: "2026-11-22", languages: ["go": 8_000]),
         ])
         let all = try store.dailyAggregates(fromDay: "2026-11-22", userId: nil)
         #expect(all.count == 2)
@@ -155,9 +155,9 @@ struct SQLiteStoreCheckpointTests {
     func sessionRoundTrip() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         try store.createUser(user)
-        var checkpoint = Fixtures.checkpoint(user: user.id, seq: 42, languages: ["swift": 40_000, "python": 20_000], periods: [Fixtures.period(9)])
+        var checkpoint = PersistenceFixtures.checkpoint(user: user.id, seq: 42, languages: ["swift": 40_000, "python": 20_000], periods: [PersistenceFixtures.period(9)])
         checkpoint.ended = true
         checkpoint.project = nil
         try store.writeBatch([checkpoint])

@@ -19,7 +19,7 @@ struct SQLiteStoreMigrationTests {
     @Test("a second process opening the same file sees the migrated schema and keeps the data")
     func reopenKeepsSchemaAndData() throws {
         let database = TemporaryDatabase()
-        let user = Fixtures.user()
+        let user = PersistenceFixtures.user()
         do {
             let store = try database.store()
             try store.createUser(user)
@@ -33,7 +33,7 @@ struct SQLiteStoreMigrationTests {
     func createsDirectoryAndWAL() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
-        try store.createUser(Fixtures.user())
+        try store.createUser(PersistenceFixtures.user())
         #expect(FileManager.default.fileExists(atPath: database.path))
         #expect(FileManager.default.fileExists(atPath: database.path + "-wal"))
     }

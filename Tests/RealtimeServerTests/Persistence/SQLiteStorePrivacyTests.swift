@@ -5,8 +5,8 @@ import Testing
 struct SQLiteStorePrivacyTests {
     /// A user with a row in every user table, plus a bystander who must be untouched.
     private func populated(_ store: SQLiteStore) throws -> (user: User, other: User, session: SessionCheckpoint) {
-        let user = Fixtures.user("ada")
-        let other = Fixtures.user("bob")
+        let user = PersistenceFixtures.user("ada")
+        let other = PersistenceFixtures.user("bob")
         try store.createUser(user)
         try store.createUser(other)
         let team = Team(id: UUID().uuidString.lowercased(), name: "core", createdAtMs: 1)
@@ -17,9 +17,9 @@ struct SQLiteStorePrivacyTests {
             try store.createToken(TokenRecord(id: token.id, userId: member.id, scope: .ingest, secretHash: token.secretHash, createdAtMs: 3))
             try store.setPrivacySettings(PrivacySettings(leaderboardVisible: false), userId: member.id, atMs: 4)
         }
-        let session = Fixtures.checkpoint(user: user.id, seq: 7, periods: [Fixtures.period(11)])
+        let session = PersistenceFixtures.checkpoint(user: user.id, seq: 7, periods: [PersistenceFixtures.period(11)])
         try store.writeBatch(
-            [session, Fixtures.checkpoint(user: other.id, seq: 3, periods: [Fixtures.period(12)])],
+            [session, PersistenceFixtures.checkpoint(user: other.id, seq: 3, periods: [PersistenceFixtures.period(12)])],
             baselines: [BaselineRecord(userId: user.id, updatedAtMs: 5, bytes: [9, 9]), BaselineRecord(userId: other.id, updatedAtMs: 5, bytes: [1])])
         return (user, other, session)
     }
