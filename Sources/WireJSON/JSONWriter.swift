@@ -4,7 +4,8 @@
 /// ```swift
 /// writer.reset()                        // keeps capacity: no allocation once warm
 /// writer.beginObject()
-/// writer.key("type"); writer.value("flow")
+/// writer.key("type"); writer.value("flow")    // literals: StaticString fast path
+/// writer.key("name"); writer.value(string: userName)
 /// writer.key("seq"); writer.value(seq)
 /// writer.key("intensity"); writer.value(intensity, fractionDigits: 3)
 /// writer.endObject()
@@ -77,8 +78,9 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: ":"))
     }
 
-    /// Writes a member name given at run time, escaped, and `:`.
-    public mutating func key(_ name: String) {
+    /// Writes a member name given at run time, escaped, and `:`. (Labelled so that a
+    /// literal always takes the `StaticString` fast path.)
+    public mutating func key(string name: String) {
         separateValue()
         writeString(name)
         bytes.append(UInt8(ascii: ":"))
@@ -138,8 +140,9 @@ public struct JSONWriter: Sendable {
         string.withUTF8Buffer { writeString(UnsafeRawBufferPointer($0)) }
     }
 
-    /// Writes a string, escaped as needed.
-    public mutating func value(_ string: String) {
+    /// Writes a string given at run time, escaped as needed. (Labelled so that a
+    /// literal always takes the `StaticString` fast path.)
+    public mutating func value(string: String) {
         separateValue()
         writeString(string)
     }

@@ -7,7 +7,7 @@ struct ActivityMessageTests {
         var writer = JSONWriter()
         writer.beginObject()
         writer.key("type"); writer.value("activity")
-        writer.key("session"); writer.value(session)
+        writer.key("session"); writer.value(string: session)
         writer.key("seq"); writer.value(Int64(1234))
         writer.key("at_ms"); writer.value(Int64(1_763_769_600_123))
         writer.key("window_ms"); writer.value(Int64(10_000))

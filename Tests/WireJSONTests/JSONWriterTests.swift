@@ -35,8 +35,8 @@ struct JSONWriterTests {
         ("plain", #""plain""#), ("", #""""#),
     ])
     func escaping(input: String, expected: String) {
-        #expect(written { $0.value(input) } == expected)
-        #expect(written { $0.beginObject(); $0.key(input); $0.null(); $0.endObject() } == "{\(expected):null}")
+        #expect(written { $0.value(string: input) } == expected)
+        #expect(written { $0.beginObject(); $0.key(string: input); $0.null(); $0.endObject() } == "{\(expected):null}")
     }
 
     @Test("ill-formed UTF-8 given as bytes becomes U+FFFD", arguments: [

@@ -51,7 +51,7 @@ struct RoundTripTests {
         for _ in 0..<500 {
             // swift-corelibs-foundation drops U+FEFF inside strings; leave it out here.
             let string = RandomDocument.string(using: &random).filter { $0 != "\u{FEFF}" }
-            let text = written { $0.beginArray(); $0.value(string); $0.endArray() }
+            let text = written { $0.beginArray(); $0.value(string: string); $0.endArray() }
             let decoded = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String]
             #expect(decoded == [string], "\(text)")
         }
@@ -64,7 +64,7 @@ struct RoundTripTests {
         let scalar = try #require(Unicode.Scalar(value))
         let escaped = String(scalar).utf16.map { "\\u" + String(format: "%04X", $0) }.joined()
         #expect(try parseTree("\"\(escaped)\"").get() == .string(String(scalar)))
-        let rewritten = written { $0.value(String(scalar)) }
+        let rewritten = written { $0.value(string: String(scalar)) }
         #expect(try parseTree(rewritten).get() == .string(String(scalar)))
     }
 }

@@ -49,7 +49,7 @@ indirect enum TestJSON: Equatable, Sendable, CustomStringConvertible {
                 // Only valid tokens are stored, so this parse cannot fail.
                 if let parsed = try? parser.parse(UnsafeRawBufferPointer(raw)) { writer.value(parsed) }
             }
-        case .string(let s): writer.value(s)
+        case .string(let s): writer.value(string: s)
         case .array(let elements):
             writer.beginArray()
             for element in elements { element.write(to: &writer) }
@@ -57,7 +57,7 @@ indirect enum TestJSON: Equatable, Sendable, CustomStringConvertible {
         case .object(let members):
             writer.beginObject()
             for member in members {
-                writer.key(member.name)
+                writer.key(string: member.name)
                 member.value.write(to: &writer)
             }
             writer.endObject()
