@@ -74,7 +74,7 @@ public enum DeflateNegotiation {
     /// Offers for other extensions are skipped (they are not ours to judge).
     public static func negotiate(offers: [Offer], configuration: DeflateConfiguration) -> Agreement? {
         guard configuration.isEnabled else { return nil }
-        for (index, offer) in offers.enumerated() where offer.name == extensionName {
+        for (index, offer) in offers.enumerated() where isExtensionName(offer.name) {
             // RFC 7692 §7.1: a server MUST decline an invalid offer; try the next one.
             guard let parsed = try? parse(offer) else { continue }
             var agreement = accept(parsed, configuration: configuration)
@@ -179,6 +179,14 @@ public enum DeflateNegotiation {
             includeClientMaxWindowBits: includeClientBits
         )
         return Agreement(parameters: parameters, responseHeaderValue: header, acceptedOfferIndex: 0)
+    }
+
+    /// Whether `name` is "permessage-deflate", compared ASCII case-insensitively like the
+    /// other extension tokens of `Sec-WebSocket-Extensions`. (Parameter names are matched
+    /// exactly, as RFC 7692 spells them.)
+    static func isExtensionName(_ name: String) -> Bool {
+        name.utf8.count == extensionName.utf8.count
+            && zip(name.utf8, extensionName.utf8).allSatisfy { a, b in a == b || (a | 0x20) == b && (0x61...0x7a).contains(b) }
     }
 
     /// "8"..."15" exactly: ASCII digits, no sign, no leading zero, no whitespace.

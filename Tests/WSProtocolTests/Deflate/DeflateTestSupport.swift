@@ -50,7 +50,7 @@ enum DeflateTestSupport {
 }
 
 /// SplitMix64: deterministic test data without global randomness.
-struct SeededGenerator: RandomNumberGenerator {
+struct DeflateTestRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -42,7 +42,7 @@ struct DeflaterTests {
 
     @Test("with context takeover even incompressible data is sent compressed (the windows must stay in step)")
     func incompressibleWithTakeover() {
-        var random = SeededGenerator(seed: 5)
+        var random = DeflateTestRandom(seed: 5)
         let noise = random.bytes(count: 5_000)
         var deflater = Deflater(windowBits: 15, noContextTakeover: false)
         var inflater = Inflater(windowBits: 15, noContextTakeover: false)
@@ -55,7 +55,7 @@ struct DeflaterTests {
 
     @Test("without context takeover incompressible data is sent uncompressed and the stream released")
     func incompressibleWithoutTakeover() {
-        var random = SeededGenerator(seed: 6)
+        var random = DeflateTestRandom(seed: 6)
         let noise = random.bytes(count: 100_000)
         var deflater = Deflater(windowBits: 15, noContextTakeover: true)
         var output = ByteWriter()
@@ -76,7 +76,7 @@ struct DeflaterTests {
 
     @Test("a large message (several output chunks) round-trips", arguments: [false, true])
     func largeMessage(noContextTakeover: Bool) {
-        var random = SeededGenerator(seed: 77)
+        var random = DeflateTestRandom(seed: 77)
         let message = random.textLike(count: 1 << 20)
         var deflater = Deflater(windowBits: 15, noContextTakeover: noContextTakeover)
         let compressed = DeflateTestSupport.compress(message, with: &deflater) ?? []
@@ -128,7 +128,7 @@ struct DeflaterTests {
         // 250: its output inflates with an 8-bit window. Node's zlib relies on this when it
         // maps 8 to 9. We still do not compress with server_max_window_bits=8 (see
         // DeflateParameters.compressesOutbound), because that is an implementation detail.
-        var random = SeededGenerator(seed: 8)
+        var random = DeflateTestRandom(seed: 8)
         for period in [200, 250, 251, 256, 257, 300, 511] {
             let unit = random.bytes(count: period)
             let message = Array(repeating: unit, count: 40).flatMap { $0 }
