@@ -10,27 +10,50 @@ public final class Server: Sendable {
     private let logger: Logger
     private let loops: [EventLoop]
     private let threads = Mutex<[LoopThread]>([])
+    private let tlsContexts: TLSContextStore?
 
     /// Binds every loop's listener (port 0 picks one free port shared by all loops).
     public init(configuration: ServerConfiguration, logger: Logger) throws {
         try configuration.validate()
         self.configuration = configuration
         self.logger = logger
+        let tlsContexts = try configuration.tlsConfiguration.map { try TLSContextStore(configuration: $0) }
+        if let context = tlsContexts?.current {
+            logger.info("TLS certificate loaded", metadata: [
+                "subject": "\(context.certificateSubject)", "not_after": "\(context.certificateNotAfter)",
+            ])
+        }
+        self.tlsContexts = tlsContexts
         let stats = (0..<configuration.loops).map { _ in LoopStats() }
         var loops: [EventLoop] = []
         var port = configuration.port
+        var tlsPort = configuration.tlsPort ?? 0
         for index in 0..<configuration.loops {
             let loop = try EventLoop(
-                index: index, configuration: configuration, port: port, stats: stats[index], allStats: stats,
-                logger: logger)
+                index: index, configuration: configuration, port: port, tlsPort: tlsPort, tlsContexts: tlsContexts,
+                stats: stats[index], allStats: stats, logger: logger)
             port = loop.port
+            tlsPort = loop.tlsPort
             loops.append(loop)
         }
         self.loops = loops
     }
 
-    /// The port the server listens on.
+    /// The plaintext port (0 when plaintext is off).
     public var port: UInt16 { loops.first?.port ?? 0 }
+
+    /// The TLS port (0 when TLS is off).
+    public var tlsPort: UInt16 { loops.first?.tlsPort ?? 0 }
+
+    /// Reloads the certificate and key (SIGHUP). New connections use the new ones; live
+    /// connections keep theirs. On failure the old certificate stays and the error is thrown.
+    public func reloadCertificates() throws {
+        guard let tlsContexts else { return }
+        let context = try tlsContexts.reload()
+        logger.info("TLS certificate reloaded", metadata: [
+            "subject": "\(context.certificateSubject)", "not_after": "\(context.certificateNotAfter)",
+        ])
+    }
 
     /// Starts one thread per loop and returns.
     public func start() throws {
@@ -42,7 +65,7 @@ public final class Server: Sendable {
             }
         }
         logger.info("listening", metadata: [
-            "host": "\(configuration.host)", "port": "\(port)", "loops": "\(loops.count)",
+            "host": "\(configuration.host)", "port": "\(port)", "tls_port": "\(tlsPort)", "loops": "\(loops.count)",
             "echo": "\(configuration.echoEnabled)",
         ])
     }

@@ -27,7 +27,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (log.level).")
     var logLevel: String?
 
-    @Option(help: "Write the bound port to this file once listening (for scripts and tests).")
+    @Option(help: "TLS port for wss:// (tls.port); needs --tls-cert and --tls-key.")
+    var tlsPort: Int?
+
+    @Option(help: "PEM certificate chain, leaf first (tls.certificate_chain).")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key (tls.private_key).")
+    var tlsKey: String?
+
+    @Option(help: "Write the bound port(s) to this file once listening: 'PORT' or 'PORT TLS_PORT'.")
     var portFile: String?
 
     func run() async throws {
@@ -35,6 +44,9 @@ struct Serve: AsyncParsableCommand {
         if let host { overrides["server.host"] = ConfigValue(.string(host), isSecret: false) }
         if let port { overrides["server.port"] = ConfigValue(.int(port), isSecret: false) }
         if let loops { overrides["server.loops"] = ConfigValue(.int(loops), isSecret: false) }
+        if let tlsPort { overrides["tls.port"] = ConfigValue(.int(tlsPort), isSecret: false) }
+        if let tlsCert { overrides["tls.certificate_chain"] = ConfigValue(.string(tlsCert), isSecret: false) }
+        if let tlsKey { overrides["tls.private_key"] = ConfigValue(.string(tlsKey), isSecret: false) }
         if echo { overrides["websocket.echo"] = ConfigValue(.bool(true), isSecret: false) }
         if let logLevel { overrides["log.level"] = ConfigValue(.string(logLevel), isSecret: false) }
 
@@ -58,7 +70,8 @@ struct Serve: AsyncParsableCommand {
         let server = try Server(configuration: settings, logger: logger)
         try server.start()
         if let portFile {
-            try "\(server.port)\n".write(toFile: portFile, atomically: true, encoding: .utf8)
+            let ports = settings.tlsPort == nil ? "\(server.port)\n" : "\(server.port) \(server.tlsPort)\n"
+            try ports.write(toFile: portFile, atomically: true, encoding: .utf8)
         }
         while true {
             switch ProcessSignals.wait() {
@@ -69,7 +82,11 @@ struct Serve: AsyncParsableCommand {
                 logger.info("stopped")
                 return
             case .reload:
-                logger.info("SIGHUP received; nothing to reload yet")
+                do {
+                    try server.reloadCertificates()
+                } catch {
+                    logger.error("certificate reload failed; keeping the current one", metadata: ["error": "\(error)"])
+                }
             }
         }
     }

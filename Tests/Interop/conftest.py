@@ -6,6 +6,7 @@ server runs on a free port on 127.0.0.1 and is stopped (SIGTERM) after the test.
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -18,14 +19,38 @@ BIN = os.environ.get("FLOWCOACH_BIN", str(ROOT / ".build" / "debug" / "flowcoach
 
 
 class RunningServer:
-    def __init__(self, process, port, log_path):
+    def __init__(self, process, ports, log_path, pki=None):
         self.process = process
-        self.port = port
+        self.plain_port = ports[0]
+        self.tls_port = ports[1] if len(ports) > 1 else None
         self.log_path = log_path
+        self.pki = pki
+        self.transport = "plain"
+
+    def over(self, transport):
+        """This server seen through `transport` ('plain' or 'tls')."""
+        view = RunningServer.__new__(RunningServer)
+        view.__dict__.update(self.__dict__)
+        view.transport = transport
+        return view
+
+    @property
+    def port(self):
+        return self.tls_port if self.transport == "tls" else self.plain_port
 
     @property
     def url(self):
-        return f"ws://127.0.0.1:{self.port}"
+        scheme = "wss" if self.transport == "tls" else "ws"
+        host = "localhost" if self.transport == "tls" else "127.0.0.1"
+        return f"{scheme}://{host}:{self.port}"
+
+    def client_ssl(self):
+        """A client context verifying our test CA and the hostname, or None on plaintext."""
+        if self.transport != "tls":
+            return None
+        context = ssl.create_default_context(cafile=self.pki.path("ca.pem"))
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        return context
 
     def log(self):
         return Path(self.log_path).read_text(errors="replace")
@@ -41,7 +66,7 @@ class RunningServer:
         return self.process.returncode
 
 
-def start_server(extra_args=(), env=None, echo=True):
+def start_server(extra_args=(), env=None, echo=True, pki=None, cert="server.pem", key="server.key"):
     tmp = tempfile.mkdtemp(prefix="flowcoach-test-")
     port_file = os.path.join(tmp, "port")
     log_path = os.path.join(tmp, "server.log")
@@ -49,6 +74,8 @@ def start_server(extra_args=(), env=None, echo=True):
             "--port-file", port_file, "--log-level", "debug"]
     if echo:
         args.append("--echo")
+    if pki is not None:
+        args += ["--tls-port", "0", "--tls-cert", pki.path(cert), "--tls-key", pki.path(key)]
     args.extend(extra_args)
     full_env = dict(os.environ)
     full_env.update(env or {})
@@ -59,17 +86,32 @@ def start_server(extra_args=(), env=None, echo=True):
         if process.poll() is not None:
             raise RuntimeError(f"server exited early: {Path(log_path).read_text()}")
         if os.path.exists(port_file) and Path(port_file).read_text().strip():
-            port = int(Path(port_file).read_text().strip())
-            return RunningServer(process, port, log_path)
+            ports = [int(p) for p in Path(port_file).read_text().split()]
+            return RunningServer(process, ports, log_path, pki)
         time.sleep(0.05)
     process.kill()
     raise RuntimeError("server did not start in 20 s")
 
 
+@pytest.fixture(scope="session")
+def pki():
+    from pki import PKI
+    return PKI()
+
+
 @pytest.fixture
 def server():
+    """A plaintext server with /echo."""
     running = start_server()
     yield running
+    running.stop()
+
+
+@pytest.fixture(params=["plain", "tls"])
+def echo_server(request, pki):
+    """The same server reached over ws:// and over wss:// (both listeners of one process)."""
+    running = start_server(pki=pki)
+    yield running.over(request.param)
     running.stop()
 
 

@@ -3,11 +3,14 @@ to produce (unmasked frames, bad opcodes, invalid UTF-8, …). Used only by the 
 import base64
 import os
 import socket
+import ssl
 import struct
 
 
-def open_raw(port, path="/echo", extra_headers="", timeout=5.0):
+def open_raw(port, path="/echo", extra_headers="", timeout=5.0, ssl_context=None):
     sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    if ssl_context is not None:
+        sock = ssl_context.wrap_socket(sock, server_hostname="localhost")
     key = base64.b64encode(os.urandom(16)).decode()
     request = (
         f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
@@ -83,7 +86,10 @@ class RawConnection:
     def expect_eof(self, timeout=5.0):
         self.sock.settimeout(timeout)
         while True:
-            chunk = self.sock.recv(65536)
+            try:
+                chunk = self.sock.recv(65536)
+            except ssl.SSLZeroReturnError:
+                return True  # close_notify, then EOF
             if not chunk:
                 return True
 

@@ -7,7 +7,7 @@ import SystemPackage
 public enum ConfigurationLoader {
     /// Every key the server reads, with the `ServerConfiguration` property it sets.
     public static let keys: [String] = [
-        "server.host", "server.port", "server.loops", "server.max_connections_per_loop", "server.shutdown_grace_ms",
+        "server.host", "server.port", "server.plaintext", "tls.port", "tls.certificate_chain", "tls.private_key", "server.loops", "server.max_connections_per_loop", "server.shutdown_grace_ms",
         "websocket.echo", "websocket.handshake_timeout_ms", "websocket.ping_interval_ms", "websocket.missed_pongs",
         "websocket.close_timeout_ms", "websocket.max_frame_bytes", "websocket.max_message_bytes",
         "websocket.max_outbound_bytes", "log.level", "log.format",
@@ -43,7 +43,13 @@ public enum ConfigurationLoader {
     public static func read(_ reader: ConfigReader) throws -> ServerConfiguration {
         var config = ServerConfiguration()
         config.host = reader.string(forKey: "server.host", default: config.host)
-        config.port = try port(reader.int(forKey: "server.port", default: Int(config.port)))
+        config.port = try port(reader.int(forKey: "server.port", default: Int(config.port)), key: "server.port")
+        config.plaintextEnabled = reader.bool(forKey: "server.plaintext", default: config.plaintextEnabled)
+        if let tlsPort = reader.int(forKey: "tls.port") {
+            config.tlsPort = try port(tlsPort, key: "tls.port")
+        }
+        config.tlsCertificateChainPath = reader.string(forKey: "tls.certificate_chain")
+        config.tlsPrivateKeyPath = reader.string(forKey: "tls.private_key")
         config.loops = reader.int(forKey: "server.loops", default: config.loops)
         config.maxConnectionsPerLoop = reader.int(forKey: "server.max_connections_per_loop", default: config.maxConnectionsPerLoop)
         config.shutdownGraceMs = Int64(reader.int(forKey: "server.shutdown_grace_ms", default: Int(config.shutdownGraceMs)))
@@ -61,9 +67,9 @@ public enum ConfigurationLoader {
         return config
     }
 
-    private static func port(_ value: Int) throws(ConfigurationError) -> UInt16 {
+    private static func port(_ value: Int, key: String) throws(ConfigurationError) -> UInt16 {
         guard let port = UInt16(exactly: value) else {
-            throw .invalid(key: "server.port", reason: "must be 0...65535, got \(value)")
+            throw .invalid(key: key, reason: "must be 0...65535, got \(value)")
         }
         return port
     }

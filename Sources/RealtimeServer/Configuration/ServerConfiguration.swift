@@ -8,6 +8,15 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var host: String = "127.0.0.1"
     /// Plaintext port (`server.port`); 0 picks a free port (tests).
     public var port: UInt16 = 8080
+    /// Whether the plaintext listener on `port` runs (`server.plaintext`); turn it off only
+    /// when a TLS listener is configured.
+    public var plaintextEnabled: Bool = true
+    /// TLS port (`tls.port`); nil: no TLS listener. 0 picks a free port (tests).
+    public var tlsPort: UInt16?
+    /// PEM certificate chain, leaf first (`tls.certificate_chain`).
+    public var tlsCertificateChainPath: String?
+    /// PEM private key of the leaf certificate (`tls.private_key`).
+    public var tlsPrivateKeyPath: String?
     /// Event loop threads (`server.loops`); default: one per core.
     public var loops: Int = ServerConfiguration.coreCount
     /// Enables the diagnostic `/echo` WebSocket route (`websocket.echo`); off by default.
@@ -39,6 +48,12 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     public init() {}
 
+    /// The TLS settings, when a TLS listener is configured.
+    public var tlsConfiguration: TLSConfiguration? {
+        guard tlsPort != nil, let chain = tlsCertificateChainPath, let key = tlsPrivateKeyPath else { return nil }
+        return TLSConfiguration(certificateChainPath: chain, privateKeyPath: key)
+    }
+
     /// Number of online CPUs (at least 1).
     public static var coreCount: Int { max(1, Int(sysconfValue())) }
 
@@ -55,6 +70,12 @@ public struct ServerConfiguration: Sendable, Equatable {
         if maxOutboundBytes < 64 << 10 { throw .invalid(key: "websocket.max_outbound_bytes", reason: "must be ≥ 65536") }
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) {
             throw .invalid(key: "log.level", reason: "unknown level '\(logLevel)'")
+        }
+        if tlsPort != nil && (tlsCertificateChainPath == nil || tlsPrivateKeyPath == nil) {
+            throw .invalid(key: "tls.port", reason: "needs tls.certificate_chain and tls.private_key")
+        }
+        if !plaintextEnabled && tlsPort == nil {
+            throw .invalid(key: "server.plaintext", reason: "cannot be false without a TLS listener (tls.port)")
         }
         if !["json", "text"].contains(logFormat) { throw .invalid(key: "log.format", reason: "must be json or text") }
     }

@@ -32,6 +32,8 @@ final class ClientConnection {
     var route: Route = .none
     var requestParser: HTTPRequestParser? = HTTPRequestParser()
     var endpoint: WebSocketEndpoint?
+    /// The TLS session on a `wss://` connection; nil on plaintext.
+    var tls: TLSSession?
     /// Bytes the kernel has not accepted yet (empty, without capacity, when idle).
     var pendingOutput = ByteWriter()
     /// Whether EPOLLOUT is armed (only while `pendingOutput` is non-empty).

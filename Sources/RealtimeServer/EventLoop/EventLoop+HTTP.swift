@@ -84,6 +84,12 @@ extension EventLoop {
 
     /// Stops reading meaning into input; the socket closes once output is flushed.
     func closeAfterFlush(_ connection: ClientConnection) {
+        guard connection.phase != .closingAfterFlush && connection.phase != .lingering else { return }
+        if connection.tls != nil {
+            // Our last plaintext goes into TLS before the close_notify alert.
+            encryptCork(for: connection)
+            connection.tls?.shutdown()
+        }
         connection.phase = .closingAfterFlush
         connection.deadlineMs = nowMs + configuration.closeTimeoutMs
     }

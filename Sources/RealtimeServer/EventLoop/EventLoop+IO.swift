@@ -1,5 +1,5 @@
-import Logging
 import Glibc
+import Logging
 import WSProtocol
 
 /// Reading into the loop buffer and writing the cork buffer out, per connection.
@@ -10,6 +10,10 @@ extension EventLoop {
     /// One `read` per readiness event (level-triggered: more data wakes us again, which keeps
     /// one busy connection from starving the rest).
     func readAvailable(_ connection: ClientConnection) {
+        if connection.tls != nil {
+            readAvailableTLS(connection)
+            return
+        }
         switch SystemCall.read(connection.fd, into: readBuffer) {
         case .wouldBlock:
             return
@@ -18,48 +22,116 @@ extension EventLoop {
             closeConnection(connection)
         case .transferred(let count):
             stats.add(.bytesReceived, count)
-            connection.lastReceivedMs = nowMs
-            connection.unansweredPings = 0
-            let bytes = UnsafeMutableRawBufferPointer(rebasing: readBuffer[0..<count])
-            switch connection.phase {
-            case .readingRequest:
-                receivedRequestBytes(connection, bytes)
-            case .webSocket:
-                receivedFrameBytes(connection, bytes, from: 0)
-            case .closingAfterFlush, .lingering:
-                break  // input after we decided to close is discarded
-            }
+            received(connection, UnsafeMutableRawBufferPointer(rebasing: readBuffer[0..<count]))
             flush(connection)
         }
     }
 
-    /// Sends what `connection` produced into the cork buffer, behind anything still pending,
-    /// with one `writev`. What the kernel does not take is kept in `pendingOutput` and
-    /// EPOLLOUT is armed; a reader that lets that grow past the limit is dropped.
+    /// Plaintext bytes (from the socket or out of TLS) for whatever phase the connection is in.
+    private func received(_ connection: ClientConnection, _ bytes: UnsafeMutableRawBufferPointer) {
+        connection.lastReceivedMs = nowMs
+        connection.unansweredPings = 0
+        switch connection.phase {
+        case .readingRequest:
+            receivedRequestBytes(connection, bytes)
+        case .webSocket:
+            receivedFrameBytes(connection, bytes, from: 0)
+        case .closingAfterFlush, .lingering:
+            break  // input after we decided to close is discarded
+        }
+    }
+
+    /// TLS: ciphertext into the session, then every plaintext record it yields through the
+    /// same path as plaintext input.
+    private func readAvailableTLS(_ connection: ClientConnection) {
+        switch SystemCall.read(connection.fd, into: cipherBuffer) {
+        case .wouldBlock:
+            return
+        case .failed:
+            closeConnection(connection)
+            return
+        case .transferred(0):
+            if connection.phase == .lingering || connection.phase == .closingAfterFlush {
+                closeConnection(connection)
+                return
+            }
+            connection.tls?.receivedEndOfStream()
+        case .transferred(let count):
+            stats.add(.bytesReceived, count)
+            connection.tls?.receivedCiphertext(UnsafeRawBufferPointer(rebasing: cipherBuffer[0..<count]))
+        }
+        records: while connections[connection.slot] === connection {
+            guard let result = connection.tls?.readPlaintext(into: readBuffer) else { return }
+            switch result {
+            case .bytes(let count):
+                received(connection, UnsafeMutableRawBufferPointer(rebasing: readBuffer[0..<count]))
+            case .wantMoreCiphertext:
+                break records
+            case .closed:
+                // close_notify (or EOF before any byte): answer with ours and close.
+                closeAfterFlush(connection)
+                break records
+            case .failed(let error):
+                logger.info("TLS connection failed", metadata: ["peer": "\(connection.peer)", "error": "\(error)"])
+                closeAfterFlush(connection)
+                break records
+            }
+        }
+        flush(connection)
+    }
+
+    /// Sends what `connection` produced into the cork buffer (encrypted first on TLS), behind
+    /// anything still pending, with one `writev`. What the kernel does not take is kept in
+    /// `pendingOutput` and EPOLLOUT is armed; a reader that lets that grow past the limit is
+    /// dropped.
     func flush(_ connection: ClientConnection) {
-        defer { cork.consume(cork.readableCount) }
+        guard connections[connection.slot] === connection else {
+            cork.consume(cork.readableCount)
+            return
+        }
+        if connection.tls != nil {
+            encryptCork(for: connection)
+            writeOut(connection, fresh: &cipherCork)
+        } else {
+            writeOut(connection, fresh: &cork)
+        }
+    }
+
+    /// Moves the cork's plaintext into the TLS session and its ciphertext into `cipherCork`.
+    func encryptCork(for connection: ClientConnection) {
+        if !cork.isEmpty {
+            let result = cork.withUnsafeReadableBytes { connection.tls?.writePlaintext($0) }
+            cork.consume(cork.readableCount)
+            if case .failed = result { closeConnection(connection) }
+        }
+        connection.tls?.drainCiphertext(into: &cipherCork)
+    }
+
+    private func writeOut(_ connection: ClientConnection, fresh: inout ByteWriter) {
+        defer { fresh.consume(fresh.readableCount) }
         guard connections[connection.slot] === connection else { return }
-        if connection.pendingOutput.isEmpty && cork.isEmpty {
+        if connection.pendingOutput.isEmpty && fresh.isEmpty {
             finishIfDrained(connection)
             return
         }
         let result = connection.pendingOutput.withUnsafeReadableBytes { pending in
-            cork.withUnsafeReadableBytes { fresh in SystemCall.write(connection.fd, pending, fresh) }
+            fresh.withUnsafeReadableBytes { bytes in SystemCall.write(connection.fd, pending, bytes) }
         }
         switch result {
         case .failed:
             closeConnection(connection)
             return
         case .wouldBlock:
-            keepUnwritten(connection, written: 0)
+            keepUnwritten(connection, fresh: fresh, written: 0)
         case .transferred(let written):
             stats.add(.bytesSent, written)
-            keepUnwritten(connection, written: written)
+            keepUnwritten(connection, fresh: fresh, written: written)
         }
-        if connection.pendingOutput.readableCount > configuration.maxOutboundBytes {
+        let queued = connection.pendingOutput.readableCount + (connection.tls?.pendingPlaintextCount ?? 0)
+        if queued > configuration.maxOutboundBytes {
             stats.add(.slowReadersClosed)
             logger.notice("closing a connection that stopped reading", metadata: [
-                "peer": "\(connection.peer)", "queued_bytes": "\(connection.pendingOutput.readableCount)",
+                "peer": "\(connection.peer)", "queued_bytes": "\(queued)",
             ])
             closeConnection(connection)
             return
@@ -73,8 +145,8 @@ extension EventLoop {
         flush(connection)
     }
 
-    /// Moves the part of (pending + cork) that was not written into `pendingOutput`.
-    private func keepUnwritten(_ connection: ClientConnection, written: Int) {
+    /// Moves the part of (pending + fresh) that was not written into `pendingOutput`.
+    private func keepUnwritten(_ connection: ClientConnection, fresh: ByteWriter, written: Int) {
         var written = written
         let pendingCount = connection.pendingOutput.readableCount
         if pendingCount > 0 {
@@ -82,16 +154,15 @@ extension EventLoop {
             connection.pendingOutput.consume(fromPending)
             written -= fromPending
         }
-        let freshCount = cork.readableCount
-        if written < freshCount {
-            cork.withUnsafeReadableBytes { fresh in
-                connection.pendingOutput.append(UnsafeRawBufferPointer(rebasing: fresh[written...]))
+        if written < fresh.readableCount {
+            fresh.withUnsafeReadableBytes { bytes in
+                connection.pendingOutput.append(UnsafeRawBufferPointer(rebasing: bytes[written...]))
             }
         }
         if connection.pendingOutput.isEmpty {
             // Idle connections hold no output buffer (memory budget per connection).
             connection.pendingOutput.reset(keepingCapacityUpTo: 0)
-        } else if connection.pendingOutput.readableCount * 2 < connection.pendingOutput.capacity / 2 {
+        } else if connection.pendingOutput.readableCount * 4 < connection.pendingOutput.capacity {
             connection.pendingOutput.compact()
         }
     }
@@ -107,7 +178,7 @@ extension EventLoop {
     private func finishIfDrained(_ connection: ClientConnection) {
         if connection.phase == .closingAfterFlush && connection.pendingOutput.isEmpty {
             // Half-close first so the peer sees our last bytes before the FIN (RFC 6455 §7.1.1:
-            // the server closes the TCP connection first).
+            // the server closes the TCP connection first), then wait briefly for its FIN.
             shutdown(connection.fd, Int32(SHUT_WR))
             connection.phase = .lingering
             connection.deadlineMs = nowMs + Self.lingerMs

@@ -54,6 +54,10 @@ extension EventLoop {
             epoll.deregister(listener.fd)
             self.listener = nil
         }
+        if let tlsListener {
+            epoll.deregister(tlsListener.fd)
+            self.tlsListener = nil
+        }
         for case let connection? in connections {
             switch connection.phase {
             case .readingRequest:

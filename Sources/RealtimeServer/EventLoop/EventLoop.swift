@@ -13,6 +13,7 @@ import WSProtocol
 public final class EventLoop: @unchecked Sendable {
     static let listenerToken: UInt64 = .max
     static let mailboxToken: UInt64 = .max - 1
+    static let tlsListenerToken: UInt64 = .max - 2
     static let readBufferBytes = 256 << 10
 
     public let index: Int
@@ -23,6 +24,9 @@ public final class EventLoop: @unchecked Sendable {
     var logger: Logger
     let epoll: Epoll
     var listener: Listener?
+    var tlsListener: Listener?
+    /// Certificates for new TLS connections (swapped on SIGHUP; live sessions keep theirs).
+    let tlsContexts: TLSContextStore?
     /// Connection table indexed by slot; a slot's generation changes whenever it is reused.
     var connections: [ClientConnection?] = []
     var generations: [UInt32] = []
@@ -33,15 +37,23 @@ public final class EventLoop: @unchecked Sendable {
     /// Loop-owned output ("cork") buffer: a connection's replies accumulate here during
     /// dispatch and leave with one write.
     var cork = ByteWriter(capacity: 256 << 10)
+    /// Loop-owned buffers for TLS: ciphertext as read, and ciphertext to write.
+    let cipherBuffer: UnsafeMutableRawBufferPointer
+    var cipherCork = ByteWriter(capacity: 64 << 10)
     var nowMs: Int64 = MonotonicClock.nowMs()
     var nextSweepMs: Int64 = 0
     var shutdownDeadlineMs: Int64?
     var running = true
 
-    /// The port the listener is bound to.
-    public var port: UInt16 { listener?.port ?? 0 }
+    /// The plaintext port (0 when plaintext is off).
+    public let port: UInt16
+    /// The TLS port (0 when TLS is off).
+    public let tlsPort: UInt16
 
-    init(index: Int, configuration: ServerConfiguration, port: UInt16, stats: LoopStats, allStats: [LoopStats], logger: Logger) throws(SocketError) {
+    init(
+        index: Int, configuration: ServerConfiguration, port: UInt16, tlsPort: UInt16, tlsContexts: TLSContextStore?,
+        stats: LoopStats, allStats: [LoopStats], logger: Logger
+    ) throws(SocketError) {
         self.index = index
         self.configuration = configuration
         self.stats = stats
@@ -50,15 +62,31 @@ public final class EventLoop: @unchecked Sendable {
         self.logger[metadataKey: "loop"] = "\(index)"
         mailbox = try LoopMailbox()
         epoll = try Epoll()
-        let listener = try Listener(host: configuration.host, port: port)
-        try epoll.register(listener.fd, token: Self.listenerToken, interest: .read)
-        self.listener = listener
+        self.tlsContexts = tlsContexts
+        if configuration.plaintextEnabled {
+            let listener = try Listener(host: configuration.host, port: port)
+            try epoll.register(listener.fd, token: Self.listenerToken, interest: .read)
+            self.listener = listener
+            self.port = listener.port
+        } else {
+            self.port = 0
+        }
+        if tlsContexts != nil {
+            let listener = try Listener(host: configuration.host, port: tlsPort)
+            try epoll.register(listener.fd, token: Self.tlsListenerToken, interest: .read)
+            self.tlsListener = listener
+            self.tlsPort = listener.port
+        } else {
+            self.tlsPort = 0
+        }
         try epoll.register(mailbox.eventFD, token: Self.mailboxToken, interest: .read)
         readBuffer = .allocate(byteCount: Self.readBufferBytes, alignment: 16)
+        cipherBuffer = .allocate(byteCount: 64 << 10, alignment: 16)
     }
 
     deinit {
         readBuffer.deallocate()
+        cipherBuffer.deallocate()
     }
 
     /// Runs until shutdown has drained every connection. Call on the loop's own thread.
@@ -81,7 +109,9 @@ public final class EventLoop: @unchecked Sendable {
     private func dispatch(token: UInt64, events: IOEvents) {
         switch token {
         case Self.listenerToken:
-            acceptConnections()
+            acceptConnections(tls: false)
+        case Self.tlsListenerToken:
+            acceptConnections(tls: true)
         case Self.mailboxToken:
             for message in mailbox.drain() { receive(message) }
         default:
@@ -106,8 +136,8 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// Accepts up to 128 pending connections per wake-up (fairness with other work).
-    private func acceptConnections() {
-        guard let listenerFD = listener?.fd else { return }
+    private func acceptConnections(tls: Bool) {
+        guard let listenerFD = tls ? tlsListener?.fd : listener?.fd else { return }
         for _ in 0..<128 {
             guard let (fd, peer) = SystemCall.accept(listenerFD) else {
                 if errno == EMFILE || errno == ENFILE {
@@ -121,11 +151,11 @@ public final class EventLoop: @unchecked Sendable {
                 continue
             }
             SystemCall.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-            register(fd: fd, peer: peer)
+            register(fd: fd, peer: peer, tls: tls)
         }
     }
 
-    private func register(fd: Int32, peer: PeerAddress) {
+    private func register(fd: Int32, peer: PeerAddress, tls: Bool) {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
@@ -138,6 +168,16 @@ public final class EventLoop: @unchecked Sendable {
         let connection = ClientConnection(
             fd: fd, token: token, peer: peer, nowMs: nowMs,
             handshakeDeadlineMs: nowMs + configuration.handshakeTimeoutMs)
+        if tls, let contexts = tlsContexts {
+            do {
+                connection.tls = try TLSSession(context: contexts.current)
+            } catch {
+                logger.error("TLS session setup failed", metadata: ["error": "\(error)"])
+                close(fd)
+                freeSlots.append(slot)
+                return
+            }
+        }
         do {
             try epoll.register(fd, token: token, interest: .read)
         } catch {
@@ -170,5 +210,6 @@ public final class EventLoop: @unchecked Sendable {
     private func closeAll() {
         for case let connection? in connections { closeConnection(connection) }
         listener = nil
+        tlsListener = nil
     }
 }
