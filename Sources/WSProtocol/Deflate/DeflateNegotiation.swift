@@ -2,7 +2,8 @@
 ///
 /// Input is the client's `Sec-WebSocket-Extensions` offers, already split into elements
 /// and parameters by the header parser (values unquoted, RFC 6455 §9.1); this file uses a
-/// small input type of its own (`Offer`) so that it does not depend on that parser.
+/// small input type of its own (`Offer`) so that it does not depend on that parser;
+/// `Adapters/DeflateNegotiation+ExtensionOffer.swift` connects it to the handshake.
 ///
 /// The server never fails the connection over an offer: RFC 7692 §7.1 tells the *client*
 /// to fail the connection on a bad response, and tells the *server* to decline a bad offer:
