@@ -11,6 +11,9 @@ public enum ConfigurationLoader {
         "websocket.echo", "websocket.handshake_timeout_ms", "websocket.ping_interval_ms", "websocket.missed_pongs",
         "websocket.close_timeout_ms", "websocket.max_frame_bytes", "websocket.max_message_bytes",
         "websocket.max_outbound_bytes", "log.level", "log.format",
+        "compression.enabled", "compression.server_max_window_bits", "compression.client_max_window_bits",
+        "compression.mem_level", "compression.level", "compression.server_no_context_takeover",
+        "compression.request_client_no_context_takeover", "compression.threshold_bytes",
     ]
 
     /// Loads the layered configuration.
@@ -63,6 +66,18 @@ public enum ConfigurationLoader {
         config.maxOutboundBytes = reader.int(forKey: "websocket.max_outbound_bytes", default: config.maxOutboundBytes)
         config.logLevel = reader.string(forKey: "log.level", default: config.logLevel)
         config.logFormat = reader.string(forKey: "log.format", default: config.logFormat)
+        var compression = config.compression
+        compression.enabled = reader.bool(forKey: "compression.enabled", default: compression.enabled)
+        compression.serverMaxWindowBits = reader.int(forKey: "compression.server_max_window_bits", default: compression.serverMaxWindowBits)
+        compression.clientMaxWindowBits = reader.int(forKey: "compression.client_max_window_bits", default: compression.clientMaxWindowBits)
+        compression.memLevel = reader.int(forKey: "compression.mem_level", default: compression.memLevel)
+        compression.level = reader.int(forKey: "compression.level", default: compression.level)
+        compression.serverNoContextTakeover = reader.bool(
+            forKey: "compression.server_no_context_takeover", default: compression.serverNoContextTakeover)
+        compression.requestClientNoContextTakeover = reader.bool(
+            forKey: "compression.request_client_no_context_takeover", default: compression.requestClientNoContextTakeover)
+        compression.thresholdBytes = reader.int(forKey: "compression.threshold_bytes", default: compression.thresholdBytes)
+        config.compression = compression
         try config.validate()
         return config
     }

@@ -41,6 +41,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Time graceful shutdown waits for clients to finish the closing handshake
     /// (`server.shutdown_grace_ms`).
     public var shutdownGraceMs: Int64 = 10_000
+    /// permessage-deflate (RFC 7692) settings (`compression.*`).
+    public var compression = CompressionSettings()
     /// Log level name: trace, debug, info, notice, warning, error, critical (`log.level`).
     public var logLevel: String = "info"
     /// Log format: `json` (one object per line) or `text` (`log.format`).
@@ -77,6 +79,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         if !plaintextEnabled && tlsPort == nil {
             throw .invalid(key: "server.plaintext", reason: "cannot be false without a TLS listener (tls.port)")
         }
+        try compression.validate()
         if !["json", "text"].contains(logFormat) { throw .invalid(key: "log.format", reason: "must be json or text") }
     }
 }

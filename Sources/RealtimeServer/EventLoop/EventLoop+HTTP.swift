@@ -39,12 +39,6 @@ extension EventLoop {
         }
     }
 
-    /// The `/echo` route accepts any (or no) subprotocol offer and negotiates no extension
-    /// unless compression is configured.
-    var echoPolicy: HandshakePolicy {
-        HandshakePolicy(subprotocols: [], rejectUnknownSubprotocols: false)
-    }
-
     private func upgrade(
         _ connection: ClientConnection, _ head: HTTPRequestHead, route: ClientConnection.Route,
         policy: HandshakePolicy, trailing: UnsafeMutableRawBufferPointer, from offset: Int
@@ -60,7 +54,11 @@ extension EventLoop {
             var limits = Limits()
             limits.maxFrameSize = configuration.maxFrameBytes
             limits.maxMessageSize = configuration.maxMessageBytes
-            connection.endpoint = WebSocketEndpoint(role: .server, limits: limits)
+            // RFC 7692: the agreed permessage-deflate parameters, if the handshake accepted an offer.
+            let transform = response.extensions.lazy.compactMap { DeflateParameters(response: $0) }.first.map {
+                PerMessageDeflateTransform(parameters: $0, configuration: deflateConfiguration)
+            }
+            connection.endpoint = WebSocketEndpoint(role: .server, limits: limits, transform: transform)
             connection.phase = .webSocket
             connection.route = route
             connection.deadlineMs = .max

@@ -42,7 +42,7 @@ extension EventLoop {
             return
         }
         connection.unansweredPings += 1
-        connection.endpoint?.sendPing(UnsafeRawBufferPointer(start: nil, count: 0), into: &cork)
+        _ = connection.endpoint?.sendPing(UnsafeRawBufferPointer(start: nil, count: 0), into: &cork)
         flush(connection)
     }
 

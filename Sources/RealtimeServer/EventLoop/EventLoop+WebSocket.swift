@@ -35,7 +35,7 @@ extension EventLoop {
     private func deliver(_ connection: ClientConnection, opcode: Opcode, _ payload: UnsafeRawBufferPointer) {
         switch connection.route {
         case .echo:
-            connection.endpoint?.send(opcode, payload: payload, into: &cork)
+            _ = connection.endpoint?.send(opcode, payload: payload, into: &cork)
             stats.add(.messagesSent)
         case .none:
             break

@@ -40,6 +40,10 @@ public final class EventLoop: @unchecked Sendable {
     /// Loop-owned buffers for TLS: ciphertext as read, and ciphertext to write.
     let cipherBuffer: UnsafeMutableRawBufferPointer
     var cipherCork = ByteWriter(capacity: 64 << 10)
+    /// Handshake policy of `/echo`, built once (the deflate hook captures the configuration).
+    let echoPolicy: HandshakePolicy
+    /// The validated permessage-deflate configuration.
+    let deflateConfiguration: DeflateConfiguration
     var nowMs: Int64 = MonotonicClock.nowMs()
     var nextSweepMs: Int64 = 0
     var shutdownDeadlineMs: Int64?
@@ -63,6 +67,11 @@ public final class EventLoop: @unchecked Sendable {
         mailbox = try LoopMailbox()
         epoll = try Epoll()
         self.tlsContexts = tlsContexts
+        deflateConfiguration = configuration.compression.deflateConfiguration
+        echoPolicy = HandshakePolicy(
+            subprotocols: [], rejectUnknownSubprotocols: false,
+            negotiateExtensions: configuration.compression.enabled
+                ? DeflateNegotiation.handshakeHook(configuration: deflateConfiguration) : nil)
         if configuration.plaintextEnabled {
             let listener = try Listener(host: configuration.host, port: port)
             try epoll.register(listener.fd, token: Self.listenerToken, interest: .read)
