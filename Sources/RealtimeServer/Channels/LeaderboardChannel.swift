@@ -1,0 +1,64 @@
+/// Which leaderboard a `leaderboard:…` channel shows: a period, a metric and, optionally,
+/// one language (PROTOCOL.md "Channels").
+///
+/// `leaderboard:week:flow_time` is `LeaderboardChannel(period: .week, metric: .flowTime)`;
+/// `leaderboard:day:coding_time:lang:swift` adds `language: "swift"`. Languages are kept in
+/// their canonical form (ASCII lowercase, see ``canonicalLanguage(_:)``) so that the channel
+/// name a client types and the language an editor reports meet in one key.
+public struct LeaderboardChannel: Hashable, Sendable, CustomStringConvertible {
+    /// The calendar period a board sums over.
+    public enum Period: String, Hashable, Sendable, CaseIterable {
+        case day, week, month
+    }
+
+    /// What a board ranks by.
+    public enum Metric: String, Hashable, Sendable, CaseIterable {
+        /// Active (coding) time in milliseconds.
+        case codingTime = "coding_time"
+        /// Time in the flow state in milliseconds.
+        case flowTime = "flow_time"
+    }
+
+    /// Longest language name accepted in a channel or a score delta, in bytes.
+    public static let maxLanguageBytes = 32
+
+    public var period: Period
+    public var metric: Metric
+    /// Canonical language name, or `nil` for the global board.
+    public var language: String?
+
+    /// Creates a board description; `language` must already be canonical.
+    public init(period: Period, metric: Metric, language: String? = nil) {
+        self.period = period
+        self.metric = metric
+        self.language = language
+    }
+
+    /// The wire name, e.g. `leaderboard:day:coding_time:lang:swift`.
+    public var description: String {
+        var name = "leaderboard:" + period.rawValue + ":" + metric.rawValue
+        if let language { name += ":lang:" + language }
+        return name
+    }
+
+    /// The canonical form of a language name: ASCII letters lowercased; digits and
+    /// `+ # . _ -` kept (`c++`, `c#`, `objective-c`); 1…32 bytes. `nil` when the name is
+    /// empty, too long or holds any other byte.
+    public static func canonicalLanguage(_ name: String) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(name.utf8.count)
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "+"), UInt8(ascii: "#"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                bytes.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                bytes.append(byte | 0x20)
+            default:
+                return nil
+            }
+        }
+        guard !bytes.isEmpty, bytes.count <= maxLanguageBytes else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
