@@ -38,18 +38,15 @@ extension InboundDecoder {
             throw AppError(.tooLarge, "field \"keystroke_intervals\" has \(array.count) values; "
                 + "at most \(limits.maximumIntervals) are allowed")
         }
-        let maximum = limits.maximumIntervalMs
-        window.keystrokeIntervals.removeAll(keepingCapacity: true)
-        var position = 0
-        for element in array {
-            let value: Int64
-            do { value = try element.int64() } catch { throw Self.intervalError(error, position) }
-            guard value >= 0 && value <= Int64(maximum) else {
-                throw Self.intervalRange(position, value, maximum)
-            }
-            window.keystrokeIntervals.append(Int32(truncatingIfNeeded: value))
-            position += 1
+        do {
+            try array.int32s(into: &window.keystrokeIntervals)
+        } catch {
+            throw Self.intervalError(error)
         }
+        let maximum = limits.maximumIntervalMs
+        var outOfRange = false
+        for value in window.keystrokeIntervals { outOfRange = outOfRange || value < 0 || value > maximum }
+        if outOfRange { throw Self.intervalRange(window.keystrokeIntervals, maximum) }
     }
 
     /// An optional short name (`language`, `project`), interned; `nil` when absent, `null`
@@ -62,18 +59,25 @@ extension InboundDecoder {
         return scratch.withUnsafeBytes { names.string(utf8: $0) }
     }
 
+    /// An element that is not an integer within Int32, named by its position.
     @inline(never)
-    static func intervalError(_ error: JSONError, _ position: Int) -> AppError {
-        switch error {
+    static func intervalError(_ error: JSONError) -> AppError {
+        let field = error.field ?? "keystroke_intervals"
+        return switch error {
         case .wrongType(_, _, let found):
-            .invalidField("keystroke_intervals[\(position)]", "must be an integer, found \(found)")
+            .invalidField(field, "must be an integer number of ms, found \(found)")
+        case .numberOutOfRange:
+            .invalidField(field, "is out of range (0 to 3600000 ms)")
         default:
-            .invalidField("keystroke_intervals[\(position)]", "is out of range for a 64-bit integer")
+            AppError(error)
         }
     }
 
+    /// The first interval outside 0…`maximum`, named by its position.
     @inline(never)
-    static func intervalRange(_ position: Int, _ value: Int64, _ maximum: Int32) -> AppError {
-        .invalidField("keystroke_intervals[\(position)]", "must be between 0 and \(maximum) ms, got \(value)")
+    static func intervalRange(_ values: [Int32], _ maximum: Int32) -> AppError {
+        let position = values.firstIndex { $0 < 0 || $0 > maximum } ?? 0
+        let value = values.isEmpty ? 0 : values[position]
+        return .invalidField("keystroke_intervals[\(position)]", "must be between 0 and \(maximum) ms, got \(value)")
     }
 }
