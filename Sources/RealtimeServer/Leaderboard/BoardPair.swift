@@ -1,0 +1,39 @@
+/// The two rankings of one board scope (global, one language or one team) for one period
+/// key: by coding time and by flow time.
+struct BoardPair: Sendable {
+    var codingTime = RankIndex()
+    var flowTime = RankIndex()
+
+    /// The ranking of one metric.
+    subscript(metric: LeaderboardChannel.Metric) -> RankIndex {
+        get {
+            switch metric {
+            case .codingTime: codingTime
+            case .flowTime: flowTime
+            }
+        }
+        _modify {
+            switch metric {
+            case .codingTime: yield &codingTime
+            case .flowTime: yield &flowTime
+            }
+        }
+    }
+
+    /// Adds both metrics' deltas for one user (a zero delta leaves that ranking alone).
+    mutating func add(userId: String, name: String, codingMs: Int64, flowMs: Int64, visible: Bool) {
+        if codingMs != 0 { codingTime.add(userId: userId, name: name, deltaMs: codingMs, visible: visible) }
+        if flowMs != 0 { flowTime.add(userId: userId, name: name, deltaMs: flowMs, visible: visible) }
+    }
+
+    /// Applies `body` to both rankings.
+    mutating func forBoth(_ body: (inout RankIndex) -> Void) {
+        body(&codingTime)
+        body(&flowTime)
+    }
+
+    /// Whether `userId` is on either ranking.
+    func contains(_ userId: String) -> Bool {
+        codingTime.value(of: userId) != nil || flowTime.value(of: userId) != nil
+    }
+}

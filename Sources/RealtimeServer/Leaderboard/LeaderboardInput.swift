@@ -1,0 +1,17 @@
+/// Everything the leaderboard owner can be told. Posted from any thread with
+/// ``LeaderboardOwner/post(_:)``; applied in order on the owner's thread.
+public enum LeaderboardInput: Hashable, Sendable {
+    /// Time accrued by a session since its previous checkpoint.
+    case score(ScoreDelta)
+    /// `privacy.set`: whether others see the user on public boards (the user always sees
+    /// their own rank). Team boards follow team consent instead.
+    case privacy(userId: String, leaderboardVisible: Bool)
+    /// The user's complete team memberships: team id → data-sharing consent. Only teams
+    /// with consent show the user.
+    case teams(userId: String, consentByTeam: [String: Bool])
+    /// `DELETE /v1/privacy/data`: forget the user everywhere at once.
+    case purge(userId: String)
+    /// Start-up: stored per-day totals (apply after the `privacy` and `teams` inputs of
+    /// the same users so visibility and team boards are right from the first publication).
+    case stored([StoredTotals])
+}
