@@ -35,11 +35,17 @@ extension OutboundEncoder {
 
     /// `break`: a reminder delivered at a good moment.
     public mutating func breakReminder(_ reminder: BreakReminder) {
+        breakReminder(id: reminder.id, kind: reminder.kind, activeMs: reminder.activeMs)
+    }
+
+    /// `break` from its fields: `reminder` is `b-<id>` (``BreakReminder/wireID``) and
+    /// `reason` is the kind's fixed text.
+    public mutating func breakReminder(id: UInt64, kind: BreakKind, activeMs: Int64) {
         begin("break")
         writer.key("reminder")
         // "b-<id>" (BreakReminder.wireID), formatted on the stack.
         withUnsafeTemporaryAllocation(byteCount: 24, alignment: 1) { buffer in
-            var id = reminder.id
+            var id = id
             var index = 24
             repeat {
                 index -= 1
@@ -51,9 +57,9 @@ extension OutboundEncoder {
             buffer[index + 1] = UInt8(ascii: "-")
             writer.value(utf8: UnsafeRawBufferPointer(rebasing: buffer[index..<24]))
         }
-        writer.key("kind"); writer.value(string: reminder.kind.wireName)
-        writer.key("reason"); writer.value(string: reminder.reason)
-        writer.key("active_ms"); writer.value(reminder.activeMs)
+        writer.key("kind"); writer.value(string: kind.wireName)
+        writer.key("reason"); writer.value(string: kind.reason)
+        writer.key("active_ms"); writer.value(activeMs)
         end(ref: nil)
     }
 
