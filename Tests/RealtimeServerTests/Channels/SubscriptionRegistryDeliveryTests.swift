@@ -1,0 +1,138 @@
+import Testing
+
+@testable import RealtimeServer
+
+/// Fan-out and slow readers: "a slow reader receives the latest snapshot, not a backlog".
+struct SubscriptionRegistryDeliveryTests {
+    let key = ChannelKey.leaderboard(LeaderboardChannel(period: .day, metric: .codingTime))
+
+    func event(_ text: String, topChanged: Bool = true, ranking: RankIndex? = nil) -> ChannelEvent {
+        ChannelEvent(key: key, frame: SharedFrame(textPayload: Array(text.utf8)), topChanged: topChanged, ranking: ranking)
+    }
+
+    func text(_ frame: SharedFrame) -> String { String(decoding: frame.payload, as: UTF8.self) }
+
+    @Test("one publication writes the same frame object to every subscriber that keeps up")
+    func fanOutByReference() throws {
+        var registry = SubscriptionRegistry()
+        for token in UInt64(1)...100 { try registry.subscribe(token, userId: "u\(token)", to: key) }
+        let published = event("a")
+        var written: [UInt64: SharedFrame] = [:]
+        let count = registry.publish(published, isBackedUp: { _ in false }) { written[$0] = $1 }
+        #expect(count == 100)
+        #expect(written.count == 100)
+        #expect(written.values.allSatisfy { $0 === published.frame })
+    }
+
+    @Test("a backed-up reader holds only the latest frame of a channel, however many were published")
+    func coalescing() throws {
+        var registry = SubscriptionRegistry()
+        try registry.subscribe(1, userId: "ada", to: key)
+        try registry.subscribe(2, userId: "bob", to: key)
+        var toBob: [String] = []
+        for n in 1...5 {
+            registry.publish(event("v\(n)"), isBackedUp: { $0 == 1 }) { token, frame in
+                if token == 2 { toBob.append(text(frame)) } else { Issue.record("wrote to a backed-up reader") }
+            }
+        }
+        #expect(toBob == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(registry.pendingCount(of: 1) == 1)
+        #expect(registry.drained(1).map(text) == ["v5"])
+        #expect(registry.drained(1).isEmpty)
+        #expect(!registry.hasPending(1))
+    }
+
+    @Test("held frames of several channels are released in first-held order, one per channel")
+    func severalChannels() throws {
+        var registry = SubscriptionRegistry()
+        let team = ChannelKey.team(id: "core")
+        try registry.subscribe(1, userId: "ada", to: key)
+        try registry.subscribe(1, userId: "ada", to: team)
+        registry.publish(event("board-1"), isBackedUp: { _ in true }) { _, _ in }
+        registry.publish(ChannelEvent(key: team, frame: SharedFrame(textPayload: Array("team-1".utf8))), isBackedUp: { _ in true }) { _, _ in }
+        registry.publish(event("board-2"), isBackedUp: { _ in true }) { _, _ in }
+        #expect(registry.drained(1).map(text) == ["board-2", "team-1"])
+    }
+
+    @Test("a delivery to a reader that recovered before drained() releases held frames first, then the new one")
+    func recoveredBeforeDrain() throws {
+        var registry = SubscriptionRegistry()
+        let team = ChannelKey.team(id: "core")
+        try registry.subscribe(1, userId: "ada", to: key)
+        try registry.subscribe(1, userId: "ada", to: team)
+        registry.publish(ChannelEvent(key: team, frame: SharedFrame(textPayload: Array("team-1".utf8))), isBackedUp: { _ in true }) { _, _ in }
+        var written: [String] = []
+        registry.publish(event("board-1"), isBackedUp: { _ in false }) { _, frame in written.append(text(frame)) }
+        #expect(written == ["team-1", "board-1"])
+        #expect(!registry.hasPending(1))
+    }
+
+    @Test("an event whose shared part did not change is not re-sent to existing subscribers")
+    func unchangedTop() throws {
+        var registry = SubscriptionRegistry()
+        try registry.subscribe(1, userId: "ada", to: key)
+        let count = registry.publish(event("same", topChanged: false), isBackedUp: { _ in false }) { _, _ in
+            Issue.record("unchanged frame written")
+        }
+        #expect(count == 0)
+    }
+
+    @Test("own ranks go only to their user, only when they changed; a snapshot always carries both parts")
+    func ownRanks() throws {
+        var ranking = RankIndex()
+        ranking.set(userId: "ada", name: "ada", valueMs: 300, visible: true)
+        ranking.set(userId: "bob", name: "bob", valueMs: 200, visible: true)
+        var registry = SubscriptionRegistry()
+        try registry.subscribe(1, userId: "ada", to: key)
+        try registry.subscribe(2, userId: "bob", to: key)
+        try registry.subscribe(3, userId: "cy", to: key)  // not ranked: no own part
+        var written: [UInt64: [String]] = [:]
+        registry.publish(event("top", ranking: ranking), isBackedUp: { _ in false }) { written[$0, default: []].append(text($1)) }
+        #expect(written[1]?.count == 2)
+        #expect(written[1]?.last?.contains(#""own":{"rank":1,"value_ms":300,"visible":true}"#) == true)
+        #expect(written[2]?.last?.contains(#""rank":2"#) == true)
+        #expect(written[3] == ["top"])
+
+        // Bob overtakes Ada: both ranks changed; the shared part is unchanged in this test.
+        ranking.set(userId: "bob", name: "bob", valueMs: 400, visible: true)
+        written = [:]
+        registry.publish(event("top", topChanged: false, ranking: ranking), isBackedUp: { _ in false }) { written[$0, default: []].append(text($1)) }
+        #expect(written[1]?.count == 1 && written[1]?[0].contains(#""rank":2"#) == true)
+        #expect(written[2]?.count == 1 && written[2]?[0].contains(#""rank":1"#) == true)
+        #expect(written[3] == nil)
+
+        // Nothing changed: nothing is written.
+        written = [:]
+        registry.publish(event("top", topChanged: false, ranking: ranking), isBackedUp: { _ in false }) { written[$0, default: []].append(text($1)) }
+        #expect(written.isEmpty)
+
+        // A snapshot for one subscriber sends the board and the own rank again.
+        var snapshot: [String] = []
+        registry.deliver(event("top", topChanged: false, ranking: ranking), to: 1, isBackedUp: false, asSnapshot: true) { snapshot.append(text($0)) }
+        #expect(snapshot.count == 2 && snapshot[0] == "top")
+    }
+
+    @Test("a backed-up reader's own-rank part is coalesced separately from the shared part")
+    func ownRankCoalescing() throws {
+        var ranking = RankIndex()
+        ranking.set(userId: "ada", name: "ada", valueMs: 100, visible: true)
+        var registry = SubscriptionRegistry()
+        try registry.subscribe(1, userId: "ada", to: key)
+        registry.publish(event("t1", ranking: ranking), isBackedUp: { _ in true }) { _, _ in }
+        ranking.set(userId: "zed", name: "zed", valueMs: 500, visible: true)
+        registry.publish(event("t2", ranking: ranking), isBackedUp: { _ in true }) { _, _ in }
+        let held = registry.drained(1).map(text)
+        #expect(held.count == 2)
+        #expect(held[0] == "t2")
+        #expect(held[1].contains(#""rank":2"#))
+    }
+
+    @Test("deliver to a connection not subscribed to the channel writes nothing")
+    func deliverUnsubscribed() {
+        var registry = SubscriptionRegistry()
+        let count = registry.deliver(event("x"), to: 9, isBackedUp: false, asSnapshot: true) { _ in
+            Issue.record("wrote to a stranger")
+        }
+        #expect(count == 0)
+    }
+}
