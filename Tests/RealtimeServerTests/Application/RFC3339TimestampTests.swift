@@ -1,0 +1,50 @@
+import RealtimeServer
+import Testing
+
+/// RFC 3339 §5.6 `date-time` in UTC with milliseconds, against known instants.
+struct RFC3339TimestampTests {
+    @Test("known instants: epoch, leap days, 2038, 2100 (not leap), far future", arguments: [
+        (Int64(0), "1970-01-01T00:00:00.000Z"),
+        (-1, "1969-12-31T23:59:59.999Z"),
+        (951_782_400_000, "2000-02-29T00:00:00.000Z"),
+        (951_868_799_999, "2000-02-29T23:59:59.999Z"),
+        (951_868_800_000, "2000-03-01T00:00:00.000Z"),
+        (1_709_251_199_999, "2024-02-29T23:59:59.999Z"),
+        (2_147_483_647_000, "2038-01-19T03:14:07.000Z"),
+        (2_147_483_648_000, "2038-01-19T03:14:08.000Z"),
+        (4_102_444_800_000, "2100-01-01T00:00:00.000Z"),
+        (4_107_456_000_000, "2100-02-28T00:00:00.000Z"),
+        (4_107_542_400_000, "2100-03-01T00:00:00.000Z"),
+        (68_719_476_736_000, "4147-08-20T07:32:16.000Z"),
+        (1_763_769_600_123, "2025-11-22T00:00:00.123Z"),
+        (-2_208_988_800_000, "1900-01-01T00:00:00.000Z"),
+    ])
+    func known(epochMs: Int64, expected: String) {
+        #expect(RFC3339Timestamp.string(epochMs: epochMs) == expected)
+    }
+
+    @Test("instants outside four-digit years are clamped to 0000-01-01 and 9999-12-31")
+    func clamped() {
+        #expect(RFC3339Timestamp.string(epochMs: .min) == "0000-01-01T00:00:00.000Z")
+        #expect(RFC3339Timestamp.string(epochMs: RFC3339Timestamp.minimumEpochMs) == "0000-01-01T00:00:00.000Z")
+        #expect(RFC3339Timestamp.string(epochMs: .max) == "9999-12-31T23:59:59.999Z")
+    }
+
+    @Test("consecutive days never repeat or skip a date over 1900–2400")
+    func consecutiveDays() {
+        var previous = RFC3339Timestamp.string(epochMs: -2_208_988_800_000)
+        var day: Int64 = -2_208_988_800_000 / 86_400_000
+        var leapDays = 0
+        var disorder: [String] = []
+        while day < 13_515 * 10 {  // up to about 2340
+            day += 1
+            let current = RFC3339Timestamp.string(epochMs: day * 86_400_000)
+            if current <= previous || !current.hasSuffix("T00:00:00.000Z") { disorder.append(current) }
+            if current.contains("-02-29T") { leapDays += 1 }
+            previous = current
+        }
+        #expect(disorder.isEmpty)
+        // Leap years 1904…2336 minus 2100, 2200, 2300.
+        #expect(leapDays == (2336 - 1904) / 4 + 1 - 3)
+    }
+}
