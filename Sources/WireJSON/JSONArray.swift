@@ -28,12 +28,11 @@ public struct JSONArray: Sequence {
         guard count <= buffer.count else {
             throw .tooManyElements(field: value.fieldName, limit: buffer.count)
         }
-        var written = 0
-        for element in self {
-            buffer[written] = try element.int32()
-            written += 1
+        var cursor = value.index + 1
+        for position in 0..<count {
+            buffer[position] = try int32(at: &cursor, position: position)
         }
-        return written
+        return count
     }
 
     /// Replaces the contents of `values` with the elements (integers within `Int32`).
@@ -41,11 +40,39 @@ public struct JSONArray: Sequence {
     /// - Throws: as ``int32s(into:)-(UnsafeMutableBufferPointer<Int32>)``, with `limit`
     ///   as the largest accepted count.
     public func int32s(into values: inout [Int32], limit: Int = .max) throws(JSONError) {
+        let count = self.count
         guard count <= limit else { throw .tooManyElements(field: value.fieldName, limit: limit) }
         values.removeAll(keepingCapacity: true)
-        for element in self {
-            values.append(try element.int32())
+        var cursor = value.index + 1
+        for position in 0..<count {
+            values.append(try int32(at: &cursor, position: position))
         }
+    }
+
+    /// The element at tape index `cursor` as an `Int32`, advancing `cursor` past it.
+    /// Tokens of at most 9 bytes (`999999999`, `-99999999`) always fit, so they are
+    /// converted inline; anything else goes through ``JSONValue/int32()`` for its checks
+    /// and its error naming the element.
+    @inline(__always)
+    private func int32(at cursor: inout Int, position: Int) throws(JSONError) -> Int32 {
+        let tape = value.tape
+        let node = tape.nodes[cursor]
+        guard node.type == .integer, node.length <= 9 else {
+            let element = JSONValue(tape: tape, index: cursor, keyIndex: value.keyIndex, element: position)
+            cursor = node.next(after: cursor)
+            return try element.int32()
+        }
+        cursor += 1
+        var p = tape.bytes + Int(node.start)
+        let end = p + Int(node.length)
+        let negative = p.pointee == UInt8(ascii: "-")
+        if negative { p += 1 }
+        var magnitude: Int32 = 0
+        while p < end {
+            magnitude = magnitude &* 10 &+ Int32(p.pointee &- UInt8(ascii: "0"))
+            p += 1
+        }
+        return negative ? 0 &- magnitude : magnitude
     }
 
     /// Replaces the contents of `values` with the elements (integers within `Int64`).

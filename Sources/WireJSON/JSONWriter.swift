@@ -73,9 +73,15 @@ public struct JSONWriter: Sendable {
     /// Writes a member name and `:`. Names made of printable ASCII without `"` or `\`
     /// (all of the protocol's) are copied as they are; others are escaped.
     public mutating func key(_ name: StaticString) {
-        separateValue()
-        name.withUTF8Buffer { writeString(UnsafeRawBufferPointer($0)) }
-        bytes.append(UInt8(ascii: ":"))
+        name.withUTF8Buffer { utf8 in
+            guard Self.isPlain(utf8) else {
+                separateValue()
+                writeString(UnsafeRawBufferPointer(utf8))
+                bytes.append(UInt8(ascii: ":"))
+                return
+            }
+            appendPlainString(utf8, colon: true)
+        }
     }
 
     /// Writes a member name given at run time, escaped, and `:`. (Labelled so that a
@@ -136,8 +142,14 @@ public struct JSONWriter: Sendable {
 
     /// Writes a string literal, escaped as needed.
     public mutating func value(_ string: StaticString) {
-        separateValue()
-        string.withUTF8Buffer { writeString(UnsafeRawBufferPointer($0)) }
+        string.withUTF8Buffer { utf8 in
+            guard Self.isPlain(utf8) else {
+                separateValue()
+                writeString(UnsafeRawBufferPointer(utf8))
+                return
+            }
+            appendPlainString(utf8, colon: false)
+        }
     }
 
     /// Writes a string given at run time, escaped as needed. (Labelled so that a
@@ -165,9 +177,48 @@ public struct JSONWriter: Sendable {
     /// Writes `,` unless this is the first thing written or follows `{`, `[` or `:`.
     @inline(__always)
     mutating func separateValue() {
-        guard let last = bytes.last else { return }
-        if last != UInt8(ascii: "{") && last != UInt8(ascii: "[") && last != UInt8(ascii: ":") {
-            bytes.append(UInt8(ascii: ","))
+        if needsSeparator { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    /// True when the next key or value must be preceded by `,`.
+    @inline(__always)
+    var needsSeparator: Bool {
+        guard let last = bytes.last else { return false }
+        return last != UInt8(ascii: "{") && last != UInt8(ascii: "[") && last != UInt8(ascii: ":")
+    }
+
+    /// True when `utf8` is printable ASCII without `"` or `\\`: it needs no escaping.
+    @inline(__always)
+    static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        for c in utf8 where c < 0x20 || c >= 0x80 || c == 0x22 || c == 0x5C { return false }
+        return true
+    }
+
+    /// Appends `,"string"` (comma as needed, `:` when `colon`) with a single append:
+    /// one uniqueness and capacity check instead of five.
+    @inline(__always)
+    mutating func appendPlainString(_ utf8: UnsafeBufferPointer<UInt8>, colon: Bool) {
+        let comma = needsSeparator
+        let count = utf8.count
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + 4) { buffer in
+            var i = 0
+            if comma {
+                buffer[0] = UInt8(ascii: ",")
+                i = 1
+            }
+            buffer[i] = UInt8(ascii: "\"")
+            i += 1
+            if let source = utf8.baseAddress, count > 0 {
+                (buffer.baseAddress! + i).initialize(from: source, count: count)
+            }
+            i += count
+            buffer[i] = UInt8(ascii: "\"")
+            i += 1
+            if colon {
+                buffer[i] = UInt8(ascii: ":")
+                i += 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<i]))
         }
     }
 
