@@ -80,6 +80,7 @@ private func exerciseGetters(_ value: JSONValue) {
             count += 1
         }
         guard count == array.count else { fatalError("array count mismatch") }
+        checkBulkIntegers(array)
     case .object:
         guard let object = try? value.object() else { fatalError("object getter failed") }
         var count = 0
@@ -118,4 +119,31 @@ private func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
         guard let x = try? a.object(), let y = try? b.object(), x.count == y.count else { return false }
         return zip(x, y).allSatisfy { $0.name.equals($1.name) && equal($0.value, $1.value) }
     }
+}
+
+/// `int32s(into:)` (with its inline fast path) agrees element by element with `int32()`:
+/// same values, or the same error as the first element that fails.
+private func checkBulkIntegers(_ array: JSONArray) {
+    var expected: Result<[Int32], JSONError> = .success([])
+    var values: [Int32] = []
+    for element in array {
+        do throws(JSONError) {
+            values.append(try element.int32())
+        } catch {
+            expected = .failure(error)
+            break
+        }
+    }
+    if case .success = expected { expected = .success(values) }
+    var bulk: [Int32] = [7]
+    let actual = Result { () throws(JSONError) -> [Int32] in
+        try array.int32s(into: &bulk)
+        return bulk
+    }
+    let buffer = UnsafeMutableBufferPointer<Int32>.allocate(capacity: array.count)
+    defer { buffer.deallocate() }
+    let viaBuffer = Result { () throws(JSONError) -> [Int32] in
+        Array(buffer[0..<(try array.int32s(into: buffer))])
+    }
+    guard actual == expected, viaBuffer == expected else { fatalError("int32s disagrees with int32()") }
 }
