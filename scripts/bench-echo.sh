@@ -14,7 +14,9 @@
 #   --nice N         run the servers and wsload at this niceness (e.g. -10 as root on a
 #                    machine shared with builds; default 0 = unchanged)
 #
-# Environment: WSLOAD_SRC (default ../shared/tools/wsload beside the repo),
+# Environment: FLOWCOACH_BIN (a release `flowcoach` built elsewhere; default: build it with
+#   `swift build -c release --product flowcoach` at the root),
+#   WSLOAD_SRC (default ../shared/tools/wsload beside the repo),
 #   BENCH_SCRATCH (wsload binary and server logs; default /tmp/flowcoach-bench),
 #   BENCH_RESULTS (default Benchmarks/bench-results, git-ignored).
 #
@@ -159,7 +161,8 @@ IFS=',' read -r -a WANTED <<<"$SERVERS"
 for server in "${WANTED[@]}"; do
     case "$server" in
         flowcoach)
-            if bin="$(release_bin "$ROOT" flowcoach)"; then
+            # FLOWCOACH_BIN: a release binary built elsewhere (e.g. another --scratch-path).
+            if [[ -n "${FLOWCOACH_BIN:-}" ]] && bin="$FLOWCOACH_BIN" || bin="$(release_bin "$ROOT" flowcoach)"; then
                 # The echo route is a config switch; until `serve --echo` exists, skip.
                 help_text="$(timeout 10 "$bin" serve --help 2>&1 || true)"
                 if grep -q -- '--echo' <<<"$help_text"; then
