@@ -38,9 +38,16 @@ extension InboundDecoder {
             throw AppError(.tooLarge, "field \"keystroke_intervals\" has \(array.count) values; "
                 + "at most \(limits.maximumIntervals) are allowed")
         }
-        do {
-            try array.int32s(into: &window.keystrokeIntervals)
-        } catch {
+        // Size the array first, then fill its storage in one pass (no per-element
+        // uniqueness check); the capacity reserved at init makes this allocation-free.
+        let count = array.count
+        window.keystrokeIntervals.removeAll(keepingCapacity: true)
+        window.keystrokeIntervals.append(contentsOf: repeatElement(0, count: count))
+        let filled = window.keystrokeIntervals.withUnsafeMutableBufferPointer { buffer in
+            Result { () throws(JSONError) -> Int in try array.int32s(into: buffer) }
+        }
+        if case .failure(let error) = filled {
+            window.keystrokeIntervals.removeAll(keepingCapacity: true)
             throw Self.intervalError(error)
         }
         let maximum = limits.maximumIntervalMs
