@@ -10,7 +10,7 @@ public struct JSONLimits: Sendable, Hashable {
 
     /// Most tape entries one document may produce. Every value counts one, and so does
     /// every object key. Default 10,000: an `activity` message with 512 intervals needs
-    /// about 560.
+    /// about 560. Clamped to `Int32.max` (tape indices are 32-bit).
     public var maxValues: Int
 
     /// Largest payload accepted, in bytes. Offsets on the tape are 32-bit, so this is
@@ -23,7 +23,7 @@ public struct JSONLimits: Sendable, Hashable {
         precondition(maxValues >= 1, "JSONLimits: maxValues must be at least 1")
         precondition(maxInputBytes >= 0, "JSONLimits: maxInputBytes must not be negative")
         self.maxDepth = maxDepth
-        self.maxValues = maxValues
+        self.maxValues = Swift.min(maxValues, Int(Int32.max))
         self.maxInputBytes = Swift.min(maxInputBytes, Int(UInt32.max) - 1)
     }
 }
