@@ -30,11 +30,29 @@ public final class ChannelEvent: Sendable {
     /// The ranking for own-rank lookups (leaderboards only).
     public let ranking: RankIndex?
 
+    /// `{"type":"event","channel":C,"data":{"own":{"rank":` — the fixed start of every
+    /// own-rank payload of this event, encoded once.
+    private let ownRankPrefix: [UInt8]
+
     public init(key: ChannelKey, frame: SharedFrame, topChanged: Bool = true, ranking: RankIndex? = nil) {
         self.key = key
         self.frame = frame
         self.topChanged = topChanged
         self.ranking = ranking
+        if ranking != nil {
+            var writer = JSONWriter(capacity: 96)
+            writer.beginObject()
+            writer.key("type"); writer.value("event")
+            writer.key("channel"); writer.value(string: key.wireName)
+            writer.key("data")
+            writer.beginObject()
+            writer.key("own")
+            writer.beginObject()
+            writer.key("rank")
+            ownRankPrefix = writer.bytes
+        } else {
+            ownRankPrefix = []
+        }
     }
 
     /// The own rank of `userId` on this board, if the event carries a ranking and the user
@@ -43,22 +61,53 @@ public final class ChannelEvent: Sendable {
         ranking?.ownRank(of: userId)
     }
 
-    /// Encodes the private own-rank frame for one subscriber (small; only sent on change).
+    /// Writes the private own-rank frame for one subscriber into `scratch` (reused, so no
+    /// allocation once warm) and returns the range of the complete frame in it:
+    /// `{"type":"event","channel":C,"data":{"own":{"rank":R,"value_ms":V,"visible":B}}}`.
+    public func encodeOwnRankFrame(_ rank: OwnRank, into scratch: inout [UInt8]) -> Range<Int> {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: [0, 0, 0, 0])  // room for the longest header used here
+        scratch.append(contentsOf: ownRankPrefix)
+        Self.appendDecimal(Int64(rank.rank), to: &scratch)
+        scratch.append(contentsOf: #","value_ms":"#.utf8)
+        Self.appendDecimal(rank.valueMs, to: &scratch)
+        scratch.append(contentsOf: rank.visible ? #","visible":true}}}"#.utf8 : #","visible":false}}}"#.utf8)
+        let payloadCount = scratch.count - 4
+        // RFC 6455 §5.2: FIN + text; unmasked; the minimal length encoding (7 or 16 bits;
+        // the payload is far below 64 KiB: a bounded channel name and two integers).
+        if payloadCount <= 125 {
+            scratch[2] = 0x81
+            scratch[3] = UInt8(payloadCount)
+            return 2..<scratch.count
+        }
+        scratch[0] = 0x81
+        scratch[1] = 126
+        scratch[2] = UInt8(truncatingIfNeeded: payloadCount >> 8)
+        scratch[3] = UInt8(truncatingIfNeeded: payloadCount)
+        return 0..<scratch.count
+    }
+
+    /// Encodes the private own-rank frame as its own `SharedFrame` (held frames, tests).
     public func ownRankFrame(_ rank: OwnRank) -> SharedFrame {
-        var writer = JSONWriter(capacity: 128)
-        writer.beginObject()
-        writer.key("type"); writer.value("event")
-        writer.key("channel"); writer.value(string: key.wireName)
-        writer.key("data")
-        writer.beginObject()
-        writer.key("own")
-        writer.beginObject()
-        writer.key("rank"); writer.value(rank.rank)
-        writer.key("value_ms"); writer.value(rank.valueMs)
-        writer.key("visible"); writer.value(rank.visible)
-        writer.endObject()
-        writer.endObject()
-        writer.endObject()
-        return SharedFrame(textPayload: writer.bytes)
+        var scratch: [UInt8] = []
+        let range = encodeOwnRankFrame(rank, into: &scratch)
+        let bytes = Array(scratch[range])
+        return SharedFrame(frameBytes: bytes, payloadCount: scratch.count - 4)
+    }
+
+    private static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes ≥ 20 digits
+        let count = withUnsafeMutableBytes(of: &digits) { raw -> Int in
+            var index = raw.count
+            repeat {
+                index -= 1
+                raw[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            return raw.count - index
+        }
+        withUnsafeBytes(of: digits) { raw in bytes.append(contentsOf: raw[(raw.count - count)...]) }
     }
 }

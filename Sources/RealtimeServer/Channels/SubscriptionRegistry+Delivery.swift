@@ -4,9 +4,11 @@
 /// - `isBackedUp(token)` is true while the connection has output the kernel has not taken
 ///   (its pending output is non-empty, i.e. EPOLLOUT is armed). The loop answers it from
 ///   its own state; the registry never sees sockets.
-/// - For a connection that is not backed up and holds nothing, a frame is handed to
-///   `write` at once; the loop appends `frame.bytes` to that connection's output and
-///   flushes once per iteration (STYLE.md example 8).
+/// - For a connection that is not backed up and holds nothing, the frame's bytes (the
+///   connection's shared deflate variant, if any) are handed to `write` at once; the loop
+///   appends them to that connection's output and flushes (STYLE.md example 8). The bytes
+///   are only valid during the call. Own-rank frames are encoded into a reused scratch
+///   buffer: the common path allocates nothing.
 /// - For a backed-up connection the frame is *held*: at most one frame per (connection,
 ///   channel) for the shared event and one for the private own-rank part. A newer frame
 ///   replaces the held one in place, so a stuck reader costs at most
@@ -23,20 +25,20 @@ extension SubscriptionRegistry {
     /// of frames handed to `write` (held frames are not counted).
     @discardableResult
     public mutating func publish(
-        _ event: ChannelEvent, isBackedUp: (UInt64) -> Bool, write: (UInt64, SharedFrame) -> Void
+        _ event: ChannelEvent, isBackedUp: (UInt64) -> Bool, write: (UInt64, UnsafeRawBufferPointer) -> Void
     ) -> Int {
         guard var subscribers = channels.removeValue(forKey: event.key) else { return 0 }
         defer { channels[event.key] = subscribers }
         var written = 0
-        let noneHeld = connectionsWithPending.isEmpty
-        if event.ranking == nil && noneHeld {
+        if event.ranking == nil && connectionsWithPending.isEmpty {
             // The common case: one shared frame, nobody held back.
             guard event.topChanged else { return 0 }
             for subscriber in subscribers {
+                let frame = event.frame.frame(for: subscriber.deflateVariant)
                 if isBackedUp(subscriber.token) {
-                    _ = offer(event.frame, key: event.key, isOwnRank: false, to: subscriber.token, isBackedUp: true) { _ in }
+                    hold(frame, key: event.key, isOwnRank: false, for: subscriber.token)
                 } else {
-                    write(subscriber.token, event.frame)
+                    frame.bytes.withUnsafeBytes { write(subscriber.token, $0) }
                     written += 1
                 }
             }
@@ -52,13 +54,13 @@ extension SubscriptionRegistry {
     }
 
     /// Sends `event` to one subscriber of `event.key`: the whole snapshot when
-    /// `asSnapshot` (use right after ``subscribe(_:userId:to:)``, with the latest event of
-    /// that channel), otherwise what changed. Returns the number of frames written; 0 when
-    /// `token` is not subscribed to `event.key`.
+    /// `asSnapshot` (use right after ``subscribe(_:userId:to:deflateVariant:)``, with the
+    /// latest event of that channel), otherwise what changed. Returns the number of frames
+    /// written; 0 when `token` is not subscribed to `event.key`.
     @discardableResult
     public mutating func deliver(
         _ event: ChannelEvent, to token: UInt64, isBackedUp: Bool, asSnapshot: Bool = false,
-        write: (SharedFrame) -> Void
+        write: (UnsafeRawBufferPointer) -> Void
     ) -> Int {
         guard let slot = connections[token]?.memberships.first(where: { $0.key == event.key })?.slot,
             var subscribers = channels.removeValue(forKey: event.key)
@@ -89,52 +91,56 @@ extension SubscriptionRegistry {
     /// written or held.
     private mutating func deliver(
         _ event: ChannelEvent, to subscriber: inout Subscriber, isBackedUp: Bool, asSnapshot: Bool,
-        write: (SharedFrame) -> Void
+        write: (UnsafeRawBufferPointer) -> Void
     ) -> Int {
         var written = 0
+        let token = subscriber.token
+        let direct = !isBackedUp && !connectionsWithPending.contains(token)
         if event.topChanged || asSnapshot {
-            written += offer(event.frame, key: event.key, isOwnRank: false, to: subscriber.token, isBackedUp: isBackedUp, write: write)
-        }
-        if event.ranking != nil {
-            let rank = event.ownRank(of: subscriber.userId)
-            if let rank, rank != subscriber.lastOwnRank || asSnapshot {
-                subscriber.lastOwnRank = rank
-                written += offer(
-                    event.ownRankFrame(rank), key: event.key, isOwnRank: true, to: subscriber.token,
-                    isBackedUp: isBackedUp, write: write)
+            let frame = event.frame.frame(for: subscriber.deflateVariant)
+            if direct {
+                frame.bytes.withUnsafeBytes(write)
+                written += 1
+            } else {
+                written += offer(frame, key: event.key, isOwnRank: false, to: token, isBackedUp: isBackedUp, write: write)
             }
         }
-        return written
+        guard event.ranking != nil, let rank = event.ownRank(of: subscriber.userId),
+            rank != subscriber.lastOwnRank || asSnapshot
+        else { return written }
+        subscriber.lastOwnRank = rank
+        let range = event.encodeOwnRankFrame(rank, into: &scratch)
+        if direct {
+            scratch.withUnsafeBytes { write(UnsafeRawBufferPointer(rebasing: $0[range])) }
+            return written + 1
+        }
+        let frame = SharedFrame(frameBytes: Array(scratch[range]), payloadCount: scratch.count - 4)
+        return written + offer(frame, key: event.key, isOwnRank: true, to: token, isBackedUp: isBackedUp, write: write)
     }
 
-    /// Writes `frame` now, or holds it (replacing an older frame of the same channel and
-    /// part) while the connection is backed up.
+    /// Holds `frame` while the connection is backed up; if it is not (any more) but frames
+    /// are held, releases them in order, this one included.
     private mutating func offer(
         _ frame: SharedFrame, key: ChannelKey, isOwnRank: Bool, to token: UInt64, isBackedUp: Bool,
-        write: (SharedFrame) -> Void
+        write: (UnsafeRawBufferPointer) -> Void
     ) -> Int {
-        let holding = connectionsWithPending.contains(token)
-        guard isBackedUp || holding else {
-            write(frame)
-            return 1
-        }
-        guard var record = connections[token] else { return 0 }
+        hold(frame, key: key, isOwnRank: isOwnRank, for: token)
+        guard !isBackedUp else { return 0 }
+        let frames = drained(token)
+        for held in frames { held.bytes.withUnsafeBytes(write) }
+        return frames.count
+    }
+
+    /// Keeps `frame` as the one pending frame of (`token`, `key`, part), replacing an
+    /// older one in place.
+    private mutating func hold(_ frame: SharedFrame, key: ChannelKey, isOwnRank: Bool, for token: UInt64) {
+        guard var record = connections[token] else { return }
         if let index = record.pending.firstIndex(where: { $0.key == key && $0.isOwnRank == isOwnRank }) {
             record.pending[index].frame = frame
         } else {
             record.pending.append(PendingFrame(key: key, isOwnRank: isOwnRank, frame: frame))
         }
-        if isBackedUp {
-            connections[token] = record
-            connectionsWithPending.insert(token)
-            return 0
-        }
-        // No longer backed up but frames were held: release them in order, this one included.
-        let frames = record.pending.map(\.frame)
-        record.pending.removeAll()
         connections[token] = record
-        connectionsWithPending.remove(token)
-        for held in frames { write(held) }
-        return frames.count
+        connectionsWithPending.insert(token)
     }
 }

@@ -12,7 +12,7 @@
 /// if let snapshot = leaderboards.latest(key) { registry.sendSnapshot(snapshot, to: token, isBackedUp: …, write: …) }
 /// registry.unsubscribe(token, from: key)          // unsubscribe
 /// registry.disconnect(token)                      // the connection closed: drops everything
-/// registry.publish(event, isBackedUp: { t in … }, write: { t, frame in … })   // LoopMessage.publish
+/// registry.publish(event, isBackedUp: { t in … }, write: { t, bytes in … })   // LoopMessage.publish
 /// for frame in registry.drained(token) { … }      // the connection's output emptied
 /// ```
 /// Delivery and slow-reader coalescing are in `SubscriptionRegistry+Delivery.swift`.
@@ -31,6 +31,8 @@ public struct SubscriptionRegistry {
     struct Subscriber {
         var token: UInt64
         var userId: String
+        /// Shared permessage-deflate variant of the connection (see ``SharedFrame``).
+        var deflateVariant: SharedFrame.DeflateVariant?
         /// The own rank last sent on this subscription (leaderboards), to send only changes.
         var lastOwnRank: OwnRank?
     }
@@ -60,18 +62,24 @@ public struct SubscriptionRegistry {
     /// Connections with at least one pending frame (fan-out skips the record lookup when
     /// this is empty, which is the normal case).
     var connectionsWithPending: Set<UInt64> = []
+    /// Reused buffer for own-rank frames written straight to an output.
+    var scratch: [UInt8] = []
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
     }
 
     /// Adds `token` (whose user is `userId`) to `key`. Returns false when it was already
-    /// subscribed (nothing changes; the caller still answers `subscribed`).
+    /// subscribed (nothing changes; the caller still answers `subscribed`). Pass the
+    /// connection's `deflateVariant` when it negotiated permessage-deflate with
+    /// `server_no_context_takeover`, so it receives shared compressed frames.
     ///
     /// - Throws: ``SubscriptionError/tooManySubscriptions(limit:)`` when the connection
     ///   holds `maxSubscriptionsPerConnection` channels already.
     @discardableResult
-    public mutating func subscribe(_ token: UInt64, userId: String, to key: ChannelKey) throws(SubscriptionError) -> Bool {
+    public mutating func subscribe(
+        _ token: UInt64, userId: String, to key: ChannelKey, deflateVariant: SharedFrame.DeflateVariant? = nil
+    ) throws(SubscriptionError) -> Bool {
         var record = connections[token] ?? ConnectionRecord()
         if record.memberships.contains(where: { $0.key == key }) { return false }
         guard record.memberships.count < configuration.maxSubscriptionsPerConnection else {
@@ -79,7 +87,7 @@ public struct SubscriptionRegistry {
         }
         var subscribers = channels.removeValue(forKey: key) ?? []
         record.memberships.append(Membership(key: key, slot: subscribers.count))
-        subscribers.append(Subscriber(token: token, userId: userId, lastOwnRank: nil))
+        subscribers.append(Subscriber(token: token, userId: userId, deflateVariant: deflateVariant, lastOwnRank: nil))
         channels[key] = subscribers
         connections[token] = record
         return true
