@@ -21,9 +21,21 @@ struct BoardPair: Sendable {
     }
 
     /// Adds both metrics' deltas for one user (a zero delta leaves that ranking alone).
-    mutating func add(userId: String, name: String, codingMs: Int64, flowMs: Int64, visible: Bool) {
+    /// `bulk`: start-up loading, rows sorted later by ``sortRows()``.
+    mutating func add(userId: String, name: String, codingMs: Int64, flowMs: Int64, visible: Bool, bulk: Bool = false) {
+        if bulk {
+            if codingMs != 0 { codingTime.addUnsorted(userId: userId, name: name, deltaMs: codingMs, visible: visible) }
+            if flowMs != 0 { flowTime.addUnsorted(userId: userId, name: name, deltaMs: flowMs, visible: visible) }
+            return
+        }
         if codingMs != 0 { codingTime.add(userId: userId, name: name, deltaMs: codingMs, visible: visible) }
         if flowMs != 0 { flowTime.add(userId: userId, name: name, deltaMs: flowMs, visible: visible) }
+    }
+
+    /// Sorts both rankings' rows after bulk loading.
+    mutating func sortRows() {
+        codingTime.sortRows()
+        flowTime.sortRows()
     }
 
     /// Applies `body` to both rankings.

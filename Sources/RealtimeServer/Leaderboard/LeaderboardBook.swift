@@ -42,7 +42,12 @@ public struct LeaderboardBook: Sendable {
         case .purge(let userId):
             purge(userId: userId)
         case .stored(let totals):
+            // Bulk: totals first, then one sort per board (n insertions into the middle of a
+            // sorted array would cost O(n²) at 100k users).
             for day in totals { applyStored(day) }
+            for period in LeaderboardChannel.Period.allCases {
+                for key in boards[period]?.keys.map({ $0 }) ?? [] { boards[period]?[key]?.sortRows() }
+            }
         }
     }
 
@@ -71,13 +76,14 @@ public struct LeaderboardBook: Sendable {
 
     // MARK: Inputs
 
-    private mutating func applyScore(_ delta: ScoreDelta) {
+    private mutating func applyScore(_ delta: ScoreDelta, bulk: Bool = false) {
         guard delta.codingMsDelta != 0 || delta.flowMsDelta != 0 else { return }
         var profile = profiles[delta.userId] ?? Profile(name: delta.displayName)
         if profile.name != delta.displayName {
             profile.name = delta.displayName
             profiles[delta.userId] = profile
-            rename(userId: delta.userId, profile: profile)
+            // While bulk loading, rows are unsorted: the next addUnsorted carries the name.
+            if !bulk { rename(userId: delta.userId, profile: profile) }
         }
         profiles[delta.userId] = profile
         let language = delta.language.flatMap(LeaderboardChannel.canonicalLanguage)
@@ -86,16 +92,18 @@ public struct LeaderboardBook: Sendable {
             guard acceptsKey(key, period: period) else { continue }
             var periodBoards = boards[period]?[key] ?? PeriodBoards()
             let coding = delta.codingMsDelta, flow = delta.flowMsDelta
-            periodBoards.global.add(userId: delta.userId, name: profile.name, codingMs: coding, flowMs: flow, visible: profile.visible)
+            periodBoards.global.add(
+                userId: delta.userId, name: profile.name, codingMs: coding, flowMs: flow, visible: profile.visible, bulk: bulk)
             var languageBoard: String?
             if let language, periodBoards.languages[language] != nil || periodBoards.languages.count < configuration.maxLanguagesPerPeriod {
                 periodBoards.languages[language, default: BoardPair()].add(
-                    userId: delta.userId, name: profile.name, codingMs: coding, flowMs: flow, visible: profile.visible)
+                    userId: delta.userId, name: profile.name, codingMs: coding, flowMs: flow, visible: profile.visible,
+                    bulk: bulk)
                 languageBoard = language
             }
             for team in profile.consentedTeams {
                 periodBoards.teams[team, default: BoardPair()].add(
-                    userId: delta.userId, name: profile.name, codingMs: coding, flowMs: flow, visible: true)
+                    userId: delta.userId, name: profile.name, codingMs: coding, flowMs: flow, visible: true, bulk: bulk)
             }
             boards[period, default: [:]][key] = periodBoards
             guard key == periods[period] else { continue }
@@ -111,9 +119,11 @@ public struct LeaderboardBook: Sendable {
 
     private mutating func applyStored(_ day: StoredTotals) {
         guard let keys = PeriodKeys(day: day.day) else { return }
-        apply(.score(ScoreDelta(
-            userId: day.userId, displayName: day.displayName, periods: keys, language: nil,
-            codingMsDelta: day.codingMs, flowMsDelta: day.flowMs)))
+        applyScore(
+            ScoreDelta(
+                userId: day.userId, displayName: day.displayName, periods: keys, language: nil,
+                codingMsDelta: day.codingMs, flowMsDelta: day.flowMs),
+            bulk: true)
         for language in Set(day.languageCodingMs.keys).union(day.languageFlowMs.keys) {
             // Language boards only: the global totals were added above.
             applyLanguageOnly(
@@ -133,7 +143,7 @@ public struct LeaderboardBook: Sendable {
                 periodBoards.languages[language] != nil || periodBoards.languages.count < configuration.maxLanguagesPerPeriod
             else { continue }
             periodBoards.languages[language, default: BoardPair()].add(
-                userId: userId, name: name, codingMs: codingMs, flowMs: flowMs, visible: visible)
+                userId: userId, name: name, codingMs: codingMs, flowMs: flowMs, visible: visible, bulk: true)
             boards[period]?[key] = periodBoards
             if key == periods[period] {
                 for metric in LeaderboardChannel.Metric.allCases {

@@ -15,6 +15,13 @@ struct PeriodBoards: Sendable {
         return languages[language]?[channel.metric]
     }
 
+    /// Sorts every board's rows after bulk loading.
+    mutating func sortRows() {
+        global.sortRows()
+        for language in languages.keys { languages[language]?.sortRows() }
+        for team in teams.keys { teams[team]?.sortRows() }
+    }
+
     /// Re-applies a user's name and public visibility to every global and language board.
     mutating func update(userId: String, name: String, visible: Bool) {
         func refresh(_ index: inout RankIndex, visible: Bool) {

@@ -83,6 +83,23 @@ public struct RankIndex: Sendable {
         return value
     }
 
+    /// Bulk loading (start-up rebuild): adds to a member's total without keeping the rows
+    /// sorted — O(1) instead of an insertion into the middle of the array. Call
+    /// ``sortRows()`` before any other use of the index.
+    public mutating func addUnsorted(userId: String, name: String, deltaMs: Int64, visible: Bool) {
+        let total = (members[userId]?.valueMs ?? 0).addingReportingOverflow(deltaMs)
+        let value = total.overflow ? Int64.max : max(0, total.partialValue)
+        members[userId] = Member(valueMs: value, name: name, visible: visible)
+    }
+
+    /// Rebuilds the rows from the member table in one O(n log n) sort (after bulk loading).
+    public mutating func sortRows() {
+        entries = members.compactMap { userId, member in
+            member.visible ? Entry(valueMs: member.valueMs, name: member.name, userId: userId) : nil
+        }
+        entries.sort { $0.precedes($1) }
+    }
+
     /// Changes only visibility (privacy); no-op for a user not on this board.
     public mutating func setVisible(_ visible: Bool, userId: String) {
         guard let member = members[userId], member.visible != visible else { return }

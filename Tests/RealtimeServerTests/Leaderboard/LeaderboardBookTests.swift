@@ -136,6 +136,30 @@ struct LeaderboardBookTests {
         #expect(F.rows(F.event(events, F.board(.week, .flowTime))).map(\.1) == [50])
     }
 
+    @Test("a bulk rebuild sorts like one-by-one insertion, and live updates continue from it")
+    func bulkEqualsIncremental() {
+        var totals: [StoredTotals] = []
+        for n in 0..<120 {
+            let day = n % 3 == 0 ? "2026-11-20" : "2026-11-22"
+            let coding = Int64((n * 7919) % 1000)
+            let flow = Int64((n * 104_729) % 500)
+            let go: [String: Int64] = ["go": Int64(n % 50)]
+            totals.append(StoredTotals(
+                userId: "u\(n)", displayName: "n\(n % 17)", day: day, codingMs: coding, flowMs: flow, languageCodingMs: go))
+        }
+        var bulk = book([.privacy(userId: "u5", leaderboardVisible: false), .stored(totals)])
+        var incremental = book([.privacy(userId: "u5", leaderboardVisible: false)])
+        for day in totals { incremental.apply(.stored([day])) }
+        for key in [F.board(.week, .codingTime), F.board(.day, .flowTime), F.board(.week, .codingTime, "go")] {
+            let a = bulk.snapshot(for: key)?.ranking?.entries ?? []
+            let b = incremental.snapshot(for: key)?.ranking?.entries ?? []
+            #expect(a == b)
+            #expect(!a.isEmpty && !a.contains { $0.userId == "u5" })
+        }
+        bulk.apply(F.score("u1", coding: 5_000, name: "n1"))
+        #expect(F.names(F.event(bulk.publish(nowMs: 0), F.board(.week, .codingTime))).first == "n1")
+    }
+
     @Test("a display name change is reflected on every board")
     func rename() {
         var book = book([F.score("u1", coding: 10, language: "go", name: "old")])
