@@ -84,5 +84,5 @@ DICT
 
 cp -n "$ROOT"/Fuzz/corpus/InboundMessage/* "$WORK/" 2>/dev/null || true
 echo "== running InboundMessage for $RUNS executions"
-"$BIN/InboundMessage" -runs="$RUNS" -max_len=8192 -dict="$BIN/InboundMessage.dict" \
+"$BIN/InboundMessage" -runs="$RUNS" -max_len=4096 -dict="$BIN/InboundMessage.dict" \
     -rss_limit_mb=1024 -print_final_stats=1 "$@" "$WORK"
