@@ -18,7 +18,7 @@ struct InboundDecoderRobustnessTests {
     ]
 
     /// Applies 1–4 random edits to `message`.
-    static func mutate(_ message: String, _ generator: inout SplitMix64) -> [UInt8] {
+    static func mutate(_ message: String, _ generator: inout CodecTestRandom) -> [UInt8] {
         var bytes = Array(message.utf8)
         for _ in 0..<(1 + Int(generator.next() % 4)) {
             let position = bytes.isEmpty ? 0 : Int(generator.next() % UInt64(bytes.count))
@@ -49,7 +49,7 @@ struct InboundDecoderRobustnessTests {
 
     @Test("20,000 seeded mutations of valid messages decode within limits or return a documented error")
     func mutations() {
-        var generator = SplitMix64(seed: 0xF10C_0AC4)
+        var generator = CodecTestRandom(seed: 0xF10C_0AC4)
         var decoder = InboundDecoder()
         let full = "[" + Array(repeating: "100", count: 512).joined(separator: ",") + "]"
         let bases = F.validMessages + [F.activity(setting: "keystroke_intervals", to: full)]
@@ -89,7 +89,7 @@ struct InboundDecoderRobustnessTests {
 
     @Test("random bytes never trap and are rejected as bad_json or too_large")
     func randomBytes() {
-        var generator = SplitMix64(seed: 99)
+        var generator = CodecTestRandom(seed: 99)
         var decoder = InboundDecoder()
         for _ in 0..<5_000 {
             let count = Int(generator.next() % 64)

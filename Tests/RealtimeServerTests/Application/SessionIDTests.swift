@@ -14,7 +14,7 @@ struct SessionIDTests {
 
     @Test("round trip: format then parse gives the same id, for random ids")
     func roundTrip() {
-        var generator = SplitMix64(seed: 42)
+        var generator = CodecTestRandom(seed: 42)
         for _ in 0..<1_000 {
             let id = SessionID(high: generator.next(), low: generator.next())
             #expect(SessionID(id.description) == id)
@@ -33,7 +33,7 @@ struct SessionIDTests {
 
     @Test("ordering follows the bytes, which is the order of the text forms")
     func ordering() {
-        var generator = SplitMix64(seed: 1)
+        var generator = CodecTestRandom(seed: 1)
         for _ in 0..<200 {
             let a = SessionID(high: generator.next() % 4, low: generator.next())
             let b = SessionID(high: generator.next() % 4, low: generator.next())

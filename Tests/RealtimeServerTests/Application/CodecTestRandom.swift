@@ -1,5 +1,5 @@
-/// A seeded generator for reproducible randomized tests (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
+/// A seeded generator (SplitMix64) for the Application codec's reproducible randomized tests.
+struct CodecTestRandom: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }
