@@ -90,7 +90,9 @@ public struct LeaderboardBook: Sendable {
         for period in LeaderboardChannel.Period.allCases {
             let key = delta.periods[period]
             guard acceptsKey(key, period: period) else { continue }
-            var periodBoards = boards[period]?[key] ?? PeriodBoards()
+            // Taken out of the table while it changes: a copy left behind would make every
+            // update copy whole rankings (copy-on-write).
+            var periodBoards = boards[period]?.removeValue(forKey: key) ?? PeriodBoards()
             let coding = delta.codingMsDelta, flow = delta.flowMsDelta
             periodBoards.global.add(
                 userId: delta.userId, name: profile.name, codingMs: coding, flowMs: flow, visible: profile.visible, bulk: bulk)
@@ -139,9 +141,10 @@ public struct LeaderboardBook: Sendable {
         let visible = profiles[userId]?.visible ?? true
         for period in LeaderboardChannel.Period.allCases {
             let key = keys[period]
-            guard acceptsKey(key, period: period), var periodBoards = boards[period]?[key],
-                periodBoards.languages[language] != nil || periodBoards.languages.count < configuration.maxLanguagesPerPeriod
-            else { continue }
+            guard acceptsKey(key, period: period) else { continue }
+            let limit = configuration.maxLanguagesPerPeriod
+            let room = boards[period]?[key].map { $0.languages[language] != nil || $0.languages.count < limit } ?? false
+            guard room, var periodBoards = boards[period]?.removeValue(forKey: key) else { continue }
             periodBoards.languages[language, default: BoardPair()].add(
                 userId: userId, name: name, codingMs: codingMs, flowMs: flowMs, visible: visible, bulk: true)
             boards[period]?[key] = periodBoards
