@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "WireJSONTests", dependencies: ["WireJSON"], swiftSettings: strictSettings),
         .testTarget(
             name: "RealtimeServerTests",
-            dependencies: ["RealtimeServer", "WSProtocol", "COpenSSL", "CLinux"],
+            dependencies: ["RealtimeServer", "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "CSQLite"],
             swiftSettings: strictSettings
         ),
     ]
