@@ -61,12 +61,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        .testTarget(name: "WSProtocolTests", dependencies: ["WSProtocol"], swiftSettings: strictSettings),
-        .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine"], swiftSettings: strictSettings),
-        .testTarget(name: "WireJSONTests", dependencies: ["WireJSON"], swiftSettings: strictSettings),
+        // Helpers shared by the test targets (seeded generator); never linked into products.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "WSProtocolTests", dependencies: ["WSProtocol", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "WireJSONTests", dependencies: ["WireJSON", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "RealtimeServerTests",
-            dependencies: ["RealtimeServer", "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "CSQLite"],
+            dependencies: ["RealtimeServer", "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "TestSupport"],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,4 +1,5 @@
 import FlowEngine
+import TestSupport
 import Testing
 
 /// Replay is a pure function of its input, and no input can push an output out of range.

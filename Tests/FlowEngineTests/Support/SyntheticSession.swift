@@ -1,3 +1,4 @@
+import TestSupport
 import FlowEngine
 
 /// What the user does during a phase of a synthetic session.

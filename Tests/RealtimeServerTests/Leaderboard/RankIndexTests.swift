@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import RealtimeServer
@@ -84,7 +85,7 @@ struct RankIndexTests {
 
     @Test("random updates keep the rows sorted and consistent with the member totals")
     func randomized() {
-        var generator = SplitMix(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         var index = RankIndex()
         var totals: [String: Int64] = [:]
         var visible: [String: Bool] = [:]
@@ -111,18 +112,5 @@ struct RankIndexTests {
         #expect(index.entries.count == visible.values.filter { $0 }.count)
         for entry in index.entries { #expect(totals[entry.userId] == entry.valueMs) }
         for (rank, entry) in index.entries.enumerated() { #expect(index.ownRank(of: entry.userId)?.rank == rank + 1) }
-    }
-
-    /// A tiny seeded generator so the randomized test is reproducible.
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import WSProtocol
 
 /// Helpers shared by the permessage-deflate suites.
@@ -49,18 +50,10 @@ enum DeflateTestSupport {
     }
 }
 
-/// SplitMix64: deterministic test data without global randomness.
-struct DeflateTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The shared seeded generator, under the name the deflate tests use.
+typealias DeflateTestRandom = SeededGenerator
 
+extension SeededGenerator {
     /// Bytes that compress somewhat: random words from a small vocabulary, some noise.
     mutating func textLike(count: Int) -> [UInt8] {
         let words: [[UInt8]] = ["flow", "focus", "break", "\"seq\":", "{\"type\":\"activity\",", "keystrokes", " ", ","]
@@ -77,12 +70,5 @@ struct DeflateTestRandom: RandomNumberGenerator {
         return Array(bytes.prefix(count))
     }
 
-    mutating func bytes(count: Int) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count + 8)
-        while bytes.count < count {
-            withUnsafeBytes(of: next()) { bytes.append(contentsOf: $0) }
-        }
-        return Array(bytes.prefix(count))
-    }
+    mutating func bytes(count: Int) -> [UInt8] { bytes(count) }
 }

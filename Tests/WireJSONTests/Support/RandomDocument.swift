@@ -1,3 +1,4 @@
+import TestSupport
 import WireJSON
 
 /// Seeded generators of random documents and of random (but valid) spellings of them.
