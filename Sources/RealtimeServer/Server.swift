@@ -86,9 +86,4 @@ public final class Server: Sendable {
         }
         for thread in started { thread.join() }
     }
-
-    /// Runs loops on an executor.
-    func runOnLoop(_ index: Int, _ body: @escaping @Sendable (EventLoop) -> Void) {
-        loops[index % loops.count].mailbox.post(.run(body))
-    }
 }

@@ -140,11 +140,6 @@ extension EventLoop {
         finishIfDrained(connection)
     }
 
-    /// EPOLLOUT fired: push out what is pending.
-    func flushPending(_ connection: ClientConnection) {
-        flush(connection)
-    }
-
     /// Moves the part of (pending + fresh) that was not written into `pendingOutput`.
     private func keepUnwritten(_ connection: ClientConnection, fresh: ByteWriter, written: Int) {
         var written = written

@@ -128,7 +128,7 @@ public final class EventLoop: @unchecked Sendable {
             guard slot < connections.count, let connection = connections[slot], connection.token == token else {
                 return  // a stale event for a connection closed earlier in this batch
             }
-            if events.contains(.write) { flushPending(connection) }
+            if events.contains(.write) { flush(connection) }  // EPOLLOUT: push out what is pending
             if events.contains(.read) || events.contains(.readHangup) || events.contains(.hangup) || events.contains(.error) {
                 readAvailable(connection)
             }
@@ -139,8 +139,6 @@ public final class EventLoop: @unchecked Sendable {
         switch message {
         case .shutdown(let deadlineMs):
             beginShutdown(deadlineMs: deadlineMs)
-        case .run(let body):
-            body(self)
         }
     }
 

@@ -6,8 +6,6 @@ import Synchronization
 enum LoopMessage: Sendable {
     /// Graceful shutdown: stop accepting, close WebSockets with 1001, drain until `deadlineMs`.
     case shutdown(deadlineMs: Int64)
-    /// Run a closure on the loop thread (rare: admin and tests).
-    case run(@Sendable (EventLoop) -> Void)
 }
 
 /// Multi-producer queue plus an eventfd that wakes the loop's `epoll_wait`.
