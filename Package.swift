@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "flowcoach", targets: ["flowcoach"]),
+        .executable(name: "flowcoach-soak", targets: ["flowcoach-soak"]),
         .library(name: "WSProtocol", targets: ["WSProtocol"]),
         .library(name: "FlowEngine", targets: ["FlowEngine"]),
         .library(name: "WireJSON", targets: ["WireJSON"]),
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // File + environment + flag configuration with one precedence order.
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        // HDR latency histograms for the soak client's percentiles (issue 7 names it).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // System libraries: module maps only.
@@ -45,7 +48,7 @@ let package = Package(
         .target(
             name: "RealtimeServer",
             dependencies: [
-                "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "CSQLite",
+                "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "CSQLite", "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
@@ -61,6 +64,23 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The bundled soak client (loadtest/): a testable library and its executable.
+        .target(
+            name: "SoakKit",
+            dependencies: [
+                "WSProtocol", "WireJSON", "COpenSSL", "CLinux",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "loadtest/Sources/SoakKit",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "flowcoach-soak",
+            dependencies: ["SoakKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "loadtest/Sources/flowcoach-soak",
+            swiftSettings: strictSettings
+        ),
+
         // Helpers shared by the test targets (seeded generator); never linked into products.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "WSProtocolTests", dependencies: ["WSProtocol", "TestSupport"], swiftSettings: strictSettings),
@@ -69,6 +89,10 @@ let package = Package(
         .testTarget(
             name: "RealtimeServerTests",
             dependencies: ["RealtimeServer", "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SoakKitTests", dependencies: ["SoakKit", "TestSupport"], path: "loadtest/Tests/SoakKitTests",
             swiftSettings: strictSettings
         ),
     ]

@@ -1,0 +1,9 @@
+import Testing
+import SoakKit
+
+struct SoakVersionTests {
+    @Test("the version is a dotted triple")
+    func versionShape() {
+        #expect(SoakVersion.current.split(separator: ".").count == 3)
+    }
+}
