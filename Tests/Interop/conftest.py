@@ -127,3 +127,118 @@ def server_factory():
     yield make
     for running in started:
         running.stop()
+
+
+# -- protocol v1 (/v1/ws, issue 5) ------------------------------------------------------
+
+V1_ENV = {
+    # Short intervals so durability and resume are observable in a test's lifetime.
+    "FLOWCOACH_SESSIONS_CHECKPOINT_INTERVAL_MS": "300",
+    "FLOWCOACH_SESSIONS_RESUME_WINDOW_MS": "3000",
+}
+
+
+def admin(database, *args):
+    """Runs `flowcoach <args> --database <database>` (no server needed); returns stdout."""
+    result = subprocess.run([BIN, *args, "--database", str(database)], capture_output=True,
+                            text=True, timeout=60)
+    if result.returncode != 0:
+        raise RuntimeError(f"flowcoach {' '.join(args)} failed: {result.stderr}{result.stdout}")
+    return result.stdout
+
+
+def start_v1_server(database, env=None, extra_args=()):
+    """`flowcoach serve --database <database>` on a free port with V1_ENV (plus `env`)."""
+    tmp = tempfile.mkdtemp(prefix="flowcoach-v1-")
+    port_file = os.path.join(tmp, "port")
+    log_path = os.path.join(tmp, "server.log")
+    args = [BIN, "serve", "--host", "127.0.0.1", "--port", "0", "--loops", "2",
+            "--port-file", port_file, "--log-level", "debug", "--database", str(database),
+            *extra_args]
+    full_env = dict(os.environ)
+    full_env.update(V1_ENV)
+    full_env.update(env or {})
+    log = open(log_path, "wb")
+    process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=full_env)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early: {Path(log_path).read_text()}")
+        if os.path.exists(port_file) and Path(port_file).read_text().strip():
+            ports = [int(p) for p in Path(port_file).read_text().split()]
+            return RunningServer(process, ports, log_path)
+        time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("server did not start in 20 s")
+
+
+class V1World:
+    """A temp SQLite store with users, tokens (both scopes) and teams made by the admin CLI,
+    and the server running on it. `restart()` keeps the store; `kill9()` is a crash."""
+
+    def __init__(self, users=("alice", "bob", "carol"), env=None, teams=None):
+        self.dir = Path(tempfile.mkdtemp(prefix="flowcoach-v1-store-"))
+        self.database = self.dir / "flowcoach.sqlite"
+        self.env = dict(env or {})
+        self.tokens = {}
+        self.team_ids = {}
+        for name in users:
+            admin(self.database, "user", "add", name)
+            for scope in ("ingest", "read"):
+                self.tokens[(name, scope)] = admin(self.database, "token", "create", name,
+                                                   "--scope", scope).strip()
+        for team, members in (teams or {}).items():
+            out = admin(self.database, "team", "create", team)
+            self.team_ids[team] = out.split("channel team:")[1].split(")")[0].strip()
+            for member, consent in members:
+                admin(self.database, "team", "add", team, member, *(["--consent"] if consent else []))
+        self.server = start_v1_server(self.database, self.env)
+
+    @property
+    def port(self):
+        return self.server.port
+
+    def token(self, user, scope="ingest"):
+        return self.tokens[(user, scope)]
+
+    def restart(self, env=None):
+        self.server.stop()
+        self.env.update(env or {})
+        self.server = start_v1_server(self.database, self.env)
+
+    def kill9(self):
+        self.server.process.send_signal(signal.SIGKILL)
+        self.server.process.wait(timeout=10)
+
+    def start_again(self):
+        self.server = start_v1_server(self.database, self.env)
+
+    def log(self):
+        return self.server.log()
+
+    def stop(self):
+        if self.server.process.poll() is None:
+            self.server.stop()
+
+
+@pytest.fixture
+def v1():
+    """A v1 server on a fresh store with users alice, bob, carol (ingest and read tokens)."""
+    world = V1World()
+    yield world
+    world.stop()
+
+
+@pytest.fixture
+def v1_factory():
+    """Builds V1Worlds with other users, teams or configuration (env); stops them all."""
+    worlds = []
+
+    def make(**kwargs):
+        world = V1World(**kwargs)
+        worlds.append(world)
+        return world
+
+    yield make
+    for world in worlds:
+        world.stop()
