@@ -13,8 +13,10 @@
 ///
 /// - `migrate()` is versioned, idempotent, and run before anything else.
 /// - `writeBatch` is one transaction: all of it is stored, or nothing is. Checkpoints are
-///   upserts keyed by session id and guarded by `seq` (an older or equal `seq` changes
-///   nothing); flow periods are inserted idempotently keyed by (session, start); baselines
+///   upserts keyed by session id and guarded by `seq`: an older `seq` changes nothing; an
+///   equal `seq` changes the row only when it says more (`ended` turned true, or `flowMs` /
+///   `activeMs` grew — an idle timer or the end closed a flow period without a new
+///   message); flow periods are inserted idempotently keyed by (session, start); baselines
 ///   keep the newest `updatedAtMs`. A replayed batch therefore changes nothing.
 /// - After `writeBatch` returns, the data survives a kill -9 of the process (and, with the
 ///   default synchronous mode, a power loss): see docs/STORAGE.md.

@@ -18,7 +18,9 @@ extension SQLiteStore {
     private func write(_ checkpoint: SessionCheckpoint, into summary: inout BatchSummary) throws(StoreError) {
         let totals = checkpoint.totals
         // One statement does the whole guard: the row is inserted only when the user exists,
-        // and updated only when the seq is newer AND the stored session has the same user
+        // and updated only when it is newer AND the stored session has the same user. Newer:
+        // a higher seq, or the same seq with more (the session ended, or an idle timer
+        // closed a flow period: totals at one seq only ever grow), so replays change nothing
         // (a guessed session id of someone else changes nothing). The upsert form
         // `INSERT … SELECT … WHERE … ON CONFLICT` needs the WHERE, which EXISTS provides.
         let changed = try connection.statement("""
@@ -34,7 +36,9 @@ extension SQLiteStore {
                 lines_deleted = excluded.lines_deleted, flow_periods = excluded.flow_periods,
                 interruptions = excluded.interruptions, mean_recovery_ms = excluded.mean_recovery_ms,
                 focus_score = excluded.focus_score
-            WHERE excluded.seq > coding_sessions.seq AND excluded.user_id = coding_sessions.user_id
+            WHERE excluded.user_id = coding_sessions.user_id AND (excluded.seq > coding_sessions.seq
+                OR (excluded.seq = coding_sessions.seq AND (excluded.ended > coding_sessions.ended
+                    OR excluded.flow_ms > coding_sessions.flow_ms OR excluded.active_ms > coding_sessions.active_ms)))
             """).run([
                 .text(checkpoint.sessionId), .text(checkpoint.userId), .integer(checkpoint.seq),
                 .integer(checkpoint.startedAtMs), .integer(checkpoint.lastAtMs), .bool(checkpoint.ended),
