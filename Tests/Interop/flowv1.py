@@ -4,6 +4,7 @@ client, with a log of every server message so tests can assert on order and on w
 
 Only the tests use it; nothing here knows the server's internals beyond docs/PROTOCOL.md.
 """
+import datetime
 import json
 import random
 import sqlite3
@@ -271,3 +272,46 @@ def wait_for(predicate, timeout=5, interval=0.05, what="condition"):
 
 def seeded(seed):
     return random.Random(seed)
+
+
+# -- channels ----------------------------------------------------------------------
+
+def utc_day_safe(seconds_back):
+    """Waits (rarely) so that the last `seconds_back` s and the next minute lie in one UTC
+    day: day boards sum per day."""
+    while True:
+        now = datetime.datetime.now(datetime.timezone.utc)
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        if (now - midnight).total_seconds() > seconds_back + 5 and \
+                (midnight + datetime.timedelta(days=1) - now).total_seconds() > 90:
+            return
+        time.sleep(5)
+
+
+def is_board(message, channel):
+    return message["type"] == "event" and message["channel"] == channel and "top" in message["data"]
+
+
+def is_own(message, channel):
+    return message["type"] == "event" and message["channel"] == channel and "own" in message["data"]
+
+
+def subscribe(client, channel):
+    answer = client.request({"type": "subscribe", "channel": channel}, "subscribed")
+    assert answer["type"] == "subscribed" and answer["channel"] == channel, answer
+    return answer
+
+
+def send_active(client, session, seconds, language=None, start=None):
+    """`seconds` / 5 windows of 5 s ending now; returns the windows."""
+    count = seconds // 5
+    start = now_ms() - seconds * 1000 if start is None else start
+    client.start(session, start, language=language or "swift")
+    windows = [small_window(session, seq, start + seq * 5_000, language=language) for seq in range(1, count + 1)]
+    for window in windows:
+        client.activity(window)
+    return windows
+
+
+def row_of(board, name):
+    return next((row for row in board["data"]["top"] if row["name"] == name), None)
