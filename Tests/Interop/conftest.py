@@ -71,7 +71,8 @@ def start_server(extra_args=(), env=None, echo=True, pki=None, cert="server.pem"
     port_file = os.path.join(tmp, "port")
     log_path = os.path.join(tmp, "server.log")
     args = [BIN, "serve", "--host", "127.0.0.1", "--port", "0", "--loops", "2",
-            "--port-file", port_file, "--log-level", "debug"]
+            "--port-file", port_file, "--log-level", "debug",
+            "--database", os.path.join(tmp, "flowcoach.sqlite")]
     if echo:
         args.append("--echo")
     if pki is not None:
