@@ -13,7 +13,10 @@ public final class Server: Sendable {
     private let tlsContexts: TLSContextStore?
 
     /// Binds every loop's listener (port 0 picks one free port shared by all loops).
-    public init(configuration: ServerConfiguration, logger: Logger) throws {
+    ///
+    /// - Parameter services: the coaching service (store writer/reader, leaderboards) behind
+    ///   `/v1/ws`; without it `/v1/ws` answers 503 (the shell alone, e.g. for `/echo`).
+    public init(configuration: ServerConfiguration, logger: Logger, services: CoachingServices? = nil) throws {
         try configuration.validate()
         self.configuration = configuration
         self.logger = logger
@@ -29,9 +32,10 @@ public final class Server: Sendable {
         var port = configuration.port
         var tlsPort = configuration.tlsPort ?? 0
         for index in 0..<configuration.loops {
+            let mailbox = try services?.mailboxes[index] ?? LoopMailbox()
             let loop = try EventLoop(
                 index: index, configuration: configuration, port: port, tlsPort: tlsPort, tlsContexts: tlsContexts,
-                stats: stats[index], allStats: stats, logger: logger)
+                stats: stats[index], allStats: stats, mailbox: mailbox, services: services, logger: logger)
             port = loop.port
             tlsPort = loop.tlsPort
             loops.append(loop)

@@ -39,6 +39,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Write the bound port(s) to this file once listening: 'PORT' or 'PORT TLS_PORT'.")
     var portFile: String?
 
+    @Option(help: ArgumentHelp("SQLite database file of the embedded store (database.path).", valueName: "path"))
+    var database: String?
+
+    @Option(help: ArgumentHelp("PostgreSQL URL; replaces SQLite (database.url, FLOWCOACH_DATABASE_URL).", valueName: "url"))
+    var databaseURL: String?
+
     func run() async throws {
         var overrides: [String: ConfigValue] = [:]
         if let host { overrides["server.host"] = ConfigValue(.string(host), isSecret: false) }
@@ -49,6 +55,8 @@ struct Serve: AsyncParsableCommand {
         if let tlsKey { overrides["tls.private_key"] = ConfigValue(.string(tlsKey), isSecret: false) }
         if echo { overrides["websocket.echo"] = ConfigValue(.bool(true), isSecret: false) }
         if let logLevel { overrides["log.level"] = ConfigValue(.string(logLevel), isSecret: false) }
+        if let database { overrides["database.path"] = ConfigValue(.string(database), isSecret: false) }
+        if let databaseURL { overrides["database.url"] = ConfigValue(.string(databaseURL), isSecret: true) }
 
         let settings: ServerConfiguration
         do {
@@ -67,7 +75,9 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "flowcoach")
 
         try ProcessSignals.install()
-        let server = try Server(configuration: settings, logger: logger)
+        let services = try StoreSetup.openServices(configuration: settings, logger: logger)
+        try services.start()
+        let server = try Server(configuration: settings, logger: logger, services: services)
         try server.start()
         if let portFile {
             let ports = settings.tlsPort == nil ? "\(server.port)\n" : "\(server.port) \(server.tlsPort)\n"
@@ -79,6 +89,7 @@ struct Serve: AsyncParsableCommand {
                 logger.info("shutting down", metadata: ["grace_ms": "\(settings.shutdownGraceMs)"])
                 server.shutdown()
                 server.waitUntilStopped()
+                services.shutdown()
                 logger.info("stopped")
                 return
             case .reload:

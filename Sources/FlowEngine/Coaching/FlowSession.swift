@@ -16,6 +16,9 @@ public struct FlowSession: Sendable {
     var accountedFlowMs: Int64 = 0
     /// Set once the session ended.
     public internal(set) var ended = false
+    /// The flow period that `UserCoach.endSession` closed, if the session ended in flow
+    /// (the server stores it with the final checkpoint).
+    public internal(set) var closingPeriod: FlowPeriod?
 
     /// A session that started at `startMs` (event time).
     public init(startMs: Int64, project: String? = nil, language: String? = nil,

@@ -71,6 +71,7 @@ public struct UserCoach: Sendable {
         if !session.ended {
             session.ended = true
             if let period = session.detector.endSession(atMs: end) {
+                session.closingPeriod = period
                 let delta = session.detector.sessionFlowMs.saturatingSubtracted(session.accountedFlowMs)
                 session.accountedFlowMs = session.detector.sessionFlowMs
                 days.recordFlow(deltaMs: delta, endedPeriod: period, recoveryMs: nil,

@@ -14,6 +14,11 @@ public enum ConfigurationLoader {
         "compression.enabled", "compression.server_max_window_bits", "compression.client_max_window_bits",
         "compression.mem_level", "compression.level", "compression.server_no_context_takeover",
         "compression.request_client_no_context_takeover", "compression.threshold_bytes",
+        "database.path", "database.url",
+        "sessions.checkpoint_interval_ms", "sessions.resume_window_ms", "sessions.max_per_user",
+        "limits.messages_per_second", "limits.message_burst", "limits.max_message_bytes",
+        "limits.subscriptions_per_connection", "limits.connections_per_user", "limits.connections_per_ip",
+        "limits.max_consecutive_errors", "auth.hello_timeout_ms", "leaderboard.publish_interval_ms",
     ]
 
     /// Loads the layered configuration.
@@ -78,8 +83,30 @@ public enum ConfigurationLoader {
             forKey: "compression.request_client_no_context_takeover", default: compression.requestClientNoContextTakeover)
         compression.thresholdBytes = reader.int(forKey: "compression.threshold_bytes", default: compression.thresholdBytes)
         config.compression = compression
+        config.databasePath = reader.string(forKey: "database.path", default: config.databasePath)
+        config.databaseURL = reader.string(forKey: "database.url", isSecret: true)
+        config.coaching = readCoaching(reader)
         try config.validate()
         return config
+    }
+
+    private static func readCoaching(_ reader: ConfigReader) -> CoachingSettings {
+        var settings = CoachingSettings()
+        func milliseconds(_ key: String, _ value: Int64) -> Int64 { Int64(reader.int(forKey: ConfigKey(key), default: Int(value))) }
+        func count(_ key: String, _ value: Int) -> Int { reader.int(forKey: ConfigKey(key), default: value) }
+        settings.checkpointIntervalMs = milliseconds("sessions.checkpoint_interval_ms", settings.checkpointIntervalMs)
+        settings.resumeWindowMs = milliseconds("sessions.resume_window_ms", settings.resumeWindowMs)
+        settings.maxSessionsPerUser = count("sessions.max_per_user", settings.maxSessionsPerUser)
+        settings.messagesPerSecond = count("limits.messages_per_second", settings.messagesPerSecond)
+        settings.messageBurst = count("limits.message_burst", settings.messageBurst)
+        settings.maxMessageBytes = count("limits.max_message_bytes", settings.maxMessageBytes)
+        settings.maxSubscriptionsPerConnection = count("limits.subscriptions_per_connection", settings.maxSubscriptionsPerConnection)
+        settings.maxConnectionsPerUser = count("limits.connections_per_user", settings.maxConnectionsPerUser)
+        settings.maxConnectionsPerIP = count("limits.connections_per_ip", settings.maxConnectionsPerIP)
+        settings.maxConsecutiveErrors = count("limits.max_consecutive_errors", settings.maxConsecutiveErrors)
+        settings.helloTimeoutMs = milliseconds("auth.hello_timeout_ms", settings.helloTimeoutMs)
+        settings.publishIntervalMs = milliseconds("leaderboard.publish_interval_ms", settings.publishIntervalMs)
+        return settings
     }
 
     private static func port(_ value: Int, key: String) throws(ConfigurationError) -> UInt16 {

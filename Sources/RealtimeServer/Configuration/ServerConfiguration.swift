@@ -47,6 +47,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var logLevel: String = "info"
     /// Log format: `json` (one object per line) or `text` (`log.format`).
     public var logFormat: String = "json"
+    /// SQLite database file of the embedded store (`database.path`).
+    public var databasePath: String = "data/flowcoach.sqlite"
+    /// PostgreSQL connection URL (`database.url`); when set it replaces SQLite.
+    public var databaseURL: String?
+    /// The coaching service: sessions, limits, authentication, leaderboards.
+    public var coaching = CoachingSettings()
 
     public init() {}
 
@@ -80,6 +86,8 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw .invalid(key: "server.plaintext", reason: "cannot be false without a TLS listener (tls.port)")
         }
         try compression.validate()
+        try coaching.validate()
+        if databasePath.isEmpty { throw .invalid(key: "database.path", reason: "must not be empty") }
         if !["json", "text"].contains(logFormat) { throw .invalid(key: "log.format", reason: "must be json or text") }
     }
 }

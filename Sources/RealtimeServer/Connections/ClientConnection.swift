@@ -1,6 +1,8 @@
 import WSProtocol
 
-/// One accepted TCP connection, owned by the loop that accepted it (never moves).
+/// One accepted TCP connection, owned by one loop at a time: the loop that accepted it,
+/// or — once, right after authentication on `/v1/ws` — the user's home loop
+/// (docs/ARCHITECTURE.md "Where a user's state lives").
 ///
 /// Kept small: an idle WebSocket holds no buffers of its own. Output is produced into the
 /// loop's shared cork buffer and only what the kernel did not take is copied into
@@ -23,10 +25,14 @@ final class ClientConnection {
     enum Route {
         case none
         case echo
+        /// The coaching protocol (`/v1/ws`).
+        case coaching
     }
 
     let fd: Int32
-    let token: UInt64
+    /// Epoll token (`generation << 32 | slot`) in the owning loop's table; changes when the
+    /// connection moves to its user's home loop.
+    var token: UInt64
     let peer: PeerAddress
     var phase: Phase = .readingRequest
     var route: Route = .none
@@ -44,6 +50,15 @@ final class ClientConnection {
     var deadlineMs: Int64
     /// Pings sent since the peer last sent anything.
     var unansweredPings: UInt8 = 0
+    /// Coaching-protocol state (`/v1/ws` only).
+    var coaching: CoachingConnection?
+    /// Input is paused while an answer from another thread is awaited (token check,
+    /// session look-up): no reads, and the bytes already read but not yet processed wait
+    /// here (at most one read's worth).
+    var isInputPaused = false
+    var stashedInput: [UInt8] = []
+    /// Counted in the per-IP limiter (released once, on close).
+    var countedPerIP = false
 
     init(fd: Int32, token: UInt64, peer: PeerAddress, nowMs: Int64, handshakeDeadlineMs: Int64) {
         self.fd = fd

@@ -24,18 +24,33 @@ extension EventLoop {
     }
 
     private func route(_ connection: ClientConnection, _ head: HTTPRequestHead, trailing: UnsafeMutableRawBufferPointer, from offset: Int) {
-        switch head.path {
+        let path = head.path
+        switch path {
+        case "/v1/ws":
+            upgradeCoaching(connection, head, trailing: trailing, from: offset)
         case "/echo" where configuration.echoEnabled:
             upgrade(connection, head, route: .echo, policy: echoPolicy, trailing: trailing, from: offset)
         case "/healthz":
             respond(connection, status: 200, reason: "OK", contentType: "text/plain", body: Array("ok\n".utf8))
         case "/readyz":
-            respond(connection, status: 200, reason: "OK", contentType: "text/plain", body: Array("ready\n".utf8))
+            if let services, !services.writer.metrics.snapshot().storeAvailable {
+                respond(connection, status: 503, reason: "Service Unavailable", contentType: "text/plain",
+                        body: Array("store unreachable: the writer is retrying\n".utf8))
+            } else {
+                respond(connection, status: 200, reason: "OK", contentType: "text/plain", body: Array("ready\n".utf8))
+            }
         case "/metrics":
-            let text = MetricsText.render(allStats)
+            let text = MetricsText.render(allStats, writer: services?.writer.metrics.snapshot(),
+                                          droppedLeaderboardInputs: services?.leaderboards.droppedInputs)
             respond(connection, status: 200, reason: "OK", contentType: "text/plain; version=0.0.4", body: Array(text.utf8))
+        case "/" where head.method == "GET":
+            respond(connection, status: 200, reason: "OK", contentType: "text/html; charset=utf-8", body: DashboardPage.html)
         default:
-            respond(connection, status: 404, reason: "Not Found", contentType: "text/plain", body: Array("no route for \(head.path)\n".utf8))
+            if path.hasPrefix("/v1/") {
+                serveAPI(connection, head)
+            } else {
+                respond(connection, status: 404, reason: "Not Found", contentType: "text/plain", body: Array("no route for \(path)\n".utf8))
+            }
         }
     }
 
@@ -45,24 +60,9 @@ extension EventLoop {
     ) {
         switch Handshake.accept(head, policy: policy) {
         case .reject(let rejection):
-            stats.add(.handshakesRejected)
-            logger.debug("upgrade refused", metadata: ["peer": "\(connection.peer)", "status": "\(rejection.status)"])
-            rejection.write(into: &cork)
-            closeAfterFlush(connection)
+            refuseUpgrade(connection, rejection)
         case .accept(let response):
-            response.write(into: &cork)
-            var limits = Limits()
-            limits.maxFrameSize = configuration.maxFrameBytes
-            limits.maxMessageSize = configuration.maxMessageBytes
-            // RFC 7692: the agreed permessage-deflate parameters, if the handshake accepted an offer.
-            let transform = response.extensions.lazy.compactMap { DeflateParameters(response: $0) }.first.map {
-                PerMessageDeflateTransform(parameters: $0, configuration: deflateConfiguration)
-            }
-            connection.endpoint = WebSocketEndpoint(role: .server, limits: limits, transform: transform)
-            connection.phase = .webSocket
-            connection.route = route
-            connection.deadlineMs = .max
-            stats.add(.webSocketsOpen)
+            openWebSocket(connection, response, route: route)
             if offset < trailing.count {
                 // Frames that arrived in the same read as the request (wsproto's trailing_data).
                 receivedFrameBytes(connection, trailing, from: offset)
@@ -70,12 +70,48 @@ extension EventLoop {
         }
     }
 
+    /// Answers a refused upgrade with its 4xx and closes after it.
+    func refuseUpgrade(_ connection: ClientConnection, _ rejection: HTTPRejection) {
+        stats.add(.handshakesRejected)
+        logger.debug("upgrade refused", metadata: ["peer": "\(connection.peer)", "status": "\(rejection.status)"])
+        rejection.write(into: &cork)
+        closeAfterFlush(connection)
+    }
+
+    /// Writes the 101 answer and switches the connection to WebSocket framing.
+    func openWebSocket(_ connection: ClientConnection, _ response: HandshakeResponse, route: ClientConnection.Route) {
+        response.write(into: &cork)
+        var limits = Limits()
+        if route == .coaching {
+            // Messages over the application limit get `too_large` and the connection stays;
+            // only far larger ones fail the connection with 1009.
+            let hardLimit = configuration.coaching.maxMessageBytes * 2
+            limits.maxFrameSize = hardLimit
+            limits.maxMessageSize = hardLimit
+        } else {
+            limits.maxFrameSize = configuration.maxFrameBytes
+            limits.maxMessageSize = configuration.maxMessageBytes
+        }
+        // RFC 7692: the agreed permessage-deflate parameters, if the handshake accepted an offer.
+        let transform = response.extensions.lazy.compactMap { DeflateParameters(response: $0) }.first.map {
+            PerMessageDeflateTransform(parameters: $0, configuration: deflateConfiguration)
+        }
+        connection.endpoint = WebSocketEndpoint(role: .server, limits: limits, transform: transform)
+        connection.phase = .webSocket
+        connection.route = route
+        connection.deadlineMs = .max
+        stats.add(.webSocketsOpen)
+    }
+
     /// Plain HTTP answer; the connection closes after it (no keep-alive on this port).
-    private func respond(_ connection: ClientConnection, status: Int, reason: String, contentType: String, body: [UInt8]) {
+    func respond(
+        _ connection: ClientConnection, status: Int, reason: String, contentType: String, body: [UInt8],
+        headers: [HTTPHeader] = []
+    ) {
         stats.add(.httpRequests)
         HTTPResponseWriter.write(
             status: status, reason: reason,
-            headers: [HTTPHeader(name: "Cache-Control", value: "no-store"), HTTPHeader(name: "Connection", value: "close")],
+            headers: [HTTPHeader(name: "Cache-Control", value: "no-store"), HTTPHeader(name: "Connection", value: "close")] + headers,
             contentType: contentType, body: body, into: &cork)
         closeAfterFlush(connection)
     }

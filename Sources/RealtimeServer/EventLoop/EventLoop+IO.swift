@@ -10,6 +10,7 @@ extension EventLoop {
     /// One `read` per readiness event (level-triggered: more data wakes us again, which keeps
     /// one busy connection from starving the rest).
     func readAvailable(_ connection: ClientConnection) {
+        guard !connection.isInputPaused else { return }
         if connection.tls != nil {
             readAvailableTLS(connection)
             return
@@ -28,7 +29,7 @@ extension EventLoop {
     }
 
     /// Plaintext bytes (from the socket or out of TLS) for whatever phase the connection is in.
-    private func received(_ connection: ClientConnection, _ bytes: UnsafeMutableRawBufferPointer) {
+    func received(_ connection: ClientConnection, _ bytes: UnsafeMutableRawBufferPointer) {
         connection.lastReceivedMs = nowMs
         connection.unansweredPings = 0
         switch connection.phase {
@@ -60,7 +61,14 @@ extension EventLoop {
             stats.add(.bytesReceived, count)
             connection.tls?.receivedCiphertext(UnsafeRawBufferPointer(rebasing: cipherBuffer[0..<count]))
         }
-        records: while connections[connection.slot] === connection {
+        readBufferedPlaintext(connection)
+        flush(connection)
+    }
+
+    /// Every plaintext record the TLS session can yield now, through the same path as
+    /// plaintext input (stops while input is paused; the rest stays in the session).
+    func readBufferedPlaintext(_ connection: ClientConnection) {
+        records: while connections[connection.slot] === connection && !connection.isInputPaused {
             guard let result = connection.tls?.readPlaintext(into: readBuffer) else { return }
             switch result {
             case .bytes(let count):
@@ -77,7 +85,6 @@ extension EventLoop {
                 break records
             }
         }
-        flush(connection)
     }
 
     /// Sends what `connection` produced into the cork buffer (encrypted first on TLS), behind

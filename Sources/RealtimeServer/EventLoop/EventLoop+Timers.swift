@@ -33,6 +33,11 @@ extension EventLoop {
             if nowMs >= connection.deadlineMs { closeConnection(connection) }
             return
         }
+        if connection.coaching?.isAuthenticated == false && connection.coaching?.authenticating == false
+            && nowMs >= connection.deadlineMs {
+            refuseHello(connection, AppError(.unauthorized, "hello: not received in time (auth.hello_timeout_ms)"))
+            return
+        }
         let idleMs = nowMs - connection.lastReceivedMs
         guard idleMs >= configuration.pingIntervalMs * Int64(connection.unansweredPings + 1) else { return }
         if Int(connection.unansweredPings) >= configuration.missedPongsBeforeClose {
@@ -50,6 +55,7 @@ extension EventLoop {
     /// ("going away", RFC 6455 §7.4.1), drop connections still in the HTTP phase.
     func beginShutdown(deadlineMs: Int64) {
         shutdownDeadlineMs = deadlineMs
+        checkpointEverything()
         if let listener {
             epoll.deregister(listener.fd)
             self.listener = nil

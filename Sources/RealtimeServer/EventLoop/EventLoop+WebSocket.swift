@@ -14,6 +14,12 @@ extension EventLoop {
             case .text(let payload):
                 stats.add(.messagesReceived)
                 deliver(connection, opcode: .text, payload)
+                if connection.isInputPaused {
+                    // Waiting for another thread (token check, session look-up): keep the
+                    // rest of this read for later, in order.
+                    if consumed < bytes.count { connection.stashedInput = Array(bytes[consumed...]) }
+                    break events
+                }
             case .binary(let payload):
                 stats.add(.messagesReceived)
                 deliver(connection, opcode: .binary, payload)
@@ -37,6 +43,12 @@ extension EventLoop {
         case .echo:
             _ = connection.endpoint?.send(opcode, payload: payload, into: &cork)
             stats.add(.messagesSent)
+        case .coaching:
+            if opcode == .text {
+                receivedCoachingMessage(connection, payload)
+            } else {
+                rejectMessage(connection, AppError(.badJSON, "message: binary frames are not used; send one JSON object per text frame"))
+            }
         case .none:
             break
         }

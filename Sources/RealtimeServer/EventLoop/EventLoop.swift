@@ -1,4 +1,5 @@
 import CLinux
+import FlowEngine
 import Glibc
 import Logging
 import WSProtocol
@@ -44,6 +45,22 @@ public final class EventLoop: @unchecked Sendable {
     let echoPolicy: HandshakePolicy
     /// The validated permessage-deflate configuration.
     let deflateConfiguration: DeflateConfiguration
+    /// Handshake policy of `/v1/ws`: subprotocol `flowcoach.v1`, deflate when enabled.
+    let coachingPolicy: HandshakePolicy
+    /// The coaching service's threads and shared state; nil when the server runs without
+    /// a store (shell tests): `/v1/ws` then answers 503.
+    let services: CoachingServices?
+    /// Users whose home is this loop and who have live connections or sessions.
+    var users: [String: UserState] = [:]
+    /// The reusable application codec (one per loop; allocation-free once warm).
+    var decoder = InboundDecoder()
+    var encoder = OutboundEncoder()
+    /// This loop's channel subscriptions.
+    var registry: SubscriptionRegistry
+    /// Leaderboard time accrued since the last flush, per (user, language, UTC day).
+    var pendingScores: [ScoreKey: ScoreAmount] = [:]
+    let flowConfiguration = FlowEngineConfiguration.standard
+    var nextCoachingTickMs: Int64 = 0
     var nowMs: Int64 = MonotonicClock.nowMs()
     var nextSweepMs: Int64 = 0
     var shutdownDeadlineMs: Int64?
@@ -56,7 +73,7 @@ public final class EventLoop: @unchecked Sendable {
 
     init(
         index: Int, configuration: ServerConfiguration, port: UInt16, tlsPort: UInt16, tlsContexts: TLSContextStore?,
-        stats: LoopStats, allStats: [LoopStats], logger: Logger
+        stats: LoopStats, allStats: [LoopStats], mailbox: LoopMailbox, services: CoachingServices?, logger: Logger
     ) throws(SocketError) {
         self.index = index
         self.configuration = configuration
@@ -64,14 +81,18 @@ public final class EventLoop: @unchecked Sendable {
         self.allStats = allStats
         self.logger = logger
         self.logger[metadataKey: "loop"] = "\(index)"
-        mailbox = try LoopMailbox()
+        self.mailbox = mailbox
+        self.services = services
+        registry = SubscriptionRegistry(configuration: SubscriptionRegistry.Configuration(
+            maxSubscriptionsPerConnection: configuration.coaching.maxSubscriptionsPerConnection))
         epoll = try Epoll()
         self.tlsContexts = tlsContexts
         deflateConfiguration = configuration.compression.deflateConfiguration
-        echoPolicy = HandshakePolicy(
-            subprotocols: [], rejectUnknownSubprotocols: false,
-            negotiateExtensions: configuration.compression.enabled
-                ? DeflateNegotiation.handshakeHook(configuration: deflateConfiguration) : nil)
+        let deflateHook = configuration.compression.enabled
+            ? DeflateNegotiation.handshakeHook(configuration: deflateConfiguration) : nil
+        echoPolicy = HandshakePolicy(subprotocols: [], rejectUnknownSubprotocols: false, negotiateExtensions: deflateHook)
+        coachingPolicy = HandshakePolicy(
+            subprotocols: [Self.coachingSubprotocol], rejectUnknownSubprotocols: true, negotiateExtensions: deflateHook)
         if configuration.plaintextEnabled {
             let listener = try Listener(host: configuration.host, port: port)
             try epoll.register(listener.fd, token: Self.listenerToken, interest: .read)
@@ -111,6 +132,10 @@ public final class EventLoop: @unchecked Sendable {
                 sweepTimeouts()
                 nextSweepMs = nowMs + Self.sweepIntervalMs
             }
+            if services != nil && nowMs >= nextCoachingTickMs {
+                coachingTick()
+                nextCoachingTickMs = nowMs + Self.coachingTickMs
+            }
         }
         closeAll()
     }
@@ -128,7 +153,19 @@ public final class EventLoop: @unchecked Sendable {
             guard slot < connections.count, let connection = connections[slot], connection.token == token else {
                 return  // a stale event for a connection closed earlier in this batch
             }
-            if events.contains(.write) { flush(connection) }  // EPOLLOUT: push out what is pending
+            if events.contains(.write) {  // EPOLLOUT: push out what is pending
+                flush(connection)
+                if connection.pendingOutput.isEmpty && registry.hasPending(connection.token) {
+                    deliverHeldFrames(connection)  // a slow reader caught up: the latest snapshots
+                    flush(connection)
+                }
+            }
+            if connection.isInputPaused {
+                // Waiting for another thread's answer: read nothing now (the stash and the
+                // kernel keep the input); a peer that is gone needs no answer.
+                if events.contains(.hangup) || events.contains(.error) { closeConnection(connection) }
+                return
+            }
             if events.contains(.read) || events.contains(.readHangup) || events.contains(.hangup) || events.contains(.error) {
                 readAvailable(connection)
             }
@@ -136,10 +173,32 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     private func receive(_ message: LoopMessage) {
+        nowMs = MonotonicClock.nowMs()
         switch message {
         case .shutdown(let deadlineMs):
             beginShutdown(deadlineMs: deadlineMs)
+        case .adopt(let transfer):
+            adopt(transfer)
+        case .authenticated(let token, let outcome):
+            receivedAuthentication(token: token, outcome: outcome)
+        case .sessionLookup(let token, let request, let outcome):
+            receivedSessionLookup(token: token, request: request, outcome: outcome)
+        case .durable(let acks):
+            receivedDurableAcks(acks)
+        case .publish(let event):
+            publish(event)
+        case .httpResponse(let token, let response):
+            receivedHTTPAnswer(token: token, response)
+        case .purgeUser(let userId):
+            purgeLiveState(of: userId)
         }
+    }
+
+    /// The live connection with this token, if it is still open on this loop.
+    func connection(for token: UInt64) -> ClientConnection? {
+        let slot = Int(UInt32(truncatingIfNeeded: token))
+        guard slot < connections.count, let connection = connections[slot], connection.token == token else { return nil }
+        return connection
     }
 
     /// Accepts up to 128 pending connections per wake-up (fairness with other work).
@@ -158,11 +217,16 @@ public final class EventLoop: @unchecked Sendable {
                 continue
             }
             SystemCall.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+            if let services, !services.perIP.admit(peer.host) {
+                refuseOverLimit(fd: fd, peer: peer, tls: tls)
+                continue
+            }
             register(fd: fd, peer: peer, tls: tls)
         }
     }
 
-    private func register(fd: Int32, peer: PeerAddress, tls: Bool) {
+    /// A free slot of the connection table and the token its next occupant gets.
+    func allocateSlot() -> (slot: Int, token: UInt64) {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
@@ -171,7 +235,11 @@ public final class EventLoop: @unchecked Sendable {
             connections.append(nil)
             generations.append(0)
         }
-        let token = UInt64(generations[slot]) << 32 | UInt64(slot)
+        return (slot, UInt64(generations[slot]) << 32 | UInt64(slot))
+    }
+
+    private func register(fd: Int32, peer: PeerAddress, tls: Bool) {
+        let (slot, token) = allocateSlot()
         let connection = ClientConnection(
             fd: fd, token: token, peer: peer, nowMs: nowMs,
             handshakeDeadlineMs: nowMs + configuration.handshakeTimeoutMs)
@@ -181,6 +249,7 @@ public final class EventLoop: @unchecked Sendable {
             } catch {
                 logger.error("TLS session setup failed", metadata: ["error": "\(error)"])
                 close(fd)
+                services?.perIP.release(peer.host)
                 freeSlots.append(slot)
                 return
             }
@@ -190,9 +259,11 @@ public final class EventLoop: @unchecked Sendable {
         } catch {
             logger.error("epoll register failed", metadata: ["error": "\(error)"])
             close(fd)
+            services?.perIP.release(peer.host)
             freeSlots.append(slot)
             return
         }
+        connection.countedPerIP = services != nil
         connections[slot] = connection
         openCount += 1
         stats.add(.connectionsAccepted)
@@ -203,6 +274,17 @@ public final class EventLoop: @unchecked Sendable {
     func closeConnection(_ connection: ClientConnection) {
         guard connections[connection.slot] === connection else { return }
         close(connection.fd)
+        if connection.countedPerIP {
+            connection.countedPerIP = false
+            services?.perIP.release(connection.peer.host)
+        }
+        if connection.coaching != nil { coachingConnectionClosed(connection) }
+        removeFromTable(connection)
+    }
+
+    /// Frees the connection's slot without touching its socket (close, or hand-over to
+    /// another loop).
+    func removeFromTable(_ connection: ClientConnection) {
         if connection.endpoint != nil {
             stats.add(.webSocketsOpen, -1)
         }

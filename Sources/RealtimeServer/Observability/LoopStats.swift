@@ -17,12 +17,31 @@ public final class LoopStats: Sendable {
     public let pingTimeouts = Atomic<Int>(0)
     public let httpRequests = Atomic<Int>(0)
     public let acceptFailures = Atomic<Int>(0)
+    public let activities = Atomic<Int>(0)
+    public let duplicateActivities = Atomic<Int>(0)
+    public let sessionsStarted = Atomic<Int>(0)
+    public let sessionsResumed = Atomic<Int>(0)
+    public let sessionsEnded = Atomic<Int>(0)
+    public let sessionsExpired = Atomic<Int>(0)
+    public let checkpointsEnqueued = Atomic<Int>(0)
+    public let checkpointsRefused = Atomic<Int>(0)
+    public let durableAcksSent = Atomic<Int>(0)
+    public let appErrors = Atomic<Int>(0)
+    public let rateLimited = Atomic<Int>(0)
+    public let authFailures = Atomic<Int>(0)
+    public let handOvers = Atomic<Int>(0)
+    public let connectionsRefused = Atomic<Int>(0)
+    public let channelEventsSent = Atomic<Int>(0)
+    public let breakReminders = Atomic<Int>(0)
+    public let usersLive = Atomic<Int>(0)
+    public let sessionsLive = Atomic<Int>(0)
 
     public init() {}
 
     /// Names of the counters, for `add(_:_:)`.
     public enum Counter: Sendable {
         case connectionsAccepted, connectionsOpen, webSocketsOpen, handshakesRejected, handshakeTimeouts, messagesReceived, messagesSent, bytesReceived, bytesSent, protocolErrors, slowReadersClosed, pingTimeouts, httpRequests, acceptFailures
+        case activities, duplicateActivities, sessionsStarted, sessionsResumed, sessionsEnded, sessionsExpired, checkpointsEnqueued, checkpointsRefused, durableAcksSent, appErrors, rateLimited, authFailures, handOvers, connectionsRefused, channelEventsSent, breakReminders, usersLive, sessionsLive
     }
 
     /// Adds `amount` to `counter` (relaxed: counters order nothing).
@@ -43,6 +62,24 @@ public final class LoopStats: Sendable {
         case .pingTimeouts: pingTimeouts.add(amount, ordering: .relaxed)
         case .httpRequests: httpRequests.add(amount, ordering: .relaxed)
         case .acceptFailures: acceptFailures.add(amount, ordering: .relaxed)
+        case .activities: activities.add(amount, ordering: .relaxed)
+        case .duplicateActivities: duplicateActivities.add(amount, ordering: .relaxed)
+        case .sessionsStarted: sessionsStarted.add(amount, ordering: .relaxed)
+        case .sessionsResumed: sessionsResumed.add(amount, ordering: .relaxed)
+        case .sessionsEnded: sessionsEnded.add(amount, ordering: .relaxed)
+        case .sessionsExpired: sessionsExpired.add(amount, ordering: .relaxed)
+        case .checkpointsEnqueued: checkpointsEnqueued.add(amount, ordering: .relaxed)
+        case .checkpointsRefused: checkpointsRefused.add(amount, ordering: .relaxed)
+        case .durableAcksSent: durableAcksSent.add(amount, ordering: .relaxed)
+        case .appErrors: appErrors.add(amount, ordering: .relaxed)
+        case .rateLimited: rateLimited.add(amount, ordering: .relaxed)
+        case .authFailures: authFailures.add(amount, ordering: .relaxed)
+        case .handOvers: handOvers.add(amount, ordering: .relaxed)
+        case .connectionsRefused: connectionsRefused.add(amount, ordering: .relaxed)
+        case .channelEventsSent: channelEventsSent.add(amount, ordering: .relaxed)
+        case .breakReminders: breakReminders.add(amount, ordering: .relaxed)
+        case .usersLive: usersLive.add(amount, ordering: .relaxed)
+        case .sessionsLive: sessionsLive.add(amount, ordering: .relaxed)
         }
     }
 }

@@ -25,11 +25,49 @@ enum MetricsText {
         Metric(name: "flowcoach_ping_timeouts_total", help: "Connections closed after unanswered pings.", type: "counter") { $0.pingTimeouts.load(ordering: .relaxed) },
         Metric(name: "flowcoach_http_requests_total", help: "Plain HTTP requests served.", type: "counter") { $0.httpRequests.load(ordering: .relaxed) },
         Metric(name: "flowcoach_accept_failures_total", help: "accept() failures (e.g. out of file descriptors).", type: "counter") { $0.acceptFailures.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_activities_total", help: "activity messages processed (not duplicates).", type: "counter") { $0.activities.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_duplicate_activities_total", help: "activity messages with an already processed seq (answered, not counted).", type: "counter") { $0.duplicateActivities.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_sessions_started_total", help: "Sessions started.", type: "counter") { $0.sessionsStarted.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_sessions_resumed_total", help: "session.start of a known session (reconnect or restart).", type: "counter") { $0.sessionsResumed.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_sessions_ended_total", help: "Sessions ended (session.end or resume window expired).", type: "counter") { $0.sessionsEnded.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_sessions_expired_total", help: "Sessions ended because nobody resumed them in time.", type: "counter") { $0.sessionsExpired.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_sessions_live", help: "Sessions held in memory now.", type: "gauge") { $0.sessionsLive.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_checkpoints_enqueued_total", help: "Session checkpoints handed to the writer.", type: "counter") { $0.checkpointsEnqueued.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_checkpoints_refused_total", help: "Checkpoints the writer queue refused (retried on the next tick).", type: "counter") { $0.checkpointsRefused.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_durable_acks_sent_total", help: "durable messages sent.", type: "counter") { $0.durableAcksSent.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_app_errors_total", help: "error messages sent.", type: "counter") { $0.appErrors.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_rate_limited_total", help: "Messages refused by the per-connection token bucket.", type: "counter") { $0.rateLimited.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_auth_failures_total", help: "Refused tokens (upgrade or hello).", type: "counter") { $0.authFailures.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_hand_overs_total", help: "Connections moved to their user's home loop after authentication.", type: "counter") { $0.handOvers.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_connections_refused_total", help: "Connections refused over limits.connections_per_ip.", type: "counter") { $0.connectionsRefused.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_channel_events_sent_total", help: "Channel event frames written to subscribers.", type: "counter") { $0.channelEventsSent.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_break_reminders_total", help: "break reminders sent.", type: "counter") { $0.breakReminders.load(ordering: .relaxed) },
     ]
 
     /// The exposition text for all loops (one series per loop, labelled `loop`).
-    static func render(_ loops: [LoopStats]) -> String {
+    static func render(_ loops: [LoopStats], writer: WriterMetrics.Snapshot? = nil, droppedLeaderboardInputs: Int? = nil) -> String {
         var text = ""
+        if let writer {
+            let gauges: [(String, String, String, Int)] = [
+                ("flowcoach_writer_queue_depth", "Records waiting for the persistence writer.", "gauge", writer.queueDepth),
+                ("flowcoach_writer_enqueue_refused_total", "Records the full writer queue refused.", "counter", writer.enqueueRefused),
+                ("flowcoach_writer_batches_total", "Transactions committed.", "counter", writer.batchesCommitted),
+                ("flowcoach_writer_records_total", "Records committed.", "counter", writer.recordsCommitted),
+                ("flowcoach_writer_last_batch_size", "Records in the last transaction.", "gauge", writer.lastBatchSize),
+                ("flowcoach_writer_last_commit_microseconds", "Duration of the last commit.", "gauge", writer.lastCommitMicros),
+                ("flowcoach_writer_failures_total", "Failed commits (retried).", "counter", writer.failures),
+                ("flowcoach_writer_rejected_records_total", "Records the store refused for good.", "counter", writer.rejectedRecords),
+                ("flowcoach_store_available", "1 while the last commit succeeded.", "gauge", writer.storeAvailable ? 1 : 0),
+            ]
+            for (name, help, type, value) in gauges {
+                text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
+            }
+        }
+        if let droppedLeaderboardInputs {
+            text += "# HELP flowcoach_leaderboard_dropped_inputs_total Leaderboard inputs dropped (inbox full).\n"
+            text += "# TYPE flowcoach_leaderboard_dropped_inputs_total counter\n"
+            text += "flowcoach_leaderboard_dropped_inputs_total \(droppedLeaderboardInputs)\n"
+        }
         for metric in metrics {
             text += "# HELP \(metric.name) \(metric.help)\n# TYPE \(metric.name) \(metric.type)\n"
             for (index, stats) in loops.enumerated() {

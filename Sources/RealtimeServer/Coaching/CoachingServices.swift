@@ -1,0 +1,134 @@
+public import Logging
+import Synchronization
+
+/// The threads and shared pieces behind `/v1/ws`, created once per process and handed to
+/// every event loop: the persistence writer, the store reader, the leaderboard owner, the
+/// loops' mailboxes (to route durable acks and channel events to the right loop) and the
+/// per-IP connection counts.
+public final class CoachingServices: Sendable {
+    public let settings: CoachingSettings
+    public let writer: PersistenceWriter
+    public let reader: StoreReader
+    public let leaderboards: LeaderboardOwner
+    let mailboxes: [LoopMailbox]
+    let perIP: PerIPLimiter
+    private let logger: Logger
+    /// The store the reader uses, also used (before the reader starts) for the start-up
+    /// rebuild of the leaderboards.
+    private let readerStore: any Store
+
+    /// - Parameters:
+    ///   - writerStore: migrated store for the writer thread (used only by it from now on).
+    ///   - readerStore: a second connection to the same database, for the reader thread.
+    public init(configuration: ServerConfiguration, writerStore: any Store, readerStore: any Store, logger: Logger) throws {
+        settings = configuration.coaching
+        self.logger = logger
+        self.readerStore = readerStore
+        let mailboxes = try (0..<configuration.loops).map { _ in try LoopMailbox() }
+        self.mailboxes = mailboxes
+        perIP = PerIPLimiter(limit: configuration.coaching.maxConnectionsPerIP)
+        let loopCount = mailboxes.count
+        writer = PersistenceWriter(store: writerStore, onDurable: { acks in
+            var byLoop = [[DurableAck]](repeating: [], count: loopCount)
+            for ack in acks { byLoop[CoachingServices.homeLoop(of: ack.userId, loops: loopCount)].append(ack) }
+            for (index, acks) in byLoop.enumerated() where !acks.isEmpty { mailboxes[index].post(.durable(acks)) }
+        }, onRejected: { records, error in
+            logger.error("store refused records for good", metadata: ["count": "\(records.count)", "error": "\(error)"])
+        })
+        reader = StoreReader(store: readerStore)
+        leaderboards = LeaderboardOwner(
+            configuration: LeaderboardConfiguration(minPublishIntervalMs: configuration.coaching.publishIntervalMs),
+            sink: { event in for mailbox in mailboxes { mailbox.post(.publish(event)) } })
+    }
+
+    /// Rebuilds the leaderboards from the store, then starts the writer, reader and
+    /// leaderboard threads.
+    public func start() throws {
+        try rebuildLeaderboards()
+        writer.start()
+        reader.start()
+        try leaderboards.start()
+    }
+
+    /// After the loops stopped: commits what the writer holds, stops the other threads.
+    public func shutdown(timeoutMs: Int = 10_000) {
+        let flushed = writer.shutdown(timeoutMs: timeoutMs)
+        if !flushed { logger.error("the writer did not finish in time; clients replay what was not acknowledged") }
+        leaderboards.stop()
+        reader.shutdown()
+    }
+
+    /// The loop that owns `userId`'s state: a stable hash (FNV-1a), so it is the same in
+    /// every process of a given loop count.
+    static func homeLoop(of userId: String, loops: Int) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in userId.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return Int(hash % UInt64(max(1, loops)))
+    }
+
+    func homeLoop(of userId: String) -> Int { Self.homeLoop(of: userId, loops: mailboxes.count) }
+
+    /// Privacy, team consent and stored per-day totals of the current periods, in that
+    /// order (the owner needs visibility before totals).
+    private func rebuildLeaderboards() throws {
+        let nowMs = LeaderboardOwner.wallClockMs()
+        let users = try readerStore.users()
+        var names: [String: String] = [:]
+        for user in users { names[user.id] = user.displayName }
+        for (userId, settings) in try readerStore.allPrivacySettings() {
+            leaderboards.post(.privacy(userId: userId, leaderboardVisible: settings.leaderboardVisible))
+        }
+        for user in users {
+            let memberships = try readerStore.memberships(userId: user.id)
+            if !memberships.isEmpty {
+                leaderboards.post(.teams(
+                    userId: user.id,
+                    consentByTeam: Dictionary(memberships.map { ($0.teamId, $0.dataSharingConsent) }, uniquingKeysWith: { $1 })))
+            }
+        }
+        // Month and ISO week can start on different days: read from the earlier one, with
+        // a day of slack for time zones ahead of UTC.
+        let today = nowMs / 86_400_000
+        let monday = today - ((today % 7) + 7 + 3) % 7
+        let (year, month, _) = PeriodKeys.civil(fromDays: today)
+        let monthStart = PeriodKeys.daysFromCivil(year: year, month: month, day: 1)
+        let earliest = PeriodKeys(daysSinceEpoch: min(monday, monthStart) - 1).day
+        let aggregates = try readerStore.dailyAggregates(fromDay: earliest, userId: nil)
+        let totals = aggregates.map { day in
+            StoredTotals(
+                userId: day.userId, displayName: names[day.userId] ?? day.userId, day: day.day,
+                codingMs: day.activeMs, flowMs: day.flowMs, languageCodingMs: day.languageMs)
+        }
+        if !totals.isEmpty { leaderboards.post(.stored(totals)) }
+        logger.info("leaderboards rebuilt from the store", metadata: ["users": "\(users.count)", "days": "\(totals.count)"])
+    }
+}
+
+/// Open connections per client address, shared by all loops (touched on accept and close
+/// only, never per message).
+final class PerIPLimiter: Sendable {
+    private let limit: Int
+    private let counts = Mutex<[PeerHost: Int]>([:])
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Counts a new connection from `host`; false (and nothing counted) past the limit.
+    func admit(_ host: PeerHost) -> Bool {
+        counts.withLock { counts in
+            let current = counts[host, default: 0]
+            guard current < limit else { return false }
+            counts[host] = current + 1
+            return true
+        }
+    }
+
+    func release(_ host: PeerHost) {
+        counts.withLock { counts in
+            guard let current = counts[host] else { return }
+            counts[host] = current > 1 ? current - 1 : nil
+        }
+    }
+}

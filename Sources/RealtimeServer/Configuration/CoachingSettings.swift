@@ -1,0 +1,49 @@
+/// Settings of the coaching service on `/v1/ws` (sessions, limits, authentication,
+/// leaderboards). Keys and defaults are listed in config/README.md.
+public struct CoachingSettings: Sendable, Equatable {
+    /// A dirty live session is checkpointed at least this often (`sessions.checkpoint_interval_ms`).
+    public var checkpointIntervalMs: Int64 = 10_000
+    /// How long a session whose socket vanished stays resumable (`sessions.resume_window_ms`).
+    public var resumeWindowMs: Int64 = 600_000
+    /// Live sessions one user may hold (`sessions.max_per_user`).
+    public var maxSessionsPerUser: Int = 16
+    /// Token-bucket refill per connection, messages per second (`limits.messages_per_second`).
+    public var messagesPerSecond: Int = 200
+    /// Token-bucket size (`limits.message_burst`).
+    public var messageBurst: Int = 400
+    /// Largest application message; larger ones get `too_large` (`limits.max_message_bytes`).
+    public var maxMessageBytes: Int = 64 << 10
+    /// Subscriptions one connection may hold (`limits.subscriptions_per_connection`).
+    public var maxSubscriptionsPerConnection: Int = 32
+    /// Authenticated connections one user may hold (`limits.connections_per_user`).
+    public var maxConnectionsPerUser: Int = 32
+    /// Open connections one IP address may hold (`limits.connections_per_ip`).
+    public var maxConnectionsPerIP: Int = 4_096
+    /// Time a client without a Bearer header has to send `hello` (`auth.hello_timeout_ms`).
+    public var helloTimeoutMs: Int64 = 10_000
+    /// Minimum spacing of two events on one channel (`leaderboard.publish_interval_ms`).
+    public var publishIntervalMs: Int64 = 1_000
+    /// Consecutive rejected messages after which the connection is closed with 1008
+    /// (`limits.max_consecutive_errors`): an application error alone never closes it.
+    public var maxConsecutiveErrors: Int = 64
+
+    public init() {}
+
+    /// Rejects values that cannot work, naming the key.
+    public func validate() throws(ConfigurationError) {
+        if checkpointIntervalMs < 50 || checkpointIntervalMs > 30_000 {
+            throw .invalid(key: "sessions.checkpoint_interval_ms", reason: "must be 50...30000 (DESIGN.md: at least every 30 s)")
+        }
+        if resumeWindowMs < 1_000 { throw .invalid(key: "sessions.resume_window_ms", reason: "must be ≥ 1000") }
+        if maxSessionsPerUser < 1 { throw .invalid(key: "sessions.max_per_user", reason: "must be ≥ 1") }
+        if messagesPerSecond < 1 { throw .invalid(key: "limits.messages_per_second", reason: "must be ≥ 1") }
+        if messageBurst < 1 { throw .invalid(key: "limits.message_burst", reason: "must be ≥ 1") }
+        if maxMessageBytes < 1_024 { throw .invalid(key: "limits.max_message_bytes", reason: "must be ≥ 1024") }
+        if maxSubscriptionsPerConnection < 1 { throw .invalid(key: "limits.subscriptions_per_connection", reason: "must be ≥ 1") }
+        if maxConnectionsPerUser < 1 { throw .invalid(key: "limits.connections_per_user", reason: "must be ≥ 1") }
+        if maxConnectionsPerIP < 1 { throw .invalid(key: "limits.connections_per_ip", reason: "must be ≥ 1") }
+        if helloTimeoutMs < 100 { throw .invalid(key: "auth.hello_timeout_ms", reason: "must be ≥ 100") }
+        if publishIntervalMs < 100 { throw .invalid(key: "leaderboard.publish_interval_ms", reason: "must be ≥ 100") }
+        if maxConsecutiveErrors < 1 { throw .invalid(key: "limits.max_consecutive_errors", reason: "must be ≥ 1") }
+    }
+}

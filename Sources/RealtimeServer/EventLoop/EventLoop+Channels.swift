@@ -1,0 +1,201 @@
+import FlowEngine
+import WSProtocol
+import WireJSON
+
+/// Channels on `/v1/ws`: subscribe with a snapshot, fan-out of shared frames from the
+/// leaderboard owner, and `stats:me` built on the user's home loop.
+extension EventLoop {
+    func subscribe(_ connection: ClientConnection, _ user: UserState, channel: String, ref: RequestID?) {
+        let name: ChannelName
+        do {
+            name = try ChannelName(parsing: channel)
+        } catch {
+            rejectMessage(connection, AppError(.invalidField, error.message, ref: ref))
+            return
+        }
+        switch ChannelSubscriber(userId: user.userId, teamIds: user.teamIds).access(to: name) {
+        case .forbidden(let denial):
+            rejectMessage(connection, AppError(.forbidden, denial.message, ref: ref))
+        case .allowed(let key):
+            do {
+                try registry.subscribe(connection.token, userId: user.userId, to: key)
+            } catch {
+                rejectMessage(connection, AppError(.invalidField,
+                    "channel: \(error); unsubscribe from one first (limits.subscriptions_per_connection)", ref: ref))
+                return
+            }
+            encoder.subscribed(channel: channel, ref: ref)
+            sendEncoded(connection)
+            let snapshot: ChannelEvent?
+            if case .userStats = key {
+                let event = statsEvent(for: user)
+                user.lastStatsDigest = event.frame.bytes.hashValue
+                snapshot = event
+            } else {
+                snapshot = services?.leaderboards.latest(for: key)
+            }
+            if let snapshot { deliverSnapshot(snapshot, to: connection) }
+        }
+    }
+
+    func unsubscribe(_ connection: ClientConnection, channel: String, ref: RequestID?) {
+        guard let userId = connection.coaching?.userId else { return }
+        let name: ChannelName
+        do {
+            name = try ChannelName(parsing: channel)
+        } catch {
+            rejectMessage(connection, AppError(.invalidField, error.message, ref: ref))
+            return
+        }
+        registry.unsubscribe(connection.token, from: name.key(forUser: userId))
+        encoder.unsubscribed(channel: channel, ref: ref)
+        sendEncoded(connection)
+    }
+
+    private func deliverSnapshot(_ event: ChannelEvent, to connection: ClientConnection) {
+        let token = connection.token
+        registry.deliver(event, to: token, isBackedUp: !connection.pendingOutput.isEmpty, asSnapshot: true) { bytes in
+            writeFrame(bytes, to: connection)
+        }
+    }
+
+    /// An event from the leaderboard owner (or a local `stats:me` publication): the shared
+    /// frame goes to every subscriber on this loop; slow readers keep only the latest.
+    func publish(_ event: ChannelEvent) {
+        registry.publish(event, isBackedUp: { token in
+            guard let connection = connection(for: token) else { return true }
+            return !connection.pendingOutput.isEmpty
+        }, write: { token, bytes in
+            guard let connection = connection(for: token) else { return }
+            writeFrame(bytes, to: connection)
+            flush(connection)
+        })
+    }
+
+    /// Appends one complete pre-encoded frame to the connection's output.
+    private func writeFrame(_ bytes: UnsafeRawBufferPointer, to connection: ClientConnection) {
+        guard connection.endpoint?.state == .open else { return }
+        cork.append(bytes)
+        stats.add(.channelEventsSent)
+        stats.add(.messagesSent)
+    }
+
+    /// Frames held for a slow reader whose output has drained.
+    func deliverHeldFrames(_ connection: ClientConnection) {
+        guard registry.hasPending(connection.token) else { return }
+        for frame in registry.drained(connection.token) {
+            frame.bytes.withUnsafeBytes { writeFrame($0, to: connection) }
+        }
+    }
+
+    // MARK: stats:me
+
+    /// Publishes `stats:me` of users whose stats changed, at most once per publish interval.
+    func publishUserStats() {
+        guard let services else { return }
+        for user in users.values where user.statsDirty && nowMs - user.lastStatsPublishMono >= services.settings.publishIntervalMs {
+            user.statsDirty = false
+            user.lastStatsPublishMono = nowMs
+            let key = ChannelKey.userStats(userId: user.userId)
+            guard registry.subscriberCount(of: key) > 0 else { continue }
+            let event = statsEvent(for: user)
+            let digest = event.frame.bytes.hashValue
+            guard digest != user.lastStatsDigest else { continue }  // only when it changed
+            user.lastStatsDigest = digest
+            publish(event)
+        }
+    }
+
+    /// `{"type":"event","channel":"stats:me","data":{…}}` for `user` (PROTOCOL.md: today's
+    /// and this week's active, flow and coding time, streak, each live session's state).
+    func statsEvent(for user: UserState) -> ChannelEvent {
+        let wallMs = wallClockMs()
+        let today = DayTally.dayIndex(atMs: wallMs, utcOffsetMs: user.utcOffsetMs)
+        let monday = today - ((today % 7) + 7 + 3) % 7
+        let todayKey = PeriodKeys(daysSinceEpoch: today).day
+        let mondayKey = PeriodKeys(daysSinceEpoch: monday).day
+        var todayTotals = (active: Int64(0), flow: Int64(0), coding: Int64(0))
+        var weekTotals = (active: Int64(0), flow: Int64(0), coding: Int64(0))
+        for day in user.storedDays where day.day >= mondayKey {
+            weekTotals.active += day.activeMs
+            weekTotals.flow += day.flowMs
+            weekTotals.coding += day.activeMs
+            if day.day == todayKey {
+                todayTotals.active += day.activeMs
+                todayTotals.flow += day.flowMs
+                todayTotals.coding += day.activeMs
+            }
+        }
+        // Live sessions: what they added since this state was created (their stored part
+        // is in `storedDays` only if it was stored before; `base` covers a restart).
+        for session in user.sessions.values {
+            for tally in session.days where tally.day >= monday {
+                weekTotals.active += tally.activeMs
+                weekTotals.flow += tally.flowMs
+                weekTotals.coding += tally.activeMs
+                if tally.day == today {
+                    todayTotals.active += tally.activeMs
+                    todayTotals.flow += tally.flowMs
+                    todayTotals.coding += tally.activeMs
+                }
+            }
+        }
+        var writer = JSONWriter(capacity: 512)
+        writer.beginObject()
+        writer.key("type"); writer.value("event")
+        writer.key("channel"); writer.value("stats:me")
+        writer.key("data")
+        writer.beginObject()
+        writer.key("today")
+        Self.writeTotals(todayTotals, into: &writer)
+        writer.key("week")
+        Self.writeTotals(weekTotals, into: &writer)
+        writer.key("streak_days"); writer.value(user.coach.days.streakDays)
+        writer.key("sessions")
+        writer.beginArray()
+        for session in user.sessions.values.sorted(by: { $0.startedAtMs < $1.startedAtMs }) where !session.ended {
+            let assessment = session.flow.lastAssessment
+            writer.beginObject()
+            writer.key("session"); writer.value(string: session.idText)
+            writer.key("state"); writer.value(string: assessment.state.wireName)
+            writer.key("in_flow"); writer.value(assessment.inFlow)
+            writer.key("flow_ms"); writer.value(assessment.flowMs)
+            writer.key("connected"); writer.value(session.connection != nil)
+            if let project = session.project {  // the user's own channel: always their project names
+                writer.key("project"); writer.value(string: project)
+            }
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        writer.endObject()
+        let frame = writer.withUnsafeBytes { SharedFrame(textPayload: $0) }
+        return ChannelEvent(key: .userStats(userId: user.userId), frame: frame)
+    }
+
+    private static func writeTotals(_ totals: (active: Int64, flow: Int64, coding: Int64), into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("active_ms"); writer.value(totals.active)
+        writer.key("flow_ms"); writer.value(totals.flow)
+        writer.key("coding_ms"); writer.value(totals.coding)
+        writer.endObject()
+    }
+
+    // MARK: Purge
+
+    /// `DELETE /v1/privacy/data` reached this loop: drop the user's live state and
+    /// subscriptions at once (their sockets stay; their data is gone).
+    func purgeLiveState(of userId: String) {
+        guard let user = users[userId] else { return }
+        for session in user.sessions.values {
+            if let token = session.connection, let connection = connection(for: token) {
+                connection.coaching?.sessions.removeAll { $0 == session.id }
+            }
+            stats.add(.sessionsLive, -1)
+        }
+        user.sessions.removeAll()
+        pendingScores = pendingScores.filter { $0.key.userId != userId }
+        user.storedDays = []
+        user.statsDirty = true
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import Logging
+import RealtimeServer
+
+/// Opens the configured store (two connections: the writer's and the reader's), migrates
+/// it, creates the first account on an empty store, and builds the coaching services.
+enum StoreSetup {
+    static func openServices(configuration: ServerConfiguration, logger: Logger) throws -> CoachingServices {
+        let location: StoreLocation = configuration.databaseURL.map { .postgres(url: $0) } ?? .sqlite(path: configuration.databasePath)
+        let writerStore = try location.open()
+        let readerStore = try location.open()
+        logger.info("store opened", metadata: ["store": "\(location)"])
+        try bootstrapFirstAccount(in: writerStore, logger: logger)
+        return try CoachingServices(configuration: configuration, writerStore: writerStore, readerStore: readerStore, logger: logger)
+    }
+
+    /// First start on an empty store: a local user and an ingest token, printed once.
+    private static func bootstrapFirstAccount(in store: any Store, logger: Logger) throws {
+        let nowMs = Int64(Date().timeIntervalSince1970 * 1_000)
+        guard let first = try AccountBootstrap.createFirstAccountIfEmpty(
+            in: store, id: UUID().uuidString.lowercased(), timeZone: TimeZone.current.identifier, nowMs: nowMs)
+        else { return }
+        print("first token (ingest, user \(first.user.name)): \(first.token.text)")
+        print("  shown once; create more with: flowcoach token create \(first.user.name) --scope ingest|read")
+        fflush(nil)  // every stream: the token line must reach a pipe before the logs
+        logger.notice("empty store: created the first user and an ingest token (printed on stdout)", metadata: ["user": "\(first.user.name)"])
+    }
+}
