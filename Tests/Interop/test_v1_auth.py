@@ -10,7 +10,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 
 from conftest import admin
-from flowv1 import SUBPROTOCOL, V1Client, new_session, now_ms, small_window
+from flowv1 import SUBPROTOCOL, V1Client, new_session, now_ms, small_window, wait_for
 
 
 def upgrade(port, extra_headers="", path="/v1/ws"):
@@ -165,7 +165,9 @@ def test_empty_store_first_start_creates_local_user_with_ingest_token(tmp_path):
     from conftest import start_v1_server
     server = start_v1_server(tmp_path / "fresh.sqlite")
     try:
-        line = next(l for l in server.log().splitlines() if "first token (ingest, user local):" in l)
+        line = wait_for(lambda: next((l for l in server.log().splitlines()
+                                      if "first token (ingest, user local):" in l), None),
+                        what="the first-token line on stdout")
         token = line.split("first token (ingest, user local):")[1].strip().split()[0]
         assert token.startswith("fc_i_")
         with V1Client.authed(server, token) as client:

@@ -151,8 +151,8 @@ def test_language_board_only_counts_that_language(v1):
 
 
 def test_language_channel_name_is_case_insensitive(v1):
-    """The server keeps languages lowercase: `lang:Rust` is the `lang:rust` board; the
-    `subscribed` answer names the channel as sent."""
+    """The server keeps languages lowercase: `lang:Rust` is accepted (it is the `lang:rust`
+    board)."""
     with V1Client.authed(v1, v1.token("bob", "read")) as watcher:
         answer = watcher.request({"type": "subscribe", "channel": "leaderboard:week:flow_time:lang:Rust"},
                                  "subscribed")
