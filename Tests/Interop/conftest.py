@@ -243,3 +243,12 @@ def v1_factory():
     yield make
     for world in worlds:
         world.stop()
+
+
+@pytest.fixture(scope="module")
+def v1_module():
+    """One v1 server (users alice, bob, carol) shared by a module's tests that only read or
+    use their own sessions: saves a server start per test."""
+    world = V1World()
+    yield world
+    world.stop()

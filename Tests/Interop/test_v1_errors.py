@@ -10,12 +10,20 @@ from flowv1 import ERROR_CODES, V1Client, new_session, now_ms, small_window
 
 
 @pytest.fixture
-def ingest(v1):
-    """An authenticated ingest connection with one open session (`client.session`)."""
-    client = V1Client.authed(v1, v1.token("alice"))
+def ingest(v1_module):
+    """An authenticated ingest connection with one open session (`client.session`), on a
+    server shared by the module (each test has its own connection and session)."""
+    client = V1Client.authed(v1_module, v1_module.token("alice"))
     client.session = new_session()
     client.start(client.session, now_ms() - 60_000)
     yield client
+    # End the session so the shared server's per-user session limit is not reached by
+    # sessions waiting out their resume window.
+    try:
+        client.send({"type": "session.end", "session": client.session, "seq": 0, "at_ms": now_ms()})
+        client.expect(lambda m: m["type"] in ("session.summary", "error"), timeout=2)
+    except Exception:
+        pass
     client.close()
 
 
@@ -188,9 +196,9 @@ def test_session_end_for_a_session_never_started_is_unknown_session(ingest):
     assert ingest.ping_ok()
 
 
-def test_another_connections_session_is_unknown_here(v1, ingest):
+def test_another_connections_session_is_unknown_here(v1_module, ingest):
     """A session belongs to the connection that started (or resumed) it."""
-    with V1Client.authed(v1, v1.token("alice")) as second:
+    with V1Client.authed(v1_module, v1_module.token("alice")) as second:
         message = small_window(ingest.session, 1, now_ms() - 1_000)
         message["id"] = "us-3"
         second.send(message)
@@ -199,8 +207,8 @@ def test_another_connections_session_is_unknown_here(v1, ingest):
 
 # -- forbidden ----------------------------------------------------------------------
 
-def test_forbidden_for_read_scope_activity(v1):
-    with V1Client.authed(v1, v1.token("carol", "read")) as client:
+def test_forbidden_for_read_scope_activity(v1_module):
+    with V1Client.authed(v1_module, v1_module.token("carol", "read")) as client:
         message = small_window(new_session(), 1, now_ms())
         message["id"] = "f1"
         client.send(message)
