@@ -1,0 +1,218 @@
+import CLinux
+import Glibc
+import Histogram
+import Synchronization
+
+/// Runs a soak: builds the connection plan, starts the loops, prints the progress line once
+/// a second, moves the run from load to closing to stop, and assembles the report.
+public final class SoakRunner {
+    public let configuration: SoakConfiguration
+    public let profileName: String?
+    public let tokens: SoakTokens
+    public let serverPID: Int32?
+    /// Where progress lines and warnings go.
+    public var log: (String) -> Void = { line in
+        var text = line + "\n"
+        text.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    public init(configuration: SoakConfiguration, profileName: String?, tokens: SoakTokens, serverPID: Int32?) {
+        self.configuration = configuration
+        self.profileName = profileName
+        self.tokens = tokens
+        self.serverPID = serverPID
+    }
+
+    /// Why a run could not start.
+    public enum StartError: Error, CustomStringConvertible {
+        case configuration(ConfigurationError)
+        case system(SocketFailure)
+
+        public var description: String {
+            switch self {
+            case .configuration(let error): error.description
+            case .system(let error): error.description
+            }
+        }
+    }
+
+    /// Plans the connections: editors interleaved across users (so the ramp brings every user
+    /// online early), then dashboards; connection `i` runs on loop `i % threads` from source
+    /// address 127.0.0.(1 + i % sourceAddresses).
+    func plan() -> [ConnectionSpec] {
+        var specs: [ConnectionSpec] = []
+        specs.reserveCapacity(configuration.sessionCount + configuration.dashboards)
+        func source(_ index: Int) -> UInt32 {
+            configuration.sourceAddresses > 1 ? ClientSocket.loopbackSource(1 + index % configuration.sourceAddresses) : 0
+        }
+        for session in 0..<configuration.sessionsPerUser {
+            for user in 0..<configuration.users {
+                specs.append(ConnectionSpec(role: .editor(user: user, session: session), token: tokens.ingest[user], source: source(specs.count)))
+            }
+        }
+        for index in 0..<configuration.dashboards {
+            let user = configuration.users > 0 ? index % configuration.users : index % Swift.max(tokens.count, 1)
+            let token = user < tokens.count ? (tokens.read[user] ?? tokens.ingest[user]) : nil
+            specs.append(ConnectionSpec(role: .dashboard(user: user, index: index), token: token, source: source(specs.count)))
+        }
+        return specs
+    }
+
+    /// Runs to the end and returns the report.
+    public func run() throws(StartError) -> SoakReport {
+        let target: SoakTarget
+        do { target = try configuration.validated() } catch { throw .configuration(error) }
+        let neededTokens = Swift.max(configuration.users, configuration.dashboards > 0 ? 1 : 0)
+        if tokens.count < neededTokens {
+            throw .configuration(ConfigurationError("\(configuration.users) users need \(configuration.users) tokens; "
+                + "the token source has \(tokens.count) (use --token-file or --create-users)"))
+        }
+        signal(SIGPIPE, SIG_IGN)
+        let connections = configuration.sessionCount + configuration.dashboards
+        let fileLimit = ClientSocket.raiseFileLimit()
+        if connections + 64 > fileLimit {
+            log("warning: \(connections) connections but the open-file limit is \(fileLimit); connects beyond it will fail (EMFILE)")
+        }
+        let ports = 28_000 * configuration.sourceAddresses
+        if connections > ports {
+            log("warning: \(connections) connections from \(configuration.sourceAddresses) source address(es) exceed ~\(ports) ephemeral ports; raise --source-addresses")
+        }
+        let address: sockaddr_in
+        let tlsContext: TLSClientContext?
+        do {
+            address = try ClientSocket.resolve(target.host, port: target.port)
+            tlsContext = target.isSecure ? try TLSClientContext(caFile: configuration.caFile, host: target.host) : nil
+        } catch {
+            throw .system(error)
+        }
+
+        let threads = Swift.min(configuration.threads, Swift.max(connections, 1))
+        let control = SoakControl(loops: threads, messages: configuration.messages)
+        var perLoop = [[ConnectionSpec]](repeating: [], count: threads)
+        for (index, spec) in plan().enumerated() { perLoop[index % threads].append(spec) }
+        var loops: [SoakLoop] = []
+        do {
+            for index in 0..<threads {
+                loops.append(try SoakLoop(index: index, configuration: configuration, target: target, address: address,
+                                          tlsContext: tlsContext, control: control, specs: perLoop[index], threads: threads))
+            }
+        } catch {
+            throw .system(error)
+        }
+
+        // SIGINT/SIGTERM end the load early (a second one stops at once).
+        var signalPipe: [Int32] = [-1, -1]
+        if pipe(&signalPipe) == 0 { for fd in signalPipe { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) } }
+        if signalPipe[1] >= 0 { _ = flowcoach_route_signals_to(signalPipe[1]) }
+
+        let startNs = MonotonicClock.nowNs()
+        let serverStart = serverPID.flatMap { ProcessUsage.read(pid: $0) }
+        var maxRSS = serverStart?.rssKiB ?? 0
+        var threadsStarted: [SoakThread] = []
+        for loop in loops {
+            do {
+                threadsStarted.append(try SoakThread(name: "soak-loop-\(loop.index)") { loop.run() })
+            } catch {
+                control.phase.store(RunPhase.stop.rawValue, ordering: .relaxed)
+                for thread in threadsStarted { thread.join() }
+                throw .system(error)
+            }
+        }
+
+        var total = LatencySummary.makeHistogram()
+        var lastFlows: Int64 = 0
+        var peakRate = 0.0
+        var loadEndNs: UInt64 = 0
+        var closingStartNs: UInt64 = 0
+        var signals = 0
+        var tick = 0
+        while true {
+            var poll = pollfd(fd: signalPipe[0], events: Int16(POLLIN), revents: 0)
+            _ = Glibc.poll(&poll, signalPipe[0] >= 0 ? 1 : 0, 1000)
+            if poll.revents != 0 {
+                var byte: UInt8 = 0
+                while read(signalPipe[0], &byte, 1) == 1 { signals += 1 }
+            }
+            tick += 1
+            let nowNs = MonotonicClock.nowNs()
+            let elapsed = Double(nowNs - startNs) / 1e9
+            var counters = SoakCounters()
+            var interval = LatencySummary.makeHistogram()
+            var violations = 0
+            var errors = 0
+            var allFinished = true
+            for box in control.snapshots {
+                box.mutex.withLock { snapshot in
+                    counters.add(snapshot.counters)
+                    interval.add(snapshot.pendingLatency)
+                    snapshot.pendingLatency.reset()
+                    violations += snapshot.violations.total
+                    errors += snapshot.errorsByCode.values.reduce(0, +)
+                    allFinished = allFinished && snapshot.finished
+                }
+            }
+            total.add(interval)
+            let rate = Double(counters.flowsAnswered - lastFlows)
+            lastFlows = counters.flowsAnswered
+            if control.currentPhase == .load { peakRate = Swift.max(peakRate, rate) }
+            if let pid = serverPID, tick % 1 == 0, let usage = ProcessUsage.read(pid: pid) { maxRSS = Swift.max(maxRSS, usage.rssKiB) }
+
+            let phase = control.currentPhase
+            if configuration.progress {
+                let p50 = interval.totalCount > 0 ? SoakReport.fixed(Double(interval.valueAtPercentile(50)) / 1000, 2) : "-"
+                let p99 = interval.totalCount > 0 ? SoakReport.fixed(Double(interval.valueAtPercentile(99)) / 1000, 2) : "-"
+                log("[\(SoakReport.fixed(elapsed, 0))s] conns \(counters.openConnections)/\(connections)  upd/s \(Int(rate))  "
+                    + "rtt p50 \(p50) ms p99 \(p99) ms  errors \(errors + Int(counters.connectFailures))  violations \(violations)"
+                    + (phase == .load ? "" : "  [\(phase == .closing ? "closing" : "stopping")]"))
+            }
+            switch phase {
+            case .load:
+                let durationDone = configuration.durationSeconds > 0 && elapsed >= configuration.durationSeconds
+                if durationDone || control.budgetExhausted || signals > 0 {
+                    loadEndNs = nowNs
+                    closingStartNs = nowNs
+                    control.phase.store(RunPhase.closing.rawValue, ordering: .relaxed)
+                }
+            case .closing:
+                let drained = Double(nowNs - closingStartNs) / 1e6 >= Double(configuration.drainTimeoutMs)
+                if allFinished || drained || signals > 1 {
+                    control.phase.store(RunPhase.stop.rawValue, ordering: .relaxed)
+                }
+            case .stop:
+                break
+            }
+            if phase == .stop { break }
+        }
+        for thread in threadsStarted { thread.join() }
+        let endNs = MonotonicClock.nowNs()
+
+        var report = SoakReport()
+        report.profile = profileName
+        report.url = configuration.url
+        report.sessions = configuration.sessionCount
+        report.dashboards = configuration.dashboards
+        report.intervalMs = configuration.intervalMs
+        report.expectRestarts = configuration.expectRestarts
+        report.elapsedSeconds = Double(endNs - startNs) / 1e9
+        report.loadSeconds = Double((loadEndNs == 0 ? endNs : loadEndNs) - startNs) / 1e9
+        report.peakUpdatesPerSecond = peakRate
+        for box in control.snapshots {
+            box.mutex.withLock { snapshot in
+                report.counters.add(snapshot.counters)
+                total.add(snapshot.pendingLatency)
+                report.violations.merge(snapshot.violations)
+                for (code, count) in snapshot.errorsByCode { report.errorsByCode[code, default: 0] += count }
+                if report.firstConnectFailure == nil { report.firstConnectFailure = snapshot.firstConnectFailure }
+            }
+        }
+        report.latency = LatencySummary(total)
+        if let pid = serverPID, let start = serverStart, let end = ProcessUsage.read(pid: pid) {
+            let cpu = Double(end.cpuTicks - start.cpuTicks) / Double(ProcessUsage.ticksPerSecond)
+            report.server = SoakReport.ServerUsage(
+                pid: pid, rssStartKiB: start.rssKiB, rssEndKiB: end.rssKiB, rssMaxSampledKiB: Swift.max(maxRSS, end.rssKiB),
+                rssPeakKiB: end.peakRSSKiB, cpuSeconds: cpu, cpuPercent: cpu / report.elapsedSeconds * 100)
+        }
+        for fd in signalPipe where fd >= 0 { close(fd) }
+        return report
+    }
+}

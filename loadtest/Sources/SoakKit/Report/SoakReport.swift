@@ -1,0 +1,62 @@
+/// The outcome of a run: what was sent and answered, how fast, what broke, and what the
+/// server cost. Rendered as text for people and as JSON (`--json FILE`) for comparisons.
+public struct SoakReport: Sendable, Equatable {
+    /// Server usage over the run (`--server-pid`).
+    public struct ServerUsage: Sendable, Equatable {
+        public var pid: Int32
+        public var rssStartKiB: Int64
+        public var rssEndKiB: Int64
+        /// Highest RSS sampled during the run.
+        public var rssMaxSampledKiB: Int64
+        /// `VmHWM` at the end (peak over the process's life).
+        public var rssPeakKiB: Int64
+        /// CPU seconds used during the run.
+        public var cpuSeconds: Double
+        /// `cpuSeconds` / wall seconds × 100 (200 = both cores busy).
+        public var cpuPercent: Double
+
+        public init(pid: Int32, rssStartKiB: Int64, rssEndKiB: Int64, rssMaxSampledKiB: Int64, rssPeakKiB: Int64,
+                    cpuSeconds: Double, cpuPercent: Double) {
+            self.pid = pid
+            self.rssStartKiB = rssStartKiB
+            self.rssEndKiB = rssEndKiB
+            self.rssMaxSampledKiB = rssMaxSampledKiB
+            self.rssPeakKiB = rssPeakKiB
+            self.cpuSeconds = cpuSeconds
+            self.cpuPercent = cpuPercent
+        }
+    }
+
+    public var version = SoakVersion.current
+    public var profile: String?
+    public var url = ""
+    public var sessions = 0
+    public var dashboards = 0
+    public var intervalMs = 0
+    /// Wall seconds from the first connection to the end of the closing phase.
+    public var elapsedSeconds = 0.0
+    /// Wall seconds of the load phase (the throughput denominator).
+    public var loadSeconds = 0.0
+    public var counters = SoakCounters()
+    /// Highest one-second rate of answered activities.
+    public var peakUpdatesPerSecond = 0.0
+    public var latency = LatencySummary()
+    /// `error` messages by code.
+    public var errorsByCode: [String: Int] = [:]
+    /// First connection failure, for the operator.
+    public var firstConnectFailure: String?
+    public var violations = ViolationLog()
+    public var expectRestarts = 0
+    public var server: ServerUsage?
+
+    public init() {}
+
+    /// Answered activities per second of load.
+    public var updatesPerSecond: Double { loadSeconds > 0 ? Double(counters.flowsAnswered) / loadSeconds : 0 }
+
+    /// Failures that count against the run: connection failures unless restarts were expected.
+    public var connectionErrors: Int64 { expectRestarts > 0 ? 0 : counters.connectFailures }
+
+    /// True when nothing was violated and no unexpected failure occurred (exit status 0).
+    public var passed: Bool { violations.total == 0 && connectionErrors == 0 && counters.connectSuccesses > 0 }
+}
