@@ -2,18 +2,38 @@ import ArgumentParser
 import Foundation
 import RealtimeServer
 
-/// `--database PATH`, shared by every admin command. Opens the store and applies pending
-/// migrations, so admin commands work on a fresh directory as well as beside a running
-/// server (SQLite's busy timeout covers the overlap).
+/// `--database PATH` / `--database-url URL`, shared by every admin command. Opens the store
+/// and applies pending migrations, so admin commands work on a fresh directory (or an empty
+/// PostgreSQL database) as well as beside a running server (SQLite's busy timeout covers
+/// the overlap; PostgreSQL serves both).
+///
+/// Precedence: `--database-url`, then `--database`, then `FLOWCOACH_DATABASE_URL`, then
+/// the default SQLite file.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("SQLite database file.", valueName: "path"))
-    var database: String = SQLiteStore.defaultPath
+    @Option(name: .long, help: ArgumentHelp("SQLite database file (default: \(SQLiteStore.defaultPath)).", valueName: "path"))
+    var database: String?
 
-    /// The migrated store. The PostgreSQL store (issue 6) is chosen here too.
+    @Option(
+        name: .customLong("database-url"),
+        help: ArgumentHelp(
+            "PostgreSQL connection URL, e.g. postgres://user:pass@host/flowcoach (default: $\(StoreLocation.databaseURLVariable)).",
+            valueName: "url"))
+    var databaseURL: String?
+
+    func validate() throws {
+        if database != nil && databaseURL != nil {
+            throw ValidationError("give either --database (SQLite) or --database-url (PostgreSQL), not both")
+        }
+    }
+
+    /// Where the data lives, from the options and the environment.
+    func location() throws -> StoreLocation {
+        try StoreLocation.resolve(path: database, url: databaseURL, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The migrated store.
     func openStore() throws -> any Store {
-        let store = try SQLiteStore(path: database)
-        try store.migrate()
-        return store
+        try location().open()
     }
 }
 

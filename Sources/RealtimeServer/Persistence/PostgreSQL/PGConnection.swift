@@ -98,7 +98,8 @@ final class PGConnection {
         }
         handle = connection
         // Fixed formats for what the store parses back (hex bytea, ISO dates).
-        try execute("SET bytea_output = 'hex'; SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'")
+        // Notices ("relation already exists, skipping") are not errors: keep them off stderr.
+        try execute("SET bytea_output = 'hex'; SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; SET client_min_messages = warning")
         return connection
     }
 

@@ -26,6 +26,8 @@ public final class PostgresStore: Store, @unchecked Sendable {
         connection = try PGConnection(conninfo: url, timeoutMs: timeoutMs)
         do {
             try connection.connectIfNeeded()
+        } catch .unavailable(_, let message) {
+            throw .openFailed(path: connection.redactedConninfo, message: message)
         } catch {
             throw .openFailed(path: connection.redactedConninfo, message: error.description)
         }
