@@ -2,6 +2,11 @@
 # Installs the system libraries the build links against (Debian/Ubuntu), only if missing.
 set -euo pipefail
 needed=(pkg-config libssl-dev zlib1g-dev libpq-dev libsqlite3-dev openssl ${EXTRA_PACKAGES:-})
+# The PostgreSQL server binaries (initdb, pg_ctl) for the throwaway test cluster
+# (scripts/pg-test-cluster.sh); any installed major version will do.
+if ! ls /usr/lib/postgresql/*/bin/initdb /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  needed+=(postgresql)
+fi
 missing=()
 for package in "${needed[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

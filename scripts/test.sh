@@ -31,7 +31,12 @@ if grep -E "^/.*(warning|error): " .build-log.txt | grep -v "/.build/checkouts/"
 fi
 rm -f .build-log.txt
 
-step "Swift unit tests"
+step "Swift unit tests (PostgreSQL tests on a throwaway cluster: scripts/pg-test-cluster.sh)"
+FLOWCOACH_TEST_PG_DIR="$(mktemp -d /tmp/flowcoach-pg.XXXXXX)"
+export FLOWCOACH_TEST_PG_DIR
+trap 'scripts/pg-test-cluster.sh stop >/dev/null 2>&1 || true' EXIT
+FLOWCOACH_TEST_DATABASE_URL="$(scripts/pg-test-cluster.sh start)"
+export FLOWCOACH_TEST_DATABASE_URL
 swift test --skip-build 2>&1 | tail -n 40
 
 step "Python interop environment"
