@@ -255,22 +255,22 @@ public enum DashboardPage {
     clear(root);
     if (!list.length) { root.appendChild(el("p", { "class": "muted" }, "No live session.")); return; }
     var table = el("table");
-    table.appendChild(el("caption", null, list.length + (list.length === 1 ? " session" : " sessions")));
+    table.appendChild(el("caption", null, list.length + (list.length === 1 ? " live session" : " live sessions")));
     var head = el("tr");
-    ["Project", "Language", "State", "Flow", "Active"].forEach(function (h, i) {
-      head.appendChild(el("th", { scope: "col", "class": i >= 3 ? "num" : "" }, h));
+    ["Project", "State", "Current flow", "Editor"].forEach(function (h, i) {
+      head.appendChild(el("th", { scope: "col", "class": i === 2 ? "num" : "" }, h));
     });
     var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
     var body = el("tbody");
     list.forEach(function (s) {
       var row = el("tr", { "data-session": s.session || "" });
-      row.appendChild(el("td", null, s.project || (s.session ? String(s.session).slice(0, 8) : "—")));
-      row.appendChild(el("td", null, s.language || "—"));
+      row.appendChild(el("td", { title: s.session || "" },
+        s.project || (s.session ? "session " + String(s.session).slice(0, 8) : "—")));
       var cell = el("td");
       cell.appendChild(el("span", { "class": "state", "data-state": s.state || "" }, (s.state || "—").replace("_", " ")));
       row.appendChild(cell);
-      row.appendChild(el("td", { "class": "num" }, duration(s.session_flow_ms !== undefined ? s.session_flow_ms : s.flow_ms)));
-      row.appendChild(el("td", { "class": "num" }, duration(s.active_ms)));
+      row.appendChild(el("td", { "class": "num" }, s.in_flow === false ? "—" : duration(s.flow_ms)));
+      row.appendChild(el("td", null, s.connected === false ? "disconnected (resumable)" : "connected"));
       body.appendChild(row);
     });
     table.appendChild(body);
