@@ -52,6 +52,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
+            // The dashboard's source page; DashboardPage.swift embeds it (scripts/embed-dashboard.sh).
+            exclude: ["Dashboard/dashboard.html"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
