@@ -183,7 +183,7 @@ struct FlowcoachSoak: ParsableCommand {
             let readTokens = Swift.min(configuration.dashboards, createUsers)
             let tokens: SoakTokens
             do {
-                tokens = try provisioner.provision(users: createUsers, readTokens: readTokens) { printError("  \($0) users created") }
+                tokens = try provisioner.provision(users: createUsers, readTokens: readTokens)
             } catch {
                 throw SetupError(message: "creating users: \(error)")
             }

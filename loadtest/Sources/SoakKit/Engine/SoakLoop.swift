@@ -79,10 +79,9 @@ final class SoakLoop: @unchecked Sendable {
             let phase = control.currentPhase
             if phase == .stop { break }
             if phase == .load { openDueConnections() }
-            poller.wait(timeoutMs: waitTimeoutMs(phase)) { token, events in
+            poller.wait(timeoutMs: waitTimeoutMs(phase), woke: { nowNs = MonotonicClock.nowNs() }) { token, events in
                 handle(token: token, events: events)
             }
-            nowNs = MonotonicClock.nowNs()
             runTimers()
             if nowNs &- lastTickNs >= Self.tickNs {
                 let elapsed = Double(nowNs &- lastTickNs) / 1e9

@@ -12,7 +12,7 @@ public struct SoakTokens: Sendable, Equatable {
     /// Parses a token file: blank lines and lines starting with `#` are skipped.
     public init(fileContents: String) {
         self.init()
-        for line in fileContents.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for line in fileContents.split(whereSeparator: \.isNewline) {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard let first = fields.first, !first.hasPrefix("#") else { continue }
             ingest.append(String(first))

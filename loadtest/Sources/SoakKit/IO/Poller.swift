@@ -38,9 +38,11 @@ struct Poller: ~Copyable {
         try control(EPOLL_CTL_MOD, fd, token: token, interest: interest)
     }
 
-    /// Waits up to `timeoutMs` and calls `body` per ready registration.
-    func wait(timeoutMs: Int32, _ body: (_ token: UInt64, _ events: IOEvents) -> Void) {
+    /// Waits up to `timeoutMs`, calls `woke` once (the loop reads its clock there, so
+    /// events are stamped with the time they were seen), then `body` per ready registration.
+    func wait(timeoutMs: Int32, woke: () -> Void, _ body: (_ token: UInt64, _ events: IOEvents) -> Void) {
         let count = epoll_wait(fd, events.baseAddress, Int32(events.count), timeoutMs)
+        woke()
         guard count > 0 else { return }
         for index in 0..<Int(count) {
             let event = events[index]

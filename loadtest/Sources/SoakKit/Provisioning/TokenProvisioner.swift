@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Creates the run's users and tokens with the server's admin commands (V1_CONTRACT.md):
 /// `flowcoach user add NAME --database PATH` and
 /// `flowcoach token create NAME --scope ingest|read --database PATH`, which prints the token.
@@ -20,15 +22,36 @@ public struct TokenProvisioner: Sendable {
     }
 
     /// Creates `users` users with an ingest token each, and a read token for the first
-    /// `readTokens` of them. `progress` is called every 100 users.
-    public func provision(users: Int, readTokens: Int, progress: (Int) -> Void = { _ in }) throws -> SoakTokens {
+    /// `readTokens` of them, running `parallelism` admin commands at a time (SQLite WAL
+    /// serialises the writes; the processes' start-up is what runs in parallel).
+    public func provision(users: Int, readTokens: Int, parallelism: Int = 4) throws -> SoakTokens {
+        let results = Mutex([(ingest: String, read: String?)?](repeating: nil, count: users))
+        let failure = Mutex<String?>(nil)
+        let next = Atomic<Int>(0)
+        let workers = (0..<Swift.max(1, Swift.min(parallelism, users))).compactMap { worker in
+            try? SoakThread(name: "soak-provision") {
+                while failure.withLock({ $0 == nil }) {
+                    let index = next.add(1, ordering: .relaxed).oldValue
+                    guard index < users else { return }
+                    let name = "\(namePrefix)-\(index)"
+                    do {
+                        _ = try ProcessRunner.run([flowcoachBinary, "user", "add", name, "--database", databasePath])
+                        let ingest = try token(name, scope: "ingest")
+                        let read = index < readTokens ? try token(name, scope: "read") : nil
+                        results.withLock { $0[index] = (ingest, read) }
+                    } catch {
+                        failure.withLock { $0 = $0 ?? "\(error)" }
+                    }
+                }
+            }
+        }
+        for worker in workers { worker.join() }
+        if let message = failure.withLock({ $0 }) { throw ProcessRunner.Failure(description: message) }
         var tokens = SoakTokens()
-        for index in 0..<users {
-            let name = "\(namePrefix)-\(index)"
-            _ = try ProcessRunner.run([flowcoachBinary, "user", "add", name, "--database", databasePath])
-            tokens.ingest.append(try token(name, scope: "ingest"))
-            tokens.read.append(index < readTokens ? try token(name, scope: "read") : nil)
-            if (index + 1) % 100 == 0 { progress(index + 1) }
+        for entry in results.withLock({ $0 }) {
+            guard let entry else { throw ProcessRunner.Failure(description: "a user was not created") }
+            tokens.ingest.append(entry.ingest)
+            tokens.read.append(entry.read)
         }
         return tokens
     }

@@ -40,18 +40,10 @@ public struct ProcessUsage: Sendable, Equatable {
     /// A `Name:   123 kB` line of `/proc/<pid>/status`, in KiB.
     public static func statusKiB(_ status: String, _ name: String) -> Int64? {
         for line in status.split(separator: "\n") where line.hasPrefix(name + ":") {
-            let parts = line.dropFirst(name.count + 1).split(separator: " ", omittingEmptySubsequences: true)
-            return parts.first.flatMap { Int64($0.trimmingTabs()) }
+            let parts = line.dropFirst(name.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return parts.first.flatMap { Int64($0) }
         }
         return nil
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingTabs() -> Substring {
-        var text = self
-        while text.first == "\t" { text = text.dropFirst() }
-        return text
     }
 }
 
