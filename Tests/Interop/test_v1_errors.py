@@ -301,3 +301,22 @@ def test_a_few_errors_of_every_kind_do_not_close_the_connection(ingest):
     assert ingest.ping_ok()
     # And the session still works.
     assert ingest.activity(small_window(ingest.session, 1, now_ms() - 1_000))["seq"] == 1
+
+
+def test_a_client_that_keeps_sending_garbage_is_closed_1008(v1_factory):
+    """PROTOCOL.md: an error never closes the connection "unless the client keeps sending
+    garbage": after limits.max_consecutive_errors errors in a row the server closes 1008;
+    one good message in between resets the count."""
+    world = v1_factory(users=("alice",), env={"FLOWCOACH_LIMITS_MAX_CONSECUTIVE_ERRORS": "5"})
+    with V1Client.authed(world, world.token("alice")) as client:
+        for _ in range(4):
+            client.send("{garbage")
+        assert client.ping_ok()  # 4 errors, then a good message: the count starts again
+        for _ in range(4):
+            client.send("{garbage")
+        assert client.ping_ok()
+        for _ in range(5):
+            client.send("{garbage")
+        code, messages = client.expect_close()
+    assert code == 1008
+    assert [m["code"] for m in messages if m["type"] == "error"].count("bad_json") >= 1
