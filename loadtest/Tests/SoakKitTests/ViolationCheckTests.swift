@@ -28,6 +28,26 @@ struct ChannelRateCheckTests {
         #expect(check.receivedEvent(nowMs: 4_000) == nil)
     }
 
+    @Test("a leaderboard update sent as snapshot + own-rank event counts once; a late own-rank event counts")
+    func ownRankCompanion() {
+        var check = ChannelRateCheck(channel: "leaderboard:day:flow_time")
+        _ = check.receivedEvent(nowMs: 0)
+        _ = check.receivedEvent(nowMs: 1, ownRankOnly: true)
+        for second in 1...20 {
+            #expect(check.receivedEvent(nowMs: Int64(second) * 1_000) == nil)
+            #expect(check.receivedEvent(nowMs: Int64(second) * 1_000 + 2, ownRankOnly: true) == nil)
+        }
+        #expect(check.companions == 21 && check.events == 20)
+        var late = ChannelRateCheck(channel: "leaderboard:day:flow_time")
+        _ = late.receivedEvent(nowMs: 0)
+        var findings = 0
+        for second in 1...10 {
+            if late.receivedEvent(nowMs: Int64(second) * 1_000) != nil { findings += 1 }
+            if late.receivedEvent(nowMs: Int64(second) * 1_000 + 400, ownRankOnly: true) != nil { findings += 1 }
+        }
+        #expect(findings > 0)
+    }
+
     @Test("a channel publishing twice a second is caught within a few seconds")
     func tooFast() {
         var check = ChannelRateCheck(channel: "leaderboard:week:coding_time")

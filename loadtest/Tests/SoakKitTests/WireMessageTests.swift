@@ -36,7 +36,9 @@ struct ServerMessageTests {
     func others() throws {
         #expect(try decode(#"{"type":"error","code":"rate_limited","message":"slow down","ref":"start"}"#)
             == .error(code: "rate_limited", message: "slow down", ref: "start"))
-        #expect(try decode(#"{"type":"event","channel":"stats:me","data":{"x":1}}"#) == .event(channel: "stats:me"))
+        #expect(try decode(#"{"type":"event","channel":"stats:me","data":{"x":1}}"#) == .event(channel: "stats:me", ownRankOnly: false))
+        #expect(try decode(#"{"type":"event","channel":"leaderboard:day:flow_time","data":{"own":{"rank":3,"value_ms":5,"visible":true}}}"#)
+            == .event(channel: "leaderboard:day:flow_time", ownRankOnly: true))
         #expect(try decode(#"{"type":"welcome","user":{"id":"1","name":"a"},"server_time":"2026-01-01T00:00:00Z","heartbeat_s":30}"#) == .welcome)
         #expect(try decode(#"{"type":"novelty"}"#) == .other(type: "novelty"))
     }

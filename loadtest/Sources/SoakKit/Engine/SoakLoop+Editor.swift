@@ -198,10 +198,10 @@ extension SoakLoop {
     }
 
     func dashboardReceived(_ connection: SoakConnection, _ message: ServerMessage) {
-        guard case .event(let channel) = message else { return }
+        guard case .event(let channel, let ownRankOnly) = message else { return }
         counters.channelEvents += 1
         guard let index = connection.channels.firstIndex(where: { $0.channel == channel }) else { return }
-        if let finding = connection.channels[index].receivedEvent(nowMs: Int64(nowNs / 1_000_000)) {
+        if let finding = connection.channels[index].receivedEvent(nowMs: Int64(nowNs / 1_000_000), ownRankOnly: ownRankOnly) {
             record(finding.kind, finding.detail)
         }
     }

@@ -45,6 +45,9 @@ final class SoakLoop: @unchecked Sendable {
     var lastPublishNs: UInt64 = 0
     var finished = false
     static let tickNs: UInt64 = 100_000_000
+    /// Counters are published five times a second so the runner's one-second rates do not
+    /// alias against the loops' own phase.
+    static let publishIntervalNs: UInt64 = 200_000_000
     static let connectTimeoutNs: UInt64 = 10_000_000_000
 
     init(index: Int, configuration: SoakConfiguration, target: SoakTarget, address: sockaddr_in,
@@ -93,7 +96,7 @@ final class SoakLoop: @unchecked Sendable {
                 sweep()
             }
             flushDirty()
-            if nowNs &- lastPublishNs >= 1_000_000_000 {
+            if nowNs &- lastPublishNs >= Self.publishIntervalNs {
                 lastPublishNs = nowNs
                 publish()
             }

@@ -125,7 +125,7 @@ public final class SoakRunner {
         var loadEndNs: UInt64 = 0
         var closingStartNs: UInt64 = 0
         var signals = 0
-        var tick = 0
+        var lastTickNs = startNs
         while true {
             var poll = pollfd(fd: signalPipe[0], events: Int16(POLLIN), revents: 0)
             _ = Glibc.poll(&poll, signalPipe[0] >= 0 ? 1 : 0, 1000)
@@ -133,7 +133,6 @@ public final class SoakRunner {
                 var byte: UInt8 = 0
                 while read(signalPipe[0], &byte, 1) == 1 { signals += 1 }
             }
-            tick += 1
             let nowNs = MonotonicClock.nowNs()
             let elapsed = Double(nowNs - startNs) / 1e9
             var counters = SoakCounters()
@@ -152,10 +151,11 @@ public final class SoakRunner {
                 }
             }
             total.add(interval)
-            let rate = Double(counters.flowsAnswered - lastFlows)
+            let rate = Double(counters.flowsAnswered - lastFlows) / (Double(nowNs - lastTickNs) / 1e9)
             lastFlows = counters.flowsAnswered
+            lastTickNs = nowNs
             if control.currentPhase == .load { peakRate = Swift.max(peakRate, rate) }
-            if let pid = serverPID, tick % 1 == 0, let usage = ProcessUsage.read(pid: pid) { maxRSS = Swift.max(maxRSS, usage.rssKiB) }
+            if let pid = serverPID, let usage = ProcessUsage.read(pid: pid) { maxRSS = Swift.max(maxRSS, usage.rssKiB) }
 
             let phase = control.currentPhase
             if configuration.progress {

@@ -5,6 +5,10 @@
 /// busy moment), so the check is a token bucket rather than a minimum gap: one event per
 /// `intervalMs` with a burst of `burst`. A server publishing twice a second is caught
 /// within a few seconds; a jittery but correct one never is.
+///
+/// The server sends a leaderboard update as two events: the shared snapshot (`top`), then
+/// the subscriber's own rank (`{"own": …}`) at once. An own-rank event within
+/// `companionWindowMs` of the channel's previous event is counted as part of that update.
 public struct ChannelRateCheck: Sendable, Equatable {
     /// The channel.
     public let channel: String
@@ -16,6 +20,10 @@ public struct ChannelRateCheck: Sendable, Equatable {
     public private(set) var sawSnapshot = false
     /// Events after the snapshot.
     public private(set) var events: Int64 = 0
+    /// Own-rank events counted as part of the update before them.
+    public private(set) var companions: Int64 = 0
+    /// How soon after an update its own-rank event must follow.
+    public static let companionWindowMs: Int64 = 100
     private var allowance: Double
     private var lastMs: Int64 = 0
 
@@ -28,7 +36,11 @@ public struct ChannelRateCheck: Sendable, Equatable {
 
     /// Handles an `event` received at `nowMs` (monotonic); returns a finding when the
     /// channel is faster than promised.
-    public mutating func receivedEvent(nowMs: Int64) -> SessionLedger.Finding? {
+    public mutating func receivedEvent(nowMs: Int64, ownRankOnly: Bool = false) -> SessionLedger.Finding? {
+        if ownRankOnly && sawSnapshot && nowMs - lastMs <= Self.companionWindowMs {
+            companions += 1
+            return nil
+        }
         guard sawSnapshot else {
             sawSnapshot = true
             lastMs = nowMs

@@ -15,8 +15,10 @@ public enum ServerMessage: Equatable, Sendable {
     case durable(session: SessionKey, seq: Int64)
     /// `session.summary` with the totals the soak compares.
     case summary(session: SessionKey, totals: ActivityTotals)
-    /// `event` on a subscribed channel.
-    case event(channel: String)
+    /// `event` on a subscribed channel. `ownRankOnly`: its `data` is just `{"own": …}`, the
+    /// subscriber's own rank that the server sends right after the shared leaderboard
+    /// snapshot as a second event (see `ChannelRateCheck`).
+    case event(channel: String, ownRankOnly: Bool)
     /// `subscribed`.
     case subscribed(channel: String)
     /// `unsubscribed`.
@@ -57,7 +59,11 @@ public enum ServerMessage: Equatable, Sendable {
                          duplicate: try object.boolIfPresent("duplicate") ?? false)
         }
         if type == "durable" { return .durable(session: try sessionKey(object), seq: try object.int64("seq")) }
-        if type == "event" { return .event(channel: try object.ownedString("channel")) }
+        if type == "event" {
+            let data = try object.objectIfPresent("data")
+            let ownRankOnly = data.map { $0.count == 1 && $0.contains("own") } ?? false
+            return .event(channel: try object.ownedString("channel"), ownRankOnly: ownRankOnly)
+        }
         if type == "session.started" {
             return .sessionStarted(
                 session: try sessionKey(object), resumed: try object.bool("resumed"),
