@@ -49,9 +49,16 @@ struct TLSClientConnection: ~Copyable {
         guard let ssl = SSL_new(context.pointer) else { throw SocketFailure(call: "SSL_new", errno: ENOMEM) }
         SSL_set_fd(ssl, fd)
         SSL_set_connect_state(ssl)
-        _ = fc_SSL_set_tlsext_host_name(ssl, context.host)
-        // Verify the certificate names the host we connected to (RFC 6125).
-        _ = SSL_set1_host(ssl, context.host)
+        var address = in_addr()
+        if inet_pton(AF_INET, context.host, &address) == 1 {
+            // RFC 6066 §3: no IP literals in SNI; the certificate must carry the address
+            // as an iPAddress subjectAltName.
+            _ = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), context.host)
+        } else {
+            _ = fc_SSL_set_tlsext_host_name(ssl, context.host)
+            // Verify the certificate names the host we connected to (RFC 6125).
+            _ = SSL_set1_host(ssl, context.host)
+        }
         self.ssl = ssl
     }
 

@@ -7,8 +7,9 @@
 /// within a few seconds; a jittery but correct one never is.
 ///
 /// The server sends a leaderboard update as two events: the shared snapshot (`top`), then
-/// the subscriber's own rank (`{"own": …}`) at once. An own-rank event within
-/// `companionWindowMs` of the channel's previous event is counted as part of that update.
+/// the subscriber's own rank (`{"own": …}`) at once. The first own-rank event after a
+/// shared one is counted as part of that update, whatever the arrival jitter; a second
+/// own-rank event in a row counts on its own.
 public struct ChannelRateCheck: Sendable, Equatable {
     /// The channel.
     public let channel: String
@@ -22,8 +23,8 @@ public struct ChannelRateCheck: Sendable, Equatable {
     public private(set) var events: Int64 = 0
     /// Own-rank events counted as part of the update before them.
     public private(set) var companions: Int64 = 0
-    /// How soon after an update its own-rank event must follow.
-    public static let companionWindowMs: Int64 = 100
+    /// The previous event was a shared update still without its own-rank companion.
+    private var awaitingCompanion = false
     private var allowance: Double
     private var lastMs: Int64 = 0
 
@@ -37,10 +38,12 @@ public struct ChannelRateCheck: Sendable, Equatable {
     /// Handles an `event` received at `nowMs` (monotonic); returns a finding when the
     /// channel is faster than promised.
     public mutating func receivedEvent(nowMs: Int64, ownRankOnly: Bool = false) -> SessionLedger.Finding? {
-        if ownRankOnly && sawSnapshot && nowMs - lastMs <= Self.companionWindowMs {
+        if ownRankOnly && awaitingCompanion {
+            awaitingCompanion = false
             companions += 1
             return nil
         }
+        awaitingCompanion = !ownRankOnly
         guard sawSnapshot else {
             sawSnapshot = true
             lastMs = nowMs
