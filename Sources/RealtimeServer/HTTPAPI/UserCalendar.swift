@@ -42,19 +42,16 @@ struct UserCalendar: Sendable {
         Int(Self.floorDivide(localMs(atMs: ms), Self.msPerHour) % 24 + 24) % 24
     }
 
-    /// The first instant of the local day (local midnight, or the first instant after it
-    /// when a daylight-saving jump skips midnight).
+    /// The first instant of the local day: local midnight, or the end of the gap when a
+    /// daylight-saving jump skips midnight (Chile, for one, moves 00:00 to 01:00).
     func startMs(of day: LocalDay) -> Int64 {
         let localMidnight = day.dayNumber * Self.msPerDay
-        // The offset at midnight is the offset at (midnight − offset); two refinements
-        // settle it on both sides of a transition.
-        var guess = localMidnight - offsetMs(atMs: localMidnight)
-        guess = localMidnight - offsetMs(atMs: guess)
-        if self.day(atMs: guess) < day {
-            // Midnight does not exist (a forward jump at 00:00): the day starts after the gap.
-            guess = localMidnight - offsetMs(atMs: guess + Self.msPerHour)
-        }
-        return guess
+        // Midnight read with the offset at midnight, then refined: around a transition
+        // the candidates straddle it; the earliest one that falls on `day` is its start.
+        let first = localMidnight - offsetMs(atMs: localMidnight)
+        let second = localMidnight - offsetMs(atMs: first)
+        let third = localMidnight - offsetMs(atMs: second)
+        return [first, second, third].filter { self.day(atMs: $0) == day }.min() ?? second
     }
 
     /// The first instant after the local day (the start of the next one).

@@ -29,6 +29,12 @@ struct LocalCalendarTests {
         #expect(berlin.endMs(of: spring) - berlin.startMs(of: spring) == 23 * 3_600_000)
         let autumn = try #require(LocalDay(parsing: "2026-10-25"))
         #expect(berlin.endMs(of: autumn) - berlin.startMs(of: autumn) == 25 * 3_600_000)
+        // 2026-09-06 in Chile: midnight does not exist (00:00 becomes 01:00 at 04:00 UTC).
+        let santiago = UserCalendar(timeZoneIdentifier: "America/Santiago")
+        let gap = try #require(LocalDay(parsing: "2026-09-06"))
+        #expect(santiago.startMs(of: gap) == APITestWorld.ms("2026-09-06T04:00:00Z"))
+        #expect(santiago.endMs(of: gap.adding(days: -1)) == santiago.startMs(of: gap))
+        #expect(santiago.endMs(of: gap) - santiago.startMs(of: gap) == 23 * 3_600_000)
         let newYork = UserCalendar(timeZoneIdentifier: "America/New_York")
         #expect(newYork.day(atMs: APITestWorld.ms("2026-11-22T03:00:00Z")).description == "2026-11-21")
         #expect(berlin.day(atMs: APITestWorld.ms("2026-11-21T23:30:00Z")).description == "2026-11-22")
