@@ -4,7 +4,7 @@ stored and survives a restart."""
 import time
 
 from flowv1 import (V1Client, is_board, is_own, new_session, query, row_of, send_active, subscribe,
-                    utc_day_safe)
+                    utc_day_safe, wait_for)
 
 DAY_CODING = "leaderboard:day:coding_time"
 
@@ -58,9 +58,11 @@ def test_opting_out_is_stored_and_survives_a_restart(v1):
         ack = alice.request({"type": "privacy.set", "leaderboard_visible": False,
                              "share_project_names": False}, "ack")
         assert ack["type"] == "ack", ack
-    (row,) = query(v1.database, "SELECT p.leaderboard_visible, p.share_project_names FROM privacy_settings p "
-                                "JOIN users u ON u.id = p.user_id WHERE u.name = 'alice'")
-    assert row == (0, 0)
+    # `ack` means applied (live boards at once); the store write is asynchronous.
+    rows = wait_for(lambda: query(v1.database, "SELECT p.leaderboard_visible, p.share_project_names "
+                                               "FROM privacy_settings p JOIN users u ON u.id = p.user_id "
+                                               "WHERE u.name = 'alice'"), what="stored privacy settings")
+    assert rows == [(0, 0)]
     v1.restart()
     with V1Client.authed(v1, v1.token("bob", "read")) as watcher:
         subscribe(watcher, DAY_CODING)
