@@ -53,6 +53,11 @@ struct UserCoachTests {
         #expect(summary.interruptions == 0)
         #expect(harness.coach.days.today?.flowPeriods == 1)
         #expect(harness.coach.days.today?.interruptions == 0)
+        // The closed period is kept for the server's final checkpoint.
+        let closing = harness.session.closingPeriod
+        #expect(closing?.endMs == windows.last?.window.atMs)
+        #expect(closing?.endReason == .sessionEnded)
+        #expect((closing?.durationMs ?? 0) > 60_000)
     }
 
     @Test("recovering after an interruption suggests easing back in, once")

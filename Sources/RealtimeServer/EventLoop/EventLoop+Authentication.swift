@@ -25,6 +25,13 @@ extension EventLoop {
             refuseUpgrade(connection, rejection)
             return
         case .accept(let accepted):
+            // The subprotocol names the protocol version; a client that does not offer it
+            // is refused like one offering only others (so a future v2 can coexist).
+            guard accepted.subprotocol == Self.coachingSubprotocol else {
+                refuseUpgrade(connection, HTTPRejection(
+                    status: 400, body: "Sec-WebSocket-Protocol: offer \(Self.coachingSubprotocol) to use /v1/ws\n"))
+                return
+            }
             response = accepted
         }
         var state = CoachingConnection(nowMs: nowMs, burst: services.settings.messageBurst)

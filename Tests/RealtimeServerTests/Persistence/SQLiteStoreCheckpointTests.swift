@@ -17,13 +17,21 @@ struct SQLiteStoreCheckpointTests {
         #expect(newer.stored == 1)
         let older = try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 15, activeMs: 150_000)])
         #expect(older.stored == 0 && older.stale == 1)
-        let equal = try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 20, activeMs: 999_000)])
+        // An equal seq that says no more (a replay) changes nothing…
+        let equal = try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 20, activeMs: 150_000)])
         #expect(equal.stale == 1)
-
-        let stored = try #require(try store.session(id: session))
+        var stored = try #require(try store.session(id: session))
         #expect(stored.checkpoint.seq == 20)
         #expect(stored.checkpoint.totals.activeMs == 200_000)
         #expect(stored.checkpoint.days.first?.activeMs == 200_000)
+
+        // …but one that ended the session (or grew its time by a timer, without a message) does.
+        var ending = PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 20, activeMs: 200_000)
+        ending.ended = true
+        #expect(try store.writeBatch([ending]).stored == 1)
+        stored = try #require(try store.session(id: session))
+        #expect(stored.checkpoint.ended && stored.checkpoint.seq == 20)
+        #expect(try store.writeBatch([ending]).stale == 1)  // and replaying that is a no-op again
     }
 
     @Test("replaying a committed batch changes nothing")
