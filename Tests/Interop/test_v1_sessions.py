@@ -313,3 +313,43 @@ def test_session_limit_counts_sessions_of_all_the_users_connections(v1_factory):
         answer = second.request({"type": "session.start", "session": new_session(), "at_ms": now_ms()},
                                 "session.started")
         assert answer["type"] == "error" and answer["code"] == "invalid_field", answer
+
+
+def test_break_scheduler_is_per_user_across_sessions(v1):
+    """Two editor windows are one person (issue 5): 15 min in session A, then 12.5 min in
+    session B on another connection, back to back. Neither session alone reaches the
+    25-minute micro break, the user does: B's connection gets exactly one `break`
+    (delivered at a commit), with the user's continuous active time."""
+    rng = seeded(7)
+    a, b = new_session(), new_session()
+    start = now_ms() - 66 * WINDOW_MS - 5_000
+    with V1Client.authed(v1, v1.token("carol")) as first, V1Client.authed(v1, v1.token("carol")) as second:
+        first.start(a, start)
+        for seq in range(1, 37):  # 36 × 25 s = 15 min
+            first.activity(flow_window(rng, a, seq, start + seq * WINDOW_MS))
+        b_start = start + 36 * WINDOW_MS
+        second.start(b, b_start)
+        for seq in range(1, 31):  # 30 × 25 s = 12.5 min
+            window = flow_window(rng, b, seq, b_start + seq * WINDOW_MS)
+            window["commit"] = seq >= 25  # a good moment once the break is due
+            second.activity(window)
+            if seq == 23:  # 36 + 23 windows = 24 min 35 s: not due yet
+                assert second.seen("break") == [] and first.seen("break") == []
+        reminder = second.expect("break", timeout=3)
+        first.drain(0.5)
+        second.drain(0.5)
+    assert reminder["kind"] == "micro"
+    assert 25 * 60_000 <= reminder["active_ms"] <= 66 * WINDOW_MS, reminder
+    assert len(second.seen("break")) == 1
+    # If the other socket is told too, it is the same reminder, not a second one.
+    assert all(m["reminder"] == reminder["reminder"] for m in first.seen("break"))
+
+
+def test_break_ack_for_a_reminder_that_is_not_outstanding_is_invalid_field(v1):
+    """Reading: `break.ack` must name the outstanding reminder; any other id is rejected
+    with `invalid_field` naming `reminder` (PROTOCOL.md only defines the answer `ack`)."""
+    with V1Client.authed(v1, v1.token("bob")) as client:
+        answer = client.request({"type": "break.ack", "reminder": "b-999", "action": "taken"}, "ack")
+        assert answer["type"] == "error" and answer["code"] == "invalid_field", answer
+        assert "reminder" in answer["message"]
+        assert client.ping_ok()
