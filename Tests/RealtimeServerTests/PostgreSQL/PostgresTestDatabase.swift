@@ -73,15 +73,21 @@ final class PostgresTestDatabase {
         return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 
-    /// Runs `ctl <command>` and waits for it.
+    /// Runs `ctl <command>` and waits for it. posix_spawn + waitpid: Foundation's
+    /// `Process.waitUntilExit` was seen to miss the child's exit inside the test runner.
     static func control(_ command: String) throws {
         guard let script = controlScript else { throw TestClusterError.noControlScript }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = [command]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestClusterError.commandFailed(command, process.terminationStatus) }
+        let arguments: [UnsafeMutablePointer<CChar>?] = [strdup(script), strdup(command), nil]
+        defer { for argument in arguments { free(argument) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, script, nil, nil, arguments, environ)
+        guard spawned == 0 else { throw TestClusterError.commandFailed(command, spawned) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw TestClusterError.commandFailed(command, errno) }
+        }
+        // WIFEXITED && WEXITSTATUS == 0
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else { throw TestClusterError.commandFailed(command, status) }
     }
 }
 
