@@ -1,4 +1,5 @@
 import FlowEngine
+import Logging
 import WSProtocol
 import WireJSON
 
@@ -187,6 +188,21 @@ extension EventLoop {
     /// subscriptions at once (their sockets stay; their data is gone).
     func purgeLiveState(of userId: String) {
         guard let user = users[userId] else { return }
+        defer {
+            // Checkpoints this loop queued before it dropped the sessions may still reach the
+            // store after the API's purge: purge again behind them, and the boards too.
+            if let services {
+                services.leaderboards.post(.purge(userId: userId))
+                let logger = logger
+                services.writer.submit { store in
+                    do {
+                        try store.purgeUser(id: userId, deleteAccount: false)
+                    } catch {
+                        logger.error("second purge failed", metadata: ["user": "\(userId)", "error": "\(error)"])
+                    }
+                }
+            }
+        }
         for session in user.sessions.values {
             if let token = session.connection, let connection = connection(for: token) {
                 connection.coaching?.sessions.removeAll { $0 == session.id }
