@@ -107,6 +107,7 @@ public final class SoakRunner {
 
         let startNs = MonotonicClock.nowNs()
         let serverStart = serverPID.flatMap { ProcessUsage.read(pid: $0) }
+        let clientStart = ProcessUsage.read(pid: getpid())
         var maxRSS = serverStart?.rssKiB ?? 0
         var threadsStarted: [SoakThread] = []
         for loop in loops {
@@ -211,6 +212,10 @@ public final class SoakRunner {
             report.server = SoakReport.ServerUsage(
                 pid: pid, rssStartKiB: start.rssKiB, rssEndKiB: end.rssKiB, rssMaxSampledKiB: Swift.max(maxRSS, end.rssKiB),
                 rssPeakKiB: end.peakRSSKiB, cpuSeconds: cpu, cpuPercent: cpu / report.elapsedSeconds * 100)
+        }
+        if let start = clientStart, let end = ProcessUsage.read(pid: getpid()) {
+            report.clientCPUSeconds = Double(end.cpuTicks - start.cpuTicks) / Double(ProcessUsage.ticksPerSecond)
+            report.clientPeakRSSKiB = end.peakRSSKiB
         }
         for fd in signalPipe where fd >= 0 { close(fd) }
         return report

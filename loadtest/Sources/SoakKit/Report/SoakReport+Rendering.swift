@@ -73,6 +73,11 @@ extension SoakReport {
         json.endObject()
         json.endObject()
         json.key("expect_restarts"); json.value(expectRestarts)
+        json.key("client")
+        json.beginObject()
+        json.key("cpu_s"); json.value(clientCPUSeconds, fractionDigits: 2)
+        json.key("rss_peak_kib"); json.value(clientPeakRSSKiB)
+        json.endObject()
         json.key("server")
         if let server {
             json.beginObject()
@@ -128,6 +133,7 @@ extension SoakReport {
                 + "(max sampled \(server.rssMaxSampledKiB / 1024) MiB, peak \(server.rssPeakKiB / 1024) MiB); "
                 + "CPU \(Self.fixed(server.cpuSeconds, 1)) s (\(Self.fixed(server.cpuPercent, 0)) %)")
         }
+        lines.append("  client: CPU \(Self.fixed(clientCPUSeconds, 1)) s, peak RSS \(clientPeakRSSKiB / 1024) MiB")
         lines.append(passed ? "  result: PASS" : "  result: FAIL")
         return lines.joined(separator: "\n")
     }

@@ -48,6 +48,9 @@ public struct SoakReport: Sendable, Equatable {
     public var violations = ViolationLog()
     public var expectRestarts = 0
     public var server: ServerUsage?
+    /// The soak client's own CPU seconds and peak RSS (it shares the machine with the server).
+    public var clientCPUSeconds = 0.0
+    public var clientPeakRSSKiB: Int64 = 0
 
     public init() {}
 
