@@ -148,12 +148,12 @@ def admin(database, *args):
     return result.stdout
 
 
-def start_v1_server(database, env=None, extra_args=()):
+def start_v1_server(database, env=None, extra_args=(), loops=2):
     """`flowcoach serve --database <database>` on a free port with V1_ENV (plus `env`)."""
     tmp = tempfile.mkdtemp(prefix="flowcoach-v1-")
     port_file = os.path.join(tmp, "port")
     log_path = os.path.join(tmp, "server.log")
-    args = [BIN, "serve", "--host", "127.0.0.1", "--port", "0", "--loops", "2",
+    args = [BIN, "serve", "--host", "127.0.0.1", "--port", "0", "--loops", str(loops),
             "--port-file", port_file, "--log-level", "debug", "--database", str(database),
             *extra_args]
     full_env = dict(os.environ)
@@ -177,10 +177,11 @@ class V1World:
     """A temp SQLite store with users, tokens (both scopes) and teams made by the admin CLI,
     and the server running on it. `restart()` keeps the store; `kill9()` is a crash."""
 
-    def __init__(self, users=("alice", "bob", "carol"), env=None, teams=None):
+    def __init__(self, users=("alice", "bob", "carol"), env=None, teams=None, loops=2):
         self.dir = Path(tempfile.mkdtemp(prefix="flowcoach-v1-store-"))
         self.database = self.dir / "flowcoach.sqlite"
         self.env = dict(env or {})
+        self.loops = loops
         self.tokens = {}
         self.team_ids = {}
         for name in users:
@@ -193,7 +194,7 @@ class V1World:
             self.team_ids[team] = out.split("channel team:")[1].split(")")[0].strip()
             for member, consent in members:
                 admin(self.database, "team", "add", team, member, *(["--consent"] if consent else []))
-        self.server = start_v1_server(self.database, self.env)
+        self.server = start_v1_server(self.database, self.env, loops=self.loops)
 
     @property
     def port(self):
@@ -205,14 +206,14 @@ class V1World:
     def restart(self, env=None):
         self.server.stop()
         self.env.update(env or {})
-        self.server = start_v1_server(self.database, self.env)
+        self.server = start_v1_server(self.database, self.env, loops=self.loops)
 
     def kill9(self):
         self.server.process.send_signal(signal.SIGKILL)
         self.server.process.wait(timeout=10)
 
     def start_again(self):
-        self.server = start_v1_server(self.database, self.env)
+        self.server = start_v1_server(self.database, self.env, loops=self.loops)
 
     def log(self):
         return self.server.log()

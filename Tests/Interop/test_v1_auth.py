@@ -258,3 +258,21 @@ def test_connections_beyond_the_per_ip_limit_get_429_on_the_upgrade(v1_factory):
     finally:
         for client in held:
             client.close()
+
+
+def test_a_pending_refusal_never_reaches_another_connection(v1_factory):
+    """Regression: with one loop, a bad token's 401 must go to its own connection, and a
+    good token on the next connection must get its own 101, never the other's bytes."""
+    world = v1_factory(users=("alice",), loops=1)
+    bad = socket.create_connection(("127.0.0.1", world.port), timeout=5)
+    key = base64.b64encode(os.urandom(16)).decode()
+    bad.sendall((f"GET /v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                 "Sec-WebSocket-Protocol: flowcoach.v1\r\nAuthorization: Bearer nonsense\r\n\r\n").encode())
+    time.sleep(0.3)
+    with V1Client.authed(world, world.token("alice")) as good:
+        assert good.welcome["user"]["name"] == "alice"
+        assert good.ping_ok()
+    answer = bad.recv(64)
+    bad.close()
+    assert answer.startswith(b"HTTP/1.1 401"), answer
