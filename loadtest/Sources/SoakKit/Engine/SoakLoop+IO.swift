@@ -1,0 +1,365 @@
+import Glibc
+import WSProtocol
+import WireJSON
+
+/// The socket side of `SoakLoop`: connect (TCP, TLS, upgrade), read and decode frames,
+/// write queued output once per iteration, close and reconnect.
+extension SoakLoop {
+    // MARK: - Connecting
+
+    func openSocket(_ connection: SoakConnection) {
+        counters.connectAttempts += 1
+        do {
+            connection.fd = try ClientSocket.startConnect(to: address, from: connection.spec.source)
+            connection.phase = .connecting
+            connection.openedAtNs = nowNs
+            try poller.register(connection.fd, token: connection.token, interest: [.read, .write])
+            connection.watchesWrite = true
+        } catch {
+            connectFailed(connection, error.description)
+        }
+    }
+
+    func connectFailed(_ connection: SoakConnection, _ reason: String) {
+        counters.connectFailures += 1
+        if firstConnectFailure == nil { firstConnectFailure = reason }
+        closeSocket(connection)
+        connection.failures += 1
+        scheduleReconnect(connection)
+    }
+
+    /// Retries with exponential backoff (100 ms … 5 s, jittered) unless the run is over for it.
+    func scheduleReconnect(_ connection: SoakConnection) {
+        let phase = control.currentPhase
+        let owesWork: Bool
+        if let editor = connection.editor { owesWork = editor.stage != .ended && editor.ledger.highestSent > 0 } else { owesWork = false }
+        if phase == .stop || (phase == .closing && !owesWork) {
+            connection.phase = .done
+            return
+        }
+        connection.phase = .waitingToReconnect
+        let exponent = Swift.min(connection.failures, 6)
+        let baseMs = Swift.min(100 << exponent, 5_000)
+        let delayMs = UInt64(baseMs / 2 + Int(connection.random.next() % UInt64(baseMs)))
+        schedule(connection, atNs: nowNs + delayMs * 1_000_000)
+    }
+
+    func handle(token: UInt64, events: IOEvents) {
+        let slot = Int(UInt32(truncatingIfNeeded: token))
+        guard slot < connections.count else { return }
+        let connection = connections[slot]
+        // Registration.swift's rule: an event for a closed (and maybe reused) fd is dropped.
+        guard connection.generation == UInt32(truncatingIfNeeded: token >> 32), connection.fd >= 0 else { return }
+        switch connection.phase {
+        case .connecting:
+            let error = ClientSocket.pendingError(connection.fd)
+            guard error == 0 else {
+                connectFailed(connection, "connect: \(String(cString: strerror(error)))")
+                return
+            }
+            connected(connection)
+        case .tlsHandshake:
+            continueTLSHandshake(connection)
+        case .upgrading, .open, .closing:
+            if events.contains(.write) { flush(connection) }
+            if connection.fd >= 0 && !events.isDisjoint(with: [.read, .hangup, .error]) { readable(connection) }
+        case .pending, .waitingToReconnect, .done:
+            return
+        }
+    }
+
+    func connected(_ connection: SoakConnection) {
+        setInterest(connection, write: false)
+        if let tlsContext {
+            do {
+                connection.tls = try TLSClientConnection(context: tlsContext, fd: connection.fd)
+            } catch {
+                connectFailed(connection, error.description)
+                return
+            }
+            connection.phase = .tlsHandshake
+            continueTLSHandshake(connection)
+        } else {
+            sendUpgrade(connection)
+        }
+    }
+
+    func continueTLSHandshake(_ connection: SoakConnection) {
+        guard let step = connection.tls?.handshake() else { return }
+        switch step {
+        case .done: sendUpgrade(connection)
+        case .wantRead: setInterest(connection, write: false)
+        case .wantWrite: setInterest(connection, write: true)
+        case .closed: connectFailed(connection, "TLS: connection closed during the handshake")
+        case .failed(let reason): connectFailed(connection, reason)
+        }
+    }
+
+    func sendUpgrade(_ connection: SoakConnection) {
+        var key: [UInt8] = []
+        for _ in 0..<2 { withUnsafeBytes(of: connection.random.next()) { key.append(contentsOf: $0) } }
+        let handshake = ClientHandshake(keyBytes: key, offersDeflate: configuration.compression)
+        connection.handshake = handshake
+        connection.output.append(contentsOf: handshake.request(target: target, token: connection.spec.token))
+        connection.phase = .upgrading
+        markDirty(connection)
+    }
+
+    func setInterest(_ connection: SoakConnection, write: Bool) {
+        guard connection.fd >= 0, connection.watchesWrite != write else { return }
+        connection.watchesWrite = write
+        try? poller.modify(connection.fd, token: connection.token, interest: write ? [.read, .write] : [.read])
+    }
+
+    // MARK: - Reading
+
+    func readable(_ connection: SoakConnection) {
+        for _ in 0..<8 {
+            guard connection.fd >= 0 else { return }
+            let count: Int
+            if let step = connection.tls?.read(into: readBuffer) {
+                switch step {
+                case .done(let n): count = n
+                case .wantRead: return
+                case .wantWrite:
+                    setInterest(connection, write: true)
+                    return
+                case .closed:
+                    lost(connection, "server closed the TCP connection")
+                    return
+                case .failed(let reason):
+                    lost(connection, reason)
+                    return
+                }
+            } else {
+                switch ClientSocket.read(connection.fd, into: readBuffer) {
+                case .transferred(0):
+                    lost(connection, "server closed the TCP connection")
+                    return
+                case .transferred(let n): count = n
+                case .wouldBlock: return
+                case .failed(let code):
+                    lost(connection, "read: \(String(cString: strerror(code)))")
+                    return
+                }
+            }
+            counters.bytesReceived += Int64(count)
+            received(connection, count)
+            if count < readBuffer.count && !(connection.tls?.hasPendingPlaintext ?? false) { return }
+        }
+    }
+
+    func received(_ connection: SoakConnection, _ count: Int) {
+        guard connection.phase == .upgrading else {
+            processFrames(connection, UnsafeMutableRawBufferPointer(rebasing: readBuffer[0..<count]))
+            return
+        }
+        connection.head.append(contentsOf: UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
+        guard let handshake = connection.handshake else { return }
+        let outcome = connection.head.withUnsafeBytes { handshake.receivedResponse($0) }
+        switch outcome {
+        case .needMoreData:
+            return
+        case .rejected(let reason):
+            connectFailed(connection, "upgrade: \(reason)")
+        case .accepted(let consumed, let deflate):
+            let transform = deflate.map { ClientDeflateTransform(parameters: $0) }
+            connection.endpoint = WebSocketEndpoint(
+                role: .client, limits: Limits(maxFrameSize: 1 << 20, maxMessageSize: 1 << 20, retainedBufferCapacity: 1024),
+                transform: transform, maskingKeys: FastRandom(seed: connection.random.next()))
+            connection.handshake = nil
+            connection.phase = .open
+            connection.failures = 0
+            connection.everConnected = true
+            counters.connectSuccesses += 1
+            counters.openConnections += 1
+            var early = Array(connection.head[consumed...])
+            connection.head = []
+            webSocketOpened(connection)
+            if !early.isEmpty {
+                early.withUnsafeMutableBytes { processFrames(connection, $0) }
+            }
+        }
+    }
+
+    func processFrames(_ connection: SoakConnection, _ bytes: UnsafeMutableRawBufferPointer) {
+        var consumed = 0
+        loop: while connection.fd >= 0 {
+            guard let event = connection.endpoint?.nextEvent(from: bytes, consumed: &consumed, output: &connection.output) else { break }
+            switch event {
+            case .needMoreData:
+                break loop
+            case .text(let payload):
+                counters.messagesReceived += 1
+                handleText(connection, payload)
+            case .binary:
+                counters.messagesReceived += 1
+            case .ping, .pong:
+                markDirty(connection)
+            case .closed(let code, let reason):
+                flush(connection)
+                if connection.phase == .closing {
+                    finishClosed(connection)
+                } else {
+                    lost(connection, "server sent Close \(code.map { "\($0.rawValue)" } ?? "(no code)") \(reason)")
+                }
+                break loop
+            case .failed(let violation):
+                record(.webSocketViolation, "the server broke RFC 6455: \(violation)")
+                flush(connection)
+                lost(connection, "WebSocket protocol violation", countAsDisconnect: false)
+                break loop
+            }
+        }
+        if !connection.output.isEmpty { markDirty(connection) }
+    }
+
+    func handleText(_ connection: SoakConnection, _ payload: UnsafeRawBufferPointer) {
+        let message: ServerMessage
+        do {
+            message = try ServerMessage.decode(payload, parser: &parser)
+        } catch {
+            record(.malformedMessage, "\(error): \(String(decoding: payload.prefix(200), as: UTF8.self))")
+            return
+        }
+        if case .error(let code, let text, let ref) = message {
+            counters.errorMessages += 1
+            errorsByCode[code, default: 0] += 1
+            record(.unexpectedError, "\(code): \(text)\(ref.map { " (ref \($0))" } ?? "")")
+        }
+        switch connection.spec.role {
+        case .editor: editorReceived(connection, message)
+        case .dashboard: dashboardReceived(connection, message)
+        }
+    }
+
+    // MARK: - Writing
+
+    func markDirty(_ connection: SoakConnection) {
+        guard !connection.isDirty else { return }
+        connection.isDirty = true
+        dirty.append(connection.slot)
+    }
+
+    func flushDirty() {
+        guard !dirty.isEmpty else { return }
+        let slots = dirty
+        dirty.removeAll(keepingCapacity: true)
+        for slot in slots {
+            let connection = connections[Int(slot)]
+            connection.isDirty = false
+            flush(connection)
+        }
+    }
+
+    func flush(_ connection: SoakConnection) {
+        guard connection.fd >= 0, connection.phase != .connecting, connection.phase != .tlsHandshake else { return }
+        while !connection.output.isEmpty {
+            let written: Int
+            if connection.tls != nil {
+                let step = connection.output.withUnsafeReadableBytes { bytes in connection.tls?.write(bytes) }
+                switch step {
+                case .done(let n)?: written = n
+                case .wantWrite?, .wantRead?:
+                    setInterest(connection, write: true)
+                    return
+                case .closed?, nil:
+                    lost(connection, "TLS connection closed while writing")
+                    return
+                case .failed(let reason)?:
+                    lost(connection, reason)
+                    return
+                }
+            } else {
+                let result = connection.output.withUnsafeReadableBytes { ClientSocket.write(connection.fd, $0) }
+                switch result {
+                case .transferred(let n): written = n
+                case .wouldBlock:
+                    setInterest(connection, write: true)
+                    return
+                case .failed(let code):
+                    lost(connection, "write: \(String(cString: strerror(code)))")
+                    return
+                }
+            }
+            counters.bytesSent += Int64(written)
+            connection.output.consume(written)
+        }
+        setInterest(connection, write: false)
+        if connection.output.capacity > 64 * 1024 { connection.output.reset(keepingCapacityUpTo: 4096) }
+    }
+
+    /// Encodes the writer's current message as a text frame on `connection`.
+    func sendMessage(_ connection: SoakConnection) {
+        writer.json.withUnsafeBytes { payload in
+            _ = connection.endpoint?.send(.text, payload: payload, into: &connection.output)
+        }
+        markDirty(connection)
+    }
+
+    // MARK: - Closing
+
+    func closeSocket(_ connection: SoakConnection) {
+        if connection.fd >= 0 {
+            connection.tls = nil
+            close(connection.fd)
+            connection.fd = -1
+        }
+        if connection.phase == .open || connection.phase == .closing { counters.openConnections -= 1 }
+        connection.generation &+= 1
+        connection.endpoint = nil
+        connection.handshake = nil
+        connection.head = []
+        connection.watchesWrite = false
+        connection.output.reset(keepingCapacityUpTo: 4096)
+    }
+
+    /// The connection broke or the server closed it; resume later unless the run is over.
+    func lost(_ connection: SoakConnection, _ reason: String, countAsDisconnect: Bool = true) {
+        let wasOpen = connection.phase == .open || connection.phase == .closing
+        let weClosed = connection.phase == .closing
+        if connection.phase == .upgrading || connection.phase == .tlsHandshake {
+            connectFailed(connection, reason)
+            return
+        }
+        closeSocket(connection)
+        connection.editor?.ledger.connectionLost()
+        if weClosed {
+            connection.phase = .done
+            return
+        }
+        if wasOpen && countAsDisconnect {
+            counters.disconnects += 1
+            if configuration.expectRestarts == 0 { record(.unexpectedDisconnect, reason) }
+        }
+        if let editor = connection.editor, editor.stage == .ended {
+            connection.phase = .done
+            return
+        }
+        if case .dashboard = connection.spec.role, control.currentPhase != .load {
+            connection.phase = .done
+            return
+        }
+        scheduleReconnect(connection)
+    }
+
+    /// Our Close was answered.
+    func finishClosed(_ connection: SoakConnection) {
+        closeSocket(connection)
+        connection.phase = .done
+    }
+
+    /// Starts the closing handshake (RFC 6455 §7.1.2).
+    func startClose(_ connection: SoakConnection) {
+        guard connection.phase == .open else { return }
+        connection.endpoint?.close(code: .normalClosure, into: &connection.output)
+        connection.phase = .closing
+        connection.openedAtNs = nowNs
+        markDirty(connection)
+    }
+
+    func record(_ kind: ViolationKind, _ example: @autoclosure () -> String) {
+        violations.record(kind, example())
+        violationsChanged = true
+    }
+}
