@@ -113,6 +113,7 @@ extension EventLoop {
     /// The reader's answer for the connection `token` (which may have closed meanwhile).
     func receivedAuthentication(token: UInt64, outcome: AuthOutcome) {
         guard let connection = connection(for: token), connection.coaching?.authenticating == true else { return }
+        defer { flush(connection) }  // answers from the mailbox path leave here, not with a read
         connection.coaching?.authenticating = false
         let pendingHandshake = connection.coaching?.pendingHandshake
         connection.coaching?.pendingHandshake = nil

@@ -21,8 +21,9 @@ extension EventLoop {
             do {
                 try registry.subscribe(connection.token, userId: user.userId, to: key)
             } catch {
-                rejectMessage(connection, AppError(.invalidField,
-                    "channel: \(error); unsubscribe from one first (limits.subscriptions_per_connection)", ref: ref))
+                rejectMessage(connection, AppError(.tooLarge,
+                    "channel: at most \(registry.configuration.maxSubscriptionsPerConnection) subscriptions per connection (limits.subscriptions_per_connection); unsubscribe from one first",
+                    ref: ref))
                 return
             }
             encoder.subscribed(channel: channel, ref: ref)
