@@ -5,9 +5,9 @@
 extension PostgresStore {
     private typealias SQL = PostgresSQL
 
-    /// Data-modifying CTEs all read the snapshot taken before the statement, so `input`
-    /// joined with `coding_sessions` tells which sessions existed before; `written` holds
-    /// the sessions whose seq was new. Guards, as in SQLiteStore:
+    /// Data-modifying CTEs all read the snapshot taken before the statement, so `updated`
+    /// and `inserted` never touch the same row; `written` holds the sessions whose
+    /// checkpoint was new. Guards, as in SQLiteStore:
     /// - a session row is inserted only when its user exists, and updated only when it is
     ///   newer AND the stored row has the same user (a guessed id changes nothing). Newer: a
     ///   higher seq, or the same seq saying more (`ended` turned true, or flow/active time
@@ -26,33 +26,64 @@ extension PostgresStore {
             AS i(session_id, user_id, seq, started_ms, last_ms, ended, project, active_ms, flow_ms, keystrokes, lines_added,
                 lines_deleted, flow_periods, interruptions, mean_recovery_ms, focus_score)
         ),
-        written AS (
+        -- Existing sessions (the common case: every checkpoint after the first): a plain
+        -- UPDATE joined with the input costs about 40% less server time than ON CONFLICT's
+        -- speculative insertion and row lock.
+        updated AS (
+            UPDATE coding_sessions AS s SET
+                seq = i.seq, last_at = \(SQL.timestamp("i.last_ms")), ended = i.ended, project = i.project,
+                active_ms = i.active_ms, flow_ms = i.flow_ms, keystrokes = i.keystrokes, lines_added = i.lines_added,
+                lines_deleted = i.lines_deleted, flow_periods = i.flow_periods, interruptions = i.interruptions,
+                mean_recovery_ms = i.mean_recovery_ms, focus_score = i.focus_score
+            FROM input i
+            WHERE s.session_id = i.session_id AND \(sessionGuard(new: "i", stored: "s"))
+            RETURNING s.session_id
+        ),
+        -- New sessions of existing users. ON CONFLICT (same guard) covers a session another
+        -- connection inserted after this statement's snapshot.
+        inserted AS (
             INSERT INTO coding_sessions AS s (session_id, user_id, seq, started_at, last_at, ended, project, active_ms, flow_ms,
                 keystrokes, lines_added, lines_deleted, flow_periods, interruptions, mean_recovery_ms, focus_score)
             SELECT i.session_id, i.user_id, i.seq, \(SQL.timestamp("i.started_ms")), \(SQL.timestamp("i.last_ms")), i.ended,
                 i.project, i.active_ms, i.flow_ms, i.keystrokes, i.lines_added, i.lines_deleted, i.flow_periods,
                 i.interruptions, i.mean_recovery_ms, i.focus_score
-            FROM input i WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = i.user_id)
+            FROM input i
+            WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = i.user_id)
+                AND NOT EXISTS (SELECT 1 FROM coding_sessions s WHERE s.session_id = i.session_id)
             ON CONFLICT (session_id) DO UPDATE SET
                 seq = excluded.seq, last_at = excluded.last_at, ended = excluded.ended, project = excluded.project,
                 active_ms = excluded.active_ms, flow_ms = excluded.flow_ms, keystrokes = excluded.keystrokes,
                 lines_added = excluded.lines_added, lines_deleted = excluded.lines_deleted,
                 flow_periods = excluded.flow_periods, interruptions = excluded.interruptions,
                 mean_recovery_ms = excluded.mean_recovery_ms, focus_score = excluded.focus_score
-            WHERE excluded.user_id = s.user_id AND (excluded.seq > s.seq
-                OR (excluded.seq = s.seq AND (excluded.ended > s.ended OR excluded.flow_ms > s.flow_ms
-                    OR excluded.active_ms > s.active_ms)))
+            WHERE \(sessionGuard(new: "excluded", stored: "s"))
             RETURNING s.session_id
         ),
-        days AS (
-            INSERT INTO session_days AS d (session_id, day, user_id, active_ms, flow_ms, keystrokes, lines_added,
-                lines_deleted, languages)
-            SELECT n.session_id, n.day, i.user_id, n.active_ms, n.flow_ms, n.keystrokes, n.lines_added, n.lines_deleted,
-                n.languages
+        written AS (
+            SELECT session_id FROM updated UNION ALL SELECT session_id FROM inserted
+        ),
+        day_input AS (
+            SELECT n.*, i.user_id
             FROM unnest($17::uuid[], $18::date[], $19::bigint[], $20::bigint[], $21::bigint[], $22::bigint[], $23::bigint[],
                 $24::jsonb[]) AS n(session_id, day, active_ms, flow_ms, keystrokes, lines_added, lines_deleted, languages)
             JOIN input i ON i.session_id = n.session_id
             WHERE n.session_id IN (SELECT session_id FROM written)
+        ),
+        days_updated AS (
+            UPDATE session_days AS d SET
+                active_ms = n.active_ms, flow_ms = n.flow_ms, keystrokes = n.keystrokes, lines_added = n.lines_added,
+                lines_deleted = n.lines_deleted, languages = n.languages
+            FROM day_input n
+            WHERE d.session_id = n.session_id AND d.day = n.day
+            RETURNING 1
+        ),
+        days_inserted AS (
+            INSERT INTO session_days AS d (session_id, day, user_id, active_ms, flow_ms, keystrokes, lines_added,
+                lines_deleted, languages)
+            SELECT n.session_id, n.day, n.user_id, n.active_ms, n.flow_ms, n.keystrokes, n.lines_added, n.lines_deleted,
+                n.languages
+            FROM day_input n
+            WHERE NOT EXISTS (SELECT 1 FROM session_days d WHERE d.session_id = n.session_id AND d.day = n.day)
             ON CONFLICT (session_id, day) DO UPDATE SET
                 active_ms = excluded.active_ms, flow_ms = excluded.flow_ms, keystrokes = excluded.keystrokes,
                 lines_added = excluded.lines_added, lines_deleted = excluded.lines_deleted, languages = excluded.languages
@@ -83,27 +114,35 @@ extension PostgresStore {
         )
         SELECT
             (SELECT count(*) FROM written),
-            (SELECT count(*) FROM input i
-                WHERE EXISTS (SELECT 1 FROM coding_sessions s WHERE s.session_id = i.session_id)
-                AND i.session_id NOT IN (SELECT session_id FROM written)),
-            (SELECT count(*) FROM input i
-                WHERE NOT EXISTS (SELECT 1 FROM coding_sessions s WHERE s.session_id = i.session_id)
-                AND i.session_id NOT IN (SELECT session_id FROM written)),
+            (SELECT count(*) FROM input i WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = i.user_id)),
             (SELECT count(*) FROM baselines),
             (SELECT count(*) FROM baseline_input b WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = b.user_id)),
-            (SELECT count(*) FROM days),
-            (SELECT count(*) FROM periods)
+            (SELECT count(*) FROM input)
         """
+
+    /// The seq guard as SQL over two row aliases: `new` may replace `stored`.
+    private static func sessionGuard(new: String, stored: String) -> String {
+        """
+        \(new).user_id = \(stored).user_id AND (\(new).seq > \(stored).seq
+            OR (\(new).seq = \(stored).seq AND (\(new).ended > \(stored).ended OR \(new).flow_ms > \(stored).flow_ms
+                OR \(new).active_ms > \(stored).active_ms)))
+        """
+    }
 
     @discardableResult
     public func writeBatch(_ checkpoints: [SessionCheckpoint], baselines: [BaselineRecord]) throws(StoreError) -> BatchSummary {
         var batch = try PostgresBatch(checkpoints: checkpoints, baselines: baselines)
         guard !batch.isEmpty else { return batch.summary }
         let result = try connection.query(Self.writeBatchSQL, batch.parameters)
-        batch.summary.stored += Int(try result.integer(0, 0))
-        batch.summary.stale += Int(try result.integer(0, 1))
-        batch.summary.orphaned += Int(try result.integer(0, 2)) + Int(try result.integer(0, 4))
-        batch.summary.baselinesStored += Int(try result.integer(0, 3))
+        // Every input row was written, or covered by a stored seq at least as new (stale), or
+        // its user does not exist (orphaned; a stored session always has its user: the
+        // foreign key cascades a purge).
+        let written = Int(try result.integer(0, 0))
+        let orphaned = Int(try result.integer(0, 1))
+        batch.summary.stored += written
+        batch.summary.orphaned += orphaned + Int(try result.integer(0, 3))
+        batch.summary.stale += Int(try result.integer(0, 4)) - written - orphaned
+        batch.summary.baselinesStored += Int(try result.integer(0, 2))
         return batch.summary
     }
 }
