@@ -2,16 +2,17 @@ import Foundation
 import Logging
 import RealtimeServer
 
-/// Opens the configured store (two connections: the writer's and the reader's), migrates
+/// Opens the configured store (three connections: the writer's, the reader's and the API's), migrates
 /// it, creates the first account on an empty store, and builds the coaching services.
 enum StoreSetup {
     static func openServices(configuration: ServerConfiguration, logger: Logger) throws -> CoachingServices {
         let location: StoreLocation = configuration.databaseURL.map { .postgres(url: $0) } ?? .sqlite(path: configuration.databasePath)
         let writerStore = try location.open()
         let readerStore = try location.open()
+        let apiStore = try location.open()
         logger.info("store opened", metadata: ["store": "\(location)"])
         try bootstrapFirstAccount(in: writerStore, logger: logger)
-        return try CoachingServices(configuration: configuration, writerStore: writerStore, readerStore: readerStore, logger: logger)
+        return try CoachingServices(configuration: configuration, writerStore: writerStore, readerStore: readerStore, apiStore: apiStore, logger: logger)
     }
 
     /// First start on an empty store: a local user and an ingest token, printed once.

@@ -9,6 +9,9 @@ public final class CoachingServices: Sendable {
     public let settings: CoachingSettings
     public let writer: PersistenceWriter
     public let reader: StoreReader
+    /// A second reader for the HTTP API, so that a long export or a year of insights never
+    /// delays a login or a resume.
+    public let apiReader: StoreReader
     public let leaderboards: LeaderboardOwner
     let mailboxes: [LoopMailbox]
     let perIP: PerIPLimiter
@@ -20,7 +23,10 @@ public final class CoachingServices: Sendable {
     /// - Parameters:
     ///   - writerStore: migrated store for the writer thread (used only by it from now on).
     ///   - readerStore: a second connection to the same database, for the reader thread.
-    public init(configuration: ServerConfiguration, writerStore: any Store, readerStore: any Store, logger: Logger) throws {
+    ///   - apiStore: a third one, for the HTTP API's reader thread.
+    public init(
+        configuration: ServerConfiguration, writerStore: any Store, readerStore: any Store, apiStore: any Store, logger: Logger
+    ) throws {
         settings = configuration.coaching
         self.logger = logger
         self.readerStore = readerStore
@@ -36,6 +42,7 @@ public final class CoachingServices: Sendable {
             logger.error("store refused records for good", metadata: ["count": "\(records.count)", "error": "\(error)"])
         })
         reader = StoreReader(store: readerStore)
+        apiReader = StoreReader(store: apiStore, name: "flowcoach-api")
         leaderboards = LeaderboardOwner(
             configuration: LeaderboardConfiguration(minPublishIntervalMs: configuration.coaching.publishIntervalMs),
             sink: { event in for mailbox in mailboxes { mailbox.post(.publish(event)) } })
@@ -47,6 +54,7 @@ public final class CoachingServices: Sendable {
         try rebuildLeaderboards()
         writer.start()
         reader.start()
+        apiReader.start()
         try leaderboards.start()
     }
 
@@ -56,6 +64,7 @@ public final class CoachingServices: Sendable {
         if !flushed { logger.error("the writer did not finish in time; clients replay what was not acknowledged") }
         leaderboards.stop()
         reader.shutdown()
+        apiReader.shutdown()
     }
 
     /// The loop that owns `userId`'s state: a stable hash (FNV-1a), so it is the same in

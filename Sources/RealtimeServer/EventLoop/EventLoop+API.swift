@@ -1,7 +1,7 @@
 import WSProtocol
 
-/// The HTTP API under `/v1/` (docs/HTTP_API.md): answered off the loop — reads by the store
-/// reader thread, the purge by the writer thread (after every checkpoint queued before
+/// The HTTP API under `/v1/` (docs/HTTP_API.md): answered off the loop — reads by the API's
+/// store reader thread, the purge by the writer thread (after every checkpoint queued before
 /// it) — and written back through this loop's mailbox.
 extension EventLoop {
     func serveAPI(_ connection: ClientConnection, _ head: HTTPRequestHead) {
@@ -25,7 +25,7 @@ extension EventLoop {
                 status: response.status, reason: response.reason, contentType: response.contentType,
                 headers: response.extraHeaders, body: response.body)))
         }
-        let queued = head.method == "DELETE" ? services.writer.submit(job) : services.reader.submit(job)
+        let queued = head.method == "DELETE" ? services.writer.submit(job) : services.apiReader.submit(job)
         guard queued else {
             respond(connection, status: 503, reason: "Service Unavailable", contentType: "text/plain",
                     body: Array("the store is busy; retry shortly\n".utf8), headers: [HTTPHeader(name: "Retry-After", value: "1")])

@@ -42,7 +42,10 @@ extension EventLoop {
     /// The reader's answer to a session look-up for connection `token`.
     func receivedSessionLookup(token: UInt64, request: SessionStartRequest, outcome: SessionLookupOutcome) {
         guard let connection = connection(for: token) else { return }
-        defer { resumeInput(connection) }
+        defer {
+            resumeInput(connection)
+            flush(connection)
+        }
         guard let userId = connection.coaching?.userId, let user = users[userId] else { return }
         if let live = user.sessions[request.session] {  // started meanwhile by another request
             resume(live, on: connection, user, ref: request.ref)

@@ -131,10 +131,12 @@ public final class EventLoop: @unchecked Sendable {
             if nowMs >= nextSweepMs {
                 sweepTimeouts()
                 nextSweepMs = nowMs + Self.sweepIntervalMs
+                discardStrayOutput(after: "sweep")
             }
             if services != nil && nowMs >= nextCoachingTickMs {
                 coachingTick()
                 nextCoachingTickMs = nowMs + Self.coachingTickMs
+                discardStrayOutput(after: "coaching tick")
             }
         }
         closeAll()
@@ -147,7 +149,10 @@ public final class EventLoop: @unchecked Sendable {
         case Self.tlsListenerToken:
             acceptConnections(tls: true)
         case Self.mailboxToken:
-            for message in mailbox.drain() { receive(message) }
+            for message in mailbox.drain() {
+                receive(message)
+                discardStrayOutput(after: "mailbox")
+            }
         default:
             let slot = Int(UInt32(truncatingIfNeeded: token))
             guard slot < connections.count, let connection = connections[slot], connection.token == token else {
@@ -192,6 +197,15 @@ public final class EventLoop: @unchecked Sendable {
         case .purgeUser(let userId):
             purgeLiveState(of: userId)
         }
+    }
+
+    /// The cork holds one connection's output at a time and every handler flushes what it
+    /// wrote. Bytes left over would leave with the *next* connection's flush — another
+    /// client's data. Never let that happen: drop them and say so (a bug to fix).
+    func discardStrayOutput(after step: StaticString) {
+        guard !cork.isEmpty else { return }
+        logger.error("unflushed output dropped (bug)", metadata: ["after": "\(step)", "bytes": "\(cork.readableCount)"])
+        cork.consume(cork.readableCount)
     }
 
     /// The live connection with this token, if it is still open on this loop.

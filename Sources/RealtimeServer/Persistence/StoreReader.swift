@@ -14,20 +14,22 @@ public final class StoreReader: Sendable {
 
     private let store: any Store
     private let capacity: Int
+    private let name: String
     private let jobs = Mutex<(queue: [Job], closed: Bool)>(([], false))
     private let wakeUp = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
     /// `store` is used by the reader thread only from `start()` on.
-    public init(store: any Store, capacity: Int = 65_536) {
+    public init(store: any Store, capacity: Int = 65_536, name: String = "flowcoach-reader") {
         self.store = store
         self.capacity = capacity
+        self.name = name
     }
 
-    /// Starts the thread (`flowcoach-reader`).
+    /// Starts the thread (named after `name`).
     public func start() {
         let thread = Thread { [self] in run() }
-        thread.name = "flowcoach-reader"
+        thread.name = name
         thread.start()
     }
 
