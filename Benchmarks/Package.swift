@@ -12,12 +12,18 @@
 // `.build/` (Benchmarks/.build), so it never touches the root package's `.build/`.
 import PackageDescription
 
+/// The root package: `..`, or the directory in `FLOWCOACH_ROOT` (e.g. a `git worktree` of
+/// the last commit, to benchmark a fixed tree while others edit `Sources/`; this package's
+/// `.build/` stays where it is, so only the root's modules are rebuilt).
+let rootPackagePath = Context.environment["FLOWCOACH_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? ".."
+
 /// SwiftPM names a path dependency after the last component of its directory (lowercased),
 /// not after its manifest's `name:`. The checkout directory of the root package varies
 /// (`main`, `flowcoach`, a CI workspace), so derive the identity instead of hard-coding it.
 let rootPackageIdentity: String = {
-    let parent = Context.packageDirectory.split(separator: "/").dropLast().last.map(String.init)
-    return (parent ?? "flowcoach").lowercased()
+    let directory = rootPackagePath == ".." ? Context.packageDirectory.split(separator: "/").dropLast().last
+        : rootPackagePath.split(separator: "/").last
+    return (directory.map(String.init) ?? "flowcoach").lowercased()
 }()
 
 /// Same language settings as the root package, minus `-warnings-as-errors`: the benchmark
@@ -36,20 +42,18 @@ let package = Package(
         // Naming the trait also keeps the default "RuntimeInterposer" trait (and its extra
         // dependency, absent from our package mirror) out of the build.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
-        .package(path: ".."),
+        .package(path: rootPackagePath),
     ],
     targets: []
 )
 
 /// One benchmark executable per pure target, in the plugin's layout:
 /// `Benchmarks/<Name>/<Name>.swift`.
-func benchmarkTarget(_ name: String, testing product: String) -> Target {
+func benchmarkTarget(_ name: String, testing products: String...) -> Target {
     .executableTarget(
         name: name,
-        dependencies: [
-            .product(name: "Benchmark", package: "benchmark"),
-            .product(name: product, package: rootPackageIdentity),
-        ],
+        dependencies: [.product(name: "Benchmark", package: "benchmark")]
+            + products.map { .product(name: $0, package: rootPackageIdentity) },
         path: "Benchmarks/\(name)",
         swiftSettings: benchmarkSettings,
         plugins: [
@@ -65,4 +69,23 @@ package.targets += [
     benchmarkTarget("FlowEngineBenchmarks", testing: "FlowEngine"),
     // Wire JSON encode/decode (Foundation's JSONEncoder/JSONDecoder allowed there as a baseline).
     benchmarkTarget("WireJSONBenchmarks", testing: "WireJSON"),
+    // The coaching service's hot path through the server's public API: activity round
+    // trip (decode → UserCoach.ingest → encode flow → frame), OutboundEncoder, channel
+    // fan-out to 10,000 subscribers.
+    benchmarkTarget("CoachingBenchmarks", testing: "RealtimeServer", "FlowEngine", "WireJSON", "WSProtocol"),
 ]
+
+/// Throughput runs: plain release executables outside `Benchmarks/` (so the benchmark
+/// plugin does not pick them up); one run is a whole workload, not a micro-benchmark.
+///
+///     swift build -c release --product WriterThroughput && .build/release/WriterThroughput --help
+package.targets += [
+    // PersistenceWriter → SQLiteStore: checkpoints/s until every onDurable ack arrived.
+    .executableTarget(
+        name: "WriterThroughput",
+        dependencies: [.product(name: "RealtimeServer", package: rootPackageIdentity)],
+        path: "Throughput/WriterThroughput",
+        swiftSettings: benchmarkSettings
+    ),
+]
+package.products += [.executable(name: "WriterThroughput", targets: ["WriterThroughput"])]
