@@ -42,6 +42,9 @@ struct FlowcoachSoak: ParsableCommand {
     @Option(help: "Activities a session may have awaiting their flow.")
     var pipeline: Int?
 
+    @Option(help: "With --interval-ms 0: most activities per second per connection (the server allows 200).")
+    var maxRate: Double?
+
     @Option(help: "Windows after which a session ends and a new one starts (0: one session per connection).")
     var sessionWindows: Int?
 
@@ -155,6 +158,7 @@ struct FlowcoachSoak: ParsableCommand {
         if let intervalMs { configuration.intervalMs = intervalMs }
         if let windowMs { configuration.windowMs = windowMs }
         if let pipeline { configuration.pipeline = pipeline }
+        if let maxRate { configuration.maxRatePerConnection = maxRate }
         if let sessionWindows { configuration.sessionWindows = sessionWindows }
         if let duration { configuration.durationSeconds = duration }
         if let messages { configuration.messages = messages }

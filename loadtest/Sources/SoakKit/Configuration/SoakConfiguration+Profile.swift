@@ -6,7 +6,7 @@ extension SoakConfiguration {
     /// Keys a profile may set (and `description`, which is ignored).
     public static let profileKeys: [String] = [
         "description", "url", "users", "sessions_per_user", "dashboards", "channels", "interval_ms",
-        "window_ms", "pipeline", "session_windows", "duration_s", "messages", "ramp_per_s", "churn_per_s",
+        "window_ms", "pipeline", "max_rate_per_connection", "session_windows", "duration_s", "messages", "ramp_per_s", "churn_per_s",
         "source_addresses", "threads", "compression", "ca_file", "expect_restarts", "answer_timeout_ms",
         "drain_timeout_ms", "seed", "allow_remote",
     ]
@@ -38,6 +38,7 @@ extension SoakConfiguration {
         case "interval_ms": intervalMs = try int()
         case "window_ms": windowMs = try int()
         case "pipeline": pipeline = try int()
+        case "max_rate_per_connection": maxRatePerConnection = try value.double()
         case "session_windows": sessionWindows = try int()
         case "duration_s": durationSeconds = try value.double()
         case "messages": messages = try int()
@@ -58,13 +59,13 @@ extension SoakConfiguration {
     }
 
     /// Where `--profile NAME` is looked for: `config/soak/NAME.json` under the working
-    /// directory, then under the directory two levels above the executable (the repository
-    /// when run from `.build/<config>/`), then three levels up.
+    /// directory, then in the executable's ancestors one to five levels up (the repository
+    /// is two levels above `.build/<config>/flowcoach-soak`).
     public static func profileCandidates(name: String, workingDirectory: String, executablePath: String) -> [String] {
         if name.contains("/") || name.hasSuffix(".json") { return [name] }
         var candidates = ["\(workingDirectory)/config/soak/\(name).json"]
         var directory = Substring(executablePath)
-        for _ in 0..<4 {
+        for _ in 0..<5 {
             guard let slash = directory.lastIndex(of: "/") else { break }
             directory = directory[..<slash]
             if directory.isEmpty { break }

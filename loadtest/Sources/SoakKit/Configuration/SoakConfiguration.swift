@@ -17,6 +17,9 @@ public struct SoakConfiguration: Sendable, Equatable {
     public var windowMs = 10_000
     /// Activities a session may have awaiting their `flow` at once.
     public var pipeline = 1
+    /// With `intervalMs` 0: most activities per second one connection sends (0: no cap).
+    /// The server refuses more than `limits.messages_per_second` (200) with `rate_limited`.
+    public var maxRatePerConnection = 0.0
     /// Windows after which a session ends (`session.end`, summary checked) and the
     /// connection starts a new one; 0 keeps one session for the whole run.
     public var sessionWindows = 0
@@ -77,6 +80,7 @@ extension SoakConfiguration {
         if intervalMs < 0 { throw ConfigurationError("interval_ms must not be negative") }
         if windowMs < 1 || windowMs > 3_600_000 { throw ConfigurationError("window_ms must be 1…3600000") }
         if pipeline < 1 { throw ConfigurationError("pipeline must be at least 1") }
+        if maxRatePerConnection < 0 { throw ConfigurationError("max_rate_per_connection must not be negative") }
         if durationSeconds <= 0 && messages <= 0 { throw ConfigurationError("the run needs a duration or a message bound") }
         if durationSeconds > 30 * 86_400 { throw ConfigurationError("duration_s is over 30 days") }
         if rampPerSecond <= 0 { throw ConfigurationError("ramp_per_s must be positive") }

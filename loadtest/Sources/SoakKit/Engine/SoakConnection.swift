@@ -89,8 +89,10 @@ final class EditorSession {
     var stage = Stage.starting
     var project: String
     var language: String
-    /// Next activity due (interval mode).
+    /// Next activity due (interval mode), or the paced send armed (interval 0 with a rate cap).
     var nextSendNs: UInt64 = 0
+    /// Interval 0 with a rate cap: earliest time of the next send.
+    var nextAllowedNs: UInt64 = 0
     /// Sessions this connection has run (rolling sessions).
     var number: Int
     /// When `session.end` was sent.

@@ -152,6 +152,11 @@ extension SoakLoop {
         guard let editor = connection.editor, editor.stage == .active, dueNs == editor.nextSendNs,
               control.currentPhase == .load
         else { return }
+        if configuration.intervalMs == 0 {
+            editor.nextSendNs = 0
+            pump(connection)
+            return
+        }
         if sessionComplete(editor) {
             if editor.ledger.inFlightCount == 0 { sendEnd(connection) }
             return
@@ -164,12 +169,22 @@ extension SoakLoop {
         schedule(connection, atNs: next)
     }
 
-    /// Interval 0: keep `pipeline` activities in flight.
+    /// Interval 0: keep `pipeline` activities in flight, at most `maxRatePerConnection` a second.
     func pump(_ connection: SoakConnection) {
         guard let editor = connection.editor else { return }
+        let gapNs = configuration.maxRatePerConnection > 0 ? UInt64(1e9 / configuration.maxRatePerConnection) : 0
         while control.currentPhase == .load, editor.stage == .active, editor.ledger.inFlightCount < configuration.pipeline,
               !sessionComplete(editor) {
+            if gapNs > 0 && nowNs < editor.nextAllowedNs {
+                // Paced: one timer armed at the next allowed moment.
+                if editor.nextSendNs == 0 {
+                    editor.nextSendNs = editor.nextAllowedNs
+                    schedule(connection, atNs: editor.nextAllowedNs)
+                }
+                return
+            }
             if !sendActivity(connection, editor) { return }
+            editor.nextAllowedNs = Swift.max(nowNs, editor.nextAllowedNs) + gapNs
         }
         if sessionComplete(editor) && editor.ledger.inFlightCount == 0 && editor.stage == .active { sendEnd(connection) }
     }
