@@ -55,15 +55,22 @@ extension PostgreSQLServerTests {
             #expect(try store.writeBatch([Fixtures.checkpoint(user: user.id, seq: 1)]).stored == 1)
         }
 
-        @Test("a kill mid-stream: the writer retries through the outage; every acked seq is stored, once, totals exact")
-        func writerSurvivesKill() throws {
+        @Test(
+            "a kill mid-stream: the writer retries (or spills to its journal) through the outage; every acked seq is stored, once, totals exact",
+            arguments: [false, true])
+        func writerSurvivesKill(spill: Bool) throws {
             guard let database = try outageDatabase() else { return }
             let store = try database.store(timeoutMs: 5_000)
             let user = Fixtures.user()
             try store.createUser(user)
             let collector = AckCollector()
+            let journal = FileManager.default.temporaryDirectory.appendingPathComponent("flowcoach-spill-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: journal) }
             let writer = PersistenceWriter(
-                store: store, configuration: WriterConfiguration(maxBatchRecords: 64, retryInitialDelayMs: 10, retryMaxDelayMs: 200),
+                store: store,
+                configuration: WriterConfiguration(
+                    maxBatchRecords: 64, retryInitialDelayMs: 10, retryMaxDelayMs: 200, spillJournalPath: spill ? journal : nil,
+                    spillAfterQueuedRecords: 0),
                 onDurable: collector.append)
             writer.start()
             let sessions = (0..<25).map { _ in UUID().uuidString.lowercased() }
@@ -86,6 +93,11 @@ extension PostgreSQLServerTests {
                 }
                 if round == 40 {
                     #expect(waitUntil { writer.metrics.snapshot().failures > 0 }, "the writer never saw the outage")
+                    if spill {
+                        // Forced spill: acks keep coming while PostgreSQL is down.
+                        let before = collector.all.count
+                        #expect(waitUntil { collector.all.count > before && writer.metrics.snapshot().spilledRecords > 0 })
+                    }
                     try PostgresTestDatabase.control("restart")
                     restarted = true
                 }
@@ -95,6 +107,9 @@ extension PostgreSQLServerTests {
             let metrics = writer.metrics.snapshot()
             #expect(metrics.failures > 0)
             #expect(metrics.rejectedRecords == 0 && metrics.abandonedRecords == 0)
+            if spill {
+                #expect(metrics.spilledRecords > 0 && metrics.replayedRecords > 0 && metrics.journalBytes == 0)
+            }
 
             let check = try PostgresStore(url: database.url)
             var highestAck: [String: Int64] = [:]

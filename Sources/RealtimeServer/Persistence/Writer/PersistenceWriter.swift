@@ -20,7 +20,9 @@ import Synchronization
 ///   exponential backoff; meanwhile the queue fills and `enqueue` starts refusing (that is
 ///   the backpressure). A permanent failure splits the batch and drops only the records the
 ///   store rejects by themselves (`metrics.rejectedRecords`, `onRejected`).
-///   Seam for issue 6: a spill journal plugs in where `commit(_:)` decides to retry.
+///   With `WriterConfiguration.spillJournalPath`, past `spillAfterQueuedRecords` queued
+///   records (or at shutdown) a failing batch is appended to the fsync'd `SpillJournal`
+///   instead, acked from there, and replayed once the store answers.
 /// - `shutdown(timeoutMs:)` refuses new work, commits everything queued, then stops.
 public final class PersistenceWriter: Sendable {
     public let metrics: WriterMetrics

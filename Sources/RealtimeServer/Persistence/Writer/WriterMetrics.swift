@@ -29,6 +29,12 @@ public final class WriterMetrics: Sendable {
     let rejectedRecords = Atomic<Int>(0)
     /// Records still unwritten when shutdown gave up (never acked; clients replay them).
     let abandonedRecords = Atomic<Int>(0)
+    /// Records appended to the spill journal while the store was down (acked from there).
+    let spilledRecords = Atomic<Int>(0)
+    /// Records replayed from the spill journal into the store.
+    let replayedRecords = Atomic<Int>(0)
+    /// Current size of the spill journal (0 = nothing waiting for replay).
+    let journalBytes = Atomic<Int>(0)
 
     public init() {}
 
@@ -41,7 +47,8 @@ public final class WriterMetrics: Sendable {
             lastCommitMicros: lastCommitMicros.load(ordering: .relaxed), totalCommitMicros: totalCommitMicros.load(ordering: .relaxed),
             failures: failures.load(ordering: .relaxed),
             consecutiveFailures: consecutiveFailures.load(ordering: .relaxed), rejectedRecords: rejectedRecords.load(ordering: .relaxed),
-            abandonedRecords: abandonedRecords.load(ordering: .relaxed))
+            abandonedRecords: abandonedRecords.load(ordering: .relaxed), spilledRecords: spilledRecords.load(ordering: .relaxed),
+            replayedRecords: replayedRecords.load(ordering: .relaxed), journalBytes: journalBytes.load(ordering: .relaxed))
     }
 
     /// Plain values of every counter.
@@ -58,6 +65,9 @@ public final class WriterMetrics: Sendable {
         public var consecutiveFailures: Int
         public var rejectedRecords: Int
         public var abandonedRecords: Int
+        public var spilledRecords: Int
+        public var replayedRecords: Int
+        public var journalBytes: Int
 
         /// The last write reached the store (for `/readyz`).
         public var storeAvailable: Bool { consecutiveFailures == 0 }
