@@ -18,7 +18,7 @@ enum PostgresSchema {
     }
 
     /// Key of the session-level advisory lock that serializes migrations of one database
-    /// across nodes starting at once (`pg_advisory_lock(bigint)`): "flowcoach" in ASCII.
+    /// across nodes starting at once (`pg_advisory_lock(bigint)`): "flowcoac" in ASCII.
     static let migrationLockKey: Int64 = 0x666c_6f77_636f_6163
 
     static let migrationsTable = """
