@@ -59,6 +59,8 @@ final class ClientConnection {
     var stashedInput: [UInt8] = []
     /// Counted in the per-IP limiter (released once, on close).
     var countedPerIP = false
+    /// Accepted past `limits.connections_per_ip`: its request gets a 429.
+    var overIPLimit = false
 
     init(fd: Int32, token: UInt64, peer: PeerAddress, nowMs: Int64, handshakeDeadlineMs: Int64) {
         self.fd = fd

@@ -125,6 +125,7 @@ extension EventLoop {
                 refuseUnauthorized(connection, reason: reason)
             } else {
                 refuseHello(connection, AppError(.unauthorized, "token: " + reason, ref: ref))
+                resumeInput(connection)  // read the peer's close reply
             }
         case .unavailable:
             if pendingHandshake != nil {
@@ -134,6 +135,7 @@ extension EventLoop {
             } else {
                 sendError(connection, AppError(.internal, "the account store is unavailable; reconnect shortly", ref: ref))
                 startClosingHandshake(connection, code: .tryAgainLater, reason: "store unavailable")
+                resumeInput(connection)
             }
         case .valid(let user):
             if let pendingHandshake { openWebSocket(connection, pendingHandshake, route: .coaching) }
@@ -263,15 +265,6 @@ extension EventLoop {
         flush(connection)
     }
 
-    /// Over `limits.connections_per_ip`: a short 429 on plaintext, then close.
-    func refuseOverLimit(fd: Int32, peer: PeerAddress, tls: Bool) {
-        stats.add(.connectionsRefused)
-        if !tls {
-            let answer = Array("HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
-            _ = answer.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        }
-        close(fd)
-    }
 
     /// Wall-clock milliseconds since the epoch (event-time checks, `server_time`).
     func wallClockMs() -> Int64 { LeaderboardOwner.wallClockMs() }

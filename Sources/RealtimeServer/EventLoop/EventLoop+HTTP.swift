@@ -25,6 +25,12 @@ extension EventLoop {
 
     private func route(_ connection: ClientConnection, _ head: HTTPRequestHead, trailing: UnsafeMutableRawBufferPointer, from offset: Int) {
         let path = head.path
+        if connection.overIPLimit {
+            respond(connection, status: 429, reason: "Too Many Requests", contentType: "text/plain",
+                    body: Array("too many connections from your address (limits.connections_per_ip)\n".utf8),
+                    headers: [HTTPHeader(name: "Retry-After", value: "5")])
+            return
+        }
         switch path {
         case "/v1/ws":
             upgradeCoaching(connection, head, trailing: trailing, from: offset)

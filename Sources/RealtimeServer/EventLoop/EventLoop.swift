@@ -231,11 +231,11 @@ public final class EventLoop: @unchecked Sendable {
                 continue
             }
             SystemCall.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-            if let services, !services.perIP.admit(peer.host) {
-                refuseOverLimit(fd: fd, peer: peer, tls: tls)
-                continue
-            }
-            register(fd: fd, peer: peer, tls: tls)
+            // Over `limits.connections_per_ip`: served anyway, but only with a 429 once its
+            // request has arrived (closing at once would reset it before it could read why).
+            let admitted = services?.perIP.admit(peer.host) ?? true
+            if !admitted { stats.add(.connectionsRefused) }
+            register(fd: fd, peer: peer, tls: tls, counted: services != nil && admitted)
         }
     }
 
@@ -252,7 +252,7 @@ public final class EventLoop: @unchecked Sendable {
         return (slot, UInt64(generations[slot]) << 32 | UInt64(slot))
     }
 
-    private func register(fd: Int32, peer: PeerAddress, tls: Bool) {
+    private func register(fd: Int32, peer: PeerAddress, tls: Bool, counted: Bool) {
         let (slot, token) = allocateSlot()
         let connection = ClientConnection(
             fd: fd, token: token, peer: peer, nowMs: nowMs,
@@ -263,7 +263,7 @@ public final class EventLoop: @unchecked Sendable {
             } catch {
                 logger.error("TLS session setup failed", metadata: ["error": "\(error)"])
                 close(fd)
-                services?.perIP.release(peer.host)
+                if counted { services?.perIP.release(peer.host) }
                 freeSlots.append(slot)
                 return
             }
@@ -273,11 +273,12 @@ public final class EventLoop: @unchecked Sendable {
         } catch {
             logger.error("epoll register failed", metadata: ["error": "\(error)"])
             close(fd)
-            services?.perIP.release(peer.host)
+            if counted { services?.perIP.release(peer.host) }
             freeSlots.append(slot)
             return
         }
-        connection.countedPerIP = services != nil
+        connection.countedPerIP = counted
+        connection.overIPLimit = services != nil && !counted
         connections[slot] = connection
         openCount += 1
         stats.add(.connectionsAccepted)
