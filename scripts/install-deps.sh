@@ -7,6 +7,10 @@ needed=(pkg-config libssl-dev zlib1g-dev libpq-dev libsqlite3-dev openssl ${EXTR
 if ! ls /usr/lib/postgresql/*/bin/initdb /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   needed+=(postgresql)
 fi
+# Headless Chromium for the dashboard page test (Tests/Interop/test_dashboard.py).
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  needed+=(chromium)
+fi
 missing=()
 for package in "${needed[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
