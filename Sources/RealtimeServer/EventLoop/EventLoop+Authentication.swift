@@ -113,7 +113,8 @@ extension EventLoop {
     /// The reader's answer for the connection `token` (which may have closed meanwhile).
     func receivedAuthentication(token: UInt64, outcome: AuthOutcome) {
         guard let connection = connection(for: token), connection.coaching?.authenticating == true else { return }
-        defer { flush(connection) }  // answers from the mailbox path leave here, not with a read
+        // Answers from the mailbox path leave with an explicit flush, not with a read. A
+        // connection handed over is not touched again: it belongs to its home loop now.
         connection.coaching?.authenticating = false
         let pendingHandshake = connection.coaching?.pendingHandshake
         connection.coaching?.pendingHandshake = nil
@@ -123,6 +124,7 @@ extension EventLoop {
             stats.add(.authFailures)
             if pendingHandshake != nil {
                 refuseUnauthorized(connection, reason: reason)
+                flush(connection)
             } else {
                 refuseHello(connection, AppError(.unauthorized, "token: " + reason, ref: ref))
                 resumeInput(connection)  // read the peer's close reply
@@ -132,6 +134,7 @@ extension EventLoop {
                 respond(connection, status: 503, reason: "Service Unavailable", contentType: "text/plain",
                         body: Array("the account store is unavailable; retry shortly\n".utf8),
                         headers: [HTTPHeader(name: "Retry-After", value: "1")])
+                flush(connection)
             } else {
                 sendError(connection, AppError(.internal, "the account store is unavailable; reconnect shortly", ref: ref))
                 startClosingHandshake(connection, code: .tryAgainLater, reason: "store unavailable")
@@ -144,6 +147,7 @@ extension EventLoop {
             if home == index {
                 attach(connection, user, helloRef: ref)
                 resumeInput(connection)
+                flush(connection)
             } else {
                 handOver(connection, to: home, user: user, helloRef: ref)
             }
@@ -170,7 +174,7 @@ extension EventLoop {
     private func handOver(_ connection: ClientConnection, to home: Int, user: AuthenticatedUser, helloRef: RequestID?) {
         guard let services else { return }
         flush(connection)
-        guard connections[connection.slot] === connection else { return }  // the write failed: closed
+        guard owns(connection) else { return }  // the write failed: closed
         epoll.deregister(connection.fd)
         removeFromTable(connection)
         stats.add(.handOvers)
@@ -247,7 +251,7 @@ extension EventLoop {
 
     /// Processes the stash, then reads from the socket again.
     func resumeInput(_ connection: ClientConnection) {
-        guard connection.isInputPaused, connections[connection.slot] === connection else { return }
+        guard connection.isInputPaused, owns(connection) else { return }
         connection.isInputPaused = false
         try? epoll.modify(connection.fd, token: connection.token, interest: connection.wantsWritable ? [.read, .write] : .read)
         if !connection.stashedInput.isEmpty {
@@ -259,7 +263,7 @@ extension EventLoop {
                 received(connection, target)
             }
         }
-        if connection.tls != nil && !connection.isInputPaused && connections[connection.slot] === connection {
+        if connection.tls != nil && !connection.isInputPaused && owns(connection) {
             readBufferedPlaintext(connection)  // records already decrypted into the session
         }
         flush(connection)

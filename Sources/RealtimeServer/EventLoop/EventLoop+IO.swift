@@ -68,7 +68,7 @@ extension EventLoop {
     /// Every plaintext record the TLS session can yield now, through the same path as
     /// plaintext input (stops while input is paused; the rest stays in the session).
     func readBufferedPlaintext(_ connection: ClientConnection) {
-        records: while connections[connection.slot] === connection && !connection.isInputPaused {
+        records: while owns(connection) && !connection.isInputPaused {
             guard let result = connection.tls?.readPlaintext(into: readBuffer) else { return }
             switch result {
             case .bytes(let count):
@@ -92,7 +92,7 @@ extension EventLoop {
     /// `pendingOutput` and EPOLLOUT is armed; a reader that lets that grow past the limit is
     /// dropped.
     func flush(_ connection: ClientConnection) {
-        guard connections[connection.slot] === connection else {
+        guard owns(connection) else {
             cork.consume(cork.readableCount)
             return
         }
@@ -116,7 +116,7 @@ extension EventLoop {
 
     private func writeOut(_ connection: ClientConnection, fresh: inout ByteWriter) {
         defer { fresh.consume(fresh.readableCount) }
-        guard connections[connection.slot] === connection else { return }
+        guard owns(connection) else { return }
         if connection.pendingOutput.isEmpty && fresh.isEmpty {
             finishIfDrained(connection)
             return

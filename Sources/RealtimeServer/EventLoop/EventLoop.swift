@@ -208,6 +208,14 @@ public final class EventLoop: @unchecked Sendable {
         cork.consume(cork.readableCount)
     }
 
+    /// Whether `connection` is open on this loop (a connection handed to another loop, or
+    /// closed, is not; its slot may not even exist here).
+    @inline(__always)
+    func owns(_ connection: ClientConnection) -> Bool {
+        let slot = connection.slot
+        return slot < connections.count && connections[slot] === connection
+    }
+
     /// The live connection with this token, if it is still open on this loop.
     func connection(for token: UInt64) -> ClientConnection? {
         let slot = Int(UInt32(truncatingIfNeeded: token))
@@ -287,7 +295,7 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Closes the socket now and frees the slot (the generation bump invalidates stale events).
     func closeConnection(_ connection: ClientConnection) {
-        guard connections[connection.slot] === connection else { return }
+        guard owns(connection) else { return }
         close(connection.fd)
         if connection.countedPerIP {
             connection.countedPerIP = false
