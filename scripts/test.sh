@@ -50,3 +50,6 @@ scripts/embed-dashboard.sh --check
 
 step "interop tests (real sockets, Python websockets client, headless Chromium for the dashboard)"
 FLOWCOACH_BIN="$PWD/.build/debug/flowcoach" .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Interop
+
+step "soak smoke (flowcoach-soak --profile smoke against a real server; scripts/soak-smoke.sh)"
+scripts/soak-smoke.sh
