@@ -44,7 +44,7 @@ def schema_for(message, messages):
             return "StatsEvent"
         if channel.startswith("team:"):
             return "TeamEvent"
-        return "OwnRankEvent" if "own" in data else "LeaderboardEvent"
+        return "LeaderboardEvent"
     names = {"welcome": "Welcome", "session.started": "SessionStarted", "flow": "Flow",
              "durable": "Durable", "break": "Break", "session.summary": "SessionSummary",
              "subscribed": "Subscribed", "unsubscribed": "Unsubscribed", "ack": "Ack",
@@ -105,6 +105,6 @@ def test_every_server_message_matches_the_document(v1_factory, spec):
             raise AssertionError(f"{name} does not match docs/asyncapi.yaml: {error.message}\n"
                                  f"{json.dumps(message)[:600]}") from None
     expected = {"Welcome", "SessionStarted", "Flow", "Durable", "SessionSummary", "Subscribed",
-                "Unsubscribed", "LeaderboardEvent", "OwnRankEvent", "TeamEvent", "StatsEvent",
+                "Unsubscribed", "LeaderboardEvent", "TeamEvent", "StatsEvent",
                 "Ack", "Pong", "Error"}
     assert expected <= kinds, f"not exercised: {expected - kinds}"

@@ -4,8 +4,8 @@ boards, stats:me, team channels and their permissions, unsubscribe, subscription
 
 Payload shapes beyond PROTOCOL.md follow what the server documents (docs/PROTOCOL.md):
 a board event's `data` is `{"period", "top": [{rank, name, value_ms}]}` shared by all
-subscribers, and each subscriber's own rank comes as a separate event whose `data` is
-`{"own": {"rank", "value_ms", "visible"}}`."""
+subscribers, with the subscriber's `"own": {"rank", "value_ms", "visible"}` in the same
+event when it changed (one event per publication)."""
 import datetime
 import re
 import time

@@ -87,6 +87,41 @@ public final class ChannelEvent: Sendable {
         return 0..<scratch.count
     }
 
+    /// Encodes one subscriber's whole event into `scratch` (reused; no allocation once
+    /// warm) and returns the frame's range: the shared payload with
+    /// `,"own":{"rank":R,"value_ms":V,"visible":B}` inserted before its closing `}}`.
+    public func encodeCombinedFrame(_ rank: OwnRank, into scratch: inout [UInt8]) -> Range<Int> {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0])  // room for the longest header
+        frame.bytes.withUnsafeBytes { raw in
+            let payload = raw[(raw.count - frame.payloadCount)...]
+            scratch.append(contentsOf: payload.dropLast(2))  // without the closing "}}"
+        }
+        scratch.append(contentsOf: #","own":{"rank":"#.utf8)
+        Self.appendDecimal(Int64(rank.rank), to: &scratch)
+        scratch.append(contentsOf: #","value_ms":"#.utf8)
+        Self.appendDecimal(rank.valueMs, to: &scratch)
+        scratch.append(contentsOf: rank.visible ? #","visible":true}}}"#.utf8 : #","visible":false}}}"#.utf8)
+        let payloadCount = scratch.count - 10
+        // RFC 6455 §5.2: FIN + text, unmasked, the minimal length encoding.
+        let start: Int
+        if payloadCount <= 125 {
+            start = 8
+            scratch[9] = UInt8(payloadCount)
+        } else if payloadCount <= 0xFFFF {
+            start = 6
+            scratch[7] = 126
+            scratch[8] = UInt8(truncatingIfNeeded: payloadCount >> 8)
+            scratch[9] = UInt8(truncatingIfNeeded: payloadCount)
+        } else {
+            start = 0
+            scratch[1] = 127
+            for index in 0..<8 { scratch[2 + index] = UInt8(truncatingIfNeeded: UInt64(payloadCount) >> (56 - 8 * index)) }
+        }
+        scratch[start] = 0x81
+        return start..<scratch.count
+    }
+
     /// Encodes the private own-rank frame as its own `SharedFrame` (held frames, tests).
     public func ownRankFrame(_ rank: OwnRank) -> SharedFrame {
         var scratch: [UInt8] = []

@@ -87,35 +87,44 @@ extension SubscriptionRegistry {
 
     // MARK: Per subscriber
 
-    /// The shared frame (if changed or a snapshot) and the own-rank frame (if changed), each
-    /// written or held.
+    /// One event per subscriber and publication (PROTOCOL.md: at most one event a second
+    /// per channel): the shared frame when the subscriber's own rank did not change (and the
+    /// top did, or this is the snapshot); otherwise the shared payload with the subscriber's
+    /// `own` spliced in before its last two bytes — a memcpy and a few digits, never a
+    /// per-subscriber encoding of the board.
     private mutating func deliver(
         _ event: ChannelEvent, to subscriber: inout Subscriber, isBackedUp: Bool, asSnapshot: Bool,
         write: (UnsafeRawBufferPointer) -> Void
     ) -> Int {
-        var written = 0
         let token = subscriber.token
         let direct = !isBackedUp && !connectionsWithPending.contains(token)
-        if event.topChanged || asSnapshot {
+        var ownChanged: OwnRank?
+        if event.ranking != nil, let rank = event.ownRank(of: subscriber.userId), rank != subscriber.lastOwnRank || asSnapshot {
+            ownChanged = rank
+        }
+        guard let rank = ownChanged else {
+            guard event.topChanged || asSnapshot else { return 0 }
             let frame = event.frame.frame(for: subscriber.deflateVariant)
             if direct {
                 frame.bytes.withUnsafeBytes(write)
-                written += 1
-            } else {
-                written += offer(frame, key: event.key, isOwnRank: false, to: token, isBackedUp: isBackedUp, write: write)
+                return 1
             }
+            return offer(frame, key: event.key, isOwnRank: false, to: token, isBackedUp: isBackedUp, write: write)
         }
-        guard event.ranking != nil, let rank = event.ownRank(of: subscriber.userId),
-            rank != subscriber.lastOwnRank || asSnapshot
-        else { return written }
         subscriber.lastOwnRank = rank
-        let range = event.encodeOwnRankFrame(rank, into: &scratch)
+        let range = event.encodeCombinedFrame(rank, into: &scratch)
         if direct {
             scratch.withUnsafeBytes { write(UnsafeRawBufferPointer(rebasing: $0[range])) }
-            return written + 1
+            return 1
         }
-        let frame = SharedFrame(frameBytes: Array(scratch[range]), payloadCount: scratch.count - 4)
-        return written + offer(frame, key: event.key, isOwnRank: true, to: token, isBackedUp: isBackedUp, write: write)
+        let frame = SharedFrame(frameBytes: Array(scratch[range]), payloadCount: range.count - Self.headerLength(of: scratch[range]))
+        return offer(frame, key: event.key, isOwnRank: false, to: token, isBackedUp: isBackedUp, write: write)
+    }
+
+    /// Length of the RFC 6455 header of an unmasked server frame starting at `frame`.
+    private static func headerLength(of frame: ArraySlice<UInt8>) -> Int {
+        let length = frame[frame.startIndex + 1] & 0x7F
+        return length == 126 ? 4 : length == 127 ? 10 : 2
     }
 
     /// Holds `frame` while the connection is backed up; if it is not (any more) but frames

@@ -4,6 +4,8 @@ import WSProtocol
 struct CoachingConnection {
     /// The authenticated user; nil until the token checked out.
     var userId: String?
+    /// That user's state on this (home) loop, kept here so a message needs no lookup.
+    var user: UserState?
     var scope: TokenScope = .read
     /// Messages-per-second limit.
     var bucket: TokenBucket

@@ -49,6 +49,8 @@ final class LiveSession {
     /// `sessionFlowMs` already attributed to a day / leaderboard.
     var accountedFlowMs: Int64 = 0
     var answered = AnsweredFlows()
+    /// Leaderboard time not yet flushed to the owner.
+    var score = SessionScore(language: nil, utcDay: 0)
 
     init(id: SessionID, userId: String, flow: FlowSession, startedAtMs: Int64, project: String?, nowMono: Int64,
          restoring stored: SessionCheckpoint? = nil) {

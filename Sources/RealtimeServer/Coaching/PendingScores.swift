@@ -13,18 +13,45 @@ struct ScoreAmount {
     var flowMs: Int64 = 0
 }
 
+/// The leaderboard time a session gathered since the last flush, for one (language, UTC
+/// day) — the common case is one language all day, so a message adds to two integers.
+struct SessionScore {
+    var language: String?
+    var utcDay: Int64
+    var amount = ScoreAmount()
+}
+
 extension EventLoop {
-    /// Adds time to the next leaderboard flush.
-    func addScore(_ userId: String, language: String?, atMs: Int64, codingMs: Int64, flowMs: Int64) {
+    /// Adds time to the next leaderboard flush: on the session itself while the language
+    /// and day stay the same (no hashing per message), on the loop's table otherwise.
+    func addScore(_ live: LiveSession, language: String?, atMs: Int64, codingMs: Int64, flowMs: Int64) {
         guard codingMs > 0 || flowMs > 0 else { return }
-        let key = ScoreKey(userId: userId, language: language, utcDay: DayTally.dayIndex(atMs: atMs, utcOffsetMs: 0))
-        pendingScores[key, default: ScoreAmount()].codingMs += codingMs
-        pendingScores[key, default: ScoreAmount()].flowMs += flowMs
+        let day = DayTally.dayIndex(atMs: atMs, utcOffsetMs: 0)
+        if live.score.utcDay != day || live.score.language != language {
+            parkScore(of: live)
+            live.score = SessionScore(language: language, utcDay: day)
+        }
+        live.score.amount.codingMs += codingMs
+        live.score.amount.flowMs += flowMs
+    }
+
+    /// Moves a session's gathered time into the loop's table (its key changed, or a flush).
+    func parkScore(of live: LiveSession) {
+        let amount = live.score.amount
+        guard amount.codingMs > 0 || amount.flowMs > 0 else { return }
+        let key = ScoreKey(userId: live.userId, language: live.score.language, utcDay: live.score.utcDay)
+        pendingScores[key, default: ScoreAmount()].codingMs += amount.codingMs
+        pendingScores[key, default: ScoreAmount()].flowMs += amount.flowMs
+        live.score.amount = ScoreAmount()
     }
 
     /// Posts the gathered time to the leaderboard owner.
     func flushScores() {
-        guard let services, !pendingScores.isEmpty else { return }
+        guard let services else { return }
+        for user in users.values {
+            for live in user.sessions.values { parkScore(of: live) }
+        }
+        guard !pendingScores.isEmpty else { return }
         for (key, amount) in pendingScores {
             let name = users[key.userId]?.user.displayName ?? key.userId
             services.leaderboards.post(.score(ScoreDelta(

@@ -231,6 +231,7 @@ extension EventLoop {
             return
         }
         connection.coaching?.userId = userId
+        connection.coaching?.user = user
         connection.coaching?.scope = authenticated.scope
         connection.deadlineMs = .max
         user.connections.append(connection.token)

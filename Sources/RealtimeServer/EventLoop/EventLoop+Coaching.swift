@@ -30,7 +30,7 @@ extension EventLoop {
                 rejectMessage(connection, error)
             }
         case .message(let message, let ref):
-            guard let userId = connection.coaching?.userId, let user = users[userId] else {
+            guard let user = connection.coaching?.user else {
                 if case .hello(let hello) = message {
                     receivedHello(connection, token: hello.token, ref: ref)
                 } else {
@@ -146,7 +146,8 @@ extension EventLoop {
     /// The connection is gone: its sessions stay resumable, its subscriptions end.
     func coachingConnectionClosed(_ connection: ClientConnection) {
         registry.disconnect(connection.token)
-        guard let userId = connection.coaching?.userId, let user = users[userId] else { return }
+        guard let user = connection.coaching?.user else { return }
+        connection.coaching?.user = nil
         user.connections.removeAll { $0 == connection.token }
         for sessionID in connection.coaching?.sessions ?? [] {
             guard let session = user.sessions[sessionID], session.connection == connection.token else { continue }

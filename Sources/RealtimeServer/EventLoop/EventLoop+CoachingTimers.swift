@@ -69,6 +69,7 @@ extension EventLoop {
     }
 
     private func forget(_ live: LiveSession, of user: UserState) {
+        parkScore(of: live)
         user.sessions[live.id] = nil
         stats.add(.sessionsLive, -1)
         user.statsDirty = true

@@ -165,7 +165,7 @@ extension EventLoop {
         live.days[tally].linesDeleted += min(max(window.linesDeleted, 0), 1_000_000)
         if activeMs > 0, let language { live.days[tally].addLanguage(language, ms: activeMs) }
         if let period = flow.endedPeriod { live.pendingPeriods.append(FlowPeriodRecord(period)) }
-        addScore(user.userId, language: language, atMs: window.atMs, codingMs: activeMs, flowMs: flowDelta)
+        addScore(live, language: language, atMs: window.atMs, codingMs: activeMs, flowMs: flowDelta)
     }
 
     /// Flow time that appeared without a message (idle timer, session end): the day of
@@ -174,7 +174,7 @@ extension EventLoop {
         guard flowMs > 0 else { return }
         let tally = live.tallyIndex(forDay: DayTally.dayIndex(atMs: atMs, utcOffsetMs: user.utcOffsetMs))
         live.days[tally].flowMs += flowMs
-        addScore(user.userId, language: live.flow.language, atMs: atMs, codingMs: 0, flowMs: flowMs)
+        addScore(live, language: live.flow.language, atMs: atMs, codingMs: 0, flowMs: flowMs)
     }
 
     // MARK: session.end

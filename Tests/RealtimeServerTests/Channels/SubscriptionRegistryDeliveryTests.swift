@@ -83,7 +83,10 @@ struct SubscriptionRegistryDeliveryTests {
         #expect(count == 0)
     }
 
-    @Test("own ranks go only to their user, only when they changed; a snapshot always carries both parts")
+    /// A leaderboard-shaped payload (the own part is spliced in before its closing `}}`).
+    func board(_ top: String) -> String { #"{"type":"event","data":{"top":""# + top + #""}}"# }
+
+    @Test("own ranks go only to their user, only when they changed, in the same one event as the board")
     func ownRanks() throws {
         var ranking = RankIndex()
         ranking.set(userId: "ada", name: "ada", valueMs: 300, visible: true)
@@ -93,44 +96,57 @@ struct SubscriptionRegistryDeliveryTests {
         try registry.subscribe(2, userId: "bob", to: key)
         try registry.subscribe(3, userId: "cy", to: key)  // not ranked: no own part
         var written: [UInt64: [String]] = [:]
-        registry.publish(event("top", ranking: ranking), isBackedUp: { _ in false }) { written[$0, default: []].append(text($1)) }
-        #expect(written[1]?.count == 2)
-        #expect(written[1]?.last?.contains(#""own":{"rank":1,"value_ms":300,"visible":true}"#) == true)
-        #expect(written[2]?.last?.contains(#""rank":2"#) == true)
-        #expect(written[3] == ["top"])
+        registry.publish(event(board("T"), ranking: ranking), isBackedUp: { _ in false }) { written[$0, default: []].append(text($1)) }
+        #expect(written[1] == [#"{"type":"event","data":{"top":"T","own":{"rank":1,"value_ms":300,"visible":true}}}"#])
+        #expect(written[2] == [#"{"type":"event","data":{"top":"T","own":{"rank":2,"value_ms":200,"visible":true}}}"#])
+        #expect(written[3] == [board("T")])
 
-        // Bob overtakes Ada: both ranks changed; the shared part is unchanged in this test.
+        // Bob overtakes Ada: both ranks changed (the top is unchanged in this test): one
+        // event each, the board with their new own rank.
         ranking.set(userId: "bob", name: "bob", valueMs: 400, visible: true)
         written = [:]
-        registry.publish(event("top", topChanged: false, ranking: ranking), isBackedUp: { _ in false }) { written[$0, default: []].append(text($1)) }
-        #expect(written[1]?.count == 1 && written[1]?[0].contains(#""rank":2"#) == true)
-        #expect(written[2]?.count == 1 && written[2]?[0].contains(#""rank":1"#) == true)
+        registry.publish(event(board("T"), topChanged: false, ranking: ranking), isBackedUp: { _ in false }) { written[$0, default: []].append(text($1)) }
+        #expect(written[1]?.count == 1 && written[1]?[0].contains(#""own":{"rank":2,"#) == true)
+        #expect(written[2]?.count == 1 && written[2]?[0].contains(#""own":{"rank":1,"#) == true)
         #expect(written[3] == nil)
 
         // Nothing changed: nothing is written.
         written = [:]
-        registry.publish(event("top", topChanged: false, ranking: ranking), isBackedUp: { _ in false }) { written[$0, default: []].append(text($1)) }
+        registry.publish(event(board("T"), topChanged: false, ranking: ranking), isBackedUp: { _ in false }) { written[$0, default: []].append(text($1)) }
         #expect(written.isEmpty)
 
-        // A snapshot for one subscriber sends the board and the own rank again.
+        // A snapshot for one subscriber is one event with the board and the own rank.
         var snapshot: [String] = []
-        registry.deliver(event("top", topChanged: false, ranking: ranking), to: 1, isBackedUp: false, asSnapshot: true) { snapshot.append(text($0)) }
-        #expect(snapshot.count == 2 && snapshot[0] == "top")
+        registry.deliver(event(board("T"), topChanged: false, ranking: ranking), to: 1, isBackedUp: false, asSnapshot: true) { snapshot.append(text($0)) }
+        #expect(snapshot == [#"{"type":"event","data":{"top":"T","own":{"rank":2,"value_ms":300,"visible":true}}}"#])
     }
 
-    @Test("a backed-up reader's own-rank part is coalesced separately from the shared part")
+    @Test("a backed-up reader keeps only the latest event, own rank included")
     func ownRankCoalescing() throws {
         var ranking = RankIndex()
         ranking.set(userId: "ada", name: "ada", valueMs: 100, visible: true)
         var registry = SubscriptionRegistry()
         try registry.subscribe(1, userId: "ada", to: key)
-        registry.publish(event("t1", ranking: ranking), isBackedUp: { _ in true }) { _, _ in }
+        registry.publish(event(board("t1"), ranking: ranking), isBackedUp: { _ in true }) { _, _ in }
         ranking.set(userId: "zed", name: "zed", valueMs: 500, visible: true)
-        registry.publish(event("t2", ranking: ranking), isBackedUp: { _ in true }) { _, _ in }
+        registry.publish(event(board("t2"), ranking: ranking), isBackedUp: { _ in true }) { _, _ in }
         let held = registry.drained(1).map(text)
-        #expect(held.count == 2)
-        #expect(held[0] == "t2")
-        #expect(held[1].contains(#""rank":2"#))
+        #expect(held == [#"{"type":"event","data":{"top":"t2","own":{"rank":2,"value_ms":100,"visible":true}}}"#])
+    }
+
+    @Test("a combined event longer than 125 bytes gets the 16-bit length")
+    func combinedLongFrame() throws {
+        var ranking = RankIndex()
+        ranking.set(userId: "ada", name: "ada", valueMs: 1, visible: false)
+        var registry = SubscriptionRegistry()
+        try registry.subscribe(1, userId: "ada", to: key)
+        let long = String(repeating: "x", count: 300)
+        var frames: [[UInt8]] = []
+        registry.publish(event(board(long), ranking: ranking), isBackedUp: { _ in false }) { frames.append(Array($1)) }
+        let frame = try #require(frames.first)
+        #expect(frame[0] == 0x81 && frame[1] == 126)
+        #expect(Int(frame[2]) << 8 | Int(frame[3]) == frame.count - 4)
+        #expect(frame.withUnsafeBytes { text($0) }.hasSuffix(#""own":{"rank":1,"value_ms":1,"visible":false}}}"#))
     }
 
     @Test("deliver to a connection not subscribed to the channel writes nothing")
