@@ -114,6 +114,35 @@ struct SpillJournalTests {
         #expect(try SpillJournal(path: database.directory.appendingPathComponent("spill.journal").path).isEmpty)
     }
 
+    @Test("a spilled journal is replayed when the store comes back even if no more records arrive")
+    func replayWithoutTraffic() throws {
+        let database = TemporaryDatabase()
+        let sqlite = try database.store()
+        let user = PersistenceFixtures.user()
+        try sqlite.createUser(user)
+        let flaky = FlakyStore(sqlite, failures: 3)
+        let collector = AckCollector()
+        let writer = PersistenceWriter(
+            store: flaky,
+            configuration: WriterConfiguration(
+                retryInitialDelayMs: 1, retryMaxDelayMs: 8,
+                spillJournalPath: database.directory.appendingPathComponent("spill.journal").path, spillAfterQueuedRecords: 0),
+            onDurable: collector.append)
+        writer.start()
+        let checkpoint = PersistenceFixtures.checkpoint(user: user.id, seq: 4)
+        #expect(writer.enqueue(.checkpoint(checkpoint)))
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, writer.metrics.snapshot().replayedRecords == 0 || writer.metrics.snapshot().journalBytes > 0 {
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        // Stored before shutdown: the idle writer replayed on its own.
+        #expect(try sqlite.session(id: checkpoint.sessionId)?.checkpoint.seq == 4)
+        #expect(collector.all == [DurableAck(sessionId: checkpoint.sessionId, userId: user.id, seq: 4)])
+        let metrics = writer.metrics.snapshot()
+        #expect(metrics.spilledRecords == 1 && metrics.replayedRecords == 1 && metrics.journalBytes == 0)
+        #expect(writer.shutdown())
+    }
+
     @Test("a journal left by a previous run is replayed when the writer starts")
     func leftoverJournalReplayed() throws {
         let database = TemporaryDatabase()

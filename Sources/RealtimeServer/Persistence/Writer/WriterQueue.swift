@@ -40,10 +40,16 @@ final class WriterQueue: @unchecked Sendable {
     }
 
     /// Waits for at least one item (or closure), then up to `lingerMs` for `maxItems`, and
-    /// takes at most `maxItems`. Returns an empty array only when closed and empty.
-    func take(maxItems: Int, lingerMs: Int) -> [WriterItem] {
+    /// takes at most `maxItems`. Returns an empty array only when closed and empty, or when
+    /// `idleTimeoutMs` passed without an item (the spilling writer's replay probe).
+    func take(maxItems: Int, lingerMs: Int, idleTimeoutMs: Int? = nil) -> [WriterItem] {
         condition.lock()
         defer { condition.unlock() }
+        if let idleTimeoutMs {
+            let deadline = Date(timeIntervalSinceNow: Double(idleTimeoutMs) / 1000)
+            while items.isEmpty && !closed && condition.wait(until: deadline) {}
+            if items.isEmpty { return [] }
+        }
         while items.isEmpty && !closed { condition.wait() }
         if lingerMs > 0 && !closed && items.count < maxItems {
             let deadline = Date(timeIntervalSinceNow: Double(lingerMs) / 1000)

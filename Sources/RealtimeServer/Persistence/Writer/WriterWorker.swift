@@ -37,8 +37,15 @@ final class WriterWorker: Sendable {
     func run() {
         openJournal()
         while true {
-            let items = queue.take(maxItems: configuration.maxBatchRecords, lingerMs: configuration.maxBatchDelayMs)
-            if items.isEmpty { break }  // closed and drained
+            // While spilling, wake up without traffic too, to replay the journal when due.
+            let items = queue.take(
+                maxItems: configuration.maxBatchRecords, lingerMs: configuration.maxBatchDelayMs,
+                idleTimeoutMs: spill.isSpilling ? spill.probeDelayMs : nil)
+            if items.isEmpty {
+                if queue.isClosed { break }  // closed and drained
+                probeJournal()
+                continue
+            }
             var batch = WriterBatch()
             for item in items {
                 switch item {
@@ -65,15 +72,7 @@ final class WriterWorker: Sendable {
         // Spilling: probe the store now and then by replaying the journal; until it answers,
         // keep draining the queue into the journal.
         if spill.isSpilling {
-            let now = Self.uptimeNanos()
-            if now >= spill.nextProbeNanos {
-                if replayJournal() {
-                    spill.probeDelayMs = configuration.retryInitialDelayMs
-                } else {
-                    spill.nextProbeNanos = now + spill.probeDelayMs * 1_000_000
-                    spill.probeDelayMs = min(spill.probeDelayMs * 2, configuration.retryMaxDelayMs)
-                }
-            }
+            probeJournal()
             if spill.isSpilling && spillToJournal(batch) { return }
         }
         var delayMs = configuration.retryInitialDelayMs
@@ -134,6 +133,20 @@ final class WriterWorker: Sendable {
         } catch {
             // Without a journal the writer still works: it retries and applies backpressure.
             metrics.recordFailure()
+        }
+    }
+
+    /// While spilling: replays the journal when the backoff says it is time (doubling the
+    /// wait after each failed attempt).
+    private func probeJournal() {
+        guard spill.isSpilling else { return }
+        let now = Self.uptimeNanos()
+        guard now >= spill.nextProbeNanos else { return }
+        if replayJournal() {
+            spill.probeDelayMs = configuration.retryInitialDelayMs
+        } else {
+            spill.nextProbeNanos = now + spill.probeDelayMs * 1_000_000
+            spill.probeDelayMs = min(spill.probeDelayMs * 2, configuration.retryMaxDelayMs)
         }
     }
 
