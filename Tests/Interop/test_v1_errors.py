@@ -281,6 +281,8 @@ def test_messages_beyond_the_token_bucket_are_rate_limited_then_served_again(v1_
         errors = client.take("error")
         assert errors, "no rate_limited error after 40 messages with a burst of 10"
         assert {e["code"] for e in errors} == {"rate_limited"}, errors
+        # Each refusal names the dropped request by its ref, so the client knows what to resend.
+        assert all(e.get("ref", "").startswith("p") and "ping dropped" in e["message"] for e in errors), errors
         assert 10 <= len(pongs) <= 10 + 5 * elapsed + 1, (len(pongs), elapsed)
         answered = {m["ref"] for m in pongs} | {e.get("ref") for e in errors}
         assert "p0" in answered and "p9" in {m["ref"] for m in pongs}

@@ -16,12 +16,6 @@ extension EventLoop {
                 "message: \(payload.count) bytes; the limit is \(settings.maxMessageBytes) (limits.max_message_bytes)"))
             return
         }
-        guard connection.coaching?.bucket.take(nowMs: nowMs, perSecond: settings.messagesPerSecond, burst: settings.messageBurst) == true else {
-            stats.add(.rateLimited)
-            rejectMessage(connection, AppError(.rateLimited,
-                "message: more than \(settings.messagesPerSecond) messages per second (limits.messages_per_second); slow down and resend"))
-            return
-        }
         switch decoder.decode(payload, nowMs: wallClockMs()) {
         case .rejected(let error):
             if connection.coaching?.isAuthenticated == false {
@@ -37,6 +31,16 @@ extension EventLoop {
                     refuseHello(connection, AppError(.unauthorized,
                         "\(message.typeName): not authenticated; send {\"type\":\"hello\",\"token\":…} first", ref: ref))
                 }
+                return
+            }
+            // Checked after decoding, so the refusal can say which request was dropped.
+            guard connection.coaching?.bucket.take(nowMs: nowMs, perSecond: settings.messagesPerSecond, burst: settings.messageBurst) == true else {
+                stats.add(.rateLimited)
+                var dropped = "\(message.typeName)"
+                if case .activity(let session) = message { dropped = "activity seq \(decoder.window.seq) of session \(session)" }
+                rejectMessage(connection, AppError(.rateLimited,
+                    "\(dropped) dropped: more than \(settings.messagesPerSecond) messages per second (limits.messages_per_second); slow down and resend it",
+                    ref: ref))
                 return
             }
             connection.coaching?.consecutiveErrors = 0
