@@ -468,8 +468,9 @@ let benchmarks: @Sendable () -> Void = {
         precondition(written == FanOut.subscribers, "fan-out: \(written) frames written")
     }
 
-    // The worst case: every subscriber's own rank changed, so each gets the shared frame and
-    // a private own-rank frame (20,000 frames per publication).
+    // The worst case: every subscriber's own rank changed, so each gets its own place too
+    // (since c02b49c spliced into a copy of the shared payload: one frame per subscriber;
+    // before, a second own-rank frame: two per subscriber).
     Benchmark("fan-out: leaderboard event to 10,000 subscribers, every own rank changed", configuration: fanOutConfiguration) { benchmark in
         let fixture = FanOutFixture.shared
         _ = fixture.fanOut.publish(fixture.ranked.1)
@@ -477,7 +478,7 @@ let benchmarks: @Sendable () -> Void = {
         measure(benchmark) {
             written = fixture.fanOut.publish(fixture.ranked.0)
         }
-        precondition(written == 2 * FanOut.subscribers, "fan-out: \(written) frames written")
+        precondition(written >= FanOut.subscribers, "fan-out: \(written) frames written")
     }
 }
 
