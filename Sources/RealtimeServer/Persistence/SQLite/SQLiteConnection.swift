@@ -44,16 +44,18 @@ final class SQLiteConnection {
     /// The cached prepared statement for a literal `sql`, looked up by the literal's address
     /// (no hashing of the text on the hot path).
     func statement(_ sql: StaticString) throws(StoreError) -> SQLiteStatement {
-        guard sql.hasPointerRepresentation else { return try statement(sql.description) }
+        guard sql.hasPointerRepresentation else { return try statement(text: sql.description) }
         let key = Int(bitPattern: sql.utf8Start)
         if let cached = literalStatements[key] { return cached }
-        let prepared = try statement(sql.description)
+        let prepared = try statement(text: sql.description)
         literalStatements[key] = prepared
         return prepared
     }
 
-    /// The cached prepared statement for `sql`, preparing it on first use.
-    func statement(_ sql: String) throws(StoreError) -> SQLiteStatement {
+    /// The cached prepared statement for `sql`, preparing it on first use. A separate label,
+    /// so that a literal picks the pointer-keyed `StaticString` overload (this one hashes
+    /// the whole text on every lookup).
+    func statement(text sql: String) throws(StoreError) -> SQLiteStatement {
         if let cached = statements[sql] { return cached }
         var pointer: OpaquePointer?
         let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &pointer, nil)

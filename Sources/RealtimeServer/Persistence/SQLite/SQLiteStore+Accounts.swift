@@ -19,15 +19,15 @@ extension SQLiteStore {
     }
 
     public func user(id: String) throws(StoreError) -> User? {
-        try connection.statement("SELECT \(Self.userColumns) FROM users WHERE id = ?").queryFirst([.text(id)], Self.readUser)
+        try connection.statement(text: "SELECT \(Self.userColumns) FROM users WHERE id = ?").queryFirst([.text(id)], Self.readUser)
     }
 
     public func user(named name: String) throws(StoreError) -> User? {
-        try connection.statement("SELECT \(Self.userColumns) FROM users WHERE name = ?").queryFirst([.text(name)], Self.readUser)
+        try connection.statement(text: "SELECT \(Self.userColumns) FROM users WHERE name = ?").queryFirst([.text(name)], Self.readUser)
     }
 
     public func users() throws(StoreError) -> [User] {
-        try connection.statement("SELECT \(Self.userColumns) FROM users ORDER BY name").query([], Self.readUser)
+        try connection.statement(text: "SELECT \(Self.userColumns) FROM users ORDER BY name").query([], Self.readUser)
     }
 
     // MARK: Tokens
@@ -57,19 +57,19 @@ extension SQLiteStore {
     }
 
     public func token(id: String) throws(StoreError) -> TokenRecord? {
-        try connection.statement("SELECT \(Self.tokenColumns) FROM tokens WHERE id = ?").queryFirst([.text(id)], Self.readToken)
+        try connection.statement(text: "SELECT \(Self.tokenColumns) FROM tokens WHERE id = ?").queryFirst([.text(id)], Self.readToken)
     }
 
     public func token(secretHash: [UInt8]) throws(StoreError) -> TokenRecord? {
-        try connection.statement("SELECT \(Self.tokenColumns) FROM tokens WHERE secret_hash = ?").queryFirst([.blob(secretHash)], Self.readToken)
+        try connection.statement(text: "SELECT \(Self.tokenColumns) FROM tokens WHERE secret_hash = ?").queryFirst([.blob(secretHash)], Self.readToken)
     }
 
     public func tokens(userId: String?) throws(StoreError) -> [TokenRecord] {
         if let userId {
-            return try connection.statement("SELECT \(Self.tokenColumns) FROM tokens WHERE user_id = ? ORDER BY created_at_ms, id")
+            return try connection.statement(text: "SELECT \(Self.tokenColumns) FROM tokens WHERE user_id = ? ORDER BY created_at_ms, id")
                 .query([.text(userId)], Self.readToken)
         }
-        return try connection.statement("SELECT \(Self.tokenColumns) FROM tokens ORDER BY created_at_ms, id").query([], Self.readToken)
+        return try connection.statement(text: "SELECT \(Self.tokenColumns) FROM tokens ORDER BY created_at_ms, id").query([], Self.readToken)
     }
 
     public func revokeToken(id: String, atMs: Int64) throws(StoreError) -> Bool {

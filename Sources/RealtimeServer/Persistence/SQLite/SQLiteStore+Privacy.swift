@@ -22,7 +22,7 @@ extension SQLiteStore {
             for (table, column) in SQLiteSchema.userTables {
                 if !deleteAccount && (table == "users" || table == "tokens") { continue }
                 // Table and column names come from the fixed schema list, never from input.
-                let deleted = try connection.statement("DELETE FROM \(table) WHERE \(column) = ?").run([.text(id)])
+                let deleted = try connection.statement(text: "DELETE FROM \(table) WHERE \(column) = ?").run([.text(id)])
                 summary.rowsDeleted[table] = deleted
             }
             return summary

@@ -17,14 +17,14 @@ extension SQLiteStore {
     }
 
     public func session(id: String) throws(StoreError) -> StoredSession? {
-        guard let checkpoint = try connection.statement("SELECT \(Self.sessionColumns) FROM coding_sessions WHERE session_id = ?")
+        guard let checkpoint = try connection.statement(text: "SELECT \(Self.sessionColumns) FROM coding_sessions WHERE session_id = ?")
             .queryFirst([.text(id)], Self.readCheckpoint)
         else { return nil }
         return try complete(checkpoint)
     }
 
     public func sessions(userId: String, fromMs: Int64, toMs: Int64, limit: Int) throws(StoreError) -> [StoredSession] {
-        let rows = try connection.statement("""
+        let rows = try connection.statement(text: """
             SELECT \(Self.sessionColumns) FROM coding_sessions
             WHERE user_id = ? AND started_at_ms >= ? AND started_at_ms < ? ORDER BY started_at_ms DESC, session_id LIMIT ?
             """).query([.text(userId), .integer(fromMs), .integer(toMs), .integer(Int64(max(0, limit)))], Self.readCheckpoint)
@@ -78,7 +78,7 @@ extension SQLiteStore {
         if let userId { values.append(.text(userId)) }
         var aggregates: [DailyAggregate] = []
         var index: [String: Int] = [:]
-        let rows = try connection.statement("""
+        let rows = try connection.statement(text: """
             SELECT user_id, day, active_ms, flow_ms, keystrokes, lines_added, lines_deleted, languages
             FROM session_days WHERE day >= ?\(userFilter) ORDER BY user_id, day
             """)

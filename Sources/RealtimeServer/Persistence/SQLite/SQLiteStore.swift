@@ -102,7 +102,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         guard SQLiteSchema.userTables.contains(where: { $0.table == table && $0.column == column }) else {
             throw .invalidValue(what: "table \(table).\(column) is not a user table")
         }
-        let count = try connection.statement("SELECT COUNT(*) FROM \(table) WHERE \(column) = ?")
+        let count = try connection.statement(text: "SELECT COUNT(*) FROM \(table) WHERE \(column) = ?")
             .queryFirst([.text(value)]) { row throws(StoreError) in try row.integer(0) }
         return Int(count ?? 0)
     }
