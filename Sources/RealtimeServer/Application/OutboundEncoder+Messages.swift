@@ -65,23 +65,49 @@ extension OutboundEncoder {
 
     /// `session.summary`: the answer to `session.end`.
     public mutating func sessionSummary(session: SessionID, summary: SessionSummary, ref: RequestID? = nil) {
+        sessionSummary(
+            session: session,
+            fields: SummaryFields(
+                durationMs: summary.durationMs, activeMs: summary.activeMs, flowMs: summary.flowMs,
+                flowPeriods: Int64(summary.flowPeriods), interruptions: Int64(summary.interruptions),
+                meanRecoveryMs: summary.meanRecoveryMs, keystrokes: summary.keystrokes,
+                linesAdded: summary.linesAdded, linesDeleted: summary.linesDeleted, focusScore: summary.focusScore),
+            languages: summary.languages.map { ($0.key, $0.ms) }, ref: ref)
+    }
+
+    /// The numbers of a `session.summary`, in PROTOCOL.md's order.
+    struct SummaryFields {
+        var durationMs: Int64
+        var activeMs: Int64
+        var flowMs: Int64
+        var flowPeriods: Int64
+        var interruptions: Int64
+        var meanRecoveryMs: Int64
+        var keystrokes: Int64
+        var linesAdded: Int64
+        var linesDeleted: Int64
+        var focusScore: Double
+    }
+
+    /// `session.summary` from its fields; `languages` in the order to write them.
+    mutating func sessionSummary(session: SessionID, fields: SummaryFields, languages: [(String, Int64)], ref: RequestID?) {
         begin("session.summary")
         writer.key("session"); write(session)
-        writer.key("duration_ms"); writer.value(summary.durationMs)
-        writer.key("active_ms"); writer.value(summary.activeMs)
-        writer.key("flow_ms"); writer.value(summary.flowMs)
-        writer.key("flow_periods"); writer.value(summary.flowPeriods)
-        writer.key("interruptions"); writer.value(summary.interruptions)
-        writer.key("mean_recovery_ms"); writer.value(summary.meanRecoveryMs)
-        writer.key("keystrokes"); writer.value(summary.keystrokes)
-        writer.key("lines_added"); writer.value(summary.linesAdded)
-        writer.key("lines_deleted"); writer.value(summary.linesDeleted)
-        writer.key("focus_score"); writeRatio(summary.focusScore)
+        writer.key("duration_ms"); writer.value(fields.durationMs)
+        writer.key("active_ms"); writer.value(fields.activeMs)
+        writer.key("flow_ms"); writer.value(fields.flowMs)
+        writer.key("flow_periods"); writer.value(fields.flowPeriods)
+        writer.key("interruptions"); writer.value(fields.interruptions)
+        writer.key("mean_recovery_ms"); writer.value(fields.meanRecoveryMs)
+        writer.key("keystrokes"); writer.value(fields.keystrokes)
+        writer.key("lines_added"); writer.value(fields.linesAdded)
+        writer.key("lines_deleted"); writer.value(fields.linesDeleted)
+        writer.key("focus_score"); writeRatio(fields.focusScore)
         writer.key("languages")
         writer.beginObject()
-        for entry in summary.languages {
-            writer.key(string: entry.key)
-            writer.value(entry.ms)
+        for (language, ms) in languages {
+            writer.key(string: language)
+            writer.value(ms)
         }
         writer.endObject()
         end(ref: ref)

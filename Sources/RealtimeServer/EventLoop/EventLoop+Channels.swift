@@ -116,30 +116,18 @@ extension EventLoop {
         let monday = today - ((today % 7) + 7 + 3) % 7
         let todayKey = PeriodKeys(daysSinceEpoch: today).day
         let mondayKey = PeriodKeys(daysSinceEpoch: monday).day
-        var todayTotals = (active: Int64(0), flow: Int64(0), coding: Int64(0))
-        var weekTotals = (active: Int64(0), flow: Int64(0), coding: Int64(0))
+        var todayTotals = StatsTotals()
+        var weekTotals = StatsTotals()
         for day in user.storedDays where day.day >= mondayKey {
-            weekTotals.active += day.activeMs
-            weekTotals.flow += day.flowMs
-            weekTotals.coding += day.activeMs
-            if day.day == todayKey {
-                todayTotals.active += day.activeMs
-                todayTotals.flow += day.flowMs
-                todayTotals.coding += day.activeMs
-            }
+            weekTotals.add(activeMs: day.activeMs, flowMs: day.flowMs)
+            if day.day == todayKey { todayTotals.add(activeMs: day.activeMs, flowMs: day.flowMs) }
         }
-        // Live sessions: what they added since this state was created (their stored part
-        // is in `storedDays` only if it was stored before; `base` covers a restart).
+        // Live sessions: what they added since this state was created (what they stored
+        // before is in `storedDays`; `base` covers a restart).
         for session in user.sessions.values {
             for tally in session.days where tally.day >= monday {
-                weekTotals.active += tally.activeMs
-                weekTotals.flow += tally.flowMs
-                weekTotals.coding += tally.activeMs
-                if tally.day == today {
-                    todayTotals.active += tally.activeMs
-                    todayTotals.flow += tally.flowMs
-                    todayTotals.coding += tally.activeMs
-                }
+                weekTotals.add(activeMs: tally.activeMs, flowMs: tally.flowMs)
+                if tally.day == today { todayTotals.add(activeMs: tally.activeMs, flowMs: tally.flowMs) }
             }
         }
         var writer = JSONWriter(capacity: 512)
@@ -149,9 +137,9 @@ extension EventLoop {
         writer.key("data")
         writer.beginObject()
         writer.key("today")
-        Self.writeTotals(todayTotals, into: &writer)
+        todayTotals.write(into: &writer)
         writer.key("week")
-        Self.writeTotals(weekTotals, into: &writer)
+        weekTotals.write(into: &writer)
         writer.key("streak_days"); writer.value(user.coach.days.streakDays)
         writer.key("sessions")
         writer.beginArray()
@@ -173,14 +161,6 @@ extension EventLoop {
         writer.endObject()
         let frame = writer.withUnsafeBytes { SharedFrame(textPayload: $0) }
         return ChannelEvent(key: .userStats(userId: user.userId), frame: frame)
-    }
-
-    private static func writeTotals(_ totals: (active: Int64, flow: Int64, coding: Int64), into writer: inout JSONWriter) {
-        writer.beginObject()
-        writer.key("active_ms"); writer.value(totals.active)
-        writer.key("flow_ms"); writer.value(totals.flow)
-        writer.key("coding_ms"); writer.value(totals.coding)
-        writer.endObject()
     }
 
     // MARK: Purge
@@ -214,5 +194,25 @@ extension EventLoop {
         pendingScores = pendingScores.filter { $0.key.userId != userId }
         user.storedDays = []
         user.statsDirty = true
+    }
+}
+
+/// Active, flow and coding time of one period in `stats:me` (coding time is active time:
+/// typing or focus in the editor).
+private struct StatsTotals {
+    var activeMs: Int64 = 0
+    var flowMs: Int64 = 0
+
+    mutating func add(activeMs: Int64, flowMs: Int64) {
+        self.activeMs += activeMs
+        self.flowMs += flowMs
+    }
+
+    func write(into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("active_ms"); writer.value(activeMs)
+        writer.key("flow_ms"); writer.value(flowMs)
+        writer.key("coding_ms"); writer.value(activeMs)
+        writer.endObject()
     }
 }
