@@ -34,7 +34,10 @@ public final class CoachingServices: Sendable {
         self.mailboxes = mailboxes
         perIP = PerIPLimiter(limit: configuration.coaching.maxConnectionsPerIP)
         let loopCount = mailboxes.count
-        writer = PersistenceWriter(store: writerStore, onDurable: { acks in
+        let writerConfiguration = WriterConfiguration(
+            spillJournalPath: configuration.spillJournalPath.isEmpty ? nil : configuration.spillJournalPath,
+            spillAfterQueuedRecords: configuration.spillAfterRecords)
+        writer = PersistenceWriter(store: writerStore, configuration: writerConfiguration, onDurable: { acks in
             var byLoop = [[DurableAck]](repeating: [], count: loopCount)
             for ack in acks { byLoop[CoachingServices.homeLoop(of: ack.userId, loops: loopCount)].append(ack) }
             for (index, acks) in byLoop.enumerated() where !acks.isEmpty { mailboxes[index].post(.durable(acks)) }

@@ -14,7 +14,7 @@ public enum ConfigurationLoader {
         "compression.enabled", "compression.server_max_window_bits", "compression.client_max_window_bits",
         "compression.mem_level", "compression.level", "compression.server_no_context_takeover",
         "compression.request_client_no_context_takeover", "compression.threshold_bytes",
-        "database.path", "database.url",
+        "database.path", "database.url", "database.spill_journal", "database.spill_after_records",
         "sessions.checkpoint_interval_ms", "sessions.resume_window_ms", "sessions.max_per_user",
         "limits.messages_per_second", "limits.message_burst", "limits.max_message_bytes",
         "limits.subscriptions_per_connection", "limits.connections_per_user", "limits.connections_per_ip",
@@ -85,6 +85,8 @@ public enum ConfigurationLoader {
         config.compression = compression
         config.databasePath = reader.string(forKey: "database.path", default: config.databasePath)
         config.databaseURL = reader.string(forKey: "database.url", isSecret: true)
+        config.spillJournalPath = reader.string(forKey: "database.spill_journal", default: config.spillJournalPath)
+        config.spillAfterRecords = reader.int(forKey: "database.spill_after_records", default: config.spillAfterRecords)
         config.coaching = readCoaching(reader)
         try config.validate()
         return config

@@ -51,6 +51,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var databasePath: String = "data/flowcoach.sqlite"
     /// PostgreSQL connection URL (`database.url`); when set it replaces SQLite.
     public var databaseURL: String?
+    /// The writer's spill journal (`database.spill_journal`): where checkpoints go while the
+    /// store is down and the queue is past `database.spill_after_records`; empty turns it
+    /// off. Default: beside the SQLite file.
+    public var spillJournalPath: String = "data/flowcoach-spill.journal"
+    /// Queued records after which a store outage spills to the journal
+    /// (`database.spill_after_records`).
+    public var spillAfterRecords: Int = 16_384
     /// The coaching service: sessions, limits, authentication, leaderboards.
     public var coaching = CoachingSettings()
 
@@ -88,6 +95,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         try compression.validate()
         try coaching.validate()
         if databasePath.isEmpty { throw .invalid(key: "database.path", reason: "must not be empty") }
+        if spillAfterRecords < 1 { throw .invalid(key: "database.spill_after_records", reason: "must be ≥ 1") }
         if !["json", "text"].contains(logFormat) { throw .invalid(key: "log.format", reason: "must be json or text") }
     }
 }

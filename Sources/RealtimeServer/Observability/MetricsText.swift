@@ -58,6 +58,9 @@ enum MetricsText {
                 ("flowcoach_writer_failures_total", "Failed commits (retried).", "counter", writer.failures),
                 ("flowcoach_writer_rejected_records_total", "Records the store refused for good.", "counter", writer.rejectedRecords),
                 ("flowcoach_store_available", "1 while the last commit succeeded.", "gauge", writer.storeAvailable ? 1 : 0),
+                ("flowcoach_writer_spilled_records_total", "Records written to the spill journal while the store was down.", "counter", writer.spilledRecords),
+                ("flowcoach_writer_replayed_records_total", "Records replayed from the spill journal into the store.", "counter", writer.replayedRecords),
+                ("flowcoach_writer_journal_bytes", "Bytes in the spill journal now.", "gauge", writer.journalBytes),
             ]
             for (name, help, type, value) in gauges {
                 text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
