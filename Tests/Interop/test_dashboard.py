@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from flowv1 import V1Client, flow_window, new_session, now_ms, seeded, utc_day_safe
+from flowv1 import V1Client, flow_window, is_board, new_session, now_ms, seeded, subscribe, utc_day_safe
 
 
 def fetch(port, path="/"):
@@ -131,6 +131,13 @@ def test_dashboard_shows_own_stats_and_leaderboard_row_in_a_browser(v1):
             last = editor.activity(flow_window(rng, session, seq, start + seq * 25_000))
         assert last["state"] == "flow" and last["session_flow_ms"] > 0, last
         editor.expect("durable", seq=12, timeout=5)
+        # Wait until the board has published alice's flow time (at most a publish interval
+        # or two after the activity), so the page's snapshot has her row however slowly the
+        # machine runs.
+        with V1Client.authed(v1, v1.token("alice", "read")) as watcher:
+            subscribe(watcher, "leaderboard:day:flow_time")
+            watcher.expect(lambda m: is_board(m, "leaderboard:day:flow_time")
+                           and any(row["name"] == "alice" for row in m["data"]["top"]), timeout=10)
         # The session stays open while the page loads: it is a live session.
         dom = dump_dom(browser, f"http://127.0.0.1:{v1.port}/#token={v1.token('alice', 'read')}")
 
