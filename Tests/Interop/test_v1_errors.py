@@ -322,3 +322,19 @@ def test_a_client_that_keeps_sending_garbage_is_closed_1008(v1_factory):
         code, messages = client.expect_close()
     assert code == 1008
     assert [m["code"] for m in messages if m["type"] == "error"].count("bad_json") >= 1
+
+
+def test_a_session_spanning_more_than_eight_days_is_refused_and_unchanged(ingest):
+    """Bounds what one session makes the server keep and store: windows on eight distinct
+    local days are accepted, a ninth day is `invalid_field` naming `at_ms`, and the session
+    stays usable on its known days."""
+    day = 86_400_000
+    first = now_ms() - 10 * day
+    for seq in range(1, 9):
+        answer = ingest.activity(small_window(ingest.session, seq, first + (seq - 1) * day))
+        assert answer["type"] == "flow" and answer["seq"] == seq, answer
+    ingest.send(small_window(ingest.session, 9, first + 8 * day) | {"id": "d9"})
+    error = expect_error(ingest, "invalid_field", ref="d9")
+    assert error["message"].startswith("at_ms:"), error
+    again = ingest.activity(small_window(ingest.session, 9, first + 7 * day + 60_000))
+    assert again["type"] == "flow" and again["seq"] == 9 and not again.get("duplicate"), again

@@ -42,8 +42,10 @@ final class LiveSession {
     /// restart); zero for a session started here.
     var base: SessionTotals
     var baseDays: [SessionDayTotals]
-    /// Per-day contributions since this process took the session over.
+    /// Per-day contributions since this process took the session over (at most
+    /// `maximumDays`: an `activity` on a further day is refused).
     var days: [DayTally] = []
+    static let maximumDays = 8
     /// Flow periods completed and not yet accepted by the writer.
     var pendingPeriods: [FlowPeriodRecord] = []
     /// `sessionFlowMs` already attributed to a day / leaderboard.

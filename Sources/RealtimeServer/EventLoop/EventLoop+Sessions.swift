@@ -130,6 +130,13 @@ extension EventLoop {
             sendEncoded(connection)
             return
         }
+        let day = DayTally.dayIndex(atMs: decoder.window.atMs, utcOffsetMs: user.utcOffsetMs)
+        guard live.days.count < LiveSession.maximumDays || live.days.contains(where: { $0.day == day }) else {
+            // Bounds what one session can make the server keep and store per checkpoint.
+            rejectMessage(connection, AppError(.invalidField,
+                "at_ms: a session spans at most \(LiveSession.maximumDays) days; start a new session", ref: ref))
+            return
+        }
         if seq > live.lastSeq + 1 { live.gaps += 1 }
         let update = user.coach.ingest(decoder.window, session: &live.flow, utcOffsetMs: user.utcOffsetMs)
         live.lastSeq = seq
