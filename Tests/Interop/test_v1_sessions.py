@@ -353,3 +353,25 @@ def test_break_ack_for_a_reminder_that_is_not_outstanding_is_invalid_field(v1):
         assert answer["type"] == "error" and answer["code"] == "invalid_field", answer
         assert "reminder" in answer["message"]
         assert client.ping_ok()
+
+
+def test_only_the_latest_ended_sessions_linger(v1_factory):
+    """A client that starts and ends sessions in a loop must not make the server keep each
+    one for the resume window: with `sessions.max_per_user` 2, a retried `session.end` of the
+    two latest sessions gets their summary again, an older one is no longer known — and the
+    stored rows of all of them are complete."""
+    world = v1_factory(users=("alice",), env={"FLOWCOACH_SESSIONS_MAX_PER_USER": "2"})
+    sessions = [new_session() for _ in range(5)]
+    with V1Client.authed(world, world.token("alice")) as client:
+        start = now_ms() - 60_000
+        for session in sessions:
+            client.start(session, start)
+            client.end(session, 0, start + 1_000)
+        for session in sessions[-2:]:
+            assert client.end(session, 0, start + 1_000)["session"] == session
+        answer = client.request({"type": "session.end", "session": sessions[0], "seq": 0,
+                                 "at_ms": start + 1_000}, "session.summary")
+        assert answer["type"] == "error" and answer["code"] == "unknown_session", answer
+    for session in sessions:  # forgetting happens only after the final checkpoint
+        row = wait_for(lambda: (r := session_row(world.database, session)) and r["ended"] == 1 and r, timeout=5)
+        assert row, session

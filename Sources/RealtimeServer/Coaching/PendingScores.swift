@@ -45,13 +45,10 @@ extension EventLoop {
         live.score.amount = ScoreAmount()
     }
 
-    /// Posts the gathered time to the leaderboard owner.
+    /// Posts the time parked in the loop's table to the leaderboard owner (the coaching tick
+    /// parks every session's time on its walk over the sessions, just before).
     func flushScores() {
-        guard let services else { return }
-        for user in users.values {
-            for live in user.sessions.values { parkScore(of: live) }
-        }
-        guard !pendingScores.isEmpty else { return }
+        guard let services, !pendingScores.isEmpty else { return }
         for (key, amount) in pendingScores {
             let name = users[key.userId]?.user.displayName ?? key.userId
             services.leaderboards.post(.score(ScoreDelta(

@@ -19,6 +19,7 @@ extension EventLoop {
             }
             for live in user.sessions.values {
                 tick(live, of: user, settings: settings)
+                parkScore(of: live)
             }
             if user.baselineDirty && (nowMs - user.lastBaselineSaveMono >= settings.checkpointIntervalMs || user.sessions.isEmpty) {
                 saveBaseline(of: user)
@@ -68,7 +69,8 @@ extension EventLoop {
         }
     }
 
-    private func forget(_ live: LiveSession, of user: UserState) {
+    /// Drops a session from memory (its final state is with the writer).
+    func forget(_ live: LiveSession, of user: UserState) {
         parkScore(of: live)
         user.sessions[live.id] = nil
         stats.add(.sessionsLive, -1)
@@ -88,7 +90,10 @@ extension EventLoop {
     /// clients resume after the restart), with the baselines.
     func checkpointEverything() {
         for user in users.values {
-            for live in user.sessions.values where live.dirty { checkpoint(live) }
+            for live in user.sessions.values {
+                if live.dirty { checkpoint(live) }
+                parkScore(of: live)
+            }
             if user.baselineDirty { saveBaseline(of: user) }
         }
         flushScores()

@@ -212,9 +212,25 @@ extension EventLoop {
         if let period = live.flow.closingPeriod { live.pendingPeriods.append(FlowPeriodRecord(period)) }
         live.dirty = true
         live.detachedAtMono = live.detachedAtMono ?? nowMs  // ended sessions linger for retried ends
+        if let token = live.connection, let carrier = connection(for: token) {
+            carrier.coaching?.sessions.removeAll { $0 == live.id }  // the connection carries open ones only
+        }
         stats.add(.sessionsEnded)
         user.statsDirty = true
         checkpoint(live)
+        forgetOldestEndedSessions(of: user)
+    }
+
+    /// Ended sessions linger (a retried `session.end` gets its summary again) but only the
+    /// most recent `sessions.max_per_user` of them: a client that starts and ends sessions in
+    /// a loop must not make the server keep every one for the whole resume window.
+    private func forgetOldestEndedSessions(of user: UserState) {
+        guard let services else { return }
+        var ended = user.sessions.values.filter { $0.ended && !$0.dirty }
+        let excess = ended.count - services.settings.maxSessionsPerUser
+        guard excess > 0 else { return }
+        ended.sort { ($0.detachedAtMono ?? 0) < ($1.detachedAtMono ?? 0) }
+        for live in ended.prefix(excess) { forget(live, of: user) }
     }
 
     // MARK: Checkpoints and durable acks
