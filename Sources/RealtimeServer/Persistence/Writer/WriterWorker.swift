@@ -60,9 +60,23 @@ final class WriterWorker: Sendable {
             }
             commit(&batch)
         }
-        // What is still spilled is durable on disk and replayed at the next start.
-        if spill.isSpilling { _ = replayJournal() }
+        replayJournalBeforeExit()
         queue.markFinished()
+    }
+
+    /// Shutting down while spilling: replays the journal with backoff until the store takes
+    /// it or the shutdown deadline passes. One attempt is not enough: the store may come
+    /// back a moment after the last batch was spilled, and leaving its records in the
+    /// journal would leave acknowledged data outside the store until the next start.
+    /// What is still spilled at the deadline is durable on disk and replayed at the next start.
+    private func replayJournalBeforeExit() {
+        var delayMs = max(1, configuration.retryInitialDelayMs)
+        while spill.isSpilling {
+            if replayJournal() { return }
+            if Self.uptimeNanos() >= shutdownDeadlineNanos.load(ordering: .relaxed) { return }
+            Thread.sleep(forTimeInterval: Double(delayMs) / 1000)
+            delayMs = min(delayMs * 2, max(1, configuration.retryMaxDelayMs))
+        }
     }
 
     /// Commits `batch` (retrying transient failures), acks it, and empties it.
