@@ -26,6 +26,9 @@ final class LiveSession {
     /// `session.end` was processed; the checkpoint marks the session ended.
     var ended = false
     var endedAtMs: Int64 = 0
+    /// Order in which the user's sessions ended (1, 2, …): which ended sessions are the most
+    /// recent. The monotonic clock cannot tell: several sessions end within one millisecond.
+    var endOrder: UInt64 = 0
 
     /// The connection carrying the session (its token on this loop), nil while detached.
     var connection: UInt64?

@@ -27,6 +27,8 @@ final class UserState {
     /// Hash of the last `stats:me` payload sent (events only when it changed).
     var lastStatsDigest = 0
     var lastStatsPublishMono: Int64 = -1_000_000_000  // "long ago" without overflow
+    /// Sessions of this user ended so far (the last one's `LiveSession.endOrder`).
+    var sessionsEnded: UInt64 = 0
 
     init(authenticated: AuthenticatedUser, configuration: FlowEngineConfiguration, nowMono: Int64, wallMs: Int64) {
         userId = authenticated.user.id

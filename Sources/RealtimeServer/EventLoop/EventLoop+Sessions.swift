@@ -206,6 +206,8 @@ extension EventLoop {
         let flowDelta = max(0, live.flow.detector.sessionFlowMs - live.accountedFlowMs)
         live.accountedFlowMs = max(live.accountedFlowMs, live.flow.detector.sessionFlowMs)
         live.ended = true
+        user.sessionsEnded += 1
+        live.endOrder = user.sessionsEnded
         live.endedAtMs = max(atMs, live.lastAtMs)
         live.lastAtMs = live.endedAtMs
         accountFlowOnly(flowDelta, atMs: live.endedAtMs, of: live, user)
@@ -229,7 +231,7 @@ extension EventLoop {
         var ended = user.sessions.values.filter { $0.ended && !$0.dirty }
         let excess = ended.count - services.settings.maxSessionsPerUser
         guard excess > 0 else { return }
-        ended.sort { ($0.detachedAtMono ?? 0) < ($1.detachedAtMono ?? 0) }
+        ended.sort { $0.endOrder < $1.endOrder }
         for live in ended.prefix(excess) { forget(live, of: user) }
     }
 
