@@ -37,7 +37,18 @@ export FLOWCOACH_TEST_PG_DIR
 trap 'scripts/pg-test-cluster.sh stop >/dev/null 2>&1 || true' EXIT
 FLOWCOACH_TEST_DATABASE_URL="$(scripts/pg-test-cluster.sh start)"
 export FLOWCOACH_TEST_DATABASE_URL
-swift test --skip-build 2>&1 | tail -n 40
+# The full log goes to a file; the terminal gets every failure with its message, then the
+# closing summary (a plain `tail` hid the names of failing tests behind passing ones).
+swift_test_log="$(mktemp /tmp/flowcoach-swift-test.XXXXXX)"
+swift_test_status=0
+swift test --skip-build > "$swift_test_log" 2>&1 || swift_test_status=$?
+grep -E -A4 '✘|error:|: failed|Fatal error|Crash' "$swift_test_log" | grep -v '^--$' | head -n 400 || true
+tail -n 6 "$swift_test_log"
+if [ "$swift_test_status" -ne 0 ]; then
+  echo "error: swift test failed (exit $swift_test_status); full log: $swift_test_log" >&2
+  exit "$swift_test_status"
+fi
+rm -f "$swift_test_log"
 
 step "Python interop environment"
 if [ ! -x .venv/bin/python ]; then
