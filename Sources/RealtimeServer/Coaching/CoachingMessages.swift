@@ -1,24 +1,24 @@
 import WSProtocol
 
 /// A user whose token checked out, with what their home loop needs to coach them.
-struct AuthenticatedUser: Sendable {
-    var user: User
-    var scope: TokenScope
-    var tokenId: String
-    var profile: UserProfile
+public struct AuthenticatedUser: Sendable {
+    public var user: User
+    public var scope: TokenScope
+    public var tokenId: String
+    public var profile: UserProfile
 }
 
 /// Stored state loaded once when a user's live state is created on their home loop.
-struct UserProfile: Sendable {
-    var privacy: PrivacySettings
-    var memberships: [TeamMembership]
-    var baseline: BaselineRecord?
+public struct UserProfile: Sendable {
+    public var privacy: PrivacySettings
+    public var memberships: [TeamMembership]
+    public var baseline: BaselineRecord?
     /// Stored per-day totals from the start of the current week (the base of `stats:me`).
-    var recentDays: [DailyAggregate]
+    public var recentDays: [DailyAggregate]
 }
 
 /// The reader's answer to a token check.
-enum AuthOutcome: Sendable {
+public enum AuthOutcome: Sendable {
     case valid(AuthenticatedUser)
     /// Malformed, unknown or revoked: HTTP 401 / `unauthorized` + 1008.
     case refused(reason: String)
@@ -27,16 +27,16 @@ enum AuthOutcome: Sendable {
 }
 
 /// A `session.start` waiting for the store (the session is not live on this server).
-struct SessionStartRequest: Sendable {
-    var session: SessionID
-    var project: String?
-    var language: String?
-    var atMs: Int64
-    var ref: RequestID?
+public struct SessionStartRequest: Sendable {
+    public var session: SessionID
+    public var project: String?
+    public var language: String?
+    public var atMs: Int64
+    public var ref: RequestID?
 }
 
 /// The reader's answer to a stored-session look-up.
-enum SessionLookupOutcome: Sendable {
+public enum SessionLookupOutcome: Sendable {
     case found(StoredSession)
     case notFound
     case unavailable
@@ -44,11 +44,11 @@ enum SessionLookupOutcome: Sendable {
 
 /// A complete plain-HTTP answer computed off the loop (HTTP API).
 struct HTTPAnswer: Sendable {
-    var status: Int
-    var reason: String
-    var contentType: String
-    var headers: [HTTPHeader]
-    var body: [UInt8]
+    public var status: Int
+    public var reason: String
+    public var contentType: String
+    public var headers: [HTTPHeader]
+    public var body: [UInt8]
 }
 
 /// An authenticated connection on its way to its user's home loop.

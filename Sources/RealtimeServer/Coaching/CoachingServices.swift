@@ -1,3 +1,4 @@
+import FlowEngine
 public import Logging
 import Synchronization
 
@@ -39,7 +40,7 @@ public final class CoachingServices: Sendable {
             spillAfterQueuedRecords: configuration.spillAfterRecords)
         writer = PersistenceWriter(store: writerStore, configuration: writerConfiguration, onDurable: { acks in
             var byLoop = [[DurableAck]](repeating: [], count: loopCount)
-            for ack in acks { byLoop[CoachingServices.homeLoop(of: ack.userId, loops: loopCount)].append(ack) }
+            for ack in acks { byLoop[CoachingShard.homeLoop(of: ack.userId, loops: loopCount)].append(ack) }
             for (index, acks) in byLoop.enumerated() where !acks.isEmpty { mailboxes[index].post(.durable(acks)) }
         }, onRejected: { records, error in
             logger.error("store refused records for good", metadata: ["count": "\(records.count)", "error": "\(error)"])
@@ -70,19 +71,6 @@ public final class CoachingServices: Sendable {
         apiReader.shutdown()
     }
 
-    /// The loop that owns `userId`'s state: a stable hash (FNV-1a), so it is the same in
-    /// every process of a given loop count.
-    static func homeLoop(of userId: String, loops: Int) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in userId.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return Int(hash % UInt64(max(1, loops)))
-    }
-
-    func homeLoop(of userId: String) -> Int { Self.homeLoop(of: userId, loops: mailboxes.count) }
-
     /// Privacy, team consent and stored per-day totals of the current periods, in that
     /// order (the owner needs visibility before totals).
     private func rebuildLeaderboards() throws {
@@ -104,7 +92,7 @@ public final class CoachingServices: Sendable {
         // Month and ISO week can start on different days: read from the earlier one, with
         // a day of slack for time zones ahead of UTC.
         let today = nowMs / 86_400_000
-        let monday = today - ((today % 7) + 7 + 3) % 7
+        let monday = LocalTime.monday(ofDay: today)
         let (year, month, _) = PeriodKeys.civil(fromDays: today)
         let monthStart = PeriodKeys.daysFromCivil(year: year, month: month, day: 1)
         let earliest = PeriodKeys(daysSinceEpoch: min(monday, monthStart) - 1).day

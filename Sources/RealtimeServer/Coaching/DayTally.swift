@@ -1,3 +1,5 @@
+import FlowEngine
+
 /// One session's contribution to one local day of its user, accumulated live (the
 /// cumulative `SessionDayTotals` of a checkpoint are built from these).
 struct DayTally {
@@ -18,8 +20,7 @@ struct DayTally {
 
     /// Days since the epoch of the local day containing `atMs` at `utcOffsetMs`.
     static func dayIndex(atMs: Int64, utcOffsetMs: Int64) -> Int64 {
-        let local = atMs &+ utcOffsetMs
-        return local >= 0 ? local / 86_400_000 : (local - 86_399_999) / 86_400_000
+        LocalTime.day(atMs: atMs, utcOffsetMs: utcOffsetMs)
     }
 
     mutating func addLanguage(_ language: String, ms: Int64) {

@@ -30,8 +30,8 @@ final class LiveSession {
     /// recent. The monotonic clock cannot tell: several sessions end within one millisecond.
     var endOrder: UInt64 = 0
 
-    /// The connection carrying the session (its token on this loop), nil while detached.
-    var connection: UInt64?
+    /// The connection carrying the session, nil while detached.
+    var carrier: CoachingConnection?
     /// Monotonic time the session lost its connection (resume window).
     var detachedAtMono: Int64?
     /// Monotonic time of the last `activity` (to estimate client time for idle pushes).

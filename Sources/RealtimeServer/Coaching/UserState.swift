@@ -1,5 +1,4 @@
 import FlowEngine
-import Foundation
 
 /// Everything the server keeps for one user with live connections or sessions, on the
 /// user's home loop: the FlowEngine coach (baseline, breaks, daily ledger) shared by all
@@ -12,8 +11,8 @@ final class UserState {
     var privacy: PrivacySettings
     var teamIds: Set<String>
     var sessions: [SessionID: LiveSession] = [:]
-    /// Tokens of the user's authenticated connections on this loop.
-    var connections: [UInt64] = []
+    /// The user's authenticated connections on this loop.
+    var connections: [CoachingConnection] = []
     /// The user's UTC offset, refreshed from their time zone now and then (not per message).
     var utcOffsetMs: Int64
     var offsetRefreshDueMono: Int64
@@ -30,7 +29,10 @@ final class UserState {
     /// Sessions of this user ended so far (the last one's `LiveSession.endOrder`).
     var sessionsEnded: UInt64 = 0
 
-    init(authenticated: AuthenticatedUser, configuration: FlowEngineConfiguration, nowMono: Int64, wallMs: Int64) {
+    init(
+        authenticated: AuthenticatedUser, configuration: FlowEngineConfiguration, nowMono: Int64, utcOffsetMs: Int64,
+        offsetRefreshDueMono: Int64
+    ) {
         userId = authenticated.user.id
         user = authenticated.user
         var baseline = UserBaseline()
@@ -41,8 +43,8 @@ final class UserState {
         privacy = authenticated.profile.privacy
         teamIds = Set(authenticated.profile.memberships.map(\.teamId))
         storedDays = authenticated.profile.recentDays
-        utcOffsetMs = UserTime.offsetMs(timeZone: authenticated.user.timeZone, atMs: wallMs)
-        offsetRefreshDueMono = nowMono + UserTime.refreshIntervalMs
+        self.utcOffsetMs = utcOffsetMs
+        self.offsetRefreshDueMono = offsetRefreshDueMono
         lastBaselineSaveMono = nowMono
     }
 
@@ -51,17 +53,4 @@ final class UserState {
 
     /// Nothing left to keep: no connection and no session.
     var isIdle: Bool { connections.isEmpty && sessions.isEmpty }
-}
-
-/// Time-zone arithmetic kept off the hot path (Foundation's `TimeZone` is consulted when
-/// a user's state is created and every `refreshIntervalMs`, never per message).
-enum UserTime {
-    static let refreshIntervalMs: Int64 = 15 * 60_000
-
-    /// The UTC offset of `timeZone` (IANA name) at `atMs`; 0 for an unknown zone.
-    static func offsetMs(timeZone: String, atMs: Int64) -> Int64 {
-        guard let zone = TimeZone(identifier: timeZone) else { return 0 }
-        let date = Date(timeIntervalSince1970: Double(atMs) / 1_000)
-        return Int64(zone.secondsFromGMT(for: date)) * 1_000
-    }
 }

@@ -50,8 +50,10 @@ final class ClientConnection {
     var deadlineMs: Int64
     /// Pings sent since the peer last sent anything.
     var unansweredPings: UInt8 = 0
-    /// Coaching-protocol state (`/v1/ws` only).
+    /// Coaching-protocol state (`/v1/ws` only), owned by the loop's coaching shard.
     var coaching: CoachingConnection?
+    /// The 101 answer held back while a Bearer token is checked.
+    var pendingHandshake: HandshakeResponse?
     /// Input is paused while an answer from another thread is awaited (token check,
     /// session look-up): no reads, and the bytes already read but not yet processed wait
     /// here (at most one read's worth).

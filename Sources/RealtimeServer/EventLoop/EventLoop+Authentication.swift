@@ -3,8 +3,9 @@ import Glibc
 import Logging
 import WSProtocol
 
-/// `/v1/ws`: the upgrade, token checks on the reader thread, and the one-time hand-over of
-/// an authenticated connection to its user's home loop.
+/// `/v1/ws` in the shell: the upgrade, pausing input while another thread answers, and the
+/// one-time hand-over of an authenticated connection to its user's home loop. What a token
+/// or a message means is the coaching shard's business.
 extension EventLoop {
     static let coachingSubprotocol = "flowcoach.v1"
 
@@ -14,7 +15,7 @@ extension EventLoop {
     func upgradeCoaching(
         _ connection: ClientConnection, _ head: HTTPRequestHead, trailing: UnsafeMutableRawBufferPointer, from offset: Int
     ) {
-        guard let services else {
+        guard services != nil else {
             respond(connection, status: 503, reason: "Service Unavailable", contentType: "text/plain",
                     body: Array("the coaching service is not running on this server\n".utf8))
             return
@@ -34,24 +35,20 @@ extension EventLoop {
             }
             response = accepted
         }
-        var state = CoachingConnection(nowMs: nowMs, burst: services.settings.messageBurst)
+        var bearer: String?
         if let authorization = head.firstValue(forName: "Authorization") {
             guard let token = Self.bearerToken(authorization) else {
                 refuseUnauthorized(connection, reason: "Authorization: expected 'Bearer <token>'")
                 return
             }
-            state.pendingHandshake = response
-            state.authenticating = true
-            connection.coaching = state
+            bearer = token
+            connection.pendingHandshake = response
             if offset < trailing.count { connection.stashedInput = Array(trailing[offset...]) }
-            pauseInput(connection)
-            submitTokenCheck(token, for: connection)
-            return
+        } else {
+            openWebSocket(connection, response, route: .coaching)
         }
-        connection.coaching = state
-        openWebSocket(connection, response, route: .coaching)
-        connection.deadlineMs = nowMs + services.settings.helloTimeoutMs
-        if offset < trailing.count { receivedFrameBytes(connection, trailing, from: offset) }
+        connection.coaching = shard.opened(id: connection.token, bearerToken: bearer, at: coachingTime)
+        if bearer == nil && offset < trailing.count { receivedFrameBytes(connection, trailing, from: offset) }
     }
 
     /// The token of an `Authorization: Bearer <token>` value (scheme case-insensitive).
@@ -62,122 +59,22 @@ extension EventLoop {
         return token.isEmpty ? nil : token
     }
 
-    /// `hello` on a connection without a Bearer header: check its token.
-    func receivedHello(_ connection: ClientConnection, token: String?, ref: RequestID?) {
-        guard let token else {
-            refuseHello(connection, AppError(.unauthorized, "hello: 'token' is required on a connection without an Authorization header", ref: ref))
-            return
-        }
-        connection.coaching?.authenticating = true
-        connection.coaching?.helloRef = ref
-        pauseInput(connection)
-        submitTokenCheck(token, for: connection)
-    }
-
-    /// Asks the reader thread to check `token` and load the user's profile; the answer
-    /// comes back as `.authenticated` on this loop's mailbox.
-    private func submitTokenCheck(_ token: String, for connection: ClientConnection) {
-        guard let services else { return }
-        let mailbox = mailbox
-        let connectionToken = connection.token
-        let weekStart = PeriodKeys(daysSinceEpoch: Self.weekStartDay(wallMs: wallClockMs()) - 1).day
-        let queued = services.reader.submit { store in
-            mailbox.post(.authenticated(token: connectionToken, outcome: Self.checkToken(token, store: store, fromDay: weekStart)))
-        }
-        if !queued { receivedAuthentication(token: connectionToken, outcome: .unavailable) }
-    }
-
-    /// Runs on the reader thread.
-    private static func checkToken(_ text: String, store: any Store, fromDay: String) -> AuthOutcome {
-        do {
-            switch try TokenAuthenticator.verify(text, in: store) {
-            case .valid(let record, let user):
-                let profile = UserProfile(
-                    privacy: try store.privacySettings(userId: user.id),
-                    memberships: try store.memberships(userId: user.id),
-                    baseline: try store.baseline(userId: user.id),
-                    recentDays: try store.dailyAggregates(fromDay: fromDay, userId: user.id))
-                return .valid(AuthenticatedUser(user: user, scope: record.scope, tokenId: record.id, profile: profile))
-            case .malformed:
-                return .refused(reason: "the token is malformed (expected fc_<i|r>_<id>_<secret>)")
-            case .unknown:
-                return .refused(reason: "the token is not known")
-            case .revoked:
-                return .refused(reason: "the token was revoked")
-            }
-        } catch {
-            return .unavailable
-        }
-    }
-
-    /// The reader's answer for the connection `token` (which may have closed meanwhile).
-    func receivedAuthentication(token: UInt64, outcome: AuthOutcome) {
-        guard let connection = connection(for: token), connection.coaching?.authenticating == true else { return }
-        // Answers from the mailbox path leave with an explicit flush, not with a read. A
-        // connection handed over is not touched again: it belongs to its home loop now.
-        connection.coaching?.authenticating = false
-        let pendingHandshake = connection.coaching?.pendingHandshake
-        connection.coaching?.pendingHandshake = nil
-        let ref = connection.coaching?.helloRef
-        switch outcome {
-        case .refused(let reason):
-            stats.add(.authFailures)
-            if pendingHandshake != nil {
-                refuseUnauthorized(connection, reason: reason)
-                flush(connection)
-            } else {
-                refuseHello(connection, AppError(.unauthorized, "token: " + reason, ref: ref))
-                resumeInput(connection)  // read the peer's close reply
-            }
-        case .unavailable:
-            if pendingHandshake != nil {
-                respond(connection, status: 503, reason: "Service Unavailable", contentType: "text/plain",
-                        body: Array("the account store is unavailable; retry shortly\n".utf8),
-                        headers: [HTTPHeader(name: "Retry-After", value: "1")])
-                flush(connection)
-            } else {
-                sendError(connection, AppError(.internal, "the account store is unavailable; reconnect shortly", ref: ref))
-                startClosingHandshake(connection, code: .tryAgainLater, reason: "store unavailable")
-                resumeInput(connection)
-            }
-        case .valid(let user):
-            if let pendingHandshake { openWebSocket(connection, pendingHandshake, route: .coaching) }
-            guard let services else { return }
-            let home = services.homeLoop(of: user.user.id)
-            if home == index {
-                attach(connection, user, helloRef: ref)
-                resumeInput(connection)
-                flush(connection)
-            } else {
-                handOver(connection, to: home, user: user, helloRef: ref)
-            }
-        }
-    }
-
     /// HTTP 401 on the upgrade.
-    private func refuseUnauthorized(_ connection: ClientConnection, reason: String) {
+    func refuseUnauthorized(_ connection: ClientConnection, reason: String) {
         stats.add(.handshakesRejected)
         respond(connection, status: 401, reason: "Unauthorized", contentType: "text/plain; charset=utf-8",
                 body: Array(("unauthorized: " + reason + "\n").utf8),
                 headers: [HTTPHeader(name: "WWW-Authenticate", value: "Bearer realm=\"flowcoach\"")])
     }
 
-    /// `error` `unauthorized`, then close 1008 (PROTOCOL.md "Connecting").
-    func refuseHello(_ connection: ClientConnection, _ error: AppError) {
-        stats.add(.authFailures)
-        sendError(connection, error)
-        startClosingHandshake(connection, code: .policyViolation, reason: "unauthorized")
-    }
-
     /// Moves an authenticated connection to its user's home loop (once; before any
     /// session state exists). What is still unwritten travels with it.
-    private func handOver(_ connection: ClientConnection, to home: Int, user: AuthenticatedUser, helloRef: RequestID?) {
+    func handOver(_ connection: ClientConnection, to home: Int, user: AuthenticatedUser, helloRef: RequestID?) {
         guard let services else { return }
         flush(connection)
         guard owns(connection) else { return }  // the write failed: closed
         epoll.deregister(connection.fd)
         removeFromTable(connection)
-        stats.add(.handOvers)
         services.mailboxes[home].post(.adopt(ConnectionTransfer(connection: connection, user: user, helloRef: helloRef)))
     }
 
@@ -205,40 +102,11 @@ extension EventLoop {
         stats.add(.connectionsOpen)
         stats.add(.webSocketsOpen)
         connection.isInputPaused = true  // resumeInput re-arms reading after the stash
-        attach(connection, transfer.user, helloRef: transfer.helloRef)
+        if let coaching = connection.coaching {
+            coaching.id = token
+            shard.adopted(coaching, user: transfer.user, helloRef: transfer.helloRef, at: coachingTime)
+        }
         resumeInput(connection)
-    }
-
-    /// The connection belongs to `authenticated` on this (home) loop from now on.
-    private func attach(_ connection: ClientConnection, _ authenticated: AuthenticatedUser, helloRef: RequestID?) {
-        guard let services else { return }
-        let userId = authenticated.user.id
-        let user: UserState
-        if let existing = users[userId] {
-            user = existing
-            user.user = authenticated.user
-            user.privacy = authenticated.profile.privacy
-            user.teamIds = Set(authenticated.profile.memberships.map(\.teamId))
-        } else {
-            user = UserState(authenticated: authenticated, configuration: flowConfiguration, nowMono: nowMs, wallMs: wallClockMs())
-            users[userId] = user
-        }
-        guard user.connections.count < services.settings.maxConnectionsPerUser else {
-            sendError(connection, AppError(.forbidden,
-                "connection: at most \(services.settings.maxConnectionsPerUser) connections per user (limits.connections_per_user)", ref: helloRef))
-            startClosingHandshake(connection, code: .policyViolation, reason: "too many connections")
-            if user.isIdle { users[userId] = nil }
-            return
-        }
-        connection.coaching?.userId = userId
-        connection.coaching?.user = user
-        connection.coaching?.scope = authenticated.scope
-        connection.deadlineMs = .max
-        user.connections.append(connection.token)
-        encoder.welcome(
-            userID: userId, userName: authenticated.user.displayName, serverTimeMs: wallClockMs(),
-            heartbeatSeconds: Int(configuration.pingIntervalMs / 1_000), ref: helloRef)
-        sendEncoded(connection)
     }
 
     // MARK: Pausing input while another thread answers
@@ -268,15 +136,5 @@ extension EventLoop {
             readBufferedPlaintext(connection)  // records already decrypted into the session
         }
         flush(connection)
-    }
-
-
-    /// Wall-clock milliseconds since the epoch (event-time checks, `server_time`).
-    func wallClockMs() -> Int64 { LeaderboardOwner.wallClockMs() }
-
-    /// Days since the epoch of the Monday starting the current UTC ISO week.
-    static func weekStartDay(wallMs: Int64) -> Int64 {
-        let today = wallMs / 86_400_000
-        return today - ((today % 7) + 7 + 3) % 7
     }
 }

@@ -13,9 +13,11 @@ extension EventLoop {
             connection.requestParser = nil
             stats.add(.handshakesRejected)
             logger.debug("bad HTTP request", metadata: ["peer": "\(connection.peer)", "reason": "\(error.reason)"])
-            HTTPResponseWriter.write(
-                status: error.httpStatus, headers: [HTTPHeader(name: "Connection", value: "close")],
-                contentType: "text/plain; charset=utf-8", body: Array((error.reason + "\n").utf8), into: &cork)
+            writeOutput(to: connection) { output in
+                HTTPResponseWriter.write(
+                    status: error.httpStatus, headers: [HTTPHeader(name: "Connection", value: "close")],
+                    contentType: "text/plain; charset=utf-8", body: Array((error.reason + "\n").utf8), into: &output)
+            }
             closeAfterFlush(connection)
         case .complete(let head, let consumed):
             connection.requestParser = nil
@@ -80,13 +82,13 @@ extension EventLoop {
     func refuseUpgrade(_ connection: ClientConnection, _ rejection: HTTPRejection) {
         stats.add(.handshakesRejected)
         logger.debug("upgrade refused", metadata: ["peer": "\(connection.peer)", "status": "\(rejection.status)"])
-        rejection.write(into: &cork)
+        writeOutput(to: connection) { rejection.write(into: &$0) }
         closeAfterFlush(connection)
     }
 
     /// Writes the 101 answer and switches the connection to WebSocket framing.
     func openWebSocket(_ connection: ClientConnection, _ response: HandshakeResponse, route: ClientConnection.Route) {
-        response.write(into: &cork)
+        writeOutput(to: connection) { response.write(into: &$0) }
         var limits = Limits()
         if route == .coaching {
             // Messages over the application limit get `too_large` and the connection stays;
@@ -115,10 +117,12 @@ extension EventLoop {
         headers: [HTTPHeader] = []
     ) {
         stats.add(.httpRequests)
-        HTTPResponseWriter.write(
-            status: status, reason: reason,
-            headers: [HTTPHeader(name: "Cache-Control", value: "no-store"), HTTPHeader(name: "Connection", value: "close")] + headers,
-            contentType: contentType, body: body, into: &cork)
+        writeOutput(to: connection) { output in
+            HTTPResponseWriter.write(
+                status: status, reason: reason,
+                headers: [HTTPHeader(name: "Cache-Control", value: "no-store"), HTTPHeader(name: "Connection", value: "close")] + headers,
+                contentType: contentType, body: body, into: &output)
+        }
         closeAfterFlush(connection)
     }
 

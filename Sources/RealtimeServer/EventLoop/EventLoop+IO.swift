@@ -93,23 +93,30 @@ extension EventLoop {
     /// dropped.
     func flush(_ connection: ClientConnection) {
         guard owns(connection) else {
-            cork.consume(cork.readableCount)
+            cork.discard(for: connection.token)
             return
         }
         if connection.tls != nil {
             encryptCork(for: connection)
             writeOut(connection, fresh: &cipherCork)
         } else {
-            writeOut(connection, fresh: &cork)
+            var fresh = cork.takeBytes(for: connection.token)
+            writeOut(connection, fresh: &fresh)
+            cork.returnStorage(fresh)
         }
     }
 
-    /// Moves the cork's plaintext into the TLS session and its ciphertext into `cipherCork`.
+    /// Moves the connection's plaintext from the cork into the TLS session and its
+    /// ciphertext into `cipherCork`.
     func encryptCork(for connection: ClientConnection) {
-        if !cork.isEmpty {
-            let result = cork.withUnsafeReadableBytes { connection.tls?.writePlaintext($0) }
-            cork.consume(cork.readableCount)
+        var plaintext = cork.takeBytes(for: connection.token)
+        if !plaintext.isEmpty {
+            let result = plaintext.withUnsafeReadableBytes { connection.tls?.writePlaintext($0) }
+            plaintext.consume(plaintext.readableCount)
+            cork.returnStorage(plaintext)
             if case .failed = result { closeConnection(connection) }
+        } else {
+            cork.returnStorage(plaintext)
         }
         connection.tls?.drainCiphertext(into: &cipherCork)
     }

@@ -33,9 +33,9 @@ extension EventLoop {
             if nowMs >= connection.deadlineMs { closeConnection(connection) }
             return
         }
-        if connection.coaching?.isAuthenticated == false && connection.coaching?.authenticating == false
-            && nowMs >= connection.deadlineMs {
-            refuseHello(connection, AppError(.unauthorized, "hello: not received in time (auth.hello_timeout_ms)"))
+        if let coaching = connection.coaching, !coaching.isAuthenticated {
+            shard.checkHelloDeadline(coaching, at: coachingTime)
+            flush(connection)
             return
         }
         let idleMs = nowMs - connection.lastReceivedMs
@@ -47,7 +47,7 @@ extension EventLoop {
             return
         }
         connection.unansweredPings += 1
-        _ = connection.endpoint?.sendPing(UnsafeRawBufferPointer(start: nil, count: 0), into: &cork)
+        writeOutput(to: connection) { _ = connection.endpoint?.sendPing(UnsafeRawBufferPointer(start: nil, count: 0), into: &$0) }
         flush(connection)
     }
 
@@ -55,7 +55,7 @@ extension EventLoop {
     /// ("going away", RFC 6455 §7.4.1), drop connections still in the HTTP phase.
     func beginShutdown(deadlineMs: Int64) {
         shutdownDeadlineMs = deadlineMs
-        checkpointEverything()
+        if services != nil { shard.checkpointEverything(at: coachingTime) }
         if let listener {
             epoll.deregister(listener.fd)
             self.listener = nil

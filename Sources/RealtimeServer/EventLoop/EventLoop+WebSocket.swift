@@ -7,7 +7,10 @@ extension EventLoop {
     func receivedFrameBytes(_ connection: ClientConnection, _ bytes: UnsafeMutableRawBufferPointer, from start: Int) {
         var consumed = start
         events: while true {
-            guard let event = connection.endpoint?.nextEvent(from: bytes, consumed: &consumed, output: &cork) else { return }
+            let next = writeOutput(to: connection) { output in
+                connection.endpoint?.nextEvent(from: bytes, consumed: &consumed, output: &output)
+            }
+            guard let event = next else { return }
             switch event {
             case .needMoreData:
                 break events
@@ -41,13 +44,14 @@ extension EventLoop {
     private func deliver(_ connection: ClientConnection, opcode: Opcode, _ payload: UnsafeRawBufferPointer) {
         switch connection.route {
         case .echo:
-            _ = connection.endpoint?.send(opcode, payload: payload, into: &cork)
+            writeOutput(to: connection) { _ = connection.endpoint?.send(opcode, payload: payload, into: &$0) }
             stats.add(.messagesSent)
         case .coaching:
+            guard let coaching = connection.coaching else { return }
             if opcode == .text {
-                receivedCoachingMessage(connection, payload)
+                shard.receivedText(coaching, payload, at: coachingTime)
             } else {
-                rejectMessage(connection, AppError(.badJSON, "message: binary frames are not used; send one JSON object per text frame"))
+                shard.receivedBinary(coaching, at: coachingTime)
             }
         case .none:
             break
@@ -68,7 +72,7 @@ extension EventLoop {
 
     /// Starts the closing handshake from our side (shutdown, ping timeout policy).
     func startClosingHandshake(_ connection: ClientConnection, code: CloseCode, reason: String) {
-        connection.endpoint?.close(code: code, reason: reason, into: &cork)
+        writeOutput(to: connection) { connection.endpoint?.close(code: code, reason: reason, into: &$0) }
         // RFC 6455 §7.1.1: wait for the peer's close; the sweep enforces the close timeout.
         connection.deadlineMs = nowMs + configuration.closeTimeoutMs
         applyDirective(connection)

@@ -36,8 +36,8 @@ public final class EventLoop: @unchecked Sendable {
     /// Loop-owned receive buffer: every read lands here and is parsed in place.
     let readBuffer: UnsafeMutableRawBufferPointer
     /// Loop-owned output ("cork") buffer: a connection's replies accumulate here during
-    /// dispatch and leave with one write.
-    var cork = ByteWriter(capacity: 256 << 10)
+    /// dispatch and leave with one write. Written only through `writeOutput(to:_:)`.
+    var cork = OutputCork()
     /// Loop-owned buffers for TLS: ciphertext as read, and ciphertext to write.
     let cipherBuffer: UnsafeMutableRawBufferPointer
     var cipherCork = ByteWriter(capacity: 64 << 10)
@@ -50,16 +50,14 @@ public final class EventLoop: @unchecked Sendable {
     /// The coaching service's threads and shared state; nil when the server runs without
     /// a store (shell tests): `/v1/ws` then answers 503.
     let services: CoachingServices?
-    /// Users whose home is this loop and who have live connections or sessions.
-    var users: [String: UserState] = [:]
-    /// The reusable application codec (one per loop; allocation-free once warm).
-    var decoder = InboundDecoder()
-    var encoder = OutboundEncoder()
-    /// This loop's channel subscriptions.
-    var registry: SubscriptionRegistry
-    /// Leaderboard time accrued since the last flush, per (user, language, UTC day).
-    var pendingScores: [ScoreKey: ScoreAmount] = [:]
-    let flowConfiguration = FlowEngineConfiguration.standard
+    /// The coaching service of this loop (users whose home is this loop, their sessions,
+    /// this loop's channel subscriptions): a pure state machine this loop feeds.
+    lazy var shard = CoachingShard(
+        configuration: CoachingShard.Configuration(
+            settings: configuration.coaching, loopIndex: index, loopCount: configuration.loops,
+            heartbeatSeconds: Int(configuration.pingIntervalMs / 1_000),
+            utcOffsetMs: { UserTime.offsetMs(timeZone: $0, atMs: $1) }),
+        shell: self, stats: stats)
     var nextCoachingTickMs: Int64 = 0
     var nowMs: Int64 = MonotonicClock.nowMs()
     var nextSweepMs: Int64 = 0
@@ -83,8 +81,6 @@ public final class EventLoop: @unchecked Sendable {
         self.logger[metadataKey: "loop"] = "\(index)"
         self.mailbox = mailbox
         self.services = services
-        registry = SubscriptionRegistry(configuration: SubscriptionRegistry.Configuration(
-            maxSubscriptionsPerConnection: configuration.coaching.maxSubscriptionsPerConnection))
         epoll = try Epoll()
         self.tlsContexts = tlsContexts
         deflateConfiguration = configuration.compression.deflateConfiguration
@@ -131,12 +127,11 @@ public final class EventLoop: @unchecked Sendable {
             if nowMs >= nextSweepMs {
                 sweepTimeouts()
                 nextSweepMs = nowMs + Self.sweepIntervalMs
-                discardStrayOutput(after: "sweep")
             }
             if services != nil && nowMs >= nextCoachingTickMs {
-                coachingTick()
-                nextCoachingTickMs = nowMs + Self.coachingTickMs
-                discardStrayOutput(after: "coaching tick")
+                shard.tick(at: coachingTime)
+                flushAll()
+                nextCoachingTickMs = nowMs + CoachingShard.tickIntervalMs
             }
         }
         closeAll()
@@ -151,7 +146,7 @@ public final class EventLoop: @unchecked Sendable {
         case Self.mailboxToken:
             for message in mailbox.drain() {
                 receive(message)
-                discardStrayOutput(after: "mailbox")
+                flushAll()
             }
         default:
             let slot = Int(UInt32(truncatingIfNeeded: token))
@@ -160,7 +155,7 @@ public final class EventLoop: @unchecked Sendable {
             }
             if events.contains(.write) {  // EPOLLOUT: push out what is pending
                 flush(connection)
-                if connection.pendingOutput.isEmpty && registry.hasPending(connection.token) {
+                if connection.pendingOutput.isEmpty && shard.hasHeldFrames(for: connection.token) {
                     deliverHeldFrames(connection)  // a slow reader caught up: the latest snapshots
                     flush(connection)
                 }
@@ -189,24 +184,45 @@ public final class EventLoop: @unchecked Sendable {
         case .sessionLookup(let token, let request, let outcome):
             receivedSessionLookup(token: token, request: request, outcome: outcome)
         case .durable(let acks):
-            receivedDurableAcks(acks)
+            shard.durable(acks, at: coachingTime)
+            flushAll()
         case .publish(let event):
             publish(event)
         case .httpResponse(let token, let response):
             receivedHTTPAnswer(token: token, response)
         case .purgeUser(let userId):
-            purgeLiveState(of: userId)
+            shard.purge(userId: userId, at: coachingTime)
+            flushAll()
         }
     }
 
-    /// The cork holds one connection's output at a time and every handler flushes what it
-    /// wrote. Bytes left over would leave with the *next* connection's flush — another
-    /// client's data. Never let that happen: drop them and say so (a bug to fix).
-    func discardStrayOutput(after step: StaticString) {
-        guard !cork.isEmpty else { return }
-        logger.error("unflushed output dropped (bug)", metadata: ["after": "\(step)", "bytes": "\(cork.readableCount)"])
-        cork.consume(cork.readableCount)
+    /// Appends output for `connection`. The cork holds one connection's bytes at a time:
+    /// bytes still waiting there for another connection leave for it first, so a byte can
+    /// only ever reach the socket it was written for.
+    @discardableResult
+    func writeOutput<R>(to connection: ClientConnection, _ body: (inout ByteWriter) -> R) -> R {
+        if cork.holdsBytes(forOtherThan: connection.token), let owner = cork.owner {
+            if let previous = self.connection(for: owner) {
+                flush(previous)
+            } else {
+                cork.discard(for: owner)
+            }
+        }
+        return cork.append(for: connection.token, body)
     }
+
+    /// Flushes whatever connection the cork holds bytes for (after an input that may have
+    /// produced output for several connections: durable acks, a purge, a tick).
+    func flushAll() {
+        guard let owner = cork.owner, let connection = connection(for: owner) else { return }
+        flush(connection)
+    }
+
+    /// Both clocks, for an input to the coaching shard.
+    var coachingTime: CoachingTime { CoachingTime(monotonicMs: nowMs, wallMs: wallClockMs()) }
+
+    /// Wall-clock milliseconds since the epoch (event-time checks, `server_time`).
+    func wallClockMs() -> Int64 { LeaderboardOwner.wallClockMs() }
 
     /// Whether `connection` is open on this loop (a connection handed to another loop, or
     /// closed, is not; its slot may not even exist here).
@@ -301,7 +317,8 @@ public final class EventLoop: @unchecked Sendable {
             connection.countedPerIP = false
             services?.perIP.release(connection.peer.host)
         }
-        if connection.coaching != nil { coachingConnectionClosed(connection) }
+        if let coaching = connection.coaching { shard.closed(coaching, at: coachingTime) }
+        cork.discard(for: connection.token)
         removeFromTable(connection)
     }
 

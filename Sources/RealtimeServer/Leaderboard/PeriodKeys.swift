@@ -1,3 +1,4 @@
+import FlowEngine
 /// The calendar keys of the three leaderboard periods at one moment: `2026-11-22`,
 /// `2026-W47` (ISO 8601 week), `2026-11`.
 ///
@@ -59,7 +60,7 @@ public struct PeriodKeys: Hashable, Sendable, CustomStringConvertible {
         let (year, month, dayOfMonth) = Self.civil(fromDays: days)
         // ISO 8601: weeks start on Monday; week 1 is the one containing the year's first
         // Thursday, so a week belongs to the year of its Thursday.
-        let weekday = ((days % 7) + 7 + 3) % 7  // Monday = 0 (1970-01-01 was a Thursday)
+        let weekday = LocalTime.weekday(ofDay: days)
         let thursday = days - weekday + 3
         let isoYear = Self.civil(fromDays: thursday).year
         let week = (thursday - Self.daysFromCivil(year: isoYear, month: 1, day: 1)) / 7 + 1

@@ -9,12 +9,12 @@ struct CoachingServicesTests {
         let ids = (0..<1_000).map { "user-\($0)" }
         var counts = [0, 0, 0, 0]
         for id in ids {
-            let loop = CoachingServices.homeLoop(of: id, loops: 4)
-            #expect(loop == CoachingServices.homeLoop(of: id, loops: 4))
+            let loop = CoachingShard.homeLoop(of: id, loops: 4)
+            #expect(loop == CoachingShard.homeLoop(of: id, loops: 4))
             counts[loop] += 1
         }
         #expect(counts.allSatisfy { $0 > 150 })
-        #expect(CoachingServices.homeLoop(of: "anyone", loops: 1) == 0)
+        #expect(CoachingShard.homeLoop(of: "anyone", loops: 1) == 0)
     }
 
     @Test("the per-IP limiter admits up to the limit and frees on release")

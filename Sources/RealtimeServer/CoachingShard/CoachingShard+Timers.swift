@@ -1,38 +1,34 @@
 import FlowEngine
-import Logging
+import WSProtocol
 
-/// The coaching timers, run by sweeping every `coachingTickMs` (like the connection
-/// timeouts): server-noticed state changes (idle), checkpoints, the resume window,
-/// baselines, leaderboard time and `stats:me`.
-extension EventLoop {
-    static let coachingTickMs: Int64 = 500
-    /// Silence after which the detector is asked whether the state changed by itself.
-    static let idleCheckAfterMs: Int64 = 1_000
-
-    func coachingTick() {
-        guard let services else { return }
-        let settings = services.settings
+/// The coaching timers, run by the shell every ``CoachingShard/tickIntervalMs``:
+/// server-noticed state changes (idle), checkpoints, the resume window, baselines,
+/// leaderboard time and `stats:me`.
+extension CoachingShard {
+    public func tick(at time: CoachingTime) {
+        now = time
         for (userId, user) in users {
-            if nowMs >= user.offsetRefreshDueMono {
-                user.utcOffsetMs = UserTime.offsetMs(timeZone: user.user.timeZone, atMs: wallClockMs())
-                user.offsetRefreshDueMono = nowMs + UserTime.refreshIntervalMs
+            if now.monotonicMs >= user.offsetRefreshDueMono {
+                user.utcOffsetMs = configuration.utcOffsetMs(user.user.timeZone, now.wallMs)
+                user.offsetRefreshDueMono = now.monotonicMs + Self.offsetRefreshIntervalMs
             }
             for live in user.sessions.values {
-                tick(live, of: user, settings: settings)
+                tick(live, of: user)
                 parkScore(of: live)
             }
-            if user.baselineDirty && (nowMs - user.lastBaselineSaveMono >= settings.checkpointIntervalMs || user.sessions.isEmpty) {
+            if user.baselineDirty && (now.monotonicMs - user.lastBaselineSaveMono >= settings.checkpointIntervalMs || user.sessions.isEmpty) {
                 saveBaseline(of: user)
             }
             if user.isIdle && !user.baselineDirty {
-                users[userId] = nil
+                dropUser(userId)
             }
         }
         flushScores()
         publishUserStats()
     }
 
-    private func tick(_ live: LiveSession, of user: UserState, settings: CoachingSettings) {
+    private func tick(_ live: LiveSession, of user: UserState) {
+        let nowMs = now.monotonicMs
         if live.ended {
             if live.dirty { checkpoint(live) }  // a refused final checkpoint, again
             if let detached = live.detachedAtMono, nowMs - detached >= settings.resumeWindowMs, !live.dirty {
@@ -50,10 +46,9 @@ extension EventLoop {
                 if let period = flow.endedPeriod { live.pendingPeriods.append(FlowPeriodRecord(period)) }
                 live.dirty = true
                 user.statsDirty = true
-                if let token = live.connection, let connection = connection(for: token) {
+                if let connection = live.carrier {
                     encoder.flow(session: live.id, assessment: flow)
                     sendEncoded(connection)
-                    flush(connection)
                 }
             }
         }
@@ -69,26 +64,18 @@ extension EventLoop {
         }
     }
 
-    /// Drops a session from memory (its final state is with the writer).
-    func forget(_ live: LiveSession, of user: UserState) {
-        parkScore(of: live)
-        user.sessions[live.id] = nil
-        stats.add(.sessionsLive, -1)
-        user.statsDirty = true
-    }
-
     private func saveBaseline(of user: UserState) {
-        guard let services else { return }
-        let record = BaselineRecord(userId: user.userId, updatedAtMs: wallClockMs(), bytes: user.coach.baseline.encode())
-        if services.writer.enqueue(.baseline(record)) {
+        let record = BaselineRecord(userId: user.userId, updatedAtMs: now.wallMs, bytes: user.coach.baseline.encode())
+        if shell.enqueue(.baseline(record)) {
             user.baselineDirty = false
-            user.lastBaselineSaveMono = nowMs
+            user.lastBaselineSaveMono = now.monotonicMs
         }
     }
 
     /// Graceful shutdown: every session's latest state goes to the writer (not ended —
     /// clients resume after the restart), with the baselines.
-    func checkpointEverything() {
+    public func checkpointEverything(at time: CoachingTime) {
+        now = time
         for user in users.values {
             for live in user.sessions.values {
                 if live.dirty { checkpoint(live) }

@@ -1,31 +1,31 @@
 import FlowEngine
-import Logging
 import WSProtocol
 import WireJSON
 
-/// Channels on `/v1/ws`: subscribe with a snapshot, fan-out of shared frames from the
-/// leaderboard owner, and `stats:me` built on the user's home loop.
-extension EventLoop {
-    func subscribe(_ connection: ClientConnection, _ user: UserState, channel: String, ref: RequestID?) {
+/// Channels on `/v1/ws`: subscribe with a snapshot, the fan-out of shared frames, and
+/// `stats:me` built on the user's home loop.
+extension CoachingShard {
+    func subscribe(_ connection: CoachingConnection, _ user: UserState, channel: String, ref: RequestID?) {
         let name: ChannelName
         do {
             name = try ChannelName(parsing: channel)
         } catch {
-            rejectMessage(connection, AppError(.invalidField, error.message, ref: ref))
+            reject(connection, AppError(.invalidField, error.message, ref: ref))
             return
         }
         switch ChannelSubscriber(userId: user.userId, teamIds: user.teamIds).access(to: name) {
         case .forbidden(let denial):
-            rejectMessage(connection, AppError(.forbidden, denial.message, ref: ref))
+            reject(connection, AppError(.forbidden, denial.message, ref: ref))
         case .allowed(let key):
             do {
-                try registry.subscribe(connection.token, userId: user.userId, to: key)
+                try registry.subscribe(connection.id, userId: user.userId, to: key)
             } catch {
-                rejectMessage(connection, AppError(.tooLarge,
+                reject(connection, AppError(.tooLarge,
                     "channel: at most \(registry.configuration.maxSubscriptionsPerConnection) subscriptions per connection (limits.subscriptions_per_connection); unsubscribe from one first",
                     ref: ref))
                 return
             }
+            accepted(connection)
             encoder.subscribed(channel: channel, ref: ref)
             sendEncoded(connection)
             let snapshot: ChannelEvent?
@@ -34,86 +34,72 @@ extension EventLoop {
                 user.lastStatsDigest = event.frame.bytes.hashValue
                 snapshot = event
             } else {
-                snapshot = services?.leaderboards.latest(for: key)
+                snapshot = shell.latestSnapshot(for: key)
             }
-            if let snapshot { deliverSnapshot(snapshot, to: connection) }
+            if let snapshot { shell.perform(.deliverSnapshot(connection.id, snapshot)) }
         }
     }
 
-    func unsubscribe(_ connection: ClientConnection, channel: String, ref: RequestID?) {
-        guard let userId = connection.coaching?.userId else { return }
+    func unsubscribe(_ connection: CoachingConnection, _ user: UserState, channel: String, ref: RequestID?) {
         let name: ChannelName
         do {
             name = try ChannelName(parsing: channel)
         } catch {
-            rejectMessage(connection, AppError(.invalidField, error.message, ref: ref))
+            reject(connection, AppError(.invalidField, error.message, ref: ref))
             return
         }
-        registry.unsubscribe(connection.token, from: name.key(forUser: userId))
+        registry.unsubscribe(connection.id, from: name.key(forUser: user.userId))
+        accepted(connection)
         encoder.unsubscribed(channel: channel, ref: ref)
         sendEncoded(connection)
     }
 
-    private func deliverSnapshot(_ event: ChannelEvent, to connection: ClientConnection) {
-        let token = connection.token
-        registry.deliver(event, to: token, isBackedUp: !connection.pendingOutput.isEmpty, asSnapshot: true) { bytes in
-            writeFrame(bytes, to: connection)
-        }
+    // MARK: Delivery (the shell knows which connections are backed up and writes)
+
+    /// Fans `event` out to this loop's subscribers of its channel; slow readers keep only
+    /// the latest frame per channel.
+    public func publish(
+        _ event: ChannelEvent, isBackedUp: (ConnectionID) -> Bool, write: (ConnectionID, UnsafeRawBufferPointer) -> Void
+    ) {
+        registry.publish(event, isBackedUp: isBackedUp, write: write)
     }
 
-    /// An event from the leaderboard owner (or a local `stats:me` publication): the shared
-    /// frame goes to every subscriber on this loop; slow readers keep only the latest.
-    func publish(_ event: ChannelEvent) {
-        registry.publish(event, isBackedUp: { token in
-            guard let connection = connection(for: token) else { return true }
-            return !connection.pendingOutput.isEmpty
-        }, write: { token, bytes in
-            guard let connection = connection(for: token) else { return }
-            writeFrame(bytes, to: connection)
-            flush(connection)
-        })
+    /// Delivers a snapshot to one new subscriber.
+    public func deliverSnapshot(
+        _ event: ChannelEvent, to id: ConnectionID, isBackedUp: Bool, write: (UnsafeRawBufferPointer) -> Void
+    ) {
+        registry.deliver(event, to: id, isBackedUp: isBackedUp, asSnapshot: true, write: write)
     }
 
-    /// Appends one complete pre-encoded frame to the connection's output.
-    private func writeFrame(_ bytes: UnsafeRawBufferPointer, to connection: ClientConnection) {
-        guard connection.endpoint?.state == .open else { return }
-        cork.append(bytes)
-        stats.add(.channelEventsSent)
-        stats.add(.messagesSent)
-    }
+    /// Whether frames are held for a slow reader.
+    public func hasHeldFrames(for id: ConnectionID) -> Bool { registry.hasPending(id) }
 
-    /// Frames held for a slow reader whose output has drained.
-    func deliverHeldFrames(_ connection: ClientConnection) {
-        guard registry.hasPending(connection.token) else { return }
-        for frame in registry.drained(connection.token) {
-            frame.bytes.withUnsafeBytes { writeFrame($0, to: connection) }
-        }
-    }
+    /// The frames held for a reader whose output has drained (the latest per channel).
+    public func takeHeldFrames(for id: ConnectionID) -> [SharedFrame] { registry.drained(id) }
 
     // MARK: stats:me
 
     /// Publishes `stats:me` of users whose stats changed, at most once per publish interval.
     func publishUserStats() {
-        guard let services else { return }
-        for user in users.values where user.statsDirty && nowMs - user.lastStatsPublishMono >= services.settings.publishIntervalMs {
+        for user in users.values
+        where user.statsDirty && now.monotonicMs - user.lastStatsPublishMono >= settings.publishIntervalMs {
             user.statsDirty = false
-            user.lastStatsPublishMono = nowMs
+            user.lastStatsPublishMono = now.monotonicMs
             let key = ChannelKey.userStats(userId: user.userId)
             guard registry.subscriberCount(of: key) > 0 else { continue }
             let event = statsEvent(for: user)
             let digest = event.frame.bytes.hashValue
             guard digest != user.lastStatsDigest else { continue }  // only when it changed
             user.lastStatsDigest = digest
-            publish(event)
+            shell.perform(.publishLocally(event))
         }
     }
 
     /// `{"type":"event","channel":"stats:me","data":{…}}` for `user` (PROTOCOL.md: today's
     /// and this week's active, flow and coding time, streak, each live session's state).
     func statsEvent(for user: UserState) -> ChannelEvent {
-        let wallMs = wallClockMs()
-        let today = DayTally.dayIndex(atMs: wallMs, utcOffsetMs: user.utcOffsetMs)
-        let monday = today - ((today % 7) + 7 + 3) % 7
+        let today = DayTally.dayIndex(atMs: now.wallMs, utcOffsetMs: user.utcOffsetMs)
+        let monday = LocalTime.monday(ofDay: today)
         let todayKey = PeriodKeys(daysSinceEpoch: today).day
         let mondayKey = PeriodKeys(daysSinceEpoch: monday).day
         var todayTotals = StatsTotals()
@@ -150,7 +136,7 @@ extension EventLoop {
             writer.key("state"); writer.value(string: assessment.state.wireName)
             writer.key("in_flow"); writer.value(assessment.inFlow)
             writer.key("flow_ms"); writer.value(assessment.flowMs)
-            writer.key("connected"); writer.value(session.connection != nil)
+            writer.key("connected"); writer.value(session.carrier != nil)
             if let project = session.project {  // the user's own channel: always their project names
                 writer.key("project"); writer.value(string: project)
             }
@@ -167,33 +153,23 @@ extension EventLoop {
 
     /// `DELETE /v1/privacy/data` reached this loop: drop the user's live state and
     /// subscriptions at once (their sockets stay; their data is gone).
-    func purgeLiveState(of userId: String) {
+    public func purge(userId: String, at time: CoachingTime) {
+        now = time
         guard let user = users[userId] else { return }
-        defer {
-            // Checkpoints this loop queued before it dropped the sessions may still reach the
-            // store after the API's purge: purge again behind them, and the boards too.
-            if let services {
-                services.leaderboards.post(.purge(userId: userId))
-                let logger = logger
-                services.writer.submit { store in
-                    do {
-                        try store.purgeUser(id: userId, deleteAccount: false)
-                    } catch {
-                        logger.error("second purge failed", metadata: ["user": "\(userId)", "error": "\(error)"])
-                    }
-                }
-            }
-        }
         for session in user.sessions.values {
-            if let token = session.connection, let connection = connection(for: token) {
-                connection.coaching?.sessions.removeAll { $0 == session.id }
-            }
+            session.carrier?.sessions.removeAll { $0 == session.id }
             stats.add(.sessionsLive, -1)
         }
         user.sessions.removeAll()
         pendingScores = pendingScores.filter { $0.key.userId != userId }
         user.storedDays = []
         user.statsDirty = true
+        // Checkpoints this loop queued before it dropped the sessions may still reach the
+        // store after the API's purge: purge again behind them, and the boards too.
+        shell.perform(.leaderboard(.purge(userId: userId)))
+        _ = shell.submit(StoreJob(name: "second purge", userId: userId) { store throws(StoreError) in
+            _ = try store.purgeUser(id: userId, deleteAccount: false)
+        })
     }
 }
 

@@ -1,0 +1,26 @@
+/// A token check as the store reader runs it: verify the token, then load what the user's
+/// home loop needs to coach them.
+enum TokenCheck {
+    /// Runs on the reader thread.
+    static func run(_ text: String, store: any Store, fromDay: String) -> AuthOutcome {
+        do {
+            switch try TokenAuthenticator.verify(text, in: store) {
+            case .valid(let record, let user):
+                let profile = UserProfile(
+                    privacy: try store.privacySettings(userId: user.id),
+                    memberships: try store.memberships(userId: user.id),
+                    baseline: try store.baseline(userId: user.id),
+                    recentDays: try store.dailyAggregates(fromDay: fromDay, userId: user.id))
+                return .valid(AuthenticatedUser(user: user, scope: record.scope, tokenId: record.id, profile: profile))
+            case .malformed:
+                return .refused(reason: "the token is malformed (expected fc_<i|r>_<id>_<secret>)")
+            case .unknown:
+                return .refused(reason: "the token is not known")
+            case .revoked:
+                return .refused(reason: "the token was revoked")
+            }
+        } catch {
+            return .unavailable
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// What a ``CoachingShard`` needs from the I/O shell around it: somewhere to send its
+/// actions, the persistence writer's queue, and the leaderboard owner's latest snapshots.
+///
+/// The shard calls these synchronously while it handles an input. `enqueue` and `submit`
+/// answer whether the queue took the work, because the shard's bookkeeping depends on it
+/// (a refused checkpoint keeps its session dirty and is tried again on the next tick).
+public protocol CoachingShell: AnyObject {
+    /// Carries out one action now.
+    func perform(_ action: CoachingAction)
+    /// Hands a record to the persistence writer; false when its queue is full.
+    func enqueue(_ record: PersistenceRecord) -> Bool
+    /// Runs `job` on the writer thread after everything queued before it; false when busy.
+    func submit(_ job: StoreJob) -> Bool
+    /// The latest publication on a leaderboard or team channel, for a new subscriber.
+    func latestSnapshot(for key: ChannelKey) -> ChannelEvent?
+}
+
+/// Work for the writer thread that is not a record (privacy settings, a purge), with a
+/// name for the log line if the store refuses it.
+public struct StoreJob: Sendable {
+    public var name: String
+    public var userId: String
+    public var run: @Sendable (any Store) throws(StoreError) -> Void
+
+    public init(name: String, userId: String, run: @escaping @Sendable (any Store) throws(StoreError) -> Void) {
+        self.name = name
+        self.userId = userId
+        self.run = run
+    }
+}

@@ -1,0 +1,154 @@
+import FlowEngine
+import Logging
+import WSProtocol
+
+/// The loop as the coaching shard's shell: it carries out the shard's actions on this
+/// loop's sockets, and hands records, store jobs and look-ups to the other threads.
+extension EventLoop: CoachingShell {
+    public func perform(_ action: CoachingAction) {
+        switch action {
+        case .send(let id, let payload):
+            guard let connection = connection(for: id), connection.endpoint?.state == .open else { return }
+            writeOutput(to: connection) { _ = connection.endpoint?.send(.text, payload: payload, into: &$0) }
+        case .deliverSnapshot(let id, let event):
+            guard let connection = connection(for: id) else { return }
+            shard.deliverSnapshot(event, to: id, isBackedUp: !connection.pendingOutput.isEmpty) { bytes in
+                writeFrame(bytes, to: connection)
+            }
+        case .publishLocally(let event):
+            publish(event)
+        case .close(let id, let code, let reason):
+            guard let connection = connection(for: id) else { return }
+            startClosingHandshake(connection, code: code, reason: reason)
+        case .refuseUpgrade(let id, let status, let reason):
+            guard let connection = connection(for: id) else { return }
+            connection.pendingHandshake = nil
+            if status == 401 {
+                refuseUnauthorized(connection, reason: reason)
+            } else {
+                respond(connection, status: status, reason: "Service Unavailable", contentType: "text/plain",
+                        body: Array((reason + "\n").utf8), headers: [HTTPHeader(name: "Retry-After", value: "1")])
+            }
+            flush(connection)
+        case .checkToken(let id, let token, let fromDay):
+            guard let connection = connection(for: id) else { return }
+            submitTokenCheck(token, fromDay: fromDay, for: connection)
+        case .lookUpSession(let id, let request):
+            guard let connection = connection(for: id) else { return }
+            submitSessionLookup(request, for: connection)
+        case .resumeInput(let id):
+            guard let connection = connection(for: id) else { return }
+            resumeInput(connection)
+        case .handOver(let id, let home, let user, let helloRef):
+            guard let connection = connection(for: id) else { return }
+            handOver(connection, to: home, user: user, helloRef: helloRef)
+        case .leaderboard(let input):
+            services?.leaderboards.post(input)
+        }
+    }
+
+    public func enqueue(_ record: PersistenceRecord) -> Bool {
+        services?.writer.enqueue(record) ?? false
+    }
+
+    public func submit(_ job: StoreJob) -> Bool {
+        guard let services else { return false }
+        let logger = logger
+        return services.writer.submit { store in
+            do {
+                try job.run(store)
+            } catch {
+                logger.error("\(job.name) failed", metadata: ["user": "\(job.userId)", "error": "\(error)"])
+            }
+        }
+    }
+
+    public func latestSnapshot(for key: ChannelKey) -> ChannelEvent? {
+        services?.leaderboards.latest(for: key)
+    }
+
+    // MARK: Channel delivery
+
+    /// An event from the leaderboard owner (or this loop's `stats:me`): the shared frame
+    /// goes to every subscriber on this loop; slow readers keep only the latest.
+    func publish(_ event: ChannelEvent) {
+        shard.publish(event, isBackedUp: { token in
+            guard let connection = connection(for: token) else { return true }
+            return !connection.pendingOutput.isEmpty
+        }, write: { token, bytes in
+            guard let connection = connection(for: token) else { return }
+            writeFrame(bytes, to: connection)
+            flush(connection)
+        })
+    }
+
+    /// Appends one complete pre-encoded frame to the connection's output.
+    private func writeFrame(_ bytes: UnsafeRawBufferPointer, to connection: ClientConnection) {
+        guard connection.endpoint?.state == .open else { return }
+        writeOutput(to: connection) { $0.append(bytes) }
+        stats.add(.channelEventsSent)
+        stats.add(.messagesSent)
+    }
+
+    /// Frames held for a slow reader whose output has drained.
+    func deliverHeldFrames(_ connection: ClientConnection) {
+        guard shard.hasHeldFrames(for: connection.token) else { return }
+        for frame in shard.takeHeldFrames(for: connection.token) {
+            frame.bytes.withUnsafeBytes { writeFrame($0, to: connection) }
+        }
+    }
+
+    // MARK: Work for the store reader
+
+    /// Asks the reader thread to check `token` and load the user's profile; the answer
+    /// comes back as `.authenticated` on this loop's mailbox.
+    private func submitTokenCheck(_ token: String, fromDay: String, for connection: ClientConnection) {
+        guard let services else { return }
+        pauseInput(connection)
+        let mailbox = mailbox
+        let connectionToken = connection.token
+        let queued = services.reader.submit { store in
+            mailbox.post(.authenticated(token: connectionToken, outcome: TokenCheck.run(token, store: store, fromDay: fromDay)))
+        }
+        // Answered through the mailbox like a real answer: the shard is still handling the
+        // input that asked, and is not re-entered.
+        if !queued { mailbox.post(.authenticated(token: connectionToken, outcome: .unavailable)) }
+    }
+
+    /// The reader's answer for the connection `token` (which may have closed meanwhile).
+    func receivedAuthentication(token: UInt64, outcome: AuthOutcome) {
+        guard let connection = connection(for: token), let coaching = connection.coaching, coaching.authenticating else { return }
+        if case .valid = outcome, let response = connection.pendingHandshake {
+            // The Bearer token checked out: the held upgrade is answered before any message.
+            connection.pendingHandshake = nil
+            openWebSocket(connection, response, route: .coaching)
+        }
+        shard.tokenChecked(coaching, outcome: outcome, at: coachingTime)
+    }
+
+    /// Asks the reader whether a session that is not live here is stored (a resume after a
+    /// restart); nothing more is read from the connection until it answers.
+    private func submitSessionLookup(_ request: SessionStartRequest, for connection: ClientConnection) {
+        guard let services else { return }
+        pauseInput(connection)
+        let mailbox = mailbox
+        let token = connection.token
+        let idText = request.session.description
+        let queued = services.reader.submit { store in
+            let outcome: SessionLookupOutcome
+            do {
+                outcome = try store.session(id: idText).map { .found($0) } ?? .notFound
+            } catch {
+                outcome = .unavailable
+            }
+            mailbox.post(.sessionLookup(token: token, request: request, outcome: outcome))
+        }
+        if !queued { mailbox.post(.sessionLookup(token: token, request: request, outcome: .unavailable)) }
+    }
+
+    /// The reader's answer to a session look-up for connection `token`.
+    func receivedSessionLookup(token: UInt64, request: SessionStartRequest, outcome: SessionLookupOutcome) {
+        guard let connection = connection(for: token), let coaching = connection.coaching else { return }
+        shard.sessionLookedUp(coaching, request: request, outcome: outcome, at: coachingTime)
+    }
+}
