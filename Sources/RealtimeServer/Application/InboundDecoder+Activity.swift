@@ -60,9 +60,14 @@ extension InboundDecoder {
     /// or empty.
     mutating func name(_ object: JSONObject, _ key: StaticString, maximumBytes: Int) throws(AppError) -> String? {
         guard let view = try object.optionalText(key, maximumBytes: maximumBytes) else { return nil }
+        // RFC 8259 forbids raw control characters in strings, so only the escaped path
+        // (`\u0001`) can carry them.
         if let plain = view.unescapedUTF8 { return names.string(utf8: plain) }
         scratch.removeAll(keepingCapacity: true)
         view.appendUTF8(to: &scratch)
+        if scratch.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            throw .invalidField("\(key)", "must not contain control characters (U+0000–U+001F, U+007F)")
+        }
         return scratch.withUnsafeBytes { names.string(utf8: $0) }
     }
 

@@ -38,6 +38,9 @@ final class LiveSession {
     var lastActivityMono: Int64
     /// Event time of the last processed message.
     var lastAtMs: Int64
+    /// Event time of the latest window accepted (nil before the first): later windows may
+    /// trail it by at most `sessions.max_clock_skew_ms`.
+    var latestWindowAtMs: Int64?
     /// Monotonic time of the last checkpoint handed to the writer.
     var lastCheckpointMono: Int64
 
@@ -68,6 +71,7 @@ final class LiveSession {
         lastActivityMono = nowMono
         lastCheckpointMono = nowMono
         lastAtMs = stored?.lastAtMs ?? startedAtMs
+        latestWindowAtMs = stored?.lastAtMs
         base = stored?.totals ?? SessionTotals()
         baseDays = stored?.days ?? []
         if let stored {

@@ -23,6 +23,23 @@ extension CoachingShard {
             sendEncoded(connection)
             return
         }
+        guard seq - live.lastSeq <= settings.maxSeqGap else {
+            reject(connection, AppError(.invalidField,
+                "seq: \(seq) jumps more than \(settings.maxSeqGap) past the session's last seq \(live.lastSeq) (sessions.max_seq_gap)",
+                ref: ref))
+            return
+        }
+        // A session's event time moves forward: a window may trail its latest one, or lead
+        // the server's clock, by at most the allowed skew.
+        let earliest = (live.latestWindowAtMs ?? .min / 2) - settings.maxClockSkewMs
+        let latest = now.wallMs + settings.maxClockSkewMs
+        guard window.atMs >= earliest, window.atMs <= latest else {
+            reject(connection, AppError(.invalidField, window.atMs > latest
+                ? "at_ms: \(window.atMs) is ahead of the server's clock by more than \(settings.maxClockSkewMs) ms (sessions.max_clock_skew_ms)"
+                : "at_ms: \(window.atMs) is more than \(settings.maxClockSkewMs) ms before this session's latest window (sessions.max_clock_skew_ms); a session's event time moves forward",
+                ref: ref))
+            return
+        }
         let day = DayTally.dayIndex(atMs: window.atMs, utcOffsetMs: user.utcOffsetMs)
         guard live.days.count < LiveSession.maximumDays || live.days.contains(where: { $0.day == day }) else {
             // Bounds what one session can make the server keep and store per checkpoint.
@@ -35,6 +52,7 @@ extension CoachingShard {
         let update = user.coach.ingest(window, session: &live.flow, utcOffsetMs: user.utcOffsetMs)
         live.lastSeq = seq
         live.lastAtMs = max(live.lastAtMs, window.atMs)
+        live.latestWindowAtMs = max(live.latestWindowAtMs ?? window.atMs, window.atMs)
         live.lastActivityMono = now.monotonicMs
         live.dirty = true
         account(update.flow, window: window, of: live, user)

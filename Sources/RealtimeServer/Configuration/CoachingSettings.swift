@@ -7,6 +7,14 @@ public struct CoachingSettings: Sendable, Equatable {
     public var resumeWindowMs: Int64 = 600_000
     /// Live sessions one user may hold (`sessions.max_per_user`).
     public var maxSessionsPerUser: Int = 16
+    /// Largest forward jump of `seq` within a session (`sessions.max_seq_gap`): beyond it an
+    /// `activity` is `invalid_field`, so one wild seq cannot make every later window a
+    /// duplicate. The default exceeds a session's 8 days of 5-second windows.
+    public var maxSeqGap: Int64 = 200_000
+    /// How far a window's `at_ms` may lie behind the session's latest event time, or ahead
+    /// of the server's clock (`sessions.max_clock_skew_ms`): a session's event time moves
+    /// forward.
+    public var maxClockSkewMs: Int64 = 300_000
     /// Token-bucket refill per connection, messages per second (`limits.messages_per_second`).
     public var messagesPerSecond: Int = 200
     /// Token-bucket size (`limits.message_burst`).
@@ -36,6 +44,10 @@ public struct CoachingSettings: Sendable, Equatable {
         }
         if resumeWindowMs < 1_000 { throw .invalid(key: "sessions.resume_window_ms", reason: "must be ≥ 1000") }
         if maxSessionsPerUser < 1 { throw .invalid(key: "sessions.max_per_user", reason: "must be ≥ 1") }
+        if maxSeqGap < 1 { throw .invalid(key: "sessions.max_seq_gap", reason: "must be ≥ 1") }
+        if maxClockSkewMs < 0 || maxClockSkewMs > 86_400_000 {
+            throw .invalid(key: "sessions.max_clock_skew_ms", reason: "must be 0...86400000")
+        }
         if messagesPerSecond < 1 { throw .invalid(key: "limits.messages_per_second", reason: "must be ≥ 1") }
         if messageBurst < 1 { throw .invalid(key: "limits.message_burst", reason: "must be ≥ 1") }
         if maxMessageBytes < 1_024 { throw .invalid(key: "limits.max_message_bytes", reason: "must be ≥ 1024") }

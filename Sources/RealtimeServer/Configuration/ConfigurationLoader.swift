@@ -16,6 +16,7 @@ public enum ConfigurationLoader {
         "compression.request_client_no_context_takeover", "compression.threshold_bytes",
         "database.path", "database.url", "database.spill_journal", "database.spill_after_records",
         "sessions.checkpoint_interval_ms", "sessions.resume_window_ms", "sessions.max_per_user",
+        "sessions.max_seq_gap", "sessions.max_clock_skew_ms",
         "limits.messages_per_second", "limits.message_burst", "limits.max_message_bytes",
         "limits.subscriptions_per_connection", "limits.connections_per_user", "limits.connections_per_ip",
         "limits.max_consecutive_errors", "auth.hello_timeout_ms", "leaderboard.publish_interval_ms",
@@ -99,6 +100,8 @@ public enum ConfigurationLoader {
         settings.checkpointIntervalMs = milliseconds("sessions.checkpoint_interval_ms", settings.checkpointIntervalMs)
         settings.resumeWindowMs = milliseconds("sessions.resume_window_ms", settings.resumeWindowMs)
         settings.maxSessionsPerUser = count("sessions.max_per_user", settings.maxSessionsPerUser)
+        settings.maxSeqGap = milliseconds("sessions.max_seq_gap", settings.maxSeqGap)
+        settings.maxClockSkewMs = milliseconds("sessions.max_clock_skew_ms", settings.maxClockSkewMs)
         settings.messagesPerSecond = count("limits.messages_per_second", settings.messagesPerSecond)
         settings.messageBurst = count("limits.message_burst", settings.messageBurst)
         settings.maxMessageBytes = count("limits.max_message_bytes", settings.maxMessageBytes)

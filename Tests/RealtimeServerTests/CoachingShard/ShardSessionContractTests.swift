@@ -173,3 +173,49 @@ struct ShardSessionContractTests {
         #expect(harness.last(connection)["code"] as? String == "unknown_session")
     }
 }
+
+/// Windows that would corrupt a session's counting are refused, and the session goes on.
+struct ShardSessionBoundsTests {
+    @Test("a seq that jumps past sessions.max_seq_gap is invalid_field, and later normal seqs still count")
+    func seqJump() {
+        let harness = ShardHarness()
+        let connection = harness.connect(ShardHarness.user("ada"))
+        let session = ShardHarness.newSession()
+        harness.start(connection, session)
+        harness.activity(connection, session, seq: 1)
+        harness.activity(connection, session, seq: 1 << 53)
+        let refused = harness.last(connection)
+        #expect(refused["code"] as? String == "invalid_field" && (refused["message"] as? String)?.hasPrefix("seq") == true)
+        harness.activity(connection, session, seq: 2)
+        let flow = harness.last(connection)
+        #expect(flow["type"] as? String == "flow" && flow["duplicate"] == nil)
+    }
+
+    @Test("a window far behind the session's event time, or far ahead of the server's clock, is invalid_field naming at_ms")
+    func eventTimeMovesForward() {
+        var settings = CoachingSettings()
+        settings.maxClockSkewMs = 60_000
+        let harness = ShardHarness(settings: settings)
+        let connection = harness.connect(ShardHarness.user("ada"))
+        let session = ShardHarness.newSession()
+        harness.start(connection, session, atMs: harness.time.wallMs - 600_000)
+        harness.activity(connection, session, seq: 1, atMs: harness.time.wallMs + 23 * 3_600_000)
+        #expect((harness.last(connection)["message"] as? String)?.hasPrefix("at_ms") == true)
+        harness.activity(connection, session, seq: 1, atMs: harness.time.wallMs)
+        #expect(harness.last(connection)["type"] as? String == "flow")
+        harness.activity(connection, session, seq: 2, atMs: harness.time.wallMs - 120_000)
+        #expect((harness.last(connection)["message"] as? String)?.hasPrefix("at_ms") == true)
+        harness.activity(connection, session, seq: 2, atMs: harness.time.wallMs - 30_000)
+        #expect(harness.last(connection)["type"] as? String == "flow", "within the skew: accepted")
+    }
+
+    @Test("control characters in a project or language are invalid_field")
+    func controlCharacters() {
+        let harness = ShardHarness()
+        let connection = harness.connect(ShardHarness.user("ada"))
+        harness.send(connection, ["type": "session.start", "session": ShardHarness.newSession(), "project": "a\u{1}b",
+                                  "at_ms": harness.time.wallMs])
+        let refused = harness.last(connection)
+        #expect(refused["code"] as? String == "invalid_field" && (refused["message"] as? String)?.contains("\"project\"") == true)
+    }
+}
