@@ -1,18 +1,39 @@
 #!/usr/bin/env bash
 # Regenerates Sources/RealtimeServer/Dashboard/DashboardPage.swift from dashboard.html beside
 # it: the page is embedded in the binary as a raw string literal (no SwiftPM resources).
+# The line `// @flowcoach-client clients/js/flowcoach.js` in the page is replaced by that file
+# (the JavaScript client the page uses), so the page stays one self-contained file.
 # Run after editing dashboard.html; `--check` exits 1 when the Swift file is stale (CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=Sources/RealtimeServer/Dashboard
 html="$dir/dashboard.html"
 swift="$dir/DashboardPage.swift"
+client=clients/js/flowcoach.js
+marker='// @flowcoach-client clients/js/flowcoach.js'
 
 # A raw string #"""…"""# ends at `"""#` and interpolates `\#(`: the page must hold neither.
-if grep -qF '"""#' "$html" || grep -qF '\#' "$html"; then
-  echo "error: $html contains \"\"\"# or \\# and cannot be embedded as a raw string" >&2
+for file in "$html" "$client"; do
+  if grep -qF '"""#' "$file" || grep -qF '\#' "$file"; then
+    echo "error: $file contains \"\"\"# or \\# and cannot be embedded as a raw string" >&2
+    exit 1
+  fi
+done
+# Inlined into a <script> element, the client must not close it.
+if grep -qi '</script' "$client"; then
+  echo "error: $client contains </script and cannot be inlined into the page" >&2
   exit 1
 fi
+if [ "$(grep -cxF "$marker" "$html")" != 1 ]; then
+  echo "error: $html must contain the line '$marker' exactly once" >&2
+  exit 1
+fi
+
+page() {
+  while IFS= read -r line || [ -n "$line" ]; do
+    if [ "$line" = "$marker" ]; then cat "$client"; else printf '%s\n' "$line"; fi
+  done < "$html"
+}
 
 generate() {
   cat <<'HEAD'
@@ -29,7 +50,7 @@ public enum DashboardPage {
     /// The page source.
     static let text = #"""
 HEAD
-  cat "$html"
+  page
   printf '"""#\n}\n'
 }
 
@@ -41,4 +62,4 @@ if [ "${1:-}" = "--check" ]; then
   exit 0
 fi
 generate > "$swift"
-echo "wrote $swift ($(wc -c < "$html") bytes of HTML)"
+echo "wrote $swift ($(page | wc -c) bytes of HTML)"

@@ -142,324 +142,1177 @@ public enum DashboardPage {
     <p class="own-rank" id="own-rank" data-testid="own-rank" aria-live="polite"></p>
   </section>
 </main>
-<script>
-"use strict";
-(function () {
-  var STORAGE_KEY = "flowcoach.readToken";
-  var PREFS_KEY = "flowcoach.board";
-  var TOP = 50;
-  var $ = function (id) { return document.getElementById(id); };
+<script type="module">
+// The protocol client (clients/js/flowcoach.js) is inlined here by scripts/embed-dashboard.sh,
+// so the page stays one self-contained file and the server needs no extra route.
+// Flowcoach protocol v1 client (docs/PROTOCOL.md): one ES module without dependencies, for
+// browsers and Node >= 22 (Node 20 needs --experimental-websocket for the global WebSocket).
+//
+// It is one file on purpose: the dashboard page inlines it as a single module script, and
+// the VS Code extension carries a byte-identical copy. Sections: errors, backoff, stores,
+// sessions (the replay queue), the client.
+//
+// The durability contract it implements: every activity window is kept, in order and with
+// its seq, until a `durable` covering that seq arrives; after any reconnect each live
+// session is resumed with `session.start` (same id) and the kept windows above the
+// server's `durable_seq` are sent again. The server deduplicates by (session, seq).
 
-  var socket = null;
-  var me = null;                  // welcome.user
-  var boardChannel = null;        // the leaderboard channel subscribed to
-  var board = { top: [], own: null, period: "" };
-  var reconnectDelay = 1000;
-  var reconnectTimer = null;
-  var heartbeat = null;
-  var lastPong = 0;
-  var requestCounter = 0;
-  var stopped = false;            // true after a refused token, until the user acts
+/** The subprotocol every connection offers. */
+export const SUBPROTOCOL = "flowcoach.v1";
+/** Version of this client, sent in `hello`. */
+export const CLIENT_VERSION = "1.0.0";
+/** Most keystroke intervals one `activity` may carry; the most recent ones are kept. */
+export const MAX_INTERVALS = 512;
 
-  // -- token ----------------------------------------------------------------------
-  function storage() { try { return window.localStorage; } catch (e) { return null; } }
-  function takeTokenFromFragment() {
-    var match = /(?:^|[#&])token=([^&]+)/.exec(location.hash);
-    if (!match) return null;
-    var token = decodeURIComponent(match[1]);
-    // Keep the secret out of the address bar and history.
-    try { history.replaceState(null, "", location.pathname + location.search); } catch (e) {}
-    return token;
-  }
-  function savedToken() { var s = storage(); return s ? s.getItem(STORAGE_KEY) : null; }
-  function saveToken(token) { var s = storage(); if (s) s.setItem(STORAGE_KEY, token); }
+// -- errors -------------------------------------------------------------------------------
 
-  // -- formatting -----------------------------------------------------------------
-  function duration(ms) {
-    if (typeof ms !== "number" || !isFinite(ms)) return "—";
-    var s = Math.round(ms / 1000);
-    if (s < 60) return s + " s";
-    var m = Math.floor(s / 60);
-    if (m < 10 && s % 60) return m + " min " + (s % 60) + " s";
-    if (m < 60) return m + " min";
-    var h = Math.floor(m / 60);
-    return h + " h " + String(m % 60).padStart(2, "0") + " min";
+/**
+ * An error with a machine-readable `code`: one of the server's error codes (`bad_json`,
+ * `unknown_type`, `invalid_field`, `unauthorized`, `forbidden`, `rate_limited`,
+ * `too_large`, `unknown_session`, `internal`) or one of the client's own:
+ * `disconnected` (the request was cut off by a lost connection), `not_connected`,
+ * `refused` (the token was refused; the client will not retry with it), `closed`
+ * (the client was closed), `timeout`, `window_rejected` (an activity window the server
+ * will never accept was dropped), `session_failed`, `storage`.
+ */
+export class FlowcoachError extends Error {
+  /**
+   * @param {string} code
+   * @param {string} message
+   * @param {object} [details] what the error is about (request, session, seq, …)
+   */
+  constructor(code, message, details = {}) {
+    super(message);
+    this.name = "FlowcoachError";
+    /** @type {string} */
+    this.code = code;
+    /** @type {object} */
+    this.details = details;
   }
-  function humanize(key) {
-    var words = String(key).replace(/_ms$/, "").replace(/_/g, " ");
-    return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+// -- backoff ------------------------------------------------------------------------------
+
+/**
+ * Reconnect delay with "full jitter": uniformly random in [0, min(maxMs, initialMs·2^attempt)).
+ * Full jitter spreads the reconnects of many clients after a server restart.
+ * @param {number} attempt 0 for the first retry
+ * @param {{initialMs?: number, maxMs?: number}} [limits]
+ * @param {() => number} [random] a source of numbers in [0, 1)
+ * @returns {number} milliseconds
+ */
+export function backoffDelay(attempt, limits = {}, random = Math.random) {
+  const initialMs = limits.initialMs ?? 1000;
+  const maxMs = limits.maxMs ?? 30000;
+  const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(Math.max(attempt, 0), 30));
+  return Math.floor(random() * ceiling);
+}
+
+// -- stores -------------------------------------------------------------------------------
+
+/**
+ * Where un-durable windows are kept. The `Storage` subset (`localStorage` fits as is;
+ * VS Code's `Memento` needs a three-line adapter). Values are JSON strings.
+ * @typedef {object} KeyValueStore
+ * @property {(key: string) => (string | null | undefined)} getItem
+ * @property {(key: string, value: string) => void} setItem
+ * @property {(key: string) => void} removeItem
+ */
+
+/** A store in memory: the default, and for tests. */
+export class MemoryStore {
+  #items = new Map();
+  /** @param {string} key */
+  getItem(key) { return this.#items.has(key) ? this.#items.get(key) : null; }
+  /** @param {string} key @param {string} value */
+  setItem(key, value) { this.#items.set(key, String(value)); }
+  /** @param {string} key */
+  removeItem(key) { this.#items.delete(key); }
+  /** @returns {string[]} */
+  keys() { return [...this.#items.keys()]; }
+}
+
+/**
+ * The browser's `localStorage`, or null where it is unavailable (private modes, Node).
+ * @returns {KeyValueStore | null}
+ */
+export function browserStore() {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
   }
-  function value(key, v) {
-    if (typeof v === "number") {
-      if (/_ms$/.test(key)) return duration(v);
-      if (/days$/.test(key)) return v + (v === 1 ? " day" : " days");
-      if (/score|ratio|intensity/.test(key)) return Math.round(v * 100) + " %";
-      return String(v);
+}
+
+// -- sessions -----------------------------------------------------------------------------
+
+/**
+ * The counts of one activity window, as `activity` carries them (docs/PROTOCOL.md).
+ * `at_ms` (the end of the window) defaults to now on the server's clock.
+ * @typedef {object} ActivityWindow
+ * @property {number} window_ms
+ * @property {number} [at_ms]
+ * @property {number} [keystrokes]
+ * @property {number[]} [keystroke_intervals]
+ * @property {number} [context_switches]
+ * @property {number} [error_events]
+ * @property {number} [focus_ms]
+ * @property {number} [files_modified]
+ * @property {number} [lines_added]
+ * @property {number} [lines_deleted]
+ * @property {string} [language]
+ * @property {boolean} [file_saved]
+ * @property {boolean} [commit]
+ */
+
+const COUNT_FIELDS = ["keystrokes", "context_switches", "error_events", "focus_ms",
+  "files_modified", "lines_added", "lines_deleted"];
+
+function clampInt(value, min, max) {
+  const number = Math.round(Number(value));
+  if (!Number.isFinite(number)) return min;
+  return Math.min(max, Math.max(min, number));
+}
+
+/** The wire body of a window (without `type`, `session`, `id`), in the server's ranges. */
+function normalizeWindow(window, atMs) {
+  const body = { at_ms: clampInt(window.at_ms ?? atMs, 1577836800001, 8.64e15),
+    window_ms: clampInt(window.window_ms, 1, 3600000) };
+  for (const field of COUNT_FIELDS) {
+    body[field] = clampInt(window[field] ?? 0, 0, field === "focus_ms" ? 3600000 : 10000000);
+  }
+  const intervals = Array.isArray(window.keystroke_intervals) ? window.keystroke_intervals : [];
+  body.keystroke_intervals = intervals.slice(-MAX_INTERVALS).map((v) => clampInt(v, 0, 3600000));
+  if (typeof window.language === "string" && window.language) body.language = window.language.slice(0, 64);
+  if (window.file_saved) body.file_saved = true;
+  if (window.commit) body.commit = true;
+  return body;
+}
+
+function newUUID() {
+  if (globalThis.crypto?.randomUUID) return globalThis.crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * One coaching session: its replay queue and its place on the current connection. Made by
+ * {@link FlowcoachClient#openSession}; survives reconnects (and, through the store,
+ * restarts of the host).
+ */
+export class FlowcoachSession {
+  /** @param {FlowcoachClient} client @param {object} saved */
+  constructor(client, saved) {
+    this.#client = client;
+    /** The session id (a UUID). Changes only when the server no longer knows the session
+     * (see the `session.replaced` event). @type {string} */
+    this.id = saved.id;
+    this.project = saved.project ?? null;
+    this.language = saved.language ?? null;
+    this.startedAtMs = saved.startedAtMs;
+    /** The seq the next window gets. */
+    this.nextSeq = saved.nextSeq ?? 1;
+    /** Highest seq the server reported stored. */
+    this.durableSeq = saved.durableSeq ?? 0;
+    /** Windows not yet durable, in seq order: `{seq, ...body}`. @type {object[]} */
+    this.pending = saved.pending ?? [];
+    /** `{atMs}` once `end()` was called. */
+    this.ending = saved.ending ?? null;
+    /** True once a `session.summary` arrived. */
+    this.summarized = saved.summarized ?? false;
+    this.ready = false;          // session.started seen on this connection
+    this.answeredThrough = 0;    // highest seq answered by `flow` on this connection
+    this.inFlight = null;        // {id, seq} of the one window awaiting its `flow`
+    this.endSent = false;
+    this.startRef = null;
+    this.endRef = null;
+    this.replacedOnThisConnection = false;
+    this.blocked = false;        // a start failed for good on this connection
+    this.endWaiters = [];
+  }
+
+  #client;
+
+  /** The persisted form. */
+  toJSON() {
+    return { v: 1, id: this.id, project: this.project, language: this.language,
+      startedAtMs: this.startedAtMs, nextSeq: this.nextSeq, durableSeq: this.durableSeq,
+      pending: this.pending, ending: this.ending, summarized: this.summarized };
+  }
+
+  /**
+   * Queues one activity window and sends it when the session is live on a connection.
+   * It is kept (and persisted) until the server reports it durable.
+   * @param {ActivityWindow} window
+   * @returns {number} the window's seq
+   */
+  record(window) {
+    if (this.ending) throw new FlowcoachError("session_failed", "the session is ending; open a new one");
+    const seq = this.nextSeq++;
+    this.pending.push({ seq, ...normalizeWindow(window, this.#client.serverNow()) });
+    const limit = this.#client.maxPendingWindows;
+    // Bounded: past the limit the oldest go; the server accepts gaps.
+    if (this.pending.length > limit) this.pending.splice(0, this.pending.length - limit);
+    this.#client._persist(this);
+    this.#client._pump(this);
+    return seq;
+  }
+
+  /**
+   * Ends the session after every queued window was sent; resolves with `session.summary`.
+   * Waits across reconnects.
+   * @param {{atMs?: number}} [options] the end time (default now)
+   * @returns {Promise<object>}
+   */
+  end(options = {}) {
+    if (!this.ending) {
+      this.ending = { atMs: Math.round(options.atMs ?? this.#client.serverNow()) };
+      this.#client._persist(this);
     }
-    if (typeof v === "boolean") return v ? "yes" : "no";
-    if (v === null || v === undefined) return "—";
-    return String(v);
-  }
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    if (attrs) for (var k in attrs) node.setAttribute(k, attrs[k]);
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-
-  // -- status ---------------------------------------------------------------------
-  function setStatus(state, text) {
-    $("status").setAttribute("data-state", state);
-    $("status-text").textContent = text;
+    const promise = new Promise((resolve, reject) => this.endWaiters.push({ resolve, reject }));
+    this.#client._pump(this);
+    return promise;
   }
 
-  // -- rendering: stats:me ----------------------------------------------------------
-  // Tolerant of additions: nested objects become cards, scalars a summary, the
-  // `sessions` array the live-session table.
-  var TITLES = { today: "Today", day: "Today", week: "This week", month: "This month" };
-  function renderStats(data) {
-    var root = $("stats");
-    clear(root);
-    if (!data || typeof data !== "object") { root.appendChild(el("p", { "class": "muted" }, "No data.")); return; }
-    var cards = el("div", { "class": "cards" });
-    var summary = el("dl");
-    var sessions = null;
-    Object.keys(data).forEach(function (key) {
-      var v = data[key];
-      if (Array.isArray(v)) { if (key === "sessions") sessions = v; return; }
-      if (v && typeof v === "object") {
-        var card = el("div", { "class": "card", "data-key": key });
-        card.appendChild(el("h3", null, TITLES[key] || humanize(key)));
-        var list = el("dl");
-        Object.keys(v).forEach(function (inner) {
-          if (v[inner] !== null && typeof v[inner] === "object") return;
-          list.appendChild(el("dt", null, humanize(inner)));
-          list.appendChild(el("dd", { "data-key": key + "." + inner }, value(inner, v[inner])));
-        });
-        card.appendChild(list);
-        cards.appendChild(card);
+  /** Windows kept because they are not durable yet. */
+  get pendingCount() { return this.pending.length; }
+}
+
+// -- the client ---------------------------------------------------------------------------
+
+/**
+ * @typedef {"idle" | "connecting" | "open" | "waiting" | "refused" | "closed"} ConnectionState
+ * `idle`: not started or no token; `connecting`: socket opening or `hello` sent;
+ * `open`: `welcome` received; `waiting`: disconnected, a retry is scheduled;
+ * `refused`: the token was refused (no retry with it); `closed`: `close()` was called.
+ */
+
+/**
+ * The events a {@link FlowcoachClient} dispatches: each a `CustomEvent` whose `detail` is
+ * given here. Server messages are passed through as parsed JSON (unknown fields kept).
+ * @typedef {object} FlowcoachEventMap
+ * @property {{state: ConnectionState, previous: ConnectionState, code?: number, retryInMs?: number, reason?: string}} state
+ * @property {{user: {id: string, name: string}, server_time: string, heartbeat_s: number}} welcome
+ * @property {{session: string, resumed: boolean, last_seq: number, durable_seq: number}} session.started
+ * @property {{from: string, to: string}} session.replaced
+ * @property {{session: string, seq: number, state: string, in_flow: boolean, flow_ms: number, session_flow_ms: number, recommendations: string[], duplicate?: boolean}} flow
+ * @property {{session: string, seq: number}} durable
+ * @property {{reminder: string, kind: string, reason: string, active_ms: number}} break
+ * @property {object} session.summary
+ * @property {{channel: string, data: object}} event
+ * @property {{channel: string}} subscribed
+ * @property {FlowcoachError} error
+ * @property {object} message every server message, before it is handled
+ */
+
+/**
+ * @typedef {object} ClientOptions
+ * @property {string} url `ws://host:port/v1/ws` or `wss://…`
+ * @property {string | (() => (string | null | Promise<string | null>))} token a token, or a function asked at every connect
+ * @property {{name: string, version: string}} [clientInfo] sent in `hello`
+ * @property {string} [device] sent in `hello`
+ * @property {KeyValueStore} [store] where un-durable windows survive restarts (default: memory)
+ * @property {string} [storePrefix] key prefix in the store (default `flowcoach.`)
+ * @property {{initialMs?: number, maxMs?: number}} [backoff] reconnect delays (default 1 s … 30 s)
+ * @property {number} [heartbeatMs] application ping interval (default: the server's `heartbeat_s`)
+ * @property {number} [helloTimeoutMs] time to wait for `welcome` (default 15 s)
+ * @property {number} [requestTimeoutMs] time to wait for a request's answer (default 30 s)
+ * @property {number} [maxPendingWindows] per session (default 20000)
+ * @property {typeof WebSocket} [WebSocket] the WebSocket class (default the global one)
+ * @property {() => number} [random] for the jitter
+ */
+
+/**
+ * A protocol-v1 connection that stays up: it authenticates with `hello`, reconnects with
+ * jittered backoff, resumes sessions and replays their un-durable windows, re-subscribes
+ * channels. Listen with {@link FlowcoachClient#on} or `addEventListener`.
+ */
+export class FlowcoachClient extends EventTarget {
+  /** @param {ClientOptions} options */
+  constructor(options) {
+    super();
+    if (!options || typeof options.url !== "string") throw new TypeError("options.url is required");
+    this.url = options.url;
+    this.#token = options.token ?? null;
+    this.#clientInfo = options.clientInfo ?? { name: "flowcoach-js", version: CLIENT_VERSION };
+    this.#device = options.device ?? null;
+    this.#store = options.store ?? new MemoryStore();
+    this.#prefix = options.storePrefix ?? "flowcoach.";
+    this.#backoff = options.backoff ?? {};
+    this.#heartbeatMs = options.heartbeatMs ?? null;
+    this.#helloTimeoutMs = options.helloTimeoutMs ?? 15000;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 30000;
+    this.maxPendingWindows = options.maxPendingWindows ?? 20000;
+    this.#WebSocket = options.WebSocket ?? globalThis.WebSocket;
+    this.#random = options.random ?? Math.random;
+    if (typeof this.#WebSocket !== "function") {
+      throw new FlowcoachError("not_connected", "no WebSocket class: use Node >= 22, or Node 20 with --experimental-websocket");
+    }
+  }
+
+  #token; #clientInfo; #device; #store; #prefix; #backoff; #heartbeatMs; #helloTimeoutMs;
+  #requestTimeoutMs; #WebSocket; #random;
+  /** @type {WebSocket | null} */ #ws = null;
+  /** @type {ConnectionState} */ #state = "idle";
+  #user = null;
+  #attempt = 0;
+  #retryTimer = null;
+  #helloTimer = null;
+  #heartbeatTimer = null;
+  #lastHeardAt = 0;
+  #refusedToken = null;
+  #sentToken = null;
+  #unauthorized = false;
+  #clockOffsetMs = 0;
+  #counter = 0;
+  /** id → {resolve, reject, answer, timer} */ #requests = new Map();
+  /** @type {Map<string, FlowcoachSession>} */ #sessions = new Map();
+  /** channel → waiters for its next `subscribed` */ #channels = new Map();
+  #snapshots = new Map();
+  /** subscribe request id → channel (answers and errors name the request) */ #subscribeRefs = new Map();
+
+  /** The connection state. @returns {ConnectionState} */
+  get state() { return this.#state; }
+  /** `welcome.user` of the current connection, or null. */
+  get user() { return this.#user; }
+  /** The live sessions of this client. @returns {FlowcoachSession[]} */
+  get sessions() { return [...this.#sessions.values()]; }
+
+  /**
+   * Listens to one event type; the listener gets the event's `detail`.
+   * @template {keyof FlowcoachEventMap} K
+   * @param {K} type
+   * @param {(detail: FlowcoachEventMap[K]) => void} listener
+   * @returns {() => void} removes the listener
+   */
+  on(type, listener) {
+    const wrapped = (event) => listener(/** @type {CustomEvent} */ (event).detail);
+    this.addEventListener(type, wrapped);
+    return () => this.removeEventListener(type, wrapped);
+  }
+
+  /** Now on the server's clock (as estimated from `welcome.server_time`), in ms. */
+  serverNow() { return Date.now() + this.#clockOffsetMs; }
+
+  /** Starts connecting (and keeps reconnecting) until {@link close}. */
+  connect() {
+    if (this.#state === "open" || this.#state === "connecting") return;
+    this.#clearRetry();
+    this.#open();
+  }
+
+  /**
+   * Replaces the token and reconnects with it (the way out of `refused`).
+   * @param {ClientOptions["token"]} token
+   */
+  setToken(token) {
+    this.#token = token;
+    this.#refusedToken = null;
+    this.#attempt = 0;
+    this.#dropSocket();
+    if (this.#state !== "closed") this.#setState("idle");
+    this.connect();
+  }
+
+  /** Closes the connection for good (sessions stay in the store for a later resume). */
+  close() {
+    this.#clearRetry();
+    this.#dropSocket(1000);
+    this.#setState("closed");
+  }
+
+  /**
+   * Opens (or resumes) a session. Without `id` a new UUID is chosen; with the id of a
+   * session kept in the store, its queue and seq numbering continue. The session is
+   * started on the current connection, or on the next one.
+   * @param {{id?: string, project?: string, language?: string, atMs?: number}} [options]
+   * @returns {FlowcoachSession}
+   */
+  openSession(options = {}) {
+    // The server answers with the lowercase form; keep ours the same so answers match.
+    const id = (options.id ?? newUUID()).toLowerCase();
+    const existing = this.#sessions.get(id);
+    if (existing) return existing;
+    const saved = this.#load(id) ?? { id, startedAtMs: Math.round(options.atMs ?? this.serverNow()) };
+    if (options.project !== undefined) saved.project = options.project;
+    if (options.language !== undefined) saved.language = options.language;
+    const session = new FlowcoachSession(this, saved);
+    this.#sessions.set(session.id, session);
+    this._persist(session);
+    if (this.#state === "open") this.#sendStart(session);
+    return session;
+  }
+
+  /**
+   * Subscribes to a channel now and after every reconnect; resolves at its `subscribed`.
+   * Snapshots arrive as `event` events (and in {@link snapshot}).
+   * @param {string} channel e.g. `stats:me`, `leaderboard:day:flow_time`
+   * @returns {Promise<void>}
+   */
+  subscribe(channel) {
+    if (!this.#channels.has(channel)) this.#channels.set(channel, []);
+    const promise = new Promise((resolve, reject) => this.#channels.get(channel).push({ resolve, reject }));
+    if (this.#state === "open") this.#sendSubscribe(channel);
+    return promise;
+  }
+
+  /**
+   * Stops a subscription (and its resubscription after reconnects).
+   * @param {string} channel
+   */
+  unsubscribe(channel) {
+    const waiters = this.#channels.get(channel) ?? [];
+    this.#channels.delete(channel);
+    this.#snapshots.delete(channel);
+    for (const waiter of waiters) waiter.reject(new FlowcoachError("closed", `unsubscribed from ${channel}`));
+    if (this.#state === "open") this.#send({ type: "unsubscribe", id: this.#nextId("u"), channel });
+  }
+
+  /**
+   * The latest `data` of a subscribed channel, or undefined.
+   * @param {string} channel
+   */
+  snapshot(channel) { return this.#snapshots.get(channel); }
+
+  /**
+   * Answers a `break` reminder.
+   * @param {string} reminder the reminder id from the `break` event
+   * @param {"taken" | "snoozed" | "dismissed"} action
+   * @returns {Promise<object>} the `ack`
+   */
+  ackBreak(reminder, action) {
+    return this.request({ type: "break.ack", reminder, action }, "ack");
+  }
+
+  /**
+   * Changes the user's privacy settings.
+   * @param {{leaderboard_visible?: boolean, share_project_names?: boolean}} settings
+   * @returns {Promise<object>} the `ack`
+   */
+  setPrivacy(settings) {
+    return this.request({ type: "privacy.set", ...settings }, "ack");
+  }
+
+  /**
+   * Sends one request on the open connection; resolves with its answer of type `answer`,
+   * rejects with a {@link FlowcoachError} (the server's `error`, `not_connected`,
+   * `disconnected`, `timeout`).
+   * @param {object} message without `id`
+   * @param {string} answer the answer's `type`
+   * @returns {Promise<object>}
+   */
+  request(message, answer) {
+    if (this.#state !== "open") {
+      return Promise.reject(new FlowcoachError("not_connected", `${message.type}: not connected`));
+    }
+    const id = this.#nextId("r");
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#requests.delete(id);
+        reject(new FlowcoachError("timeout", `${message.type}: no answer in ${this.#requestTimeoutMs} ms`));
+      }, this.#requestTimeoutMs);
+      this.#requests.set(id, { resolve, reject, answer, timer });
+      this.#send({ ...message, id });
+    });
+  }
+
+  // -- connection -------------------------------------------------------------------
+
+  async #open() {
+    this.#setState("connecting");
+    let token;
+    try {
+      token = typeof this.#token === "function" ? await this.#token() : this.#token;
+    } catch (error) {
+      this.#emitError(new FlowcoachError("refused", `the token could not be read: ${error?.message ?? error}`));
+      token = null;
+    }
+    if (this.#state !== "connecting") return; // closed meanwhile
+    if (!token) { this.#setState("idle", { reason: "no token" }); return; }
+    if (token === this.#refusedToken) { this.#setState("refused", { reason: "token refused" }); return; }
+    let ws;
+    try {
+      ws = new this.#WebSocket(this.url, SUBPROTOCOL);
+    } catch (error) {
+      this.#emitError(new FlowcoachError("not_connected", `cannot open ${this.url}: ${error?.message ?? error}`));
+      this.#scheduleRetry(undefined);
+      return;
+    }
+    this.#ws = ws;
+    this.#sentToken = token;
+    this.#unauthorized = false;
+    ws.onopen = () => {
+      if (ws !== this.#ws) return;
+      // Browsers cannot set headers on a WebSocket: authenticate with `hello`.
+      const hello = { type: "hello", id: this.#nextId("h"), token, client: this.#clientInfo };
+      if (this.#device) hello.device = this.#device;
+      this.#send(hello);
+    };
+    ws.onmessage = (event) => { if (ws === this.#ws) this.#onText(event.data); };
+    ws.onclose = (event) => { if (ws === this.#ws) this.#onClosed(event.code, event.reason); };
+    ws.onerror = () => {
+      // A close event should follow, but Node 20's WebSocket fires only `error` when the
+      // connection cannot be made: without a close by the next task, treat it as closed.
+      setTimeout(() => {
+        if (ws === this.#ws && ws.readyState !== 1) this.#onClosed(1006, "connection failed", true);
+      }, 0);
+    };
+    this.#helloTimer = setTimeout(() => {
+      if (ws === this.#ws && this.#state === "connecting") this.#onClosed(4000, "no welcome in time", true);
+    }, this.#helloTimeoutMs);
+  }
+
+  /** Forgets the socket (without waiting for its closing handshake). */
+  #dropSocket(code = 4000) {
+    const ws = this.#ws;
+    this.#ws = null;
+    this.#endConnection();
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      try { ws.close(code === 1000 ? 1000 : 4000); } catch { /* already closing */ }
+    }
+  }
+
+  /** Per-connection state goes; sessions and subscriptions stay for the next connection. */
+  #endConnection() {
+    clearTimeout(this.#helloTimer);
+    clearInterval(this.#heartbeatTimer);
+    this.#helloTimer = this.#heartbeatTimer = null;
+    this.#user = null;
+    for (const [id, request] of this.#requests) {
+      clearTimeout(request.timer);
+      request.reject(new FlowcoachError("disconnected", "the connection was lost before the answer", { id }));
+    }
+    this.#requests.clear();
+    this.#subscribeRefs.clear();
+    for (const session of this.#sessions.values()) {
+      session.ready = false;
+      session.inFlight = null;
+      session.endSent = false;
+      session.startRef = session.endRef = null;
+      session.replacedOnThisConnection = false;
+      session.blocked = false;
+      clearTimeout(session.retryTimer);
+    }
+  }
+
+  #onClosed(code, reason, dropNow = false) {
+    if (dropNow) this.#dropSocket(); else { this.#ws = null; this.#endConnection(); }
+    if (this.#state === "closed") return;
+    // 1008 is a policy refusal (bad token, no hello, too many connections): retrying with
+    // the same token would only be refused again.
+    if (code === 1008 || this.#unauthorized) {
+      this.#refusedToken = this.#sentToken;
+      this.#setState("refused", { code, reason: reason || "token refused" });
+      return;
+    }
+    // 1001 (going away), 1012 (restart), 1013 (try again later) and lost connections:
+    // reconnect and resume.
+    this.#scheduleRetry(code);
+  }
+
+  #scheduleRetry(code) {
+    let delay = backoffDelay(this.#attempt++, this.#backoff, this.#random);
+    if (code === 1001 || code === 1012 || code === 1013) {
+      // The server is going away or restarting: an immediate retry would reach the
+      // stopping process, so wait at least half an initial delay (still jittered).
+      const initial = this.#backoff.initialMs ?? 1000;
+      delay = Math.max(delay, Math.floor(initial * (0.5 + this.#random() / 2)));
+    }
+    this.#setState("waiting", { code, retryInMs: delay });
+    this.#retryTimer = setTimeout(() => { this.#retryTimer = null; this.#open(); }, delay);
+  }
+
+  #clearRetry() {
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+  }
+
+  #startHeartbeat(intervalMs) {
+    this.#lastHeardAt = Date.now();
+    this.#heartbeatTimer = setInterval(() => {
+      // Two silent intervals: the path is dead even if the socket has not noticed.
+      if (Date.now() - this.#lastHeardAt > 2 * intervalMs) {
+        this.#onClosed(4000, "heartbeat lost", true);
         return;
       }
-      summary.appendChild(el("dt", null, humanize(key)));
-      summary.appendChild(el("dd", { "data-key": key }, value(key, v)));
-    });
-    if (cards.childNodes.length) root.appendChild(cards);
-    if (summary.childNodes.length) { summary.style.marginTop = ".75rem"; root.appendChild(summary); }
-    if (!cards.childNodes.length && !summary.childNodes.length) root.appendChild(el("p", { "class": "muted" }, "No activity yet."));
-    renderSessions(sessions || []);
-  }
-
-  function renderSessions(list) {
-    var root = $("sessions");
-    clear(root);
-    if (!list.length) { root.appendChild(el("p", { "class": "muted" }, "No live session.")); return; }
-    var table = el("table");
-    table.appendChild(el("caption", null, list.length + (list.length === 1 ? " live session" : " live sessions")));
-    var head = el("tr");
-    ["Project", "State", "Current flow", "Editor"].forEach(function (h, i) {
-      head.appendChild(el("th", { scope: "col", "class": i === 2 ? "num" : "" }, h));
-    });
-    var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
-    var body = el("tbody");
-    list.forEach(function (s) {
-      var row = el("tr", { "data-session": s.session || "" });
-      row.appendChild(el("td", { title: s.session || "" },
-        s.project || (s.session ? "session " + String(s.session).slice(0, 8) : "—")));
-      var cell = el("td");
-      cell.appendChild(el("span", { "class": "state", "data-state": s.state || "" }, (s.state || "—").replace("_", " ")));
-      row.appendChild(cell);
-      row.appendChild(el("td", { "class": "num" }, s.in_flow === false ? "—" : duration(s.flow_ms)));
-      row.appendChild(el("td", null, s.connected === false ? "disconnected (resumable)" : "connected"));
-      body.appendChild(row);
-    });
-    table.appendChild(body);
-    root.appendChild(table);
-  }
-
-  // -- rendering: leaderboard -------------------------------------------------------
-  function renderBoard() {
-    var rows = $("board-rows");
-    clear(rows);
-    var top = (board.top || []).slice(0, TOP);
-    var myName = me ? me.name : null;
-    if (!top.length) {
-      var empty = el("tr"); empty.appendChild(el("td", { colspan: "3", "class": "muted" }, "Nobody on the board yet."));
-      rows.appendChild(empty);
-    }
-    top.forEach(function (entry) {
-      var own = myName !== null && entry.name === myName;
-      var row = el("tr", { "data-name": entry.name, "class": own ? "own" : "" });
-      if (own) row.setAttribute("aria-current", "true");
-      row.appendChild(el("td", { "class": "num" }, String(entry.rank)));
-      row.appendChild(el("td", null, entry.name + (own ? " (you)" : "")));
-      row.appendChild(el("td", { "class": "num", "data-ms": String(entry.value_ms) }, duration(entry.value_ms)));
-      rows.appendChild(row);
-    });
-    var label = { day: "today", week: "this week", month: "this month" }[$("period").value];
-    $("board-caption").textContent = "Top " + TOP + " by " + $("metric").selectedOptions[0].textContent.toLowerCase()
-      + ", " + label + (board.period ? " (" + board.period + ")" : "");
-    var own = board.own;
-    if (!own && myName) {
-      var mine = top.filter(function (e) { return e.name === myName; })[0];
-      if (mine) own = { rank: mine.rank, value_ms: mine.value_ms, visible: true };
-    }
-    $("own-rank").textContent = own
-      ? "Your rank: #" + own.rank + " · " + duration(own.value_ms) + (own.visible === false ? " (hidden from others)" : "")
-      : (me ? "You are not on this board yet." : "");
-  }
-
-  // -- protocol ---------------------------------------------------------------------
-  function send(message) {
-    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
-  }
-  function nextId(prefix) { requestCounter += 1; return prefix + "-" + requestCounter; }
-
-  function selectedChannel() { return "leaderboard:" + $("period").value + ":" + $("metric").value; }
-
-  function subscribeBoard() {
-    var channel = selectedChannel();
-    if (boardChannel === channel) return;
-    if (boardChannel) send({ type: "unsubscribe", id: nextId("unsub"), channel: boardChannel });
-    boardChannel = channel;
-    board = { top: [], own: null, period: "" };
-    renderBoard();
-    send({ type: "subscribe", id: nextId("sub"), channel: channel });
-  }
-
-  function onMessage(message) {
-    switch (message.type) {
-      case "welcome":
-        me = message.user || null;
-        $("user").textContent = me ? "· " + me.name : "";
-        reconnectDelay = 1000;
-        setStatus("live", "Live");
-        boardChannel = null;
-        send({ type: "subscribe", id: nextId("sub"), channel: "stats:me" });
-        subscribeBoard();
-        startHeartbeat((message.heartbeat_s || 30) * 1000);
-        break;
-      case "event":
-        if (message.channel === "stats:me") { renderStats(message.data); break; }
-        if (message.channel !== boardChannel || !message.data) break;
-        if (Array.isArray(message.data.top)) {
-          board.top = message.data.top;
-          if (message.data.period) board.period = message.data.period;
-        }
-        if (message.data.own) board.own = message.data.own;
-        renderBoard();
-        break;
-      case "pong":
-        lastPong = Date.now();
-        break;
-      case "error":
-        if (message.code === "unauthorized") {
-          stopped = true;
-          setStatus("refused", "Token refused: enter a valid read token");
-        } else {
-          setStatus("live", "Live (server said: " + message.code + ")");
-        }
-        break;
-      default:
-        break;
-    }
-  }
-
-  function startHeartbeat(intervalMs) {
-    stopHeartbeat();
-    lastPong = Date.now();
-    heartbeat = setInterval(function () {
-      // No pong for two intervals: the connection is dead even if the browser has not noticed.
-      if (Date.now() - lastPong > 2 * intervalMs + 5000) { if (socket) socket.close(4000, "heartbeat"); return; }
-      send({ type: "ping", id: nextId("ping") });
+      this.#send({ type: "ping", id: this.#nextId("k") });
     }, intervalMs);
   }
-  function stopHeartbeat() { if (heartbeat) { clearInterval(heartbeat); heartbeat = null; } }
 
-  function connect() {
-    var token = savedToken();
-    if (!token) { setStatus("idle", "Enter a read token to connect"); $("token").focus(); return; }
-    if (reconnectTimer) { clearTimeout(reconnectTimer); reconnectTimer = null; }
-    if (socket) { socket.onclose = null; socket.close(); socket = null; }
-    stopped = false;
-    setStatus("connecting", "Connecting…");
-    var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/v1/ws";
-    var ws;
-    try { ws = new WebSocket(url, "flowcoach.v1"); } catch (e) { scheduleReconnect(); return; }
-    socket = ws;
-    ws.onopen = function () {
-      // Browsers cannot set an Authorization header: authenticate with `hello`.
-      ws.send(JSON.stringify({ type: "hello", id: nextId("hello"), token: token,
-                               client: { name: "flowcoach-dashboard", version: "1" }, device: "browser" }));
-    };
-    ws.onmessage = function (event) {
-      var message;
-      try { message = JSON.parse(event.data); } catch (e) { return; }
-      if (message && typeof message.type === "string") onMessage(message);
-    };
-    ws.onclose = function (event) {
-      stopHeartbeat();
-      socket = null;
-      if (event.code === 1008 || stopped) {
-        stopped = true;
-        setStatus("refused", "Token refused: enter a valid read token");
-        return;
+  // -- receiving ----------------------------------------------------------------------
+
+  #onText(text) {
+    if (typeof text !== "string") return; // the protocol is text frames only
+    let message;
+    try { message = JSON.parse(text); } catch { return; }
+    if (!message || typeof message.type !== "string") return;
+    this.#lastHeardAt = Date.now();
+    this.#emit("message", message);
+    switch (message.type) {
+      case "welcome": return this.#onWelcome(message);
+      case "session.started": return this.#onStarted(message);
+      case "flow": return this.#onFlow(message);
+      case "durable": return this.#onDurable(message);
+      case "session.summary": return this.#onSummary(message);
+      case "subscribed": return this.#onSubscribed(message);
+      case "event":
+        this.#snapshots.set(message.channel, message.data);
+        return this.#emit("event", message);
+      case "break": return this.#emit("break", message);
+      case "error": return this.#onError(message);
+      default: return this.#answer(message);
+    }
+  }
+
+  #onWelcome(message) {
+    if (this.#state === "open") return; // a repeated hello's answer
+    clearTimeout(this.#helloTimer);
+    this.#attempt = 0;
+    this.#user = message.user ?? null;
+    const serverTime = Date.parse(message.server_time);
+    // Only a clock that is off by minutes is corrected (PROTOCOL.md: at_ms is checked).
+    const offset = Number.isFinite(serverTime) ? serverTime - Date.now() : 0;
+    this.#clockOffsetMs = Math.abs(offset) > 60000 ? offset : 0;
+    this.#setState("open");
+    this.#emit("welcome", message);
+    this.#startHeartbeat(this.#heartbeatMs ?? Math.max(1, message.heartbeat_s ?? 30) * 1000);
+    for (const session of this.#sessions.values()) this.#sendStart(session);
+    for (const channel of this.#channels.keys()) this.#sendSubscribe(channel);
+  }
+
+  #sessionByRef(field, ref) {
+    for (const session of this.#sessions.values()) if (session[field] === ref) return session;
+    return null;
+  }
+
+  #onStarted(message) {
+    const session = this.#sessionByRef("startRef", message.ref);
+    if (!session) return this.#answer(message);
+    session.startRef = null;
+    session.ready = true;
+    const durable = message.durable_seq ?? 0;
+    const last = message.last_seq ?? 0;
+    if (session.summarized && message.resumed) {
+      session.summarized = false; // the server lost the end (a crash): end it again
+    }
+    if (session.nextSeq <= last) {
+      // Our numbering is behind the server's (the store was lost): windows numbered at
+      // or below last_seq would be taken for duplicates, so renumber what is queued.
+      let seq = last + 1;
+      for (const window of session.pending) window.seq = seq++;
+      session.nextSeq = seq;
+    }
+    session.durableSeq = Math.max(session.durableSeq, durable);
+    session.pending = session.pending.filter((window) => window.seq > durable);
+    session.answeredThrough = durable;
+    this._persist(session);
+    this.#emit("session.started", message);
+    this._pump(session);
+  }
+
+  #onFlow(message) {
+    const session = this.#sessions.get(message.session);
+    if (session && session.inFlight && message.ref === session.inFlight.id) {
+      session.answeredThrough = Math.max(session.answeredThrough, session.inFlight.seq);
+      session.inFlight = null;
+      this._pump(session);
+    }
+    this.#emit("flow", message);
+  }
+
+  #onDurable(message) {
+    const session = this.#sessions.get(message.session);
+    if (session && typeof message.seq === "number") {
+      session.durableSeq = Math.max(session.durableSeq, message.seq);
+      session.pending = session.pending.filter((window) => window.seq > message.seq);
+      this.#forgetIfDone(session) || this._persist(session);
+    }
+    this.#emit("durable", message);
+  }
+
+  #onSummary(message) {
+    const session = this.#sessionByRef("endRef", message.ref);
+    if (session) {
+      session.endRef = null;
+      session.summarized = true;
+      this.#forgetIfDone(session) || this._persist(session);
+      for (const waiter of session.endWaiters.splice(0)) waiter.resolve(message);
+    }
+    this.#emit("session.summary", message);
+  }
+
+  /** An ended session is forgotten once everything it sent is durable. */
+  #forgetIfDone(session) {
+    if (!session.summarized || session.pending.length) return false;
+    this.#sessions.delete(session.id);
+    this.#store.removeItem(this.#key(session.id));
+    return true;
+  }
+
+  #onSubscribed(message) {
+    if (message.ref) this.#subscribeRefs.delete(message.ref);
+    for (const waiter of (this.#channels.get(message.channel) ?? []).splice(0)) waiter.resolve();
+    this.#answer(message);
+    this.#emit("subscribed", message);
+  }
+
+  #answer(message) {
+    const request = message.ref ? this.#requests.get(message.ref) : null;
+    if (!request) return;
+    this.#requests.delete(message.ref);
+    clearTimeout(request.timer);
+    if (message.type === "error") {
+      request.reject(new FlowcoachError(message.code, message.message ?? message.code, { ref: message.ref }));
+    } else {
+      request.resolve(message);
+    }
+  }
+
+  #onError(message) {
+    const error = new FlowcoachError(String(message.code ?? "internal"), String(message.message ?? ""), { ref: message.ref });
+    if (message.code === "unauthorized") this.#unauthorized = true;
+    const ref = message.ref;
+    const started = ref ? this.#sessionByRef("startRef", ref) : null;
+    if (started) return this.#onStartFailed(started, error);
+    const ended = ref ? this.#sessionByRef("endRef", ref) : null;
+    if (ended) return this.#onEndFailed(ended, error);
+    for (const session of this.#sessions.values()) {
+      if (ref && session.inFlight?.id === ref) return this.#onWindowFailed(session, error);
+    }
+    const channel = ref ? this.#subscribeRefs.get(ref) : undefined;
+    if (channel !== undefined) {
+      this.#subscribeRefs.delete(ref);
+      const waiters = this.#channels.get(channel);
+      if (waiters && error.code !== "rate_limited" && error.code !== "internal") {
+        this.#channels.delete(channel);
+        for (const waiter of waiters) waiter.reject(error);
       }
-      scheduleReconnect();
-    };
+    }
+    if (ref && this.#requests.has(ref)) return this.#answer(message);
+    this.#emitError(error);
   }
 
-  function scheduleReconnect() {
-    // Exponential backoff with jitter: 1 s, 2 s, 4 s … capped at 30 s.
-    var delay = Math.min(reconnectDelay, 30000);
-    delay = Math.round(delay / 2 + Math.random() * delay / 2);
-    reconnectDelay = Math.min(reconnectDelay * 2, 30000);
-    setStatus("waiting", "Disconnected; retrying in " + Math.ceil(delay / 1000) + " s");
-    reconnectTimer = setTimeout(connect, delay);
+  #onStartFailed(session, error) {
+    session.startRef = null;
+    error.details.session = session.id;
+    if (error.code === "rate_limited" || error.code === "internal") {
+      return this.#retryLater(session, () => this.#sendStart(session));
+    }
+    if (session.summarized) {
+      // Ended and summarised earlier: the server has it all.
+      this.#sessions.delete(session.id);
+      this.#store.removeItem(this.#key(session.id));
+      return;
+    }
+    if (error.code === "invalid_field" && !session.replacedOnThisConnection) {
+      // The server no longer resumes this id (ended after the resume window, or the id is
+      // taken): carry the queued windows over to a fresh session rather than lose them.
+      return this.#replace(session);
+    }
+    session.blocked = true;
+    this.#emitError(new FlowcoachError("session_failed", `session ${session.id} cannot be started: ${error.message}`,
+      { session: session.id, cause: error.code }));
   }
 
-  // -- wiring -------------------------------------------------------------------------
-  function restorePrefs() {
-    var s = storage();
-    var prefs = s ? s.getItem(PREFS_KEY) : null;
-    if (!prefs) return;
-    var parts = prefs.split(":");
-    if (["day", "week", "month"].indexOf(parts[0]) >= 0) $("period").value = parts[0];
-    if (["coding_time", "flow_time"].indexOf(parts[1]) >= 0) $("metric").value = parts[1];
-  }
-  function onBoardChange() {
-    var s = storage();
-    if (s) s.setItem(PREFS_KEY, $("period").value + ":" + $("metric").value);
-    if (socket && socket.readyState === WebSocket.OPEN && me) subscribeBoard(); else renderBoard();
+  #replace(session) {
+    const from = session.id;
+    this.#store.removeItem(this.#key(from));
+    this.#sessions.delete(from);
+    session.id = newUUID();
+    session.replacedOnThisConnection = true;
+    let seq = 1;
+    for (const window of session.pending) window.seq = seq++;
+    session.nextSeq = seq;
+    session.durableSeq = 0;
+    const first = session.pending[0];
+    session.startedAtMs = first ? first.at_ms - first.window_ms : Math.round(this.serverNow());
+    if (session.ending && session.ending.atMs < session.startedAtMs) session.ending.atMs = session.startedAtMs;
+    this.#sessions.set(session.id, session);
+    this._persist(session);
+    this.#emit("session.replaced", { from, to: session.id });
+    this.#sendStart(session);
   }
 
-  $("token-form").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var token = $("token").value.trim();
-    if (!token) return;
-    saveToken(token);
-    $("token").value = "";
-    reconnectDelay = 1000;
-    connect();
+  #onEndFailed(session, error) {
+    session.endRef = null;
+    session.endSent = false;
+    if (error.code === "rate_limited" || error.code === "internal") return this.#retryLater(session, () => this._pump(session));
+    if (error.code === "unknown_session") { session.ready = false; return this.#sendStart(session); }
+    for (const waiter of session.endWaiters.splice(0)) waiter.reject(error);
+    this.#emitError(error);
+  }
+
+  #onWindowFailed(session, error) {
+    const { seq } = session.inFlight;
+    session.inFlight = null;
+    error.details.session = session.id;
+    error.details.seq = seq;
+    if (error.code === "rate_limited" || error.code === "internal") {
+      // Dropped, not processed: the same window goes again after a pause. Only one window
+      // is ever in flight, so nothing after it was processed and it cannot be mistaken
+      // for a duplicate.
+      return this.#retryLater(session, () => this._pump(session));
+    }
+    if (error.code === "unknown_session") {
+      session.ready = false;
+      return this.#sendStart(session);
+    }
+    if (error.code === "forbidden") {
+      session.blocked = true;
+      return this.#emitError(error);
+    }
+    // The server will never take this window (out of range, too large): drop it so the
+    // queue behind it moves on.
+    session.pending = session.pending.filter((window) => window.seq !== seq);
+    session.answeredThrough = Math.max(session.answeredThrough, seq);
+    this._persist(session);
+    this.#emitError(new FlowcoachError("window_rejected", error.message, { ...error.details, cause: error.code }));
+    this._pump(session);
+  }
+
+  #retryLater(session, action) {
+    clearTimeout(session.retryTimer);
+    session.retryAttempt = (session.retryAttempt ?? 0) + 1;
+    const delay = 200 + backoffDelay(session.retryAttempt, { initialMs: 250, maxMs: 10000 }, this.#random);
+    const ws = this.#ws;
+    session.retryTimer = setTimeout(() => { if (ws === this.#ws) action(); }, delay);
+  }
+
+  // -- sending --------------------------------------------------------------------------
+
+  #sendStart(session) {
+    if (this.#state !== "open" || session.startRef || session.ready) return;
+    session.startRef = this.#nextId("s");
+    const start = { type: "session.start", id: session.startRef, session: session.id, at_ms: session.startedAtMs };
+    if (session.project) start.project = session.project;
+    if (session.language) start.language = session.language;
+    this.#send(start);
+  }
+
+  #sendSubscribe(channel) {
+    const id = this.#nextId("c");
+    this.#subscribeRefs.set(id, channel);
+    this.#send({ type: "subscribe", id, channel });
+  }
+
+  /** Sends the next queued window of `session`, or its end. One window is in flight at a time. @internal */
+  _pump(session) {
+    if (this.#state !== "open" || !session.ready || session.blocked || session.inFlight || session.endRef) return;
+    const next = session.pending.find((window) => window.seq > session.answeredThrough);
+    if (next) {
+      const id = this.#nextId("a");
+      session.inFlight = { id, seq: next.seq };
+      this.#send({ type: "activity", id, session: session.id, ...next });
+      return;
+    }
+    if (session.ending && !session.endSent && !session.summarized) {
+      session.endSent = true;
+      session.endRef = this.#nextId("e");
+      this.#send({ type: "session.end", id: session.endRef, session: session.id,
+        seq: session.nextSeq - 1, at_ms: session.ending.atMs });
+    }
+  }
+
+  #send(message) {
+    const ws = this.#ws;
+    if (!ws || ws.readyState !== 1) return false;
+    try {
+      ws.send(JSON.stringify(message));
+      return true;
+    } catch {
+      return false; // the close event follows and the queue is replayed then
+    }
+  }
+
+  // -- storage and events ---------------------------------------------------------------
+
+  #key(id) { return `${this.#prefix}session.${id}`; }
+
+  #load(id) {
+    try {
+      const text = this.#store.getItem(this.#key(id));
+      const saved = text ? JSON.parse(text) : null;
+      return saved && saved.v === 1 && saved.id === id ? saved : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Writes a session's queue to the store. @internal */
+  _persist(session) {
+    try {
+      this.#store.setItem(this.#key(session.id), JSON.stringify(session));
+    } catch (error) {
+      this.#emitError(new FlowcoachError("storage", `the replay queue could not be stored: ${error?.message ?? error}`,
+        { session: session.id }));
+    }
+  }
+
+  #nextId(prefix) { return `${prefix}${++this.#counter}`; }
+
+  #setState(state, extra = {}) {
+    const previous = this.#state;
+    this.#state = state;
+    this.#emit("state", { state, previous, ...extra });
+  }
+
+  #emitError(error) { this.#emit("error", error); }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
+
+// -- the dashboard ------------------------------------------------------------------------
+const STORAGE_KEY = "flowcoach.readToken";
+const PREFS_KEY = "flowcoach.board";
+const TOP = 50;
+const $ = (id) => document.getElementById(id);
+
+let me = null;                  // welcome.user
+let boardChannel = null;        // the leaderboard channel subscribed to
+let board = { top: [], own: null, period: "" };
+
+// -- token --------------------------------------------------------------------------------
+function storage() { try { return window.localStorage; } catch (e) { return null; } }
+function takeTokenFromFragment() {
+  const match = /(?:^|[#&])token=([^&]+)/.exec(location.hash);
+  if (!match) return null;
+  const token = decodeURIComponent(match[1]);
+  // Keep the secret out of the address bar and history.
+  try { history.replaceState(null, "", location.pathname + location.search); } catch (e) {}
+  return token;
+}
+function savedToken() { const s = storage(); return s ? s.getItem(STORAGE_KEY) : null; }
+function saveToken(token) { const s = storage(); if (s) s.setItem(STORAGE_KEY, token); }
+
+// -- formatting -----------------------------------------------------------------
+function duration(ms) {
+  if (typeof ms !== "number" || !isFinite(ms)) return "—";
+  let s = Math.round(ms / 1000);
+  if (s < 60) return s + " s";
+  let m = Math.floor(s / 60);
+  if (m < 10 && s % 60) return m + " min " + (s % 60) + " s";
+  if (m < 60) return m + " min";
+  let h = Math.floor(m / 60);
+  return h + " h " + String(m % 60).padStart(2, "0") + " min";
+}
+function humanize(key) {
+  let words = String(key).replace(/_ms$/, "").replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+function value(key, v) {
+  if (typeof v === "number") {
+    if (/_ms$/.test(key)) return duration(v);
+    if (/days$/.test(key)) return v + (v === 1 ? " day" : " days");
+    if (/score|ratio|intensity/.test(key)) return Math.round(v * 100) + " %";
+    return String(v);
+  }
+  if (typeof v === "boolean") return v ? "yes" : "no";
+  if (v === null || v === undefined) return "—";
+  return String(v);
+}
+function el(tag, attrs, text) {
+  let node = document.createElement(tag);
+  if (attrs) for (let k in attrs) node.setAttribute(k, attrs[k]);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+
+// -- status ---------------------------------------------------------------------
+function setStatus(state, text) {
+  $("status").setAttribute("data-state", state);
+  $("status-text").textContent = text;
+}
+
+// -- rendering: stats:me ----------------------------------------------------------
+// Tolerant of additions: nested objects become cards, scalars a summary, the
+// `sessions` array the live-session table.
+let TITLES = { today: "Today", day: "Today", week: "This week", month: "This month" };
+function renderStats(data) {
+  let root = $("stats");
+  clear(root);
+  if (!data || typeof data !== "object") { root.appendChild(el("p", { "class": "muted" }, "No data.")); return; }
+  let cards = el("div", { "class": "cards" });
+  let summary = el("dl");
+  let sessions = null;
+  Object.keys(data).forEach(function (key) {
+    let v = data[key];
+    if (Array.isArray(v)) { if (key === "sessions") sessions = v; return; }
+    if (v && typeof v === "object") {
+      let card = el("div", { "class": "card", "data-key": key });
+      card.appendChild(el("h3", null, TITLES[key] || humanize(key)));
+      let list = el("dl");
+      Object.keys(v).forEach(function (inner) {
+        if (v[inner] !== null && typeof v[inner] === "object") return;
+        list.appendChild(el("dt", null, humanize(inner)));
+        list.appendChild(el("dd", { "data-key": key + "." + inner }, value(inner, v[inner])));
+      });
+      card.appendChild(list);
+      cards.appendChild(card);
+      return;
+    }
+    summary.appendChild(el("dt", null, humanize(key)));
+    summary.appendChild(el("dd", { "data-key": key }, value(key, v)));
   });
-  $("forget").addEventListener("click", function () {
-    var s = storage(); if (s) s.removeItem(STORAGE_KEY);
-    if (socket) { socket.onclose = null; socket.close(1000); socket = null; }
-    stopHeartbeat();
-    me = null;
-    $("user").textContent = "";
-    setStatus("idle", "Token forgotten");
-  });
-  $("period").addEventListener("change", onBoardChange);
-  $("metric").addEventListener("change", onBoardChange);
-  window.addEventListener("online", function () { if (!socket && !stopped) { reconnectDelay = 1000; connect(); } });
+  if (cards.childNodes.length) root.appendChild(cards);
+  if (summary.childNodes.length) { summary.style.marginTop = ".75rem"; root.appendChild(summary); }
+  if (!cards.childNodes.length && !summary.childNodes.length) root.appendChild(el("p", { "class": "muted" }, "No activity yet."));
+  renderSessions(sessions || []);
+}
 
-  var fromFragment = takeTokenFromFragment();
-  if (fromFragment) saveToken(fromFragment);
-  restorePrefs();
+function renderSessions(list) {
+  let root = $("sessions");
+  clear(root);
+  if (!list.length) { root.appendChild(el("p", { "class": "muted" }, "No live session.")); return; }
+  let table = el("table");
+  table.appendChild(el("caption", null, list.length + (list.length === 1 ? " live session" : " live sessions")));
+  let head = el("tr");
+  ["Project", "State", "Current flow", "Editor"].forEach(function (h, i) {
+    head.appendChild(el("th", { scope: "col", "class": i === 2 ? "num" : "" }, h));
+  });
+  let thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
+  let body = el("tbody");
+  list.forEach(function (s) {
+    let row = el("tr", { "data-session": s.session || "" });
+    row.appendChild(el("td", { title: s.session || "" },
+      s.project || (s.session ? "session " + String(s.session).slice(0, 8) : "—")));
+    let cell = el("td");
+    cell.appendChild(el("span", { "class": "state", "data-state": s.state || "" }, (s.state || "—").replace("_", " ")));
+    row.appendChild(cell);
+    row.appendChild(el("td", { "class": "num" }, s.in_flow === false ? "—" : duration(s.flow_ms)));
+    row.appendChild(el("td", null, s.connected === false ? "disconnected (resumable)" : "connected"));
+    body.appendChild(row);
+  });
+  table.appendChild(body);
+  root.appendChild(table);
+}
+
+// -- rendering: leaderboard -------------------------------------------------------
+function renderBoard() {
+  let rows = $("board-rows");
+  clear(rows);
+  let top = (board.top || []).slice(0, TOP);
+  let myName = me ? me.name : null;
+  if (!top.length) {
+    let empty = el("tr"); empty.appendChild(el("td", { colspan: "3", "class": "muted" }, "Nobody on the board yet."));
+    rows.appendChild(empty);
+  }
+  top.forEach(function (entry) {
+    let own = myName !== null && entry.name === myName;
+    let row = el("tr", { "data-name": entry.name, "class": own ? "own" : "" });
+    if (own) row.setAttribute("aria-current", "true");
+    row.appendChild(el("td", { "class": "num" }, String(entry.rank)));
+    row.appendChild(el("td", null, entry.name + (own ? " (you)" : "")));
+    row.appendChild(el("td", { "class": "num", "data-ms": String(entry.value_ms) }, duration(entry.value_ms)));
+    rows.appendChild(row);
+  });
+  let label = { day: "today", week: "this week", month: "this month" }[$("period").value];
+  $("board-caption").textContent = "Top " + TOP + " by " + $("metric").selectedOptions[0].textContent.toLowerCase()
+    + ", " + label + (board.period ? " (" + board.period + ")" : "");
+  let own = board.own;
+  if (!own && myName) {
+    let mine = top.filter(function (e) { return e.name === myName; })[0];
+    if (mine) own = { rank: mine.rank, value_ms: mine.value_ms, visible: true };
+  }
+  $("own-rank").textContent = own
+    ? "Your rank: #" + own.rank + " · " + duration(own.value_ms) + (own.visible === false ? " (hidden from others)" : "")
+    : (me ? "You are not on this board yet." : "");
+}
+
+// -- connection (the client reconnects, re-subscribes and keeps the heartbeat) -----------
+const client = new FlowcoachClient({
+  url: (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/v1/ws",
+  token: () => savedToken(),
+  clientInfo: { name: "flowcoach-dashboard", version: "1" },
+  device: "browser",
+});
+
+function selectedChannel() { return "leaderboard:" + $("period").value + ":" + $("metric").value; }
+
+function subscribeBoard() {
+  const channel = selectedChannel();
+  if (boardChannel === channel) return;
+  if (boardChannel) client.unsubscribe(boardChannel);
+  boardChannel = channel;
+  board = { top: [], own: null, period: "" };
   renderBoard();
-  connect();
-})();
+  client.subscribe(channel).catch(() => {});
+}
+
+client.on("state", ({ state, retryInMs }) => {
+  if (state === "connecting") setStatus("connecting", "Connecting…");
+  else if (state === "open") setStatus("live", "Live");
+  else if (state === "waiting") setStatus("waiting", "Disconnected; retrying in " + Math.max(1, Math.ceil(retryInMs / 1000)) + " s");
+  else if (state === "refused") setStatus("refused", "Token refused: enter a valid read token");
+  else if (state === "idle") { setStatus("idle", "Enter a read token to connect"); $("token").focus(); }
+});
+client.on("welcome", (welcome) => {
+  me = welcome.user || null;
+  $("user").textContent = me ? "· " + me.name : "";
+  renderBoard();
+});
+client.on("event", (message) => {
+  if (message.channel === "stats:me") { renderStats(message.data); return; }
+  if (message.channel !== boardChannel || !message.data) return;
+  if (Array.isArray(message.data.top)) {
+    board.top = message.data.top;
+    if (message.data.period) board.period = message.data.period;
+  }
+  if (message.data.own) board.own = message.data.own;
+  renderBoard();
+});
+client.on("error", (error) => {
+  if (client.state === "open" && error.code !== "unauthorized") setStatus("live", "Live (server said: " + error.code + ")");
+});
+
+// -- wiring -------------------------------------------------------------------------------
+function restorePrefs() {
+  const s = storage();
+  const prefs = s ? s.getItem(PREFS_KEY) : null;
+  if (!prefs) return;
+  const parts = prefs.split(":");
+  if (["day", "week", "month"].indexOf(parts[0]) >= 0) $("period").value = parts[0];
+  if (["coding_time", "flow_time"].indexOf(parts[1]) >= 0) $("metric").value = parts[1];
+}
+function onBoardChange() {
+  const s = storage();
+  if (s) s.setItem(PREFS_KEY, $("period").value + ":" + $("metric").value);
+  subscribeBoard();
+}
+
+$("token-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const token = $("token").value.trim();
+  if (!token) return;
+  saveToken(token);
+  $("token").value = "";
+  client.setToken(() => savedToken());
+});
+$("forget").addEventListener("click", () => {
+  const s = storage(); if (s) s.removeItem(STORAGE_KEY);
+  client.close();
+  me = null;
+  $("user").textContent = "";
+  setStatus("idle", "Token forgotten");
+});
+$("period").addEventListener("change", onBoardChange);
+$("metric").addEventListener("change", onBoardChange);
+window.addEventListener("online", () => { if (client.state === "waiting") client.connect(); });
+
+const fromFragment = takeTokenFromFragment();
+if (fromFragment) saveToken(fromFragment);
+restorePrefs();
+renderBoard();
+client.subscribe("stats:me").catch(() => {});
+subscribeBoard();
+client.connect();
 </script>
 </body>
 </html>
