@@ -50,6 +50,9 @@ if [ "$swift_test_status" -ne 0 ]; then
 fi
 rm -f "$swift_test_log"
 
+step "JavaScript client and VS Code extension (node --test against the real server)"
+FLOWCOACH_BIN="$PWD/.build/debug/flowcoach" scripts/test-clients.sh
+
 step "Python interop environment"
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
