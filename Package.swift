@@ -52,8 +52,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
-            // The dashboard's source page; DashboardPage.swift embeds it (scripts/embed-dashboard.sh).
-            exclude: ["Dashboard/dashboard.html"],
+            // The dashboard page and the JavaScript client it inlines (a link to clients/js),
+            // compiled into the binary: the server ships as one file.
+            resources: [.embedInCode("Dashboard/dashboard.html"), .embedInCode("Dashboard/flowcoach.js")],
             swiftSettings: strictSettings
         ),
         .executableTarget(

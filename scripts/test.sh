@@ -59,9 +59,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check "websockets>=14,<16" "pytest>=8" "pyyaml>=6" "jsonschema>=4"
 
-step "the embedded dashboard page matches its source (scripts/embed-dashboard.sh)"
-scripts/embed-dashboard.sh --check
-
 step "interop tests (real sockets, Python websockets client, headless Chromium for the dashboard)"
 FLOWCOACH_BIN="$PWD/.build/debug/flowcoach" .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Interop
 
