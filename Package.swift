@@ -43,6 +43,8 @@ let package = Package(
         .target(name: "WSProtocol", dependencies: ["CZlib"], swiftSettings: strictSettings),
         .target(name: "FlowEngine", swiftSettings: strictSettings),
         .target(name: "WireJSON", swiftSettings: strictSettings),
+        // Labelled corpus generator and evaluator of the flow detector (pure, like FlowEngine).
+        .target(name: "FlowEvaluation", dependencies: ["FlowEngine"], swiftSettings: strictSettings),
 
         // The I/O shell.
         .target(
@@ -87,6 +89,10 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "WSProtocolTests", dependencies: ["WSProtocol", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "FlowEvaluationTests", dependencies: ["FlowEvaluation", "FlowEngine", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "WireJSONTests", dependencies: ["WireJSON", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "RealtimeServerTests",
