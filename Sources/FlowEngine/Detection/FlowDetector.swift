@@ -61,6 +61,12 @@ public struct FlowDetector: Sendable {
     public internal(set) var recoveries = 0
     var interruptedAtMs: Int64 = 0
     var limiter = RecommendationLimiter()
+    /// Why the state last changed.
+    public internal(set) var reason: FlowReason = .none
+    /// Time of windows with neither typing nor editor focus since the last keystroke.
+    var unfocusedMs: Int64 = 0
+    /// Event time of the last state change.
+    var changedAtMs: Int64 = 0
 
     /// A detector in `idle` that has seen nothing.
     public init(settings: DetectorSettings = DetectorSettings()) {
@@ -119,16 +125,22 @@ public struct FlowDetector: Sendable {
         }
         started = true
         lastAtMs = span.atMs
-        components = signals.components()
+        components = signals.components(settings: settings)
         score = FlowScoring.combine(components, settings: settings)
+        let focusedShare = span.lengthMs > 0 ? Double(window.focusMs) / Double(span.lengthMs) : 1
+        unfocusedMs = typing ? 0 : (focusedShare < 0.2 ? unfocusedMs.saturatingAdded(span.lengthMs) : unfocusedMs)
 
         let burst = analysis.switches >= Swift.max(1, settings.switchBurstMinimum)
             && Double(analysis.switches) * 60_000 >= settings.switchBurstPerMinute
                 * Double(Swift.max(span.lengthMs, 1))
-        let step = advanceState(typing: typing, burst: burst, span: span)
+        // A pause with the editor in focus (reading, thinking) neither builds nor drains the
+        // hysteresis; a window spent elsewhere drains it like typing would.
+        let engaged = typing || focusedShare < 0.9
+        let step = advanceState(typing: typing, engaged: engaged, burst: burst, span: span)
         if let period = step.ended { ended = period }
         recovery = step.recovery
         if !typing, let period = applyIdleRules(nowMs: span.atMs) { ended = period }
+        if state != previous { changedAtMs = span.atMs }
         if state == .flow { recordIntensity(lengthMs: span.lengthMs) }
         lowScoreMs = typing && score < 0.4 ? lowScoreMs.saturatingAdded(span.lengthMs)
             : (score >= 0.4 ? 0 : lowScoreMs)
@@ -141,7 +153,7 @@ public struct FlowDetector: Sendable {
             seq: window.seq, atMs: span.atMs, state: state, previousState: previous,
             intensity: score, confidence: confidence(), flowMs: currentFlowMs,
             sessionFlowMs: sessionFlowMs, recommendations: recommendations,
-            components: components, endedPeriod: ended, recoveryMs: recovery)
+            components: components, endedPeriod: ended, recoveryMs: recovery, reason: reason)
     }
 
     /// Applies the idle rules at event time `nowMs` without new data (the server calls this
@@ -152,10 +164,12 @@ public struct FlowDetector: Sendable {
         let previous = state
         let ended = applyIdleRules(nowMs: nowMs)
         guard state != previous else { return nil }
+        changedAtMs = nowMs
         return FlowAssessment(
             seq: 0, atMs: nowMs, state: state, previousState: previous, intensity: score,
             confidence: confidence(), flowMs: currentFlowMs, sessionFlowMs: sessionFlowMs,
-            recommendations: [], components: components, endedPeriod: ended, recoveryMs: nil)
+            recommendations: [], components: components, endedPeriod: ended, recoveryMs: nil,
+            reason: reason)
     }
 
     /// Ends the session: closes an open flow period (not an interruption) and returns it.
@@ -163,6 +177,7 @@ public struct FlowDetector: Sendable {
         guard state == .flow else { return nil }
         let period = closePeriod(endMs: lastAtMs, reason: .sessionEnded)
         state = .idle
+        reason = .sessionEnded
         return period
     }
 }

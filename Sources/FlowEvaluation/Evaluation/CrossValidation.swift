@@ -23,11 +23,13 @@ public struct CrossValidation: Sendable {
     /// The pooled evaluation of every left-out person under their fold's choice.
     public var pooled: FlowEvaluation
 
-    /// The selection objective: settled balanced accuracy, less the instability and the
-    /// worst non-flow share called flow.
+    /// The selection objective: settled balanced accuracy, less the instability, the worst
+    /// non-flow share called flow, and 0.001 per second of median entry latency beyond 120 s
+    /// (a margin under the 150-s target).
     public static func objective(_ evaluation: FlowEvaluation) -> Double {
-        evaluation.settled.balancedAccuracy - 0.5 * evaluation.changesPerStablePhase
-            - 0.5 * evaluation.worstNonFlowShare
+        let lateSeconds = Double(Swift.max(0, evaluation.medianEntryLatencyMs - 120_000)) / 1000
+        return evaluation.settled.balancedAccuracy - 0.5 * evaluation.changesPerStablePhase
+            - 0.5 * evaluation.worstNonFlowShare - 0.001 * lateSeconds
     }
 
     /// Runs the folds over `corpus`.

@@ -16,6 +16,9 @@ public struct FlowEvaluation: Sendable {
         public var windows = 0
         /// Of those, called flow.
         public var calledFlow = 0
+        /// No windows.
+        public init() {}
+
         /// `calledFlow / windows` (0 when empty).
         public var fraction: Double { windows > 0 ? Double(calledFlow) / Double(windows) : 0 }
     }
@@ -23,6 +26,9 @@ public struct FlowEvaluation: Sendable {
     /// True/false positives and negatives.
     public struct Confusion: Hashable, Sendable {
         public var truePositive = 0, falsePositive = 0, trueNegative = 0, falseNegative = 0
+
+        /// Nothing counted.
+        public init() {}
 
         mutating func add(predicted: Bool, actual: Bool) {
             switch (predicted, actual) {

@@ -1,0 +1,24 @@
+import FlowEngine
+import FlowEvaluation
+import Foundation
+import TestSupport
+import Testing
+
+/// The search that chose the detector's defaults: every grid candidate on the *tuning*
+/// seeds only. Slow (minutes in a debug build), so it runs on request:
+/// `FLOWCOACH_TUNE=1 swift test --filter TuningTests`.
+struct TuningTests {
+    @Test("grid search on the tuning seeds", .enabled(if: ProcessInfo.processInfo.environment["FLOWCOACH_TUNE"] != nil))
+    func gridSearch() {
+        let corpora = CorpusGenerator.tuningSeeds.map(EvaluationReportTests.corpus)
+        var rows: [(Double, String)] = []
+        for candidate in TuningGrid.candidates {
+            let evaluation = FlowEvaluation(corpora.flatMap { SessionCalls.replay($0, configuration: candidate.configuration) })
+            let objective = CrossValidation.objective(evaluation)
+            rows.append((objective, "\(candidate.name): objective \(objective), BA \(evaluation.settled.balancedAccuracy), "
+                + "changes \(evaluation.changesPerStablePhase), worst non-flow \(evaluation.worstNonFlowShare), "
+                + "entry \(evaluation.medianEntryLatencyMs / 1000) s, exit \(evaluation.medianExitLatencyMs / 1000) s"))
+        }
+        for row in rows.sorted(by: { $0.0 > $1.0 }) { print(row.1) }
+    }
+}
