@@ -59,6 +59,15 @@ public struct DetectorSettings: Hashable, Sendable {
     public var switchBurstMinimum: Int64 = 4
     /// … at a rate of at least this many per minute is a burst that interrupts flow (8/min).
     public var switchBurstPerMinute = 8.0
+    /// The confidence of a call per evidence cell (see `FlowDetector.confidenceCell`):
+    /// not in flow × {calm, under pressure} × dwell {< 1 min, < 3 min, longer}, then the same
+    /// in flow. Each is the share of right calls in that cell on the *tuning* corpora
+    /// (`FLOWCOACH_TUNE=1 swift test --filter TuningTests`), so a confidence of 0.9 means
+    /// "right about 9 times in 10".
+    public var confidenceTable: [Double] = [
+        0.92, 0.97, 0.96, 0.31, 0.44, 0.48,  // not in flow: calm, then under pressure
+        0.97, 0.98, 0.98, 0.85, 0.98, 0.83,  // in flow: calm, then under pressure
+    ]
     /// Half-life of the event-time EWMA that smooths every component (30 s).
     public var smoothingHalfLife = Milliseconds.seconds(30)
     /// Intervals longer than this are pauses, not rhythm (2 s).

@@ -33,6 +33,13 @@ struct HeldOutGuardTests {
         #expect(Self.evaluation.medianExitLatencyMs <= 60_000)
     }
 
+    @Test("calls with confidence of at least 0.8 are right at least 95 % of the time")
+    func calibration() {
+        let high = Self.evaluation.reliability.accuracy(atOrAbove: 0.8)
+        #expect(high.calls > 1_000)
+        #expect(high.accuracy >= 0.95)
+    }
+
     @Test("the guard fails a detector that is over-eager (seed 004's)")
     func guardCanFail() {
         let seed = FlowEvaluation(SessionCalls.seedDetector(EvaluationReportTests.corpus(CorpusGenerator.heldOutSeeds[0])))

@@ -22,3 +22,27 @@ struct TuningTests {
         for row in rows.sorted(by: { $0.0 > $1.0 }) { print(row.1) }
     }
 }
+
+/// Fits ``DetectorSettings/confidenceTable``: each cell's share of right calls on the
+/// tuning seeds. Cells are told apart by giving each a distinct marker confidence.
+struct CalibrationFitTests {
+    @Test("confidence table fitted on the tuning seeds", .enabled(if: ProcessInfo.processInfo.environment["FLOWCOACH_TUNE"] != nil))
+    func fit() {
+        var configuration = FlowEngineConfiguration()
+        configuration.detector.confidenceTable = (0..<12).map { Double($0) / 16 }
+        var calls = [Int](repeating: 0, count: 12), right = [Int](repeating: 0, count: 12)
+        for seed in CorpusGenerator.tuningSeeds {
+            for session in SessionCalls.replay(EvaluationReportTests.corpus(seed), configuration: configuration) {
+                for call in session.calls {
+                    let cell = Int((call.confidence * 16).rounded())
+                    calls[cell] += 1
+                    if call.isRight { right[cell] += 1 }
+                }
+            }
+        }
+        for cell in 0..<12 {
+            let share = calls[cell] > 0 ? Double(right[cell]) / Double(calls[cell]) : 0.5
+            print("cell \(cell): \(calls[cell]) calls, \(right[cell]) right, share \(share)")
+        }
+    }
+}
