@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "flowcoach",
             dependencies: [
-                "RealtimeServer", "FlowEngine", "WireJSON",
+                "RealtimeServer", "FlowEngine", "FlowEvaluation", "WireJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -46,3 +46,23 @@ struct CalibrationFitTests {
         }
     }
 }
+
+/// Leave-one-person-out cross-validation on the held-out seeds: each of the 24 people is
+/// judged under the grid candidate that scored best on the other 23.
+struct LeaveOnePersonOutTests {
+    @Test("leave-one-person-out cross-validation over the grid", .enabled(if: ProcessInfo.processInfo.environment["FLOWCOACH_TUNE"] != nil))
+    func crossValidate() {
+        var people: [Person] = [], sessions: [LabelledSession] = []
+        for seed in CorpusGenerator.heldOutSeeds {
+            var rng = SeededGenerator(seed: seed)
+            let corpus = CorpusGenerator.corpus(namePrefix: "s\(seed)-p", using: &rng)
+            people += corpus.people
+            sessions += corpus.sessions
+        }
+        let result = CrossValidation(corpus: LabelledCorpus(people: people, sessions: sessions),
+                                     candidates: TuningGrid.candidates)
+        for choice in result.choices { print("fold \(choice.person): \(choice.candidate)") }
+        print(result.pooled.report(title: "Leave-one-person-out, held-out seeds \(CorpusGenerator.heldOutSeeds)"))
+        #expect(result.pooled.settled.balancedAccuracy >= 0.93)
+    }
+}

@@ -19,7 +19,7 @@ public enum CorpusGenerator {
             for day in 0..<Swift.max(sessionsPerPerson, 0) {
                 let start: Int64 = 1_763_000_000_000 + Int64(day) * 86_400_000 + Int64(index) * 600_000
                 sessions.append(session(
-                    for: person, id: sessionID(person: index, day: day), startMs: start,
+                    for: person, id: sessionID(prefix: namePrefix, person: index, day: day), startMs: start,
                     totalMs: Int64(sessionMinutes) * 60_000, using: &rng))
             }
         }
@@ -58,11 +58,14 @@ public enum CorpusGenerator {
         return LabelledSession(person: person.name, session: id, windows: windows, phases: phases)
     }
 
-    /// A deterministic UUID-shaped id.
-    static func sessionID(person: Int, day: Int) -> String {
+    /// A deterministic UUID-shaped id, distinct per name prefix (corpora can be pooled).
+    static func sessionID(prefix: String, person: Int, day: Int) -> String {
+        var hash: UInt32 = 2_166_136_261  // FNV-1a of the prefix
+        for byte in prefix.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        let h = String(hash, radix: 16)
         let p = String(person, radix: 16)
         let d = String(day, radix: 16)
         let tail = String(repeating: "0", count: Swift.max(0, 12 - p.count - d.count)) + p + d
-        return "00000000-0000-4000-8000-" + tail
+        return String(repeating: "0", count: 8 - h.count) + h + "-0000-4000-8000-" + tail
     }
 }
