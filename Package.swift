@@ -43,6 +43,8 @@ let package = Package(
         .target(name: "WSProtocol", dependencies: ["CZlib"], swiftSettings: strictSettings),
         .target(name: "FlowEngine", swiftSettings: strictSettings),
         .target(name: "WireJSON", swiftSettings: strictSettings),
+        // Labelled corpus generator and evaluator of the flow detector (pure, like FlowEngine).
+        .target(name: "FlowEvaluation", dependencies: ["FlowEngine"], swiftSettings: strictSettings),
 
         // The I/O shell.
         .target(
@@ -60,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "flowcoach",
             dependencies: [
-                "RealtimeServer", "FlowEngine", "WireJSON",
+                "RealtimeServer", "FlowEngine", "FlowEvaluation", "WireJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -88,6 +90,10 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "WSProtocolTests", dependencies: ["WSProtocol", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "FlowEvaluationTests", dependencies: ["FlowEvaluation", "FlowEngine", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "WireJSONTests", dependencies: ["WireJSON", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "RealtimeServerTests",

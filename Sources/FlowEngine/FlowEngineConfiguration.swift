@@ -32,16 +32,42 @@ public struct DetectorSettings: Hashable, Sendable {
     public var enterThreshold = 0.7
     /// Flow fades when the smoothed score stays below this (default 0.5).
     public var exitThreshold = 0.5
-    /// Active time the smoothed score must stay ≥ ``enterThreshold`` before flow (120 s).
-    public var enterAfter = Milliseconds.seconds(120)
-    /// Active time below ``exitThreshold`` that ends flow (45 s).
-    public var exitAfter = Milliseconds.seconds(45)
-    /// No keystrokes for this long is an idle gap: it interrupts flow (90 s).
-    public var idleGap = Milliseconds.seconds(90)
+    /// Active time the smoothed score must stay ≥ ``enterThreshold`` before flow (75 s).
+    public var enterAfter = Milliseconds.seconds(75)
+    /// Active time below ``exitThreshold`` that ends flow (20 s).
+    public var exitAfter = Milliseconds.seconds(20)
+    /// No keystrokes for this long is an idle gap: it interrupts flow (70 s; a thinking pause
+    /// of up to a minute with the editor in focus does not).
+    public var idleGap = Milliseconds.seconds(70)
+    /// No keystrokes *and* the editor out of focus (< 20 % of the window) for this long ends
+    /// flow before the idle gap: the person is elsewhere (20 s).
+    public var unfocusedGap = Milliseconds.seconds(20)
+    /// Smoothed context switches per minute at or below which focus scores 1 (0.6/min) …
+    public var switchesFullPerMinute = 0.6
+    /// … and at or above which it scores 0 (3/min): ordinary work switches 1.5–4 times a
+    /// minute, so steady typing cannot outvote it.
+    public var switchesZeroPerMinute = 3.0
+    /// Smoothed error events per minute at or below which the error component scores 1 (0.4/min) …
+    public var errorsFullPerMinute = 0.4
+    /// … and at or above which it scores 0 (2.5/min).
+    public var errorsZeroPerMinute = 2.5
+    /// Editor-focus share of the time at or above which focus time scores 1 (0.93) …
+    public var focusShareFull = 0.93
+    /// … and at or below which it scores 0 (0.7).
+    public var focusShareZero = 0.7
     /// A window with at least this many context switches … (4)
     public var switchBurstMinimum: Int64 = 4
     /// … at a rate of at least this many per minute is a burst that interrupts flow (8/min).
     public var switchBurstPerMinute = 8.0
+    /// The confidence of a call per evidence cell (see `FlowDetector.confidenceCell`):
+    /// not in flow × {calm, under pressure} × dwell {< 1 min, < 3 min, longer}, then the same
+    /// in flow. Each is the share of right calls in that cell on the *tuning* corpora
+    /// (`FLOWCOACH_TUNE=1 swift test --filter TuningTests`), so a confidence of 0.9 means
+    /// "right about 9 times in 10".
+    public var confidenceTable: [Double] = [
+        0.92, 0.97, 0.96, 0.31, 0.44, 0.48,  // not in flow: calm, then under pressure
+        0.97, 0.98, 0.98, 0.85, 0.98, 0.83,  // in flow: calm, then under pressure
+    ]
     /// Half-life of the event-time EWMA that smooths every component (30 s).
     public var smoothingHalfLife = Milliseconds.seconds(30)
     /// Intervals longer than this are pauses, not rhythm (2 s).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowEngine
+import FlowEvaluation
 import Foundation
 import RealtimeServer
 import WireJSON
@@ -25,6 +26,14 @@ struct Replay: ParsableCommand {
     @Option(help: "The users' UTC offset in minutes, for daily aggregates and late-night signals.")
     var utcOffsetMinutes: Int = 0
 
+    @Option(help: """
+        A JSON-lines file of labelled spans ({"session","from_ms","to_ms","label"}): print the \
+        evaluation of the flow answers against it (per-phase shares, precision, recall, balanced \
+        accuracy, state changes per stable phase, entry/exit latency, reliability table) \
+        instead of the answers.
+        """)
+    var labels: String?
+
     /// `at_ms` plausibility is checked against this "now" (year 2100): recorded sessions are
     /// in the past, and the decoder's "not far in the future" rule must not reject them.
     static let replayNowMs: Int64 = 4_102_444_800_000
@@ -35,6 +44,13 @@ struct Replay: ParsableCommand {
         }
         defer { fclose(input) }
         var replay = ReplayRun(utcOffsetMs: Int64(utcOffsetMinutes) * 60_000)
+        if let labels {
+            do {
+                replay.labels = try ReplayLabels(path: labels)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         var line: UnsafeMutablePointer<CChar>?
         var capacity = 0
         var lineNumber = 0
@@ -47,6 +63,9 @@ struct Replay: ParsableCommand {
         }
         free(line)
         replay.finish()
+        if let labels = replay.labels {
+            print(labels.evaluation().report(title: "\(file) against \(self.labels ?? "") (\(labels.judgedWindows) windows judged)"))
+        }
         if replay.rejectedLines > 0 {
             FileHandle.standardError.write(Data("replay: \(replay.rejectedLines) line(s) skipped\n".utf8))
         }
@@ -65,6 +84,8 @@ struct ReplayRun: ~Copyable {
     let newline: [UInt8] = [0x0A]
     /// Event time of the latest window: a `break.ack` has no timestamp of its own.
     var lastAtMs: Int64 = 0
+    /// With `--labels`: the answers are judged against them instead of printed.
+    var labels: ReplayLabels?
 
     init(utcOffsetMs: Int64) {
         self.utcOffsetMs = utcOffsetMs
@@ -112,6 +133,12 @@ struct ReplayRun: ~Copyable {
     }
 
     private mutating func emit(_ outputs: [ReplayEngine.Output]) {
+        if labels != nil {
+            for case .flow(let user, let session, let assessment) in outputs {
+                labels?.record(user: user, session: session, assessment: assessment)
+            }
+            return
+        }
         for output in outputs {
             switch output {
             case .flow(_, let session, let assessment):

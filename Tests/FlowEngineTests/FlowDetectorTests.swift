@@ -21,8 +21,8 @@ struct FlowDetectorTests {
         let windows = SyntheticSession.generate([Phase(activity: .steady(intervalMs: intervalMs), minutes: 5)], seed: 2)
         var harness = Harness(baseline: learnedBaseline(intervalMs: intervalMs))
         harness.run(windows)
-        // 120 s of active time = 12 windows of 10 s.
-        #expect(harness.states.prefix(11).allSatisfy { $0 != .flow })
+        // 75 s of active time = 8 windows of 10 s.
+        #expect(harness.states.prefix(7).allSatisfy { $0 != .flow })
     }
 
     @Test("fast (70 ms) and slow (400 ms) typists are both detected once the baseline learned them",

@@ -3,17 +3,17 @@ import Testing
 
 /// The per-user coaching step the server and the replay both call.
 struct UserCoachTests {
-    @Test("confidence is low with little data or a fresh baseline, high with both")
+    @Test("confidence is low for a 'not flow' call while steady typing builds towards flow, high deep in flow")
     func confidenceReflectsEvidence() {
         let windows = SyntheticSession.generate([Phase(activity: .steady(intervalMs: 200), minutes: 6)], seed: 50)
-        var fresh = Harness()
-        fresh.run(windows)
-        var returning = Harness(baseline: learnedBaseline(intervalMs: 200))
-        returning.run(windows)
-        #expect(fresh.updates[0].flow.confidence < 0.4)
-        #expect(returning.updates[0].flow.confidence > fresh.updates[0].flow.confidence)
-        #expect(returning.updates[0].flow.confidence < 0.7)
-        #expect(returning.updates.last?.flow.confidence ?? 0 > 0.9)
+        for baseline in [UserBaseline(), learnedBaseline(intervalMs: 200)] {
+            var harness = Harness(baseline: baseline)
+            harness.run(windows)
+            #expect(harness.updates[2].flow.state == .warmingUp)
+            #expect(harness.updates[2].flow.confidence < 0.5)
+            #expect(harness.updates.last?.flow.inFlow == true)
+            #expect(harness.updates.last?.flow.confidence ?? 0 > 0.95)
+        }
     }
 
     @Test("the idle timer pushes the interruption and the day accounts flow time once")

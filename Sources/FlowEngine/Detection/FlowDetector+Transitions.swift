@@ -75,13 +75,15 @@ extension FlowDetector {
             baselineMaturity: maturity)
     }
 
-    /// The hysteresis part of the transition table for a window with data.
-    mutating func advanceState(typing: Bool, burst: Bool,
+    /// The hysteresis part of the transition table for a window with data. `engaged`: the
+    /// window had typing or the editor was not in focus (not a pause to think).
+    mutating func advanceState(typing: Bool, engaged: Bool, burst: Bool,
                                span: Span) -> (ended: FlowPeriod?, recovery: Int64?) {
         switch state {
         case .idle, .interrupted:
             guard typing else { return (nil, nil) }
             state = state == .idle ? .warmingUp : .recovering
+            reason = .typingResumed
             aboveMs = 0
             return buildTowardsFlow(typing: typing, burst: burst, span: span)
         case .warmingUp, .recovering:
@@ -90,13 +92,15 @@ extension FlowDetector {
             if burst {
                 let period = closePeriod(endMs: span.startMs, reason: .contextSwitchBurst)
                 state = .interrupted
+                reason = .contextSwitches
                 return (period, nil)
             }
-            guard typing else { return (nil, nil) }
+            guard engaged else { return (nil, nil) }
             belowMs = score < settings.exitThreshold ? belowMs.saturatingAdded(span.lengthMs) : 0
             guard belowMs >= settings.exitAfter.value else { return (nil, nil) }
             let period = closePeriod(endMs: span.atMs.saturatingSubtracted(belowMs), reason: .faded)
             state = .warmingUp
+            reason = FlowReason.weakest(of: components)
             return (period, nil)
         }
     }
@@ -113,6 +117,7 @@ extension FlowDetector {
         guard aboveMs >= settings.enterAfter.value, aboveMs > 0 else { return (nil, nil) }
         let recovering = state == .recovering
         state = .flow
+        reason = .steadyRhythm
         belowMs = 0
         periodStartMs = span.atMs.saturatingSubtracted(aboveMs)
         periodIntensityTime = 0
@@ -134,21 +139,24 @@ extension FlowDetector {
         case .idle:
             return nil
         case .warmingUp:
-            if idleFor >= settings.idleGap.value { state = .idle; aboveMs = 0 }
+            if idleFor >= settings.idleGap.value { state = .idle; aboveMs = 0; reason = .idleGap }
             return nil
         case .recovering:
-            if idleFor >= settings.idleGap.value { state = .interrupted; aboveMs = 0 }
+            if idleFor >= settings.idleGap.value { state = .interrupted; aboveMs = 0; reason = .idleGap }
             return nil
         case .interrupted:
             if nowMs.saturatingSubtracted(interruptedAtMs) >= settings.recoveryAbandonAfter.value,
                idleFor >= settings.idleGap.value {
                 state = .idle
+                reason = .idleGap
             }
             return nil
         case .flow:
-            guard idleFor >= settings.idleGap.value else { return nil }
+            let elsewhere = unfocusedMs >= settings.unfocusedGap.value
+            guard idleFor >= settings.idleGap.value || elsewhere else { return nil }
             let period = closePeriod(endMs: lastTypingAtMs, reason: .idleGap)
             state = .interrupted
+            reason = elsewhere && idleFor < settings.idleGap.value ? .editorUnfocused : .idleGap
             return period
         }
     }

@@ -61,6 +61,12 @@ public struct FlowDetector: Sendable {
     public internal(set) var recoveries = 0
     var interruptedAtMs: Int64 = 0
     var limiter = RecommendationLimiter()
+    /// Why the state last changed.
+    public internal(set) var reason: FlowReason = .none
+    /// Time of windows with neither typing nor editor focus since the last keystroke.
+    var unfocusedMs: Int64 = 0
+    /// Event time of the last state change.
+    var changedAtMs: Int64 = 0
 
     /// A detector in `idle` that has seen nothing.
     public init(settings: DetectorSettings = DetectorSettings()) {
@@ -119,16 +125,22 @@ public struct FlowDetector: Sendable {
         }
         started = true
         lastAtMs = span.atMs
-        components = signals.components()
+        components = signals.components(settings: settings)
         score = FlowScoring.combine(components, settings: settings)
+        let focusedShare = span.lengthMs > 0 ? Double(window.focusMs) / Double(span.lengthMs) : 1
+        unfocusedMs = typing ? 0 : (focusedShare < 0.2 ? unfocusedMs.saturatingAdded(span.lengthMs) : unfocusedMs)
 
         let burst = analysis.switches >= Swift.max(1, settings.switchBurstMinimum)
             && Double(analysis.switches) * 60_000 >= settings.switchBurstPerMinute
                 * Double(Swift.max(span.lengthMs, 1))
-        let step = advanceState(typing: typing, burst: burst, span: span)
+        // A pause with the editor in focus (reading, thinking) neither builds nor drains the
+        // hysteresis; a window spent elsewhere drains it like typing would.
+        let engaged = typing || focusedShare < 0.9
+        let step = advanceState(typing: typing, engaged: engaged, burst: burst, span: span)
         if let period = step.ended { ended = period }
         recovery = step.recovery
         if !typing, let period = applyIdleRules(nowMs: span.atMs) { ended = period }
+        if state != previous { changedAtMs = span.atMs }
         if state == .flow { recordIntensity(lengthMs: span.lengthMs) }
         lowScoreMs = typing && score < 0.4 ? lowScoreMs.saturatingAdded(span.lengthMs)
             : (score >= 0.4 ? 0 : lowScoreMs)
@@ -139,9 +151,9 @@ public struct FlowDetector: Sendable {
             from: candidates, atMs: span.atMs, cooldown: settings.recommendationCooldown)
         return FlowAssessment(
             seq: window.seq, atMs: span.atMs, state: state, previousState: previous,
-            intensity: score, confidence: confidence(), flowMs: currentFlowMs,
+            intensity: score, confidence: confidence(nowMs: span.atMs), flowMs: currentFlowMs,
             sessionFlowMs: sessionFlowMs, recommendations: recommendations,
-            components: components, endedPeriod: ended, recoveryMs: recovery)
+            components: components, endedPeriod: ended, recoveryMs: recovery, reason: reason)
     }
 
     /// Applies the idle rules at event time `nowMs` without new data (the server calls this
@@ -152,10 +164,12 @@ public struct FlowDetector: Sendable {
         let previous = state
         let ended = applyIdleRules(nowMs: nowMs)
         guard state != previous else { return nil }
+        changedAtMs = nowMs
         return FlowAssessment(
             seq: 0, atMs: nowMs, state: state, previousState: previous, intensity: score,
-            confidence: confidence(), flowMs: currentFlowMs, sessionFlowMs: sessionFlowMs,
-            recommendations: [], components: components, endedPeriod: ended, recoveryMs: nil)
+            confidence: confidence(nowMs: nowMs), flowMs: currentFlowMs, sessionFlowMs: sessionFlowMs,
+            recommendations: [], components: components, endedPeriod: ended, recoveryMs: nil,
+            reason: reason)
     }
 
     /// Ends the session: closes an open flow period (not an interruption) and returns it.
@@ -163,6 +177,7 @@ public struct FlowDetector: Sendable {
         guard state == .flow else { return nil }
         let period = closePeriod(endMs: lastAtMs, reason: .sessionEnded)
         state = .idle
+        reason = .sessionEnded
         return period
     }
 }
@@ -170,18 +185,35 @@ public struct FlowDetector: Sendable {
 // MARK: - Confidence and recommendation candidates
 
 extension FlowDetector {
-    /// How much evidence backs the state, in [0, 1]:
-    /// `0.45 × session evidence + 0.25 × baseline maturity + 0.30 × margin`, where session
-    /// evidence is typing time against `enterAfter`, baseline maturity is low until the
-    /// personal baseline is ready, and margin is the score's distance from the threshold
-    /// that matters in this state (exit threshold in flow, enter threshold otherwise) / 0.2.
-    func confidence() -> Double {
-        let enter = Double(Swift.max(settings.enterAfter.value, 1))
-        let evidence = EventTimeMath.unit(Double(typingMs) / enter)
-        let threshold = state == .flow ? settings.exitThreshold : settings.enterThreshold
-        let distance = score - threshold
-        let margin = EventTimeMath.unit((distance < 0 ? -distance : distance) / 0.2)
-        return EventTimeMath.unit(0.45 * evidence + 0.25 * baselineMaturity + 0.30 * margin)
+    /// The probability that the current call (flow or not) is right, in [0, 1]: the
+    /// calibration table's entry for the evidence cell at `nowMs`
+    /// (``DetectorSettings/confidenceTable``, fitted on the tuning corpora).
+    func confidence(nowMs: Int64) -> Double {
+        let cell = confidenceCell(nowMs: nowMs)
+        let table = settings.confidenceTable
+        guard table.indices.contains(cell) else { return 0.5 }
+        return EventTimeMath.unit(table[cell])
+    }
+
+    /// The evidence cell, 0..<12: `(in flow ? 6 : 0) + (under pressure ? 3 : 0) + dwell`.
+    /// Dwell is the time since the last state change (< 60 s, < 180 s, longer): calls are
+    /// least reliable right after a change. Under pressure means the call may be about to
+    /// flip: in flow, the score is near or below the exit threshold, the exit timer runs or
+    /// typing stopped 20 s ago; outside flow, the person types and the score is near or above
+    /// the enter threshold.
+    func confidenceCell(nowMs: Int64) -> Int {
+        let dwell = nowMs.saturatingSubtracted(changedAtMs)
+        let dwellBin = dwell < 60_000 ? 0 : (dwell < 180_000 ? 1 : 2)
+        let quietMs = nowMs.saturatingSubtracted(lastTypingAtMs)
+        let pressure: Bool
+        if state == .flow {
+            pressure = belowMs > 0 || score < settings.exitThreshold + 0.1 || quietMs >= 20_000
+                || unfocusedMs > 0
+        } else {
+            pressure = quietMs < settings.idleGap.value
+                && (aboveMs > 0 || score >= settings.enterThreshold - 0.1)
+        }
+        return (state == .flow ? 6 : 0) + (pressure ? 3 : 0) + dwellBin
     }
 
     /// What would help now; the ``RecommendationLimiter`` picks at most one. Nothing but

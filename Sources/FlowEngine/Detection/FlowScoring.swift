@@ -31,17 +31,31 @@ enum FlowScoring {
         return pace * consistency
     }
 
-    /// Few context switches per minute: `1 / (1 + (rate/8)²)` (3/min → 0.88, 6/min → 0.64,
-    /// 12/min → 0.31, 24/min → 0.1).
-    static func focus(switchesPerMinute rate: Double) -> Double {
-        let x = Swift.max(0, rate) / 8
-        return EventTimeMath.unit(1 / (1 + x * x))
+    /// Few context switches per minute: 1 up to ``DetectorSettings/switchesFullPerMinute``,
+    /// falling linearly to 0 at ``DetectorSettings/switchesZeroPerMinute``. A steep ramp, so
+    /// that the 1.5–4 switches a minute of ordinary work deny flow however steady the typing.
+    static func focus(switchesPerMinute rate: Double, settings: DetectorSettings) -> Double {
+        ramp(rate, full: settings.switchesFullPerMinute, zero: settings.switchesZeroPerMinute)
     }
 
-    /// Few error events per minute: `1 / (1 + (rate/8)²)` (same curve as switches).
-    static func errors(perMinute rate: Double) -> Double {
-        let x = Swift.max(0, rate) / 8
-        return EventTimeMath.unit(1 / (1 + x * x))
+    /// Few error events per minute: the same ramp between ``DetectorSettings/errorsFullPerMinute``
+    /// and ``DetectorSettings/errorsZeroPerMinute``.
+    static func errors(perMinute rate: Double, settings: DetectorSettings) -> Double {
+        ramp(rate, full: settings.errorsFullPerMinute, zero: settings.errorsZeroPerMinute)
+    }
+
+    /// The editor's share of the time: 0 at ``DetectorSettings/focusShareZero``, 1 from
+    /// ``DetectorSettings/focusShareFull``.
+    static func focusTime(share: Double, settings: DetectorSettings) -> Double {
+        let span = settings.focusShareFull - settings.focusShareZero
+        guard span > 0 else { return share >= settings.focusShareFull ? 1 : 0 }
+        return EventTimeMath.unit((share - settings.focusShareZero) / span)
+    }
+
+    /// 1 at or below `full`, 0 at or above `zero`, linear between (a step when they meet).
+    private static func ramp(_ value: Double, full: Double, zero: Double) -> Double {
+        guard zero > full else { return value <= full ? 1 : 0 }
+        return EventTimeMath.falling(Swift.max(0, value), full: full, zero: zero)
     }
 
     /// Combines components as a *weighted harmonic mean* with the seed's weights. Unlike the
@@ -86,13 +100,13 @@ struct SmoothedSignals: Sendable {
     }
 
     /// The smoothed components.
-    func components() -> FlowComponents {
+    func components(settings: DetectorSettings) -> FlowComponents {
         let time = Swift.max(timeMs, 1000)
         return FlowComponents(
             rhythm: typingTimeMs > 0 ? EventTimeMath.unit(rhythmTime / typingTimeMs) : 0,
-            focus: FlowScoring.focus(switchesPerMinute: switches / time * 60_000),
-            errors: FlowScoring.errors(perMinute: errors / time * 60_000),
-            focusTime: timeMs > 0 ? EventTimeMath.unit(focusMs / timeMs) : 0)
+            focus: FlowScoring.focus(switchesPerMinute: switches / time * 60_000, settings: settings),
+            errors: FlowScoring.errors(perMinute: errors / time * 60_000, settings: settings),
+            focusTime: FlowScoring.focusTime(share: timeMs > 0 ? focusMs / timeMs : 0, settings: settings))
     }
 
     /// Smoothed switches per minute.

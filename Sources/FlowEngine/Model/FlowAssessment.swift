@@ -28,6 +28,8 @@ public struct FlowAssessment: Hashable, Sendable {
     public var endedPeriod: FlowPeriod?
     /// Set when this window (re-)entered flow after an interruption: the recovery time.
     public var recoveryMs: Int64?
+    /// Why the state last changed (this window or earlier): the explanation a client shows.
+    public var reason: FlowReason = .none
 
     /// `true` when the state changed with this window.
     public var stateChanged: Bool { state != previousState }
