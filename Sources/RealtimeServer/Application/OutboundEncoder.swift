@@ -50,6 +50,16 @@ public struct OutboundEncoder: Sendable {
         writer.beginArray()
         for recommendation in assessment.recommendations { writer.value(string: recommendation.text) }
         writer.endArray()
+        // Why: the detector's four scores and the reason for the last change of state.
+        let components = assessment.components
+        writer.key("components")
+        writer.beginObject()
+        writer.key("rhythm"); writeRatio(components.rhythm)
+        writer.key("focus"); writeRatio(components.focus)
+        writer.key("errors"); writeRatio(components.errors)
+        writer.key("focus_time"); writeRatio(components.focusTime)
+        writer.endObject()
+        if let reason = assessment.reason.wireName { writer.key("reason"); writer.value(string: reason) }
         if duplicate { writer.key("duplicate"); writer.value(true) }
         end(ref: ref)
     }

@@ -137,6 +137,7 @@ extension CoachingShard {
             writer.key("in_flow"); writer.value(assessment.inFlow)
             writer.key("flow_ms"); writer.value(assessment.flowMs)
             writer.key("connected"); writer.value(session.carrier != nil)
+            if let reason = assessment.reason.wireName { writer.key("reason"); writer.value(string: reason) }
             if let project = session.project {  // the user's own channel: always their project names
                 writer.key("project"); writer.value(string: project)
             }

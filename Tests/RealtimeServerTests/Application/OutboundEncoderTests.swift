@@ -21,7 +21,7 @@ struct OutboundEncoderTests {
     func flowExact() {
         var encoder = OutboundEncoder()
         encoder.flow(session: session, assessment: F.assessment(), ref: RequestID("req-7"))
-        #expect(text(encoder) == #"{"type":"flow","session":"123e4567-e89b-12d3-a456-426614174000","seq":7,"state":"flow","in_flow":true,"intensity":0.847,"confidence":0.600,"flow_ms":120000,"session_flow_ms":360000,"recommendations":["You are in flow: hold messages and meetings until this stretch ends"],"ref":"req-7"}"#)
+        #expect(text(encoder) == #"{"type":"flow","session":"123e4567-e89b-12d3-a456-426614174000","seq":7,"state":"flow","in_flow":true,"intensity":0.847,"confidence":0.600,"flow_ms":120000,"session_flow_ms":360000,"recommendations":["You are in flow: hold messages and meetings until this stretch ends"],"components":{"rhythm":0.000,"focus":0.000,"errors":0.000,"focus_time":0.000},"ref":"req-7"}"#)
     }
 
     @Test("a duplicate flow is marked, a pushed one has no ref, ratios are clamped and NaN is 0")
@@ -29,7 +29,7 @@ struct OutboundEncoderTests {
         var encoder = OutboundEncoder()
         let assessment = F.assessment(state: .warmingUp, intensity: 1.7, confidence: .nan, recommendations: [])
         encoder.flow(session: session, assessment: assessment, duplicate: true)
-        #expect(text(encoder) == #"{"type":"flow","session":"123e4567-e89b-12d3-a456-426614174000","seq":7,"state":"warming_up","in_flow":false,"intensity":1.000,"confidence":0.000,"flow_ms":120000,"session_flow_ms":360000,"recommendations":[],"duplicate":true}"#)
+        #expect(text(encoder) == #"{"type":"flow","session":"123e4567-e89b-12d3-a456-426614174000","seq":7,"state":"warming_up","in_flow":false,"intensity":1.000,"confidence":0.000,"flow_ms":120000,"session_flow_ms":360000,"recommendations":[],"components":{"rhythm":0.000,"focus":0.000,"errors":0.000,"focus_time":0.000},"duplicate":true}"#)
         encoder.flow(session: session, assessment: F.assessment(intensity: -0.2, recommendations: [.useFocusMode, .easeBackIn]))
         #expect(text(encoder).contains(#""intensity":0.000,"#))
         #expect(text(encoder).contains(#""recommendations":["Try using focus mode or disable non-essential notifications","Back after an interruption: restart with the smallest next step"]"#))

@@ -130,3 +130,28 @@ struct ShardLimitsAndChannelsTests {
         #expect(harness.shell.jobs.map(\.name) == ["second purge"])
     }
 }
+
+/// `flow` explains itself: the four component scores always, the reason once the state changed.
+struct ShardFlowExplanationTests {
+    @Test("flow carries the four component scores, and the reason of the last change once there was one")
+    func componentsAndReason() throws {
+        let harness = ShardHarness()
+        let connection = harness.connect(ShardHarness.user("ada"))
+        let session = ShardHarness.newSession()
+        harness.start(connection, session, atMs: harness.time.wallMs)
+        var reached: [String: Any]?
+        for seq in 1...40 where reached == nil {
+            harness.advance(ms: 25_000)
+            harness.activity(connection, session, seq: Int64(seq), windowMs: 25_000, keystrokes: 160)
+            let flow = harness.last(connection)
+            let components = try #require(flow["components"] as? [String: Any])
+            #expect(Set(components.keys) == ["rhythm", "focus", "errors", "focus_time"])
+            if flow["state"] as? String == "flow" { reached = flow }
+        }
+        let flow = try #require(reached, "steady typing with full focus reaches flow")
+        #expect(flow["reason"] as? String == "steady_rhythm")
+        harness.advance(ms: 25_000)
+        harness.activity(connection, session, seq: 41, windowMs: 25_000, keystrokes: 160, switches: 12)
+        #expect(harness.last(connection)["reason"] as? String == "context_switches")
+    }
+}
