@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "WSProtocol", targets: ["WSProtocol"]),
         .library(name: "FlowEngine", targets: ["FlowEngine"]),
         .library(name: "WireJSON", targets: ["WireJSON"]),
+        .library(name: "LoopKit", targets: ["LoopKit"]),
         .library(name: "RealtimeServer", targets: ["RealtimeServer"]),
     ],
     dependencies: [
@@ -44,11 +45,15 @@ let package = Package(
         .target(name: "FlowEngine", swiftSettings: strictSettings),
         .target(name: "WireJSON", swiftSettings: strictSettings),
 
+        // Event-loop plumbing shared by the server and the soak client: epoll, threads,
+        // mailbox, clocks, system calls, TLS over memory BIOs. WSProtocol only for ByteWriter.
+        .target(name: "LoopKit", dependencies: ["WSProtocol", "COpenSSL", "CLinux"], swiftSettings: strictSettings),
+
         // The I/O shell.
         .target(
             name: "RealtimeServer",
             dependencies: [
-                "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "CSQLite", "CLibPQ",
+                "LoopKit", "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "CSQLite", "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
@@ -70,7 +75,7 @@ let package = Package(
         .target(
             name: "SoakKit",
             dependencies: [
-                "WSProtocol", "WireJSON", "COpenSSL", "CLinux",
+                "LoopKit", "WSProtocol", "WireJSON", "COpenSSL", "CLinux",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "loadtest/Sources/SoakKit",
@@ -90,7 +95,7 @@ let package = Package(
         .testTarget(name: "WireJSONTests", dependencies: ["WireJSON", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "RealtimeServerTests",
-            dependencies: ["RealtimeServer", "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "TestSupport"],
+            dependencies: ["RealtimeServer", "LoopKit", "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 public import Logging
+import LoopKit
 import Synchronization
 
 /// The threads and shared pieces behind `/v1/ws`, created once per process and handed to

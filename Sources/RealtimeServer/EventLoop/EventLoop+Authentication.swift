@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Logging
+import LoopKit
 import WSProtocol
 
 /// `/v1/ws`: the upgrade, token checks on the reader thread, and the one-time hand-over of

@@ -1,5 +1,6 @@
 import FlowEngine
 import Logging
+import LoopKit
 import WSProtocol
 
 /// Sessions and the sequence contract (DESIGN.md "Data guarantees"): `flow` answers every
