@@ -29,7 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // File + environment + flag configuration with one precedence order.
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
-        // HDR latency histograms for the soak client's percentiles (issue 7 names it).
+        // HDR latency histograms for the soak client's percentiles.
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
