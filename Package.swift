@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "WSProtocol", targets: ["WSProtocol"]),
         .library(name: "FlowEngine", targets: ["FlowEngine"]),
         .library(name: "WireJSON", targets: ["WireJSON"]),
+        .library(name: "LoopKit", targets: ["LoopKit"]),
         .library(name: "RealtimeServer", targets: ["RealtimeServer"]),
     ],
     dependencies: [
@@ -28,7 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // File + environment + flag configuration with one precedence order.
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
-        // HDR latency histograms for the soak client's percentiles (issue 7 names it).
+        // HDR latency histograms for the soak client's percentiles.
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
@@ -46,11 +47,15 @@ let package = Package(
         // Labelled corpus generator and evaluator of the flow detector (pure, like FlowEngine).
         .target(name: "FlowEvaluation", dependencies: ["FlowEngine"], swiftSettings: strictSettings),
 
+        // Event-loop plumbing shared by the server and the soak client: epoll, threads,
+        // mailbox, clocks, system calls, TLS over memory BIOs. WSProtocol only for ByteWriter.
+        .target(name: "LoopKit", dependencies: ["WSProtocol", "COpenSSL", "CLinux"], swiftSettings: strictSettings),
+
         // The I/O shell.
         .target(
             name: "RealtimeServer",
             dependencies: [
-                "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "CSQLite", "CLibPQ",
+                "LoopKit", "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "CSQLite", "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
@@ -73,7 +78,7 @@ let package = Package(
         .target(
             name: "SoakKit",
             dependencies: [
-                "WSProtocol", "WireJSON", "COpenSSL", "CLinux",
+                "LoopKit", "WSProtocol", "WireJSON", "COpenSSL", "CLinux",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "loadtest/Sources/SoakKit",
@@ -97,7 +102,7 @@ let package = Package(
         .testTarget(name: "WireJSONTests", dependencies: ["WireJSON", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "RealtimeServerTests",
-            dependencies: ["RealtimeServer", "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "TestSupport"],
+            dependencies: ["RealtimeServer", "LoopKit", "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

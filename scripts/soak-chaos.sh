@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Chaos soak (issue 7): runs `flowcoach-soak --profile chaos` against a fresh server and
+# Chaos soak: runs `flowcoach-soak --profile chaos` against a fresh server and
 # restarts the server RESTARTS times while it runs (alternately SIGTERM and SIGKILL, so
 # both a graceful shutdown and a crash are survived), on the same port and store. The soak
 # tolerates the disconnects (--expect-restarts), resumes every session, replays what was

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The CI soak (issue 7): starts a fresh `flowcoach serve` on a temporary SQLite store and a
+# The CI soak: starts a fresh `flowcoach serve` on a temporary SQLite store and a
 # free port, creates the profile's users and tokens with the admin commands (through
 # `flowcoach-soak --create-users`), runs `flowcoach-soak --profile smoke` against it, stops
 # the server and exits with the soak's status (0 pass, 1 violations/errors, 2 could not run).

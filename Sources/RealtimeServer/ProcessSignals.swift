@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+public import LoopKit
 import Synchronization
 
 /// Termination and reload signals, delivered through a self-pipe: the C handler writes the

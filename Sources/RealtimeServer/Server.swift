@@ -1,6 +1,7 @@
 import CLinux
 import Glibc
 public import Logging
+import LoopKit
 import Synchronization
 
 /// Wires the event loops together: one loop per configured core, all listening on the same

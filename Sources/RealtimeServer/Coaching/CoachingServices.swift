@@ -1,5 +1,6 @@
 import FlowEngine
 public import Logging
+import LoopKit
 import Synchronization
 
 /// The threads and shared pieces behind `/v1/ws`, created once per process and handed to

@@ -1,3 +1,4 @@
+import LoopKit
 import WSProtocol
 
 /// One accepted TCP connection, owned by one loop at a time: the loop that accepted it,

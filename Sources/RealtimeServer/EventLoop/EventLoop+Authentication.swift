@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Logging
+import LoopKit
 import WSProtocol
 
 /// `/v1/ws` in the shell: the upgrade, pausing input while another thread answers, and the

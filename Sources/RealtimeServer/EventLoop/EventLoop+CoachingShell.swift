@@ -1,5 +1,6 @@
 import FlowEngine
 import Logging
+import LoopKit
 import WSProtocol
 
 /// The loop as the coaching shard's shell: it carries out the shard's actions on this

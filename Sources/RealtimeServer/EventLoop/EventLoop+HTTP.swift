@@ -1,4 +1,5 @@
 import Logging
+import LoopKit
 import WSProtocol
 
 /// The HTTP phase: parse the request, answer plain routes, or upgrade to WebSocket.

@@ -1,5 +1,6 @@
 import Glibc
 import Logging
+import LoopKit
 import WSProtocol
 
 /// Reading into the loop buffer and writing the cork buffer out, per connection.

@@ -1,4 +1,5 @@
 import Logging
+import LoopKit
 import WSProtocol
 
 /// Deadlines by sweeping (uWebSockets-style): every 250 ms the loop walks its connection

@@ -2,6 +2,7 @@ import CLinux
 import FlowEngine
 import Glibc
 import Logging
+import LoopKit
 import WSProtocol
 
 /// One event-loop thread: its own epoll, `SO_REUSEPORT` listener, mailbox (eventfd) and

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import LoopKit
 
 /// A non-blocking listening socket with `SO_REUSEPORT`, one per event loop, so the kernel
 /// spreads new connections across loops without a shared accept lock.

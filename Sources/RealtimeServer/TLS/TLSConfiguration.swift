@@ -1,3 +1,5 @@
+public import LoopKit
+
 /// What a TLS listener needs to build a ``TLSContext``: files, protocol versions, ALPN
 /// and cipher policy. A plain value, so it can be read from the configuration on the
 /// main thread and handed to every event loop.
@@ -24,11 +26,8 @@
 ///   context and so new ticket keys anyway. Turning it off saves the ticket message,
 ///   its encryption, and the cached `SSL_SESSION` per connection.
 public struct TLSConfiguration: Sendable, Hashable {
-    /// A TLS protocol version this layer can be limited to.
-    public enum ProtocolVersion: Sendable, Hashable, Comparable {
-        case tls12
-        case tls13
-    }
+    /// A TLS protocol version this layer can be limited to (LoopKit's, which sessions report).
+    public typealias ProtocolVersion = TLSProtocolVersion
 
     /// PEM file with the server certificate first, then any intermediates.
     public var certificateChainPath: String

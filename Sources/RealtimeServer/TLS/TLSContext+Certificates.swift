@@ -1,5 +1,6 @@
 internal import COpenSSL
 internal import Glibc
+import LoopKit
 
 extension TLSContext {
     /// What the startup log line says about the loaded leaf certificate.

@@ -1,4 +1,5 @@
 internal import COpenSSL
+public import LoopKit
 
 /// A server-side OpenSSL context (`SSL_CTX`) built from a ``TLSConfiguration``: the
 /// certificate chain and key, protocol versions, ciphers and the ALPN policy.
@@ -124,4 +125,9 @@ public final class TLSContext: @unchecked Sendable {
             },
             alpnWireFormat.baseAddress)
     }
+}
+
+extension TLSContext: TLSContextProviding {
+    /// The `SSL_CTX` every ``TLSSession`` of this context is created from.
+    public var sslContext: OpaquePointer { pointer }
 }

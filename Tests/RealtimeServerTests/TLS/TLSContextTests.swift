@@ -1,3 +1,4 @@
+import LoopKit
 import RealtimeServer
 import Testing
 

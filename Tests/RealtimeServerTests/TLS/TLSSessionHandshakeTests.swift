@@ -1,4 +1,5 @@
 import COpenSSL
+import LoopKit
 import RealtimeServer
 import Testing
 

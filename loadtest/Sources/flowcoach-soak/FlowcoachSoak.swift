@@ -3,7 +3,7 @@ import Glibc
 import SoakKit
 
 /// `flowcoach-soak`: puts realistic load on a Flowcoach server and checks what comes back
-/// (issue 7). Profiles live in `config/soak/NAME.json`; flags override them.
+/// (loadtest/README.md). Profiles live in `config/soak/NAME.json`; flags override them.
 @main
 struct FlowcoachSoak: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -79,7 +79,8 @@ struct ClientHandshakeTests {
     @Test("a client endpoint with the client deflate transform talks to a server endpoint both ways")
     func deflateRoundTrip() {
         let parameters = DeflateParameters(serverNoContextTakeover: true, clientMaxWindowBits: 12)
-        var client = WebSocketEndpoint(role: .client, transform: ClientDeflateTransform(parameters: parameters, threshold: 0),
+        var client = WebSocketEndpoint(role: .client, transform: PerMessageDeflateTransform(
+            parameters: parameters, configuration: DeflateConfiguration(compressionThreshold: 0), role: .client),
                                        maskingKeys: FastRandom(seed: 1))
         var server = WebSocketEndpoint(role: .server, transform: PerMessageDeflateTransform(
             parameters: parameters, configuration: DeflateConfiguration(compressionThreshold: 0)))

@@ -1,4 +1,5 @@
-/// permessage-deflate (RFC 7692) as the `MessageTransform` of a `WebSocketEndpoint`.
+/// permessage-deflate (RFC 7692) as the `MessageTransform` of a `WebSocketEndpoint`, for
+/// either end: the server's, or (with `role: .client`) the soak client's and the tests'.
 ///
 /// Created by the shell after a handshake that accepted permessage-deflate:
 ///
@@ -20,11 +21,26 @@ public final class PerMessageDeflateTransform: MessageTransform {
     /// Capacity `scratch` may keep between messages (an idle connection keeps no more).
     private let retainedScratchBytes = 4 * 1024
 
-    /// A transform for one connection with the agreed `parameters`.
-    public init(parameters: DeflateParameters, configuration: DeflateConfiguration) {
+    /// A transform for one connection with the agreed `parameters`, at the `role` end. A
+    /// client takes from `configuration` only memLevel, compression level and threshold.
+    public init(parameters: DeflateParameters, configuration: DeflateConfiguration, role: Role = .server) {
         self.parameters = parameters
-        self.inflater = Inflater(parameters: parameters)
-        self.deflater = Deflater(parameters: parameters, configuration: configuration)
+        switch role {
+        case .server:
+            self.inflater = Inflater(parameters: parameters)
+            self.deflater = Deflater(parameters: parameters, configuration: configuration)
+        case .client:
+            // RFC 7692 §7.1.2.1: the server compresses with at most server_max_window_bits;
+            // the client's inflater needs that window.
+            self.inflater = Inflater(
+                windowBits: parameters.serverMaxWindowBits, noContextTakeover: parameters.serverNoContextTakeover)
+            // RFC 7692 §7.1.2.2: the client compresses with at most client_max_window_bits
+            // (8 makes a deflater that never compresses, as zlib cannot use that window).
+            self.deflater = Deflater(
+                windowBits: parameters.clientMaxWindowBits, memLevel: configuration.memLevel,
+                level: configuration.compressionLevel, noContextTakeover: parameters.clientNoContextTakeover,
+                compressionThreshold: configuration.compressionThreshold)
+        }
     }
 
     /// RFC 7692 §6: permessage-deflate owns RSV1, the "Per-Message Compressed" bit.

@@ -1,3 +1,4 @@
+import LoopKit
 import WSProtocol
 
 /// One simulated client's socket and protocol state, owned by one `SoakLoop` (its thread
@@ -29,12 +30,15 @@ final class SoakConnection {
     var generation: UInt32 = 0
     var phase = Phase.pending
     var fd: Int32 = -1
-    var tls: TLSClientConnection?
+    /// The `wss://` session (LoopKit's, over memory BIOs): `output` is its plaintext.
+    var tls: TLSSession?
+    /// Ciphertext the session produced that the socket has not taken yet.
+    var ciphertext = ByteWriter()
     var handshake: ClientHandshake?
     /// Response head bytes until the upgrade completes.
     var head: [UInt8] = []
     var endpoint: WebSocketEndpoint?
-    /// Bytes to write (WebSocket frames, or the upgrade request).
+    /// Bytes to write (WebSocket frames, or the upgrade request); plaintext under TLS.
     var output = ByteWriter()
     /// In the loop's dirty list.
     var isDirty = false

@@ -1,4 +1,5 @@
 import Histogram
+import LoopKit
 
 /// Simulated editors: session start and resume, activities on a timer (or as fast as answers
 /// come back), the ledger's checks, session end and summary.
@@ -32,7 +33,7 @@ extension SoakLoop {
         }
         var shapes = FastRandom(seed: configuration.seed ^ (UInt64(user) << 24) ^ (UInt64(session) << 8) ^ UInt64(number) &* 0xD6E8_FEB8_6659_FD93)
         let generator = ActivityGenerator(profile: profile, windowMs: Int64(configuration.windowMs),
-                                          startMs: MonotonicClock.wallMs(), using: &shapes)
+                                          startMs: WallClock.nowMs(), using: &shapes)
         var ids = SystemRandomNumberGenerator()
         return EditorSession(
             key: SessionKey.random(using: &ids), generator: generator, shapes: shapes,

@@ -1,4 +1,5 @@
 import Glibc
+import LoopKit
 import WSProtocol
 import WireJSON
 
@@ -13,7 +14,7 @@ extension SoakLoop {
             connection.fd = try ClientSocket.startConnect(to: address, from: connection.spec.source)
             connection.phase = .connecting
             connection.openedAtNs = nowNs
-            try poller.register(connection.fd, token: connection.token, interest: [.read, .write])
+            try epoll.register(connection.fd, token: connection.token, interest: [.read, .write])
             connection.watchesWrite = true
         } catch {
             connectFailed(connection, error.description)
@@ -48,21 +49,19 @@ extension SoakLoop {
         let slot = Int(UInt32(truncatingIfNeeded: token))
         guard slot < connections.count else { return }
         let connection = connections[slot]
-        // Registration.swift's rule: an event for a closed (and maybe reused) fd is dropped.
+        // An event for a closed (and maybe reused) fd is dropped: its token's generation is old.
         guard connection.generation == UInt32(truncatingIfNeeded: token >> 32), connection.fd >= 0 else { return }
         switch connection.phase {
         case .connecting:
-            let error = ClientSocket.pendingError(connection.fd)
+            let error = SystemCall.pendingError(connection.fd)
             guard error == 0 else {
                 connectFailed(connection, "connect: \(String(cString: strerror(error)))")
                 return
             }
             connected(connection)
-        case .tlsHandshake:
-            continueTLSHandshake(connection)
-        case .upgrading, .open, .closing:
+        case .tlsHandshake, .upgrading, .open, .closing:
             if events.contains(.write) { flush(connection) }
-            if connection.fd >= 0 && !events.isDisjoint(with: [.read, .hangup, .error]) { readable(connection) }
+            if connection.fd >= 0 && !events.isDisjoint(with: [.read, .readHangup, .hangup, .error]) { readable(connection) }
         case .pending, .waitingToReconnect, .done:
             return
         }
@@ -71,27 +70,9 @@ extension SoakLoop {
     func connected(_ connection: SoakConnection) {
         setInterest(connection, write: false)
         if let tlsContext {
-            do {
-                connection.tls = try TLSClientConnection(context: tlsContext, fd: connection.fd)
-            } catch {
-                connectFailed(connection, error.description)
-                return
-            }
-            connection.phase = .tlsHandshake
-            continueTLSHandshake(connection)
+            startTLS(connection, context: tlsContext)
         } else {
             sendUpgrade(connection)
-        }
-    }
-
-    func continueTLSHandshake(_ connection: SoakConnection) {
-        guard let step = connection.tls?.handshake() else { return }
-        switch step {
-        case .done: sendUpgrade(connection)
-        case .wantRead: setInterest(connection, write: false)
-        case .wantWrite: setInterest(connection, write: true)
-        case .closed: connectFailed(connection, "TLS: connection closed during the handshake")
-        case .failed(let reason): connectFailed(connection, reason)
         }
     }
 
@@ -108,44 +89,32 @@ extension SoakLoop {
     func setInterest(_ connection: SoakConnection, write: Bool) {
         guard connection.fd >= 0, connection.watchesWrite != write else { return }
         connection.watchesWrite = write
-        try? poller.modify(connection.fd, token: connection.token, interest: write ? [.read, .write] : [.read])
+        try? epoll.modify(connection.fd, token: connection.token, interest: write ? [.read, .write] : [.read])
     }
 
     // MARK: - Reading
 
     func readable(_ connection: SoakConnection) {
+        if connection.tls != nil {
+            readableTLS(connection)
+            return
+        }
         for _ in 0..<8 {
             guard connection.fd >= 0 else { return }
             let count: Int
-            if let step = connection.tls?.read(into: readBuffer) {
-                switch step {
-                case .done(let n): count = n
-                case .wantRead: return
-                case .wantWrite:
-                    setInterest(connection, write: true)
-                    return
-                case .closed:
-                    lost(connection, "server closed the TCP connection")
-                    return
-                case .failed(let reason):
-                    lost(connection, reason)
-                    return
-                }
-            } else {
-                switch ClientSocket.read(connection.fd, into: readBuffer) {
-                case .transferred(0):
-                    lost(connection, "server closed the TCP connection")
-                    return
-                case .transferred(let n): count = n
-                case .wouldBlock: return
-                case .failed(let code):
-                    lost(connection, "read: \(String(cString: strerror(code)))")
-                    return
-                }
+            switch SystemCall.read(connection.fd, into: readBuffer) {
+            case .transferred(0):
+                lost(connection, "server closed the TCP connection")
+                return
+            case .transferred(let n): count = n
+            case .wouldBlock: return
+            case .failed(let code):
+                lost(connection, "read: \(String(cString: strerror(code)))")
+                return
             }
             counters.bytesReceived += Int64(count)
             received(connection, count)
-            if count < readBuffer.count && !(connection.tls?.hasPendingPlaintext ?? false) { return }
+            if count < readBuffer.count { return }
         }
     }
 
@@ -163,7 +132,9 @@ extension SoakLoop {
         case .rejected(let reason):
             connectFailed(connection, "upgrade: \(reason)")
         case .accepted(let consumed, let deflate):
-            let transform = deflate.map { ClientDeflateTransform(parameters: $0) }
+            let transform = deflate.map {
+                PerMessageDeflateTransform(parameters: $0, configuration: Self.clientDeflate, role: .client)
+            }
             connection.endpoint = WebSocketEndpoint(
                 role: .client, limits: Limits(maxFrameSize: 1 << 20, maxMessageSize: 1 << 20, retainedBufferCapacity: 1024),
                 transform: transform, maskingKeys: FastRandom(seed: connection.random.next()))
@@ -253,40 +224,44 @@ extension SoakLoop {
     }
 
     func flush(_ connection: SoakConnection) {
-        guard connection.fd >= 0, connection.phase != .connecting, connection.phase != .tlsHandshake else { return }
-        while !connection.output.isEmpty {
-            let written: Int
-            if connection.tls != nil {
-                let step = connection.output.withUnsafeReadableBytes { bytes in connection.tls?.write(bytes) }
-                switch step {
-                case .done(let n)?: written = n
-                case .wantWrite?, .wantRead?:
-                    setInterest(connection, write: true)
-                    return
-                case .closed?, nil:
-                    lost(connection, "TLS connection closed while writing")
-                    return
-                case .failed(let reason)?:
-                    lost(connection, reason)
-                    return
-                }
-            } else {
-                let result = connection.output.withUnsafeReadableBytes { ClientSocket.write(connection.fd, $0) }
-                switch result {
-                case .transferred(let n): written = n
-                case .wouldBlock:
-                    setInterest(connection, write: true)
-                    return
-                case .failed(let code):
-                    lost(connection, "write: \(String(cString: strerror(code)))")
-                    return
-                }
-            }
-            counters.bytesSent += Int64(written)
-            connection.output.consume(written)
+        guard connection.fd >= 0, connection.phase != .connecting else { return }
+        if connection.tls != nil {
+            flushTLS(connection)
+            return
         }
+        let (written, outcome) = Self.drain(&connection.output, to: connection.fd)
+        counters.bytesSent += Int64(written)
+        guard socketTookEverything(connection, outcome) else { return }
         setInterest(connection, write: false)
         if connection.output.capacity > 64 * 1024 { connection.output.reset(keepingCapacityUpTo: 4096) }
+    }
+
+    /// Writes `bytes` to `fd` until it is empty or the socket stops taking them. Touches
+    /// nothing else, so a caller may pass a connection's own buffer.
+    static func drain(_ bytes: inout ByteWriter, to fd: Int32) -> (written: Int, outcome: IOResult) {
+        var total = 0
+        while !bytes.isEmpty {
+            let result = bytes.withUnsafeReadableBytes { SystemCall.write(fd, $0) }
+            guard case .transferred(let written) = result else { return (total, result) }
+            guard written > 0 else { return (total, .wouldBlock) }  // never spin on a zero write
+            total += written
+            bytes.consume(written)
+        }
+        return (total, .transferred(total))
+    }
+
+    /// After a `drain`: true when everything left; otherwise EPOLLOUT is armed (full socket)
+    /// or the connection is lost (broken socket).
+    func socketTookEverything(_ connection: SoakConnection, _ outcome: IOResult) -> Bool {
+        switch outcome {
+        case .transferred: return true
+        case .wouldBlock:
+            setInterest(connection, write: true)
+            return false
+        case .failed(let code):
+            lost(connection, "write: \(String(cString: strerror(code)))")
+            return false
+        }
     }
 
     /// Encodes the writer's current message as a text frame on `connection`.
@@ -302,6 +277,7 @@ extension SoakLoop {
     func closeSocket(_ connection: SoakConnection) {
         if connection.fd >= 0 {
             connection.tls = nil
+            connection.ciphertext.reset(keepingCapacityUpTo: 0)
             close(connection.fd)
             connection.fd = -1
         }

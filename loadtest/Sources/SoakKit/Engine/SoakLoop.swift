@@ -1,5 +1,6 @@
 import Glibc
 import Histogram
+import LoopKit
 import Synchronization
 import WSProtocol
 import WireJSON
@@ -21,10 +22,13 @@ final class SoakLoop: @unchecked Sendable {
     let tlsContext: TLSClientContext?
     let control: SoakControl
     var connections: [SoakConnection]
-    let poller: Poller
+    let epoll: Epoll
     var timers = TimerQueue()
     var dirty: [Int32] = []
     let readBuffer: UnsafeMutableRawBufferPointer
+    /// Ciphertext as read from a `wss://` socket, before its session decrypts it into
+    /// `readBuffer`.
+    let cipherBuffer: UnsafeMutableRawBufferPointer
     var parser = JSONParser(limits: JSONLimits(maxDepth: 16, maxValues: 100_000, maxInputBytes: 1 << 20))
     var writer = ClientMessageWriter()
     var counters = SoakCounters()
@@ -49,9 +53,12 @@ final class SoakLoop: @unchecked Sendable {
     /// alias against the loops' own phase.
     static let publishIntervalNs: UInt64 = 200_000_000
     static let connectTimeoutNs: UInt64 = 10_000_000_000
+    /// permessage-deflate as a client: zlib's level 6 with a small hash table (memLevel 5);
+    /// messages under 64 bytes go uncompressed.
+    static let clientDeflate = DeflateConfiguration(memLevel: 5, compressionLevel: 6, compressionThreshold: 64)
 
     init(index: Int, configuration: SoakConfiguration, target: SoakTarget, address: sockaddr_in,
-         tlsContext: TLSClientContext?, control: SoakControl, specs: [ConnectionSpec], threads: Int) throws(SocketFailure) {
+         tlsContext: TLSClientContext?, control: SoakControl, specs: [ConnectionSpec], threads: Int) throws(SocketError) {
         self.index = index
         self.configuration = configuration
         self.target = target
@@ -62,13 +69,17 @@ final class SoakLoop: @unchecked Sendable {
         connections = specs.enumerated().map { offset, spec in
             SoakConnection(slot: Int32(offset), spec: spec, random: FastRandom(seed: system.next()))
         }
-        poller = try Poller(maxEvents: 4096)
+        epoll = try Epoll(maxEvents: 4096)
         readBuffer = .allocate(byteCount: 256 * 1024, alignment: 16)
+        cipherBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
         let perLoopRate = configuration.rampPerSecond / Double(threads)
         rampIntervalNs = UInt64(1e9 / Swift.max(perLoopRate, 0.001))
     }
 
-    deinit { readBuffer.deallocate() }
+    deinit {
+        readBuffer.deallocate()
+        cipherBuffer.deallocate()
+    }
 
     // MARK: - The loop
 
@@ -82,7 +93,7 @@ final class SoakLoop: @unchecked Sendable {
             let phase = control.currentPhase
             if phase == .stop { break }
             if phase == .load { openDueConnections() }
-            poller.wait(timeoutMs: waitTimeoutMs(phase), woke: { nowNs = MonotonicClock.nowNs() }) { token, events in
+            epoll.wait(timeoutMs: waitTimeoutMs(phase), woke: { nowNs = MonotonicClock.nowNs() }) { token, events in
                 handle(token: token, events: events)
             }
             runTimers()

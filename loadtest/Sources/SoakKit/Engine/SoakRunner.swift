@@ -1,6 +1,7 @@
 import CLinux
 import Glibc
 import Histogram
+public import LoopKit
 import Synchronization
 
 /// Runs a soak: builds the connection plan, starts the loops, prints the progress line once
@@ -26,7 +27,7 @@ public final class SoakRunner {
     /// Why a run could not start.
     public enum StartError: Error, CustomStringConvertible {
         case configuration(ConfigurationError)
-        case system(SocketFailure)
+        case system(SocketError)
 
         public var description: String {
             switch self {
@@ -109,10 +110,10 @@ public final class SoakRunner {
         let serverStart = serverPID.flatMap { ProcessUsage.read(pid: $0) }
         let clientStart = ProcessUsage.read(pid: getpid())
         var maxRSS = serverStart?.rssKiB ?? 0
-        var threadsStarted: [SoakThread] = []
+        var threadsStarted: [LoopThread] = []
         for loop in loops {
             do {
-                threadsStarted.append(try SoakThread(name: "soak-loop-\(loop.index)") { loop.run() })
+                threadsStarted.append(try LoopThread(name: "soak-loop-\(loop.index)") { loop.run() })
             } catch {
                 control.phase.store(RunPhase.stop.rawValue, ordering: .relaxed)
                 for thread in threadsStarted { thread.join() }

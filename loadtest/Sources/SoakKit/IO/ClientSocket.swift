@@ -1,15 +1,10 @@
 import CLinux
 import Glibc
+import LoopKit
 
-/// Non-blocking TCP client sockets and the system calls on them.
+/// Opening non-blocking TCP client sockets (reads and writes go through LoopKit's
+/// `SystemCall`, as the server's do).
 enum ClientSocket {
-    /// Outcome of a non-blocking read or write.
-    enum IOResult: Equatable {
-        case transferred(Int)
-        case wouldBlock
-        case failed(Int32)
-    }
-
     /// Linux `IP_BIND_ADDRESS_NO_PORT` (include/uapi/linux/in.h): bind() picks the source
     /// address only, the port is chosen at connect() for the full 4-tuple, so each source
     /// address gets its own ephemeral range toward the server.
@@ -17,12 +12,12 @@ enum ClientSocket {
 
     /// Starts a connection from `source` (network-order IPv4, 0 for any) to `destination`.
     /// Returns the socket; the connect completes when it becomes writable.
-    static func startConnect(to destination: sockaddr_in, from source: UInt32) throws(SocketFailure) -> Int32 {
+    static func startConnect(to destination: sockaddr_in, from source: UInt32) throws(SocketError) -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw SocketFailure(call: "socket", errno: errno) }
-        setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+        guard fd >= 0 else { throw SocketError(call: "socket", errno: errno) }
+        SystemCall.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
         if source != 0 {
-            setOption(fd, Int32(IPPROTO_IP), ipBindAddressNoPort, 1)
+            SystemCall.setOption(fd, Int32(IPPROTO_IP), ipBindAddressNoPort, 1)
             var local = sockaddr_in()
             local.sin_family = sa_family_t(AF_INET)
             local.sin_addr.s_addr = source
@@ -32,7 +27,7 @@ enum ClientSocket {
             if bound != 0 {
                 let code = errno
                 close(fd)
-                throw SocketFailure(call: "bind", errno: code)
+                throw SocketError(call: "bind", errno: code)
             }
         }
         var remote = destination
@@ -42,48 +37,13 @@ enum ClientSocket {
         if result != 0 && errno != EINPROGRESS {
             let code = errno
             close(fd)
-            throw SocketFailure(call: "connect", errno: code)
+            throw SocketError(call: "connect", errno: code)
         }
         return fd
     }
 
-    /// The pending error of a socket whose connect finished (0 when connected).
-    static func pendingError(_ fd: Int32) -> Int32 {
-        var value: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &value, &length) == 0 else { return errno }
-        return value
-    }
-
-    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
-        while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { return .transferred(n) }
-            let code = errno
-            if code == EINTR { continue }
-            if code == EAGAIN || code == EWOULDBLOCK { return .wouldBlock }
-            return .failed(code)
-        }
-    }
-
-    static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> IOResult {
-        while true {
-            let n = send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
-            if n >= 0 { return .transferred(n) }
-            let code = errno
-            if code == EINTR { continue }
-            if code == EAGAIN || code == EWOULDBLOCK { return .wouldBlock }
-            return .failed(code)
-        }
-    }
-
-    static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) {
-        var value = value
-        _ = setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
-    }
-
     /// Resolves `host` to an IPv4 address (numeric first, then the resolver).
-    static func resolve(_ host: String, port: UInt16) throws(SocketFailure) -> sockaddr_in {
+    static func resolve(_ host: String, port: UInt16) throws(SocketError) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -95,7 +55,7 @@ enum ClientSocket {
         var result: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(name, nil, &hints, &result)
         guard status == 0, let first = result, let found = first.pointee.ai_addr else {
-            throw SocketFailure(call: "getaddrinfo(\(host))", errno: EHOSTUNREACH)
+            throw SocketError(call: "getaddrinfo(\(host))", errno: EHOSTUNREACH)
         }
         defer { freeaddrinfo(result) }
         found.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address.sin_addr = $0.pointee.sin_addr }
@@ -117,22 +77,5 @@ enum ClientSocket {
             _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         }
         return Int(clamping: limit.rlim_cur)
-    }
-}
-
-/// Monotonic time for the loops (never inside the pure parts).
-enum MonotonicClock {
-    @inline(__always)
-    static func nowNs() -> UInt64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-    }
-
-    /// Wall-clock ms since the epoch (event time of simulated editors).
-    static func wallMs() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 }

@@ -1,3 +1,4 @@
+import LoopKit
 import Synchronization
 
 /// Creates the run's users and tokens with the server's admin commands (V1_CONTRACT.md):
@@ -29,7 +30,7 @@ public struct TokenProvisioner: Sendable {
         let failure = Mutex<String?>(nil)
         let next = Atomic<Int>(0)
         let workers = (0..<Swift.max(1, Swift.min(parallelism, users))).compactMap { worker in
-            try? SoakThread(name: "soak-provision") {
+            try? LoopThread(name: "soak-provision") {
                 while failure.withLock({ $0 == nil }) {
                     let index = next.add(1, ordering: .relaxed).oldValue
                     guard index < users else { return }

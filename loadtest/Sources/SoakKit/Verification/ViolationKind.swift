@@ -1,5 +1,5 @@
-/// A kind of contract breach the soak detects (PROTOCOL.md, issue 7). Each is counted and
-/// reported with its first example.
+/// A kind of contract breach the soak detects (PROTOCOL.md, loadtest/README.md). Each is counted
+/// and reported with its first example.
 public enum ViolationKind: String, Sendable, Hashable, CaseIterable, Comparable {
     /// A `flow` named a seq the client never sent.
     case flowForUnsentSeq = "flow_for_unsent_seq"

@@ -1,12 +1,14 @@
 internal import COpenSSL
 public import WSProtocol
 
-/// The server end of one TLS connection, sans-I/O: ciphertext in, plaintext out, and
-/// plaintext in, ciphertext out. It never touches a socket; OpenSSL reads from and
-/// writes to two memory BIOs that this type fills and drains.
+/// One end of a TLS connection, sans-I/O: ciphertext in, plaintext out, and plaintext in,
+/// ciphertext out. It never touches a socket; OpenSSL reads from and writes to two memory
+/// BIOs that this type fills and drains. The server accepts with it
+/// (``init(context:)``), the soak client connects with it (``init(clientContext:serverName:)``).
 ///
 /// Owned by one connection on one event-loop thread (it is `~Copyable` and not
-/// `Sendable`). The handshake runs implicitly inside ``readPlaintext(into:)``.
+/// `Sendable`). The handshake runs implicitly inside ``readPlaintext(into:)``; a client
+/// calls it once right after the TCP connect, which queues the ClientHello to drain.
 ///
 /// ## Call sequence (the connection's side)
 /// - **Readable event:** `read(2)` into a scratch buffer, ``receivedCiphertext(_:)``
@@ -38,15 +40,17 @@ public struct TLSSession: ~Copyable {
     /// `BIO_new`, far cheaper than encrypting the 4 KiB that made it grow).
     public static let bufferRetentionLimit = 4 * 1024
 
-    /// Keeps the `SSL_CTX` (and the ALPN bytes its callback reads) alive.
-    private let context: TLSContext
+    /// Keeps the `SSL_CTX` (and whatever its callbacks read) alive.
+    private let context: any TLSContextProviding
+    /// Connect state (the soak client) rather than accept state (the server).
+    private let isClient: Bool
     /// The `SSL *`; owned, freed in `deinit` (which also frees both BIOs).
     private let ssl: OpaquePointer
     /// Ciphertext from the peer, read by OpenSSL. Owned by `ssl`.
     private var readBIO: OpaquePointer
     /// Ciphertext to the peer, written by OpenSSL. Owned by `ssl`.
     private var writeBIO: OpaquePointer
-    private var phase: Phase = .awaitingFirstByte
+    private var phase: Phase
     /// Plaintext accepted before the handshake finished (or after a retryable write).
     private var pendingPlaintext: [UInt8] = []
     /// Cleartext bytes to send before any ciphertext (the plaintext-HTTP 400 reply).
@@ -57,24 +61,55 @@ public struct TLSSession: ~Copyable {
     /// Whether the handshake's BIO stores were released already.
     private var releasedHandshakeBuffers = false
 
-    /// Creates a server session from the current context (take it from
-    /// ``TLSContextStore/current`` when the connection is accepted).
-    public init(context: TLSContext) throws(TLSError) {
+    /// Creates a server session from the current context (the server takes it from its
+    /// context store when the connection is accepted).
+    public init(context: any TLSContextProviding) throws(TLSError) {
+        let (ssl, readBIO, writeBIO) = try Self.makeSSL(context)
+        SSL_set_accept_state(ssl)
+        self.context = context
+        self.isClient = false
+        self.phase = .awaitingFirstByte
+        self.ssl = ssl
+        self.readBIO = readBIO
+        self.writeBIO = writeBIO
+    }
+
+    /// Creates a client session that verifies the server's certificate (against the
+    /// context's trust roots) names `serverName`: a host name (also sent as SNI) or an
+    /// IPv4/IPv6 literal (RFC 6066 §3: no IP literals in SNI; the certificate must carry
+    /// the address as an iPAddress subjectAltName).
+    public init(clientContext context: any TLSContextProviding, serverName: String) throws(TLSError) {
+        let (ssl, readBIO, writeBIO) = try Self.makeSSL(context)
+        SSL_set_connect_state(ssl)
+        if X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), serverName) != 1 {
+            ERR_clear_error()  // not an IP literal: a host name
+            _ = fc_SSL_set_tlsext_host_name(ssl, serverName)
+            // RFC 6125: the certificate must name the host we connected to.
+            _ = SSL_set1_host(ssl, serverName)
+        }
+        self.context = context
+        self.isClient = true
+        self.phase = .handshaking
+        self.ssl = ssl
+        self.readBIO = readBIO
+        self.writeBIO = writeBIO
+    }
+
+    /// An `SSL *` over two fresh memory BIOs (which it owns).
+    private static func makeSSL(
+        _ context: any TLSContextProviding
+    ) throws(TLSError) -> (OpaquePointer, OpaquePointer, OpaquePointer) {
         ERR_clear_error()
-        guard let ssl = SSL_new(context.pointer) else {
+        guard let ssl = SSL_new(context.sslContext) else {
             throw .protocolFailure(reason: OpenSSLErrorQueue.message(or: "SSL_new failed (out of memory?)"))
         }
-        guard let readBIO = Self.makeMemoryBIO(), let writeBIO = Self.makeMemoryBIO() else {
+        guard let readBIO = makeMemoryBIO(), let writeBIO = makeMemoryBIO() else {
             SSL_free(ssl)
             throw .protocolFailure(reason: "BIO_new failed (out of memory?)")
         }
         // SSL_set_bio transfers ownership of both BIOs to `ssl`.
         SSL_set_bio(ssl, readBIO, writeBIO)
-        SSL_set_accept_state(ssl)
-        self.context = context
-        self.ssl = ssl
-        self.readBIO = readBIO
-        self.writeBIO = writeBIO
+        return (ssl, readBIO, writeBIO)
     }
 
     deinit {
@@ -97,7 +132,7 @@ public struct TLSSession: ~Copyable {
     }
 
     /// The negotiated version, nil before the handshake completed.
-    public var protocolVersion: TLSConfiguration.ProtocolVersion? {
+    public var protocolVersion: TLSProtocolVersion? {
         guard isHandshakeComplete else { return nil }
         switch SSL_version(ssl) {
         case TLS1_3_VERSION: return .tls13
@@ -188,7 +223,8 @@ public struct TLSSession: ~Copyable {
             receivedCloseNotify = true
             return .closed
         default:
-            let failure = TLSError.fromErrorQueue(duringHandshake: wasHandshaking)
+            let verifyResult = isClient && wasHandshaking ? SSL_get_verify_result(ssl) : Int(X509_V_OK)
+            let failure = TLSError.fromErrorQueue(duringHandshake: wasHandshaking, verifyResult: verifyResult)
             phase = .failed(failure)
             return .failed(failure)
         }

@@ -1,15 +1,16 @@
-import CLinux
-import Glibc
+internal import CLinux
+internal import Glibc
 
 /// The only file that knows `epoll_event`: a handful of functions mapping `IOEvents` to the
 /// OS (redis `ae_epoll.c` style). Each registration carries a 64-bit token chosen by the
 /// loop (slot + generation), so events for a closed and reused fd can be recognised.
-struct Epoll: ~Copyable {
+/// Used by the server's event loops and the soak client's loops alike.
+public struct Epoll: ~Copyable {
     private let fd: Int32
     private let events: UnsafeMutableBufferPointer<epoll_event>
 
     /// Creates an epoll instance that reports at most `maxEvents` events per wait.
-    init(maxEvents: Int = 1024) throws(SocketError) {
+    public init(maxEvents: Int = 1024) throws(SocketError) {
         let fd = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard fd >= 0 else { throw SocketError(call: "epoll_create1", errno: errno) }
         self.fd = fd
@@ -22,25 +23,31 @@ struct Epoll: ~Copyable {
         events.deallocate()
     }
 
-    /// Starts watching `fd` for `interest` (level-triggered).
-    func register(_ fd: Int32, token: UInt64, interest: IOEvents) throws(SocketError) {
+    /// Starts watching `fd` for `interest` (level-triggered; a peer's half-close is always
+    /// reported as `.readHangup`).
+    public func register(_ fd: Int32, token: UInt64, interest: IOEvents) throws(SocketError) {
         try control(EPOLL_CTL_ADD, fd, token: token, interest: interest)
     }
 
     /// Changes what `fd` is watched for.
-    func modify(_ fd: Int32, token: UInt64, interest: IOEvents) throws(SocketError) {
+    public func modify(_ fd: Int32, token: UInt64, interest: IOEvents) throws(SocketError) {
         try control(EPOLL_CTL_MOD, fd, token: token, interest: interest)
     }
 
     /// Stops watching `fd` (closing it also does; this is for fds that stay open).
-    func deregister(_ fd: Int32) {
+    public func deregister(_ fd: Int32) {
         var event = epoll_event()
         _ = epoll_ctl(self.fd, EPOLL_CTL_DEL, fd, &event)
     }
 
-    /// Waits up to `timeoutMs` (-1: forever) and calls `body` per ready registration.
-    func wait(timeoutMs: Int32, _ body: (_ token: UInt64, _ events: IOEvents) -> Void) {
+    /// Waits up to `timeoutMs` (-1: forever), calls `woke` once (a loop that stamps events
+    /// with the time they were seen reads its clock there), then `body` per ready
+    /// registration.
+    public func wait(
+        timeoutMs: Int32, woke: () -> Void = {}, _ body: (_ token: UInt64, _ events: IOEvents) -> Void
+    ) {
         let count = epoll_wait(fd, events.baseAddress, Int32(events.count), timeoutMs)
+        woke()
         guard count > 0 else { return }  // 0: timeout; -1 with EINTR: a signal, just loop
         for index in 0..<Int(count) {
             let event = events[index]

@@ -35,8 +35,14 @@ public enum TLSError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Empties this thread's OpenSSL error queue and turns it into one error.
     /// `duringHandshake` picks between ``handshakeFailed(reason:)`` and
     /// ``protocolFailure(reason:)``; well-known reasons get their own case.
-    static func fromErrorQueue(duringHandshake: Bool) -> TLSError {
+    ///
+    /// `verifyResult` is the client's `SSL_get_verify_result`: when the peer's certificate
+    /// did not verify, the reason names X.509's verdict ("certificate has expired", …).
+    static func fromErrorQueue(duringHandshake: Bool, verifyResult: Int = Int(X509_V_OK)) -> TLSError {
         let drained = OpenSSLErrorQueue.drain()
+        if verifyResult != Int(X509_V_OK), let text = X509_verify_cert_error_string(verifyResult) {
+            return .handshakeFailed(reason: "certificate verify failed: \(String(cString: text))")
+        }
         switch drained.firstReasonCode {
         case SSL_R_UNEXPECTED_EOF_WHILE_READING:
             return .unexpectedEOF
@@ -46,41 +52,5 @@ public enum TLSError: Error, Sendable, Hashable, CustomStringConvertible {
             let reason = drained.message ?? "unknown error"
             return duringHandshake ? .handshakeFailed(reason: reason) : .protocolFailure(reason: reason)
         }
-    }
-}
-
-/// Reads OpenSSL's per-thread error queue. OpenSSL queues errors per thread, so this is
-/// safe on any event-loop thread as long as it runs right after the failing call, on
-/// the same thread (which is how ``TLSSession`` and ``TLSContext`` use it).
-enum OpenSSLErrorQueue {
-    /// The first (root-cause) reason code and all messages, joined.
-    struct Drained {
-        var firstReasonCode: Int32?
-        var message: String?
-    }
-
-    /// Pops every queued error, oldest first.
-    static func drain() -> Drained {
-        var result = Drained()
-        var messages: [String] = []
-        while true {
-            let code = ERR_get_error()
-            if code == 0 { break }
-            if result.firstReasonCode == nil { result.firstReasonCode = fc_ERR_GET_REASON(code) }
-            if let text = ERR_reason_error_string(code) {
-                messages.append(String(cString: text))
-            } else {
-                messages.append("error 0x\(String(code, radix: 16))")
-            }
-            // Bound the work for a pathological queue.
-            if messages.count >= 8 { ERR_clear_error(); break }
-        }
-        if !messages.isEmpty { result.message = messages.joined(separator: "; ") }
-        return result
-    }
-
-    /// The queued errors as one readable string (or `fallback` when the queue is empty).
-    static func message(or fallback: String) -> String {
-        drain().message ?? fallback
     }
 }

@@ -1,13 +1,13 @@
-import CLinux
-import Glibc
+internal import CLinux
+internal import Glibc
 
-/// A joinable POSIX thread running one closure (the event loops need join on shutdown,
-/// which Foundation's `Thread` does not offer).
-struct LoopThread: Sendable {
+/// A joinable POSIX thread running one closure: an event loop of the server or of the soak
+/// client (both join their loops on shutdown, which Foundation's `Thread` does not offer).
+public struct LoopThread: Sendable {
     private let handle: pthread_t
 
     /// Starts `body` on a new thread named `name` (visible in `top -H` and debuggers).
-    init(name: String, _ body: @escaping @Sendable () -> Void) throws(SocketError) {
+    public init(name: String, _ body: @escaping @Sendable () -> Void) throws(SocketError) {
         final class Box: Sendable {
             let body: @Sendable () -> Void
             init(_ body: @escaping @Sendable () -> Void) { self.body = body }
@@ -32,7 +32,7 @@ struct LoopThread: Sendable {
     }
 
     /// Waits for the thread to finish.
-    func join() {
+    public func join() {
         pthread_join(handle, nil)
     }
 }

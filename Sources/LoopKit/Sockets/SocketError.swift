@@ -1,6 +1,7 @@
-import Glibc
+internal import Glibc
 
-/// A failed system call: which call and the errno it left.
+/// A failed system call: which call and the errno it left (the server's and the soak
+/// client's setup errors alike).
 public struct SocketError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The system call that failed (`bind`, `epoll_ctl`, …).
     public let call: String

@@ -1,0 +1,46 @@
+internal import CLinux
+internal import Glibc
+internal import Synchronization
+
+/// Multi-producer queue of `Message`s plus an eventfd that wakes a loop sleeping in `Epoll.wait`.
+///
+/// Producers append under a mutex and write the eventfd only when the queue was empty, so a
+/// burst of messages costs one wake-up. The loop registers ``eventFD`` for `.read` and, when
+/// it is readable, swaps the whole queue out in one step with ``drain()``.
+public final class Mailbox<Message: Sendable>: Sendable {
+    /// The eventfd to watch for `.read`; owned, closed in `deinit`.
+    public let eventFD: Int32
+    private let queue = Mutex<[Message]>([])
+
+    public init() throws(SocketError) {
+        let fd = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        guard fd >= 0 else { throw SocketError(call: "eventfd", errno: errno) }
+        eventFD = fd
+    }
+
+    deinit { close(eventFD) }
+
+    /// Enqueues `message` and wakes the loop if it may be sleeping. Any thread.
+    public func post(_ message: Message) {
+        let wasEmpty = queue.withLock { queue in
+            queue.append(message)
+            return queue.count == 1
+        }
+        if wasEmpty {
+            var one: UInt64 = 1
+            _ = write(eventFD, &one, 8)
+        }
+    }
+
+    /// Called by the loop when the eventfd is readable: resets it and returns the messages
+    /// in the order they were posted.
+    public func drain() -> [Message] {
+        var value: UInt64 = 0
+        _ = read(eventFD, &value, 8)
+        return queue.withLock { queue in
+            let messages = queue
+            queue.removeAll(keepingCapacity: true)
+            return messages
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import LoopKit
+
+/// Work sent to an event loop from another thread.
+enum LoopMessage: Sendable {
+    /// Graceful shutdown: stop accepting, close WebSockets with 1001, drain until `deadlineMs`.
+    case shutdown(deadlineMs: Int64)
+    /// An authenticated connection moving to its user's home loop.
+    case adopt(ConnectionTransfer)
+    /// The reader's answer to a token check for the connection `token` of this loop.
+    case authenticated(token: UInt64, outcome: AuthOutcome)
+    /// The reader's answer to a stored-session look-up (resume after a restart).
+    case sessionLookup(token: UInt64, request: SessionStartRequest, outcome: SessionLookupOutcome)
+    /// The writer committed checkpoints of sessions owned by this loop.
+    case durable([DurableAck])
+    /// A channel event from the leaderboard owner, for this loop's subscribers.
+    case publish(ChannelEvent)
+    /// An HTTP API answer computed by the reader for connection `token`.
+    case httpResponse(token: UInt64, response: HTTPAnswer)
+    /// The user's data was purged: forget their live state and subscriptions at once.
+    case purgeUser(userId: String)
+}
+
+/// An event loop's mailbox: LoopKit's queue + eventfd, carrying `LoopMessage`s.
+typealias LoopMailbox = Mailbox<LoopMessage>
