@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "WSProtocol", targets: ["WSProtocol"]),
         .library(name: "FlowEngine", targets: ["FlowEngine"]),
         .library(name: "WireJSON", targets: ["WireJSON"]),
+        .library(name: "CoachingCore", targets: ["CoachingCore"]),
+        .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "RealtimeServer", targets: ["RealtimeServer"]),
     ],
     dependencies: [
@@ -43,12 +45,23 @@ let package = Package(
         .target(name: "WSProtocol", dependencies: ["CZlib"], swiftSettings: strictSettings),
         .target(name: "FlowEngine", swiftSettings: strictSettings),
         .target(name: "WireJSON", swiftSettings: strictSettings),
+        // The pure coaching core. For now it holds the Store port (Store/): the protocol and
+        // the values it speaks, so the core never sees a database.
+        .target(name: "CoachingCore", dependencies: ["FlowEngine", "WireJSON"], swiftSettings: strictSettings),
+
+        // The stores (SQLite, PostgreSQL), the asynchronous writer with its spill journal,
+        // and accounts (token digests through OpenSSL).
+        .target(
+            name: "Persistence",
+            dependencies: ["CoachingCore", "FlowEngine", "WireJSON", "CSQLite", "CLibPQ", "COpenSSL"],
+            swiftSettings: strictSettings
+        ),
 
         // The I/O shell.
         .target(
             name: "RealtimeServer",
             dependencies: [
-                "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "CSQLite", "CLibPQ",
+                "WSProtocol", "FlowEngine", "WireJSON", "CoachingCore", "Persistence", "COpenSSL", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
@@ -59,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "flowcoach",
             dependencies: [
-                "RealtimeServer", "FlowEngine", "WireJSON",
+                "RealtimeServer", "CoachingCore", "Persistence", "FlowEngine", "WireJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -85,12 +98,25 @@ let package = Package(
 
         // Helpers shared by the test targets (seeded generator); never linked into products.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        // A throwaway SQLite database for the persistence and server tests.
+        .target(
+            name: "PersistenceTestSupport", dependencies: ["Persistence"], path: "Tests/PersistenceTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "WSProtocolTests", dependencies: ["WSProtocol", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "WireJSONTests", dependencies: ["WireJSON", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "RealtimeServerTests",
-            dependencies: ["RealtimeServer", "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "TestSupport"],
+            dependencies: [
+                "RealtimeServer", "CoachingCore", "Persistence", "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux",
+                "TestSupport", "PersistenceTestSupport",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PersistenceTests",
+            dependencies: ["Persistence", "CoachingCore", "FlowEngine", "WireJSON", "PersistenceTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

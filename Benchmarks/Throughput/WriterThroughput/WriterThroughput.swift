@@ -22,8 +22,9 @@
 //   checkpoint of every session; a refused `enqueue` (queue full) is retried after 100 µs,
 //   as a loop would retry at its next tick. Afterwards every session is read back from the
 //   store to check that its final seq and totals were stored.
+import CoachingCore
 import Foundation
-import RealtimeServer
+import Persistence
 import Synchronization
 
 struct Options {
@@ -145,7 +146,7 @@ struct Workload {
             let end = started + elapsed - 5_000
             periods.append(FlowPeriodRecord(startMs: end - 20_000, endMs: end, meanIntensity: 0.72, peakIntensity: 0.91))
         }
-        let totals = SessionTotals(
+        let totals = CheckpointTotals(
             activeMs: elapsed, flowMs: flowMs, keystrokes: Int64(round) * 390, linesAdded: Int64(round) * 12,
             linesDeleted: Int64(round) * 3, flowPeriods: Int64(round / 2), interruptions: Int64(round / 3),
             meanRecoveryMs: round >= 3 ? 45_000 : 0, focusScore: 0.8)

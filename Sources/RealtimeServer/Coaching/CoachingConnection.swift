@@ -1,3 +1,4 @@
+import CoachingCore
 import WSProtocol
 
 /// What the coaching protocol keeps per `/v1/ws` connection (inside `ClientConnection`).

@@ -1,3 +1,4 @@
+import CoachingCore
 import WSProtocol
 
 /// A user whose token checked out, with what their home loop needs to coach them.
@@ -14,7 +15,7 @@ struct UserProfile: Sendable {
     var memberships: [TeamMembership]
     var baseline: BaselineRecord?
     /// Stored per-day totals from the start of the current week (the base of `stats:me`).
-    var recentDays: [DailyAggregate]
+    var recentDays: [UserDayTotals]
 }
 
 /// The reader's answer to a token check.

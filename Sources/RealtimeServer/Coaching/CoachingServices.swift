@@ -1,4 +1,6 @@
+public import CoachingCore
 public import Logging
+public import Persistence
 import Synchronization
 
 /// The threads and shared pieces behind `/v1/ws`, created once per process and handed to

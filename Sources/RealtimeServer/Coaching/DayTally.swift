@@ -1,3 +1,5 @@
+import CoachingCore
+
 /// One session's contribution to one local day of its user, accumulated live (the
 /// cumulative `SessionDayTotals` of a checkpoint are built from these).
 struct DayTally {

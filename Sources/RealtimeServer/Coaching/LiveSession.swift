@@ -1,3 +1,4 @@
+import CoachingCore
 import FlowEngine
 
 /// One coaching session held by its user's home loop: the FlowEngine session, the
@@ -43,7 +44,7 @@ final class LiveSession {
 
     /// Totals already stored before this process took the session over (resume after a
     /// restart); zero for a session started here.
-    var base: SessionTotals
+    var base: CheckpointTotals
     var baseDays: [SessionDayTotals]
     /// Per-day contributions since this process took the session over (at most
     /// `maximumDays`: an `activity` on a further day is refused).
@@ -68,7 +69,7 @@ final class LiveSession {
         lastActivityMono = nowMono
         lastCheckpointMono = nowMono
         lastAtMs = stored?.lastAtMs ?? startedAtMs
-        base = stored?.totals ?? SessionTotals()
+        base = stored?.totals ?? CheckpointTotals()
         baseDays = stored?.days ?? []
         if let stored {
             lastSeq = stored.seq

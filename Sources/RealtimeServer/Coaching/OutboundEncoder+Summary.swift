@@ -1,3 +1,4 @@
+import CoachingCore
 import FlowEngine
 
 extension OutboundEncoder {
@@ -5,7 +6,7 @@ extension OutboundEncoder {
     /// was stored before a restart), so the summary equals what the store holds. Languages
     /// by time, longest first.
     mutating func sessionSummary(
-        session: SessionID, durationMs: Int64, totals: SessionTotals, languages: [String: Int64], ref: RequestID?
+        session: SessionID, durationMs: Int64, totals: CheckpointTotals, languages: [String: Int64], ref: RequestID?
     ) {
         let fields = SummaryFields(
             durationMs: durationMs, activeMs: totals.activeMs, flowMs: totals.flowMs, flowPeriods: totals.flowPeriods,

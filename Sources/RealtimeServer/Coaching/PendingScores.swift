@@ -1,3 +1,5 @@
+import CoachingCore
+
 /// Leaderboard time gathered on a loop between two flushes (once per coaching tick), so
 /// the leaderboard owner gets one input per (user, language, day) instead of one per
 /// message.

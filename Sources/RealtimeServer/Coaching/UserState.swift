@@ -1,3 +1,4 @@
+import CoachingCore
 import FlowEngine
 import Foundation
 
@@ -18,7 +19,7 @@ final class UserState {
     var utcOffsetMs: Int64
     var offsetRefreshDueMono: Int64
     /// Stored per-day totals loaded when this state was created (base of `stats:me`).
-    var storedDays: [DailyAggregate]
+    var storedDays: [UserDayTotals]
     /// Baseline changed since it was last handed to the writer.
     var baselineDirty = false
     var lastBaselineSaveMono: Int64

@@ -1,3 +1,5 @@
+import Persistence
+import CoachingCore
 import WSProtocol
 
 /// The HTTP API under `/v1/` (docs/HTTP_API.md): answered off the loop — reads by the API's

@@ -1,6 +1,8 @@
+import CoachingCore
 import Foundation
 import Glibc
 import Logging
+import Persistence
 import WSProtocol
 
 /// `/v1/ws`: the upgrade, token checks on the reader thread, and the one-time hand-over of

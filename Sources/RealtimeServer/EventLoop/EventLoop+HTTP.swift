@@ -1,3 +1,4 @@
+import Persistence
 import Logging
 import WSProtocol
 

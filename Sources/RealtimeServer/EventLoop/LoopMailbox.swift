@@ -1,4 +1,5 @@
 import CLinux
+import CoachingCore
 import Glibc
 import Synchronization
 

@@ -1,3 +1,4 @@
+import Persistence
 import Synchronization
 import Foundation
 @testable import RealtimeServer

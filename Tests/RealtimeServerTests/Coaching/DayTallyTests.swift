@@ -1,3 +1,4 @@
+import CoachingCore
 @testable import RealtimeServer
 import Testing
 

@@ -1,3 +1,4 @@
+import CoachingCore
 import FlowEngine
 @testable import RealtimeServer
 import Testing
@@ -16,7 +17,7 @@ struct LiveSessionTests {
         var coach = UserCoach()
         let stored = SessionCheckpoint(
             sessionId: Self.sessionID.description, userId: "u", seq: 7, startedAtMs: 1_000, lastAtMs: 40_000,
-            totals: SessionTotals(activeMs: 35_000, flowMs: 0, keystrokes: 210, linesAdded: 14, linesDeleted: 7),
+            totals: CheckpointTotals(activeMs: 35_000, flowMs: 0, keystrokes: 210, linesAdded: 14, linesDeleted: 7),
             days: [SessionDayTotals(day: "1970-01-01", activeMs: 35_000, keystrokes: 210, linesAdded: 14, linesDeleted: 7,
                                    languageMs: ["swift": 35_000])])
         let live = LiveSession(id: Self.sessionID, userId: "u", flow: coach.startSession(atMs: 40_000), startedAtMs: 40_000,
@@ -47,7 +48,7 @@ struct LiveSessionTests {
         let live = LiveSession(id: Self.sessionID, userId: "u", flow: coach.startSession(atMs: 5), startedAtMs: 5,
                                project: "p", nowMono: 0)
         let checkpoint = live.checkpoint(endMs: 5)
-        #expect(checkpoint.seq == 0 && checkpoint.totals == SessionTotals() && checkpoint.days.isEmpty)
+        #expect(checkpoint.seq == 0 && checkpoint.totals == CheckpointTotals() && checkpoint.days.isEmpty)
         #expect(checkpoint.project == "p" && !checkpoint.ended)
     }
 

@@ -1,0 +1,153 @@
+import CoachingCore
+
+/// A `writeBatch` call turned into the 32 array parameters of
+/// `PostgresStore.writeBatchSQL`, one array per column.
+///
+/// One statement cannot upsert the same key twice (`ON CONFLICT DO UPDATE command cannot
+/// affect row a second time`), so the batch is normalized first, with the same outcome as
+/// applying the records one after the other:
+/// - checkpoints of one session are folded: the newer one wins by the store's own rule
+///   (higher seq, or equal seq saying more), flow periods are united; the folded-away ones
+///   count as `stale` (a later one covers them);
+/// - a checkpoint's days are unique by day (the last entry wins), its periods by start;
+/// - baselines of one user keep the newest.
+/// Records whose user id is not a UUID cannot belong to a stored user: they are counted as
+/// orphaned here, like checkpoints of a purged user. A session id that is not a UUID cannot
+/// be stored at all and fails the batch with `.invalidValue` (permanent: the writer then
+/// drops just that record).
+struct PostgresBatch {
+    var summary = BatchSummary()
+    private(set) var parameters: [PGValue] = []
+    private(set) var isEmpty = true
+
+    init(checkpoints: [SessionCheckpoint], baselines: [BaselineRecord]) throws(StoreError) {
+        var order: [String] = []
+        var folded: [String: SessionCheckpoint] = [:]
+        for checkpoint in checkpoints {
+            guard PostgresSQL.isUUID(checkpoint.sessionId) else {
+                throw .invalidValue(what: "session id '\(checkpoint.sessionId)' is not a UUID")
+            }
+            guard PostgresSQL.isUUID(checkpoint.userId) else {
+                summary.orphaned += 1
+                continue
+            }
+            if let current = folded[checkpoint.sessionId] {
+                folded[checkpoint.sessionId] = Self.fold(current, checkpoint)
+                summary.stale += 1
+            } else {
+                folded[checkpoint.sessionId] = checkpoint
+                order.append(checkpoint.sessionId)
+            }
+        }
+        var newestBaseline: [String: BaselineRecord] = [:]
+        var baselineOrder: [String] = []
+        for baseline in baselines {
+            guard PostgresSQL.isUUID(baseline.userId) else {
+                summary.orphaned += 1
+                continue
+            }
+            if let known = newestBaseline[baseline.userId] {
+                if baseline.updatedAtMs > known.updatedAtMs { newestBaseline[baseline.userId] = baseline }
+            } else {
+                newestBaseline[baseline.userId] = baseline
+                baselineOrder.append(baseline.userId)
+            }
+        }
+        guard !order.isEmpty || !baselineOrder.isEmpty else { return }
+        isEmpty = false
+        let sessions = order.compactMap { folded[$0] }
+        try encodeSessions(sessions)
+        try encodeDays(sessions)
+        try encodePeriods(sessions)
+        try encodeBaselines(baselineOrder.compactMap { newestBaseline[$0] })
+    }
+
+    /// Whether `later` would replace `stored` in the store: a higher seq, or the same seq
+    /// saying more (the guard of `PostgresStore.writeBatchSQL` and of SQLiteStore).
+    static func supersedes(_ later: SessionCheckpoint, _ stored: SessionCheckpoint) -> Bool {
+        guard later.userId == stored.userId else { return false }
+        if later.seq != stored.seq { return later.seq > stored.seq }
+        return (later.ended && !stored.ended) || later.totals.flowMs > stored.totals.flowMs
+            || later.totals.activeMs > stored.totals.activeMs
+    }
+
+    /// Two checkpoints of one session as one: the superseding one's totals and days, both
+    /// ones' flow periods (by start).
+    private static func fold(_ current: SessionCheckpoint, _ later: SessionCheckpoint) -> SessionCheckpoint {
+        var result = supersedes(later, current) ? later : current
+        var starts = Set<Int64>()
+        result.completedFlowPeriods = (current.completedFlowPeriods + later.completedFlowPeriods).filter {
+            starts.insert($0.startMs).inserted
+        }
+        return result
+    }
+
+    private mutating func encodeSessions(_ sessions: [SessionCheckpoint]) throws(StoreError) {
+        let capacity = sessions.count * 40
+        var columns = [PGArrayLiteral](repeating: PGArrayLiteral(reservingCapacity: capacity), count: 16)
+        for checkpoint in sessions {
+            let totals = checkpoint.totals
+            try columns[0].append(checkpoint.sessionId)
+            try columns[1].append(checkpoint.userId)
+            columns[2].append(checkpoint.seq)
+            columns[3].append(checkpoint.startedAtMs)
+            columns[4].append(checkpoint.lastAtMs)
+            columns[5].append(checkpoint.ended)
+            try columns[6].append(optional: checkpoint.project)
+            columns[7].append(totals.activeMs)
+            columns[8].append(totals.flowMs)
+            columns[9].append(totals.keystrokes)
+            columns[10].append(totals.linesAdded)
+            columns[11].append(totals.linesDeleted)
+            columns[12].append(totals.flowPeriods)
+            columns[13].append(totals.interruptions)
+            columns[14].append(totals.meanRecoveryMs)
+            columns[15].append(totals.focusScore)
+        }
+        parameters.append(contentsOf: columns.map(\.value))
+    }
+
+    private mutating func encodeDays(_ sessions: [SessionCheckpoint]) throws(StoreError) {
+        var columns = [PGArrayLiteral](repeating: PGArrayLiteral(reservingCapacity: sessions.count * 24), count: 8)
+        for checkpoint in sessions {
+            // The last entry for a day wins, as if the days were upserted one by one.
+            var seen = Set<String>()
+            for day in checkpoint.days.reversed() where seen.insert(day.day).inserted {
+                try columns[0].append(checkpoint.sessionId)
+                try columns[1].append(day.day)
+                columns[2].append(day.activeMs)
+                columns[3].append(day.flowMs)
+                columns[4].append(day.keystrokes)
+                columns[5].append(day.linesAdded)
+                columns[6].append(day.linesDeleted)
+                try columns[7].append(LanguageJSON.encode(day.languageMs))
+            }
+        }
+        parameters.append(contentsOf: columns.map(\.value))
+    }
+
+    private mutating func encodePeriods(_ sessions: [SessionCheckpoint]) throws(StoreError) {
+        var columns = [PGArrayLiteral](repeating: PGArrayLiteral(), count: 5)
+        for checkpoint in sessions {
+            var seen = Set<Int64>()
+            for period in checkpoint.completedFlowPeriods where seen.insert(period.startMs).inserted {
+                try columns[0].append(checkpoint.sessionId)
+                columns[1].append(period.startMs)
+                columns[2].append(period.endMs)
+                columns[3].append(period.meanIntensity)
+                columns[4].append(period.peakIntensity)
+            }
+        }
+        parameters.append(contentsOf: columns.map(\.value))
+    }
+
+    private mutating func encodeBaselines(_ baselines: [BaselineRecord]) throws(StoreError) {
+        var columns = [PGArrayLiteral](repeating: PGArrayLiteral(), count: 3)
+        for baseline in baselines {
+            try columns[0].append(baseline.userId)
+            columns[1].append(baseline.updatedAtMs)
+            columns[2].append(bytea: baseline.bytes)
+        }
+        parameters.append(contentsOf: columns.map(\.value))
+    }
+}
