@@ -90,7 +90,7 @@ final class PGResult {
 
     /// A `jsonb` object of integers (the per-language milliseconds).
     func languageMap(_ row: Int, _ column: Int32) throws(StoreError) -> [String: Int64] {
-        guard let map = LanguageJSON.decode(try bytes(row, column)) else { throw corrupt(column) }
+        guard let map = LanguageMapJSON.decode(try bytes(row, column)) else { throw corrupt(column) }
         return map
     }
 }

@@ -120,7 +120,7 @@ struct PostgresBatch {
                 columns[4].append(day.keystrokes)
                 columns[5].append(day.linesAdded)
                 columns[6].append(day.linesDeleted)
-                try columns[7].append(LanguageJSON.encode(day.languageMs))
+                try columns[7].append(LanguageMapJSON.encode(day.languageMs))
             }
         }
         parameters.append(contentsOf: columns.map(\.value))

@@ -79,7 +79,7 @@ extension SQLiteStore {
             """).run([
                 .text(checkpoint.sessionId), .text(day.day), .text(checkpoint.userId), .integer(day.activeMs),
                 .integer(day.flowMs), .integer(day.keystrokes), .integer(day.linesAdded), .integer(day.linesDeleted),
-                .text(LanguageMapCoding.encode(day.languageMs)),
+                .text(LanguageMapJSON.encode(day.languageMs)),
             ])
     }
 

@@ -65,9 +65,10 @@ extension SQLiteStore {
             }
     }
 
-    /// Decodes a `languages` column.
+    /// Decodes a `languages` column: JSON, or the text of rows written by earlier builds.
     private static func languages(_ row: SQLiteRow, _ column: Int32) throws(StoreError) -> [String: Int64] {
-        guard let map = LanguageMapCoding.decode(try row.text(column)) else {
+        let text = try row.text(column)
+        guard let map = LanguageMapJSON.decode(text) ?? LegacyLanguageMap.decode(text) else {
             throw .corruptRow(table: "session_days", column: "languages")
         }
         return map

@@ -112,16 +112,6 @@ struct PGValueTests {
         #expect(!PostgresSQL.isUUID("6025ed43ba0747a7ae21c63d9a04d768"))
     }
 
-    @Test("language maps encode as JSON objects and decode back")
-    func languageJSON() {
-        let map: [String: Int64] = ["swift": 1, "c\"q\\": 2, "line\n": 3, "\u{1}": 4, "名前": 5]
-        let encoded = LanguageJSON.encode(map)
-        let decoded = Array(encoded.utf8).withUnsafeBytes { LanguageJSON.decode($0) }
-        #expect(decoded == map)
-        #expect(LanguageJSON.encode([:]) == "{}")
-        #expect(Array("[1]".utf8).withUnsafeBytes { LanguageJSON.decode($0) } == nil)
-    }
-
     @Test("explicit options win over the environment; both a path and a URL is an error")
     func storeSelection() throws {
         let env = [StoreLocation.databaseURLVariable: "postgres://env/fc"]

@@ -1,6 +1,6 @@
 import Foundation
 import CoachingCore
-import Persistence
+@testable import Persistence
 import PersistenceTestSupport
 import Testing
 
@@ -43,5 +43,25 @@ struct SQLiteStoreMigrationTests {
     @Test("a path that cannot be created is an openFailed error, not a crash")
     func unopenablePath() {
         #expect(throws: StoreError.self) { try SQLiteStore(path: "/proc/flowcoach/nope/db.sqlite") }
+    }
+
+    @Test("language maps stored by earlier builds (name=ms text) still read back, and the next checkpoint rewrites them as JSON")
+    func legacyLanguageRows() throws {
+        let database = TemporaryDatabase()
+        let store = try database.store()
+        let user = PersistenceFixtures.user()
+        try store.createUser(user)
+        let checkpoint = PersistenceFixtures.checkpoint(user: user.id, seq: 1, languages: ["c": 1_500, "swift": 4_500])
+        try store.writeBatch([checkpoint])
+        try store.connection.execute("UPDATE session_days SET languages = 'c=1500;swift=4500'")
+        #expect(try store.session(id: checkpoint.sessionId)?.checkpoint.days.first?.languageMs == ["c": 1_500, "swift": 4_500])
+        #expect(try store.dailyAggregates(fromDay: "", userId: user.id).first?.languageMs == ["c": 1_500, "swift": 4_500])
+        var next = checkpoint
+        next.seq = 2
+        try store.writeBatch([next])
+        let stored = try store.connection.statement("SELECT languages FROM session_days").queryFirst { row throws(StoreError) in
+            try row.text(0)
+        }
+        #expect(stored == #"{"c":1500,"swift":4500}"#)
     }
 }

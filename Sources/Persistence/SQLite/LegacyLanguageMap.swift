@@ -1,28 +1,13 @@
-/// The per-language milliseconds of a session day, stored in one TEXT column of
-/// `session_days` instead of a row per language (two to three times fewer B-tree writes per
-/// checkpoint). Format: `name=ms` entries joined by `;`, sorted by name, with `%`, `;` and
-/// `=` in names percent-encoded (`%25`, `%3B`, `%3D`), so any client string round-trips.
-enum LanguageMapCoding {
-    static func encode(_ map: [String: Int64]) -> String {
-        guard !map.isEmpty else { return "" }
-        var out = ""
-        for (name, ms) in map.sorted(by: { $0.key < $1.key }) {
-            if !out.isEmpty { out.append(";") }
-            for character in name.unicodeScalars {
-                switch character {
-                case "%": out.append("%25")
-                case ";": out.append("%3B")
-                case "=": out.append("%3D")
-                default: out.unicodeScalars.append(character)
-                }
-            }
-            out.append("=")
-            out.append(String(ms))
-        }
-        return out
-    }
-
-    /// Decodes `encode`'s output; nil when the text is not in that format.
+/// The language-map text that SQLite databases written by earlier builds hold in
+/// `session_days.languages`: `name=ms` entries joined by `;`, sorted by name, with `%`, `;`
+/// and `=` in names percent-encoded (`%25`, `%3B`, `%3D`). Read only: rows are written as
+/// `LanguageMapJSON` now, and each checkpoint of a day rewrites its row, so old rows fade
+/// out without a migration; this reader keeps the ones that remain readable.
+///
+/// The two forms cannot be confused: this one is empty or ends in a digit, a JSON object
+/// ends in `}`.
+enum LegacyLanguageMap {
+    /// Decodes the legacy text; nil when the text is not in that format.
     static func decode(_ text: String) -> [String: Int64]? {
         guard !text.isEmpty else { return [:] }
         var map: [String: Int64] = [:]
