@@ -85,8 +85,9 @@ public struct FlowPeriodRecord: Sendable, Hashable, Codable {
 
 /// The state of one session covering every client message up to `seq`.
 ///
-/// Stored as an upsert keyed by `sessionId` and guarded by `seq`: a checkpoint whose `seq`
-/// is not greater than the stored one changes no totals (replays and retries are no-ops).
+/// Stored as an upsert keyed by `sessionId` and guarded by the seq rule of
+/// `supersedes(_:)`: a lower `seq`, or the same `seq` saying no more, changes no totals
+/// (replays and retries are no-ops).
 /// `completedFlowPeriods` lists the periods completed since the previous checkpoint the
 /// writer *accepted*; they are inserted idempotently (keyed by start), so sending one twice
 /// is harmless.
@@ -133,18 +134,6 @@ public struct SessionCheckpoint: Sendable, Hashable, Codable {
             for (language, ms) in day.languageMs { result[language, default: 0] += ms }
         }
         return result
-    }
-
-    /// Folds a later checkpoint of the same session into this one: the higher `seq` wins
-    /// for totals and days, flow periods are united (by start). Used to coalesce a batch.
-    public mutating func absorb(_ later: SessionCheckpoint) {
-        var periods = completedFlowPeriods
-        var starts = Set(periods.map(\.startMs))
-        for period in later.completedFlowPeriods where starts.insert(period.startMs).inserted {
-            periods.append(period)
-        }
-        if later.seq > seq { self = later }
-        completedFlowPeriods = periods
     }
 }
 

@@ -6,9 +6,10 @@ import CoachingCore
 /// One statement cannot upsert the same key twice (`ON CONFLICT DO UPDATE command cannot
 /// affect row a second time`), so the batch is normalized first, with the same outcome as
 /// applying the records one after the other:
-/// - checkpoints of one session are folded: the newer one wins by the store's own rule
-///   (higher seq, or equal seq saying more), flow periods are united; the folded-away ones
-///   count as `stale` (a later one covers them);
+/// - checkpoints of one session are folded by `SessionCheckpoint.absorb(_:)`: the one that
+///   wins by the seq guard (`supersedes(_:)`, the rule of the statement's own guard) keeps
+///   its totals, flow periods are united; the folded-away ones count as `stale` (the
+///   winner covers them);
 /// - a checkpoint's days are unique by day (the last entry wins), its periods by start;
 /// - baselines of one user keep the newest.
 /// Records whose user id is not a UUID cannot belong to a stored user: they are counted as
@@ -31,8 +32,8 @@ struct PostgresBatch {
                 summary.orphaned += 1
                 continue
             }
-            if let current = folded[checkpoint.sessionId] {
-                folded[checkpoint.sessionId] = Self.fold(current, checkpoint)
+            if folded[checkpoint.sessionId] != nil {
+                folded[checkpoint.sessionId]?.absorb(checkpoint)
                 summary.stale += 1
             } else {
                 folded[checkpoint.sessionId] = checkpoint
@@ -60,26 +61,6 @@ struct PostgresBatch {
         try encodeDays(sessions)
         try encodePeriods(sessions)
         try encodeBaselines(baselineOrder.compactMap { newestBaseline[$0] })
-    }
-
-    /// Whether `later` would replace `stored` in the store: a higher seq, or the same seq
-    /// saying more (the guard of `PostgresStore.writeBatchSQL` and of SQLiteStore).
-    static func supersedes(_ later: SessionCheckpoint, _ stored: SessionCheckpoint) -> Bool {
-        guard later.userId == stored.userId else { return false }
-        if later.seq != stored.seq { return later.seq > stored.seq }
-        return (later.ended && !stored.ended) || later.totals.flowMs > stored.totals.flowMs
-            || later.totals.activeMs > stored.totals.activeMs
-    }
-
-    /// Two checkpoints of one session as one: the superseding one's totals and days, both
-    /// ones' flow periods (by start).
-    private static func fold(_ current: SessionCheckpoint, _ later: SessionCheckpoint) -> SessionCheckpoint {
-        var result = supersedes(later, current) ? later : current
-        var starts = Set<Int64>()
-        result.completedFlowPeriods = (current.completedFlowPeriods + later.completedFlowPeriods).filter {
-            starts.insert($0.startMs).inserted
-        }
-        return result
     }
 
     private mutating func encodeSessions(_ sessions: [SessionCheckpoint]) throws(StoreError) {

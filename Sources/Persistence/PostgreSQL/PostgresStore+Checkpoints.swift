@@ -10,10 +10,9 @@ extension PostgresStore {
     /// Data-modifying CTEs all read the snapshot taken before the statement, so `updated`
     /// and `inserted` never touch the same row; `written` holds the sessions whose
     /// checkpoint was new. Guards, as in SQLiteStore:
-    /// - a session row is inserted only when its user exists, and updated only when it is
-    ///   newer AND the stored row has the same user (a guessed id changes nothing). Newer: a
-    ///   higher seq, or the same seq saying more (`ended` turned true, or flow/active time
-    ///   grew: an idle timer or the end closed a flow period without a new message);
+    /// - a session row is inserted only when its user exists, and updated only under the
+    ///   seq guard (`SeqGuardSQL`, i.e. `SessionCheckpoint.supersedes(_:)`: same user, and a
+    ///   higher seq or the same seq saying more);
     /// - days are upserted only for written sessions;
     /// - flow periods are inserted for sessions written now or already owned by the same
     ///   user, `ON CONFLICT DO NOTHING` (idempotent by (session, start));
@@ -38,7 +37,7 @@ extension PostgresStore {
                 lines_deleted = i.lines_deleted, flow_periods = i.flow_periods, interruptions = i.interruptions,
                 mean_recovery_ms = i.mean_recovery_ms, focus_score = i.focus_score
             FROM input i
-            WHERE s.session_id = i.session_id AND \(sessionGuard(new: "i", stored: "s"))
+            WHERE s.session_id = i.session_id AND \(SeqGuardSQL.supersedes(new: "i", stored: "s"))
             RETURNING s.session_id
         ),
         -- New sessions of existing users. ON CONFLICT (same guard) covers a session another
@@ -58,7 +57,7 @@ extension PostgresStore {
                 lines_added = excluded.lines_added, lines_deleted = excluded.lines_deleted,
                 flow_periods = excluded.flow_periods, interruptions = excluded.interruptions,
                 mean_recovery_ms = excluded.mean_recovery_ms, focus_score = excluded.focus_score
-            WHERE \(sessionGuard(new: "excluded", stored: "s"))
+            WHERE \(SeqGuardSQL.supersedes(new: "excluded", stored: "s"))
             RETURNING s.session_id
         ),
         written AS (
@@ -121,15 +120,6 @@ extension PostgresStore {
             (SELECT count(*) FROM baseline_input b WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = b.user_id)),
             (SELECT count(*) FROM input)
         """
-
-    /// The seq guard as SQL over two row aliases: `new` may replace `stored`.
-    private static func sessionGuard(new: String, stored: String) -> String {
-        """
-        \(new).user_id = \(stored).user_id AND (\(new).seq > \(stored).seq
-            OR (\(new).seq = \(stored).seq AND (\(new).ended > \(stored).ended OR \(new).flow_ms > \(stored).flow_ms
-                OR \(new).active_ms > \(stored).active_ms)))
-        """
-    }
 
     @discardableResult
     public func writeBatch(_ checkpoints: [SessionCheckpoint], baselines: [BaselineRecord]) throws(StoreError) -> BatchSummary {

@@ -53,6 +53,17 @@ final class SQLiteConnection {
         return prepared
     }
 
+    /// The cached prepared statement for a `sql` built at run time once (e.g. around a shared
+    /// SQL fragment), looked up by the address of the literal `key` like a literal statement,
+    /// so the text is not hashed on every call.
+    func statement(cachedAs key: StaticString, text sql: @autoclosure () -> String) throws(StoreError) -> SQLiteStatement {
+        let address = Int(bitPattern: key.utf8Start)
+        if let cached = literalStatements[address] { return cached }
+        let prepared = try statement(text: sql())
+        literalStatements[address] = prepared
+        return prepared
+    }
+
     /// The cached prepared statement for `sql`, preparing it on first use. A separate label,
     /// so that a literal picks the pointer-keyed `StaticString` overload (this one hashes
     /// the whole text on every lookup).

@@ -20,35 +20,17 @@ extension SQLiteStore {
     private func write(_ checkpoint: SessionCheckpoint, into summary: inout BatchSummary) throws(StoreError) {
         let totals = checkpoint.totals
         // One statement does the whole guard: the row is inserted only when the user exists,
-        // and updated only when it is newer AND the stored session has the same user. Newer:
-        // a higher seq, or the same seq with more (the session ended, or an idle timer
-        // closed a flow period: totals at one seq only ever grow), so replays change nothing
-        // (a guessed session id of someone else changes nothing). The upsert form
-        // `INSERT … SELECT … WHERE … ON CONFLICT` needs the WHERE, which EXISTS provides.
-        let changed = try connection.statement("""
-            INSERT INTO coding_sessions (session_id, user_id, seq, started_at_ms, last_at_ms, ended, project,
-                active_ms, flow_ms, keystrokes, lines_added, lines_deleted, flow_periods, interruptions,
-                mean_recovery_ms, focus_score)
-            SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16
-            WHERE EXISTS (SELECT 1 FROM users WHERE id = ?2)
-            ON CONFLICT (session_id) DO UPDATE SET
-                seq = excluded.seq, last_at_ms = excluded.last_at_ms,
-                ended = excluded.ended, project = excluded.project, active_ms = excluded.active_ms,
-                flow_ms = excluded.flow_ms, keystrokes = excluded.keystrokes, lines_added = excluded.lines_added,
-                lines_deleted = excluded.lines_deleted, flow_periods = excluded.flow_periods,
-                interruptions = excluded.interruptions, mean_recovery_ms = excluded.mean_recovery_ms,
-                focus_score = excluded.focus_score
-            WHERE excluded.user_id = coding_sessions.user_id AND (excluded.seq > coding_sessions.seq
-                OR (excluded.seq = coding_sessions.seq AND (excluded.ended > coding_sessions.ended
-                    OR excluded.flow_ms > coding_sessions.flow_ms OR excluded.active_ms > coding_sessions.active_ms)))
-            """).run([
-                .text(checkpoint.sessionId), .text(checkpoint.userId), .integer(checkpoint.seq),
-                .integer(checkpoint.startedAtMs), .integer(checkpoint.lastAtMs), .bool(checkpoint.ended),
-                .optionalText(checkpoint.project), .integer(totals.activeMs), .integer(totals.flowMs),
-                .integer(totals.keystrokes), .integer(totals.linesAdded), .integer(totals.linesDeleted),
-                .integer(totals.flowPeriods), .integer(totals.interruptions), .integer(totals.meanRecoveryMs),
-                .real(totals.focusScore),
-            ])
+        // and updated only under the seq guard (`SeqGuardSQL`): same user, and a higher seq
+        // or the same seq saying more. Replays and a guessed session id of someone else change
+        // nothing.
+        let changed = try connection.statement(cachedAs: "coding_sessions upsert", text: Self.upsertSessionSQL).run([
+            .text(checkpoint.sessionId), .text(checkpoint.userId), .integer(checkpoint.seq),
+            .integer(checkpoint.startedAtMs), .integer(checkpoint.lastAtMs), .bool(checkpoint.ended),
+            .optionalText(checkpoint.project), .integer(totals.activeMs), .integer(totals.flowMs),
+            .integer(totals.keystrokes), .integer(totals.linesAdded), .integer(totals.linesDeleted),
+            .integer(totals.flowPeriods), .integer(totals.interruptions), .integer(totals.meanRecoveryMs),
+            .real(totals.focusScore),
+        ])
         guard changed == 1 else {
             // Nothing written: a replay (older or equal seq), another user's session id, or
             // a user purged meanwhile. Classify it (rare path) and keep any new flow periods.
@@ -68,6 +50,24 @@ extension SQLiteStore {
         try insertFlowPeriods(of: checkpoint)
         summary.stored += 1
     }
+
+    /// The session upsert. `INSERT … SELECT … WHERE … ON CONFLICT` needs the WHERE, which
+    /// the EXISTS provides.
+    static let upsertSessionSQL = """
+        INSERT INTO coding_sessions (session_id, user_id, seq, started_at_ms, last_at_ms, ended, project,
+            active_ms, flow_ms, keystrokes, lines_added, lines_deleted, flow_periods, interruptions,
+            mean_recovery_ms, focus_score)
+        SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16
+        WHERE EXISTS (SELECT 1 FROM users WHERE id = ?2)
+        ON CONFLICT (session_id) DO UPDATE SET
+            seq = excluded.seq, last_at_ms = excluded.last_at_ms,
+            ended = excluded.ended, project = excluded.project, active_ms = excluded.active_ms,
+            flow_ms = excluded.flow_ms, keystrokes = excluded.keystrokes, lines_added = excluded.lines_added,
+            lines_deleted = excluded.lines_deleted, flow_periods = excluded.flow_periods,
+            interruptions = excluded.interruptions, mean_recovery_ms = excluded.mean_recovery_ms,
+            focus_score = excluded.focus_score
+        WHERE \(SeqGuardSQL.supersedes(new: "excluded", stored: "coding_sessions"))
+        """
 
     private func write(_ day: SessionDayTotals, of checkpoint: SessionCheckpoint) throws(StoreError) {
         try connection.statement("""

@@ -15,8 +15,9 @@ import Synchronization
 /// - After a transaction commits, `onDurable` is called on the writer thread with one
 ///   `DurableAck` per session in the batch (its highest seq). It must not block: the server
 ///   posts each ack to the loop that owns the session. No ack is ever sent before commit.
-/// - Checkpoints of one session in one batch are coalesced to the highest seq (flow periods
-///   united), so a batch holds each session once.
+/// - Checkpoints of one session in one batch are coalesced by the seq guard
+///   (`SessionCheckpoint.supersedes(_:)`: a higher seq, or the same seq saying more; flow
+///   periods united), so a batch holds each session once.
 /// - A transient store failure (`StoreError.isTransient`) keeps the batch and retries it with
 ///   exponential backoff; meanwhile the queue fills and `enqueue` starts refusing (that is
 ///   the backpressure). A permanent failure splits the batch and drops only the records the

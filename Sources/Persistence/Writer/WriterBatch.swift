@@ -1,7 +1,8 @@
 import CoachingCore
 
-/// The records of one transaction, coalesced: one checkpoint per session (the highest seq,
-/// flow periods of all united) and one baseline per user (the newest).
+/// The records of one transaction, coalesced: one checkpoint per session (the one that wins
+/// by the seq guard, `SessionCheckpoint.supersedes(_:)`, with the flow periods of all
+/// united) and one baseline per user (the newest).
 struct WriterBatch {
     private var checkpointIndex: [String: Int] = [:]
     private(set) var checkpoints: [SessionCheckpoint] = []
@@ -30,7 +31,7 @@ struct WriterBatch {
         }
     }
 
-    /// One ack per session: its highest seq in this batch.
+    /// One ack per session: the seq of its winning checkpoint, the highest in this batch.
     var acks: [DurableAck] {
         checkpoints.map { DurableAck(sessionId: $0.sessionId, userId: $0.userId, seq: $0.seq) }
     }

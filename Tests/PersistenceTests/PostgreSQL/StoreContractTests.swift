@@ -3,6 +3,7 @@ import Testing
 
 import CoachingCore
 @testable import Persistence
+import PersistenceTestSupport
 
 extension PostgreSQLServerTests {
     /// The `Store` contract (Store.swift, docs/STORAGE.md) run against both implementations:
@@ -38,6 +39,63 @@ extension PostgreSQLServerTests {
             stored = try #require(try store.session(id: session))
             #expect(stored.checkpoint.totals.activeMs == 210_000 && stored.checkpoint.ended)
             #expect(stored.checkpoint.days.first?.activeMs == 210_000)
+        }
+
+        /// A store with the two users of `SeqGuardCase`.
+        private func seqGuardStore(_ kind: StoreKind, _ test: String = #function) throws -> ContractStore? {
+            guard let fixture = try ContractStore.make(kind, test) else { return nil }
+            try fixture.store.createUser(Fixtures.user("owner", id: SeqGuardCase.owner))
+            try fixture.store.createUser(Fixtures.user("stranger", id: SeqGuardCase.stranger))
+            return fixture
+        }
+
+        /// The stored session of `guardCase` is its winner, days included.
+        private func expectWinnerStored(_ guardCase: SeqGuardCase, in store: any Store) throws {
+            let stored = try #require(try store.session(id: guardCase.stored.sessionId), "\(guardCase)")
+            let winner = guardCase.winner
+            #expect(stored.checkpoint.userId == SeqGuardCase.owner, "\(guardCase)")
+            #expect(stored.checkpoint.seq == winner.seq && stored.checkpoint.ended == winner.ended, "\(guardCase)")
+            #expect(stored.checkpoint.totals == winner.totals, "\(guardCase)")
+            #expect(stored.checkpoint.days.map(\.activeMs) == winner.days.map(\.activeMs), "\(guardCase)")
+        }
+
+        @Test("the store's SQL seq guard decides every case of the shared table, batch after batch", arguments: StoreKind.allCases)
+        func seqGuardAcrossBatches(_ kind: StoreKind) throws {
+            guard let fixture = try seqGuardStore(kind) else { return }
+            for guardCase in SeqGuardCase.all {
+                #expect(try fixture.store.writeBatch([guardCase.stored]).stored == 1)
+                let summary = try fixture.store.writeBatch([guardCase.later])
+                #expect(summary.stored == (guardCase.supersedes ? 1 : 0) && summary.orphaned == 0, "\(guardCase)")
+                try expectWinnerStored(guardCase, in: fixture.store)
+            }
+        }
+
+        @Test("the seq guard decides every case of the shared table within one batch too", arguments: StoreKind.allCases)
+        func seqGuardWithinOneBatch(_ kind: StoreKind) throws {
+            guard let fixture = try seqGuardStore(kind) else { return }
+            let summary = try fixture.store.writeBatch(SeqGuardCase.all.flatMap { [$0.stored, $0.later] })
+            #expect(summary.orphaned == 0)
+            for guardCase in SeqGuardCase.all { try expectWinnerStored(guardCase, in: fixture.store) }
+        }
+
+        @Test("a spill-journal replay applies the seq guard to every case of the shared table", arguments: StoreKind.allCases)
+        func seqGuardThroughSpillReplay(_ kind: StoreKind) throws {
+            guard let fixture = try seqGuardStore(kind) else { return }
+            let scratch = TemporaryDatabase()
+            let path = scratch.directory.appendingPathComponent("spill/journal").path
+            do {
+                let journal = try SpillJournal(path: path)
+                try journal.append(SpillJournal.Entry(checkpoints: SeqGuardCase.all.map(\.stored), baselines: []))
+                try journal.append(SpillJournal.Entry(checkpoints: SeqGuardCase.all.map(\.later), baselines: []))
+            }
+            // A journal left by a previous run is replayed when the writer starts.
+            let writer = PersistenceWriter(
+                store: fixture.store, configuration: WriterConfiguration(spillJournalPath: path), onDurable: { _ in })
+            writer.start()
+            #expect(writer.shutdown())
+            #expect(writer.metrics.snapshot().replayedRecords == 2 * SeqGuardCase.all.count)
+            #expect(try SpillJournal(path: path).isEmpty)
+            for guardCase in SeqGuardCase.all { try expectWinnerStored(guardCase, in: fixture.store) }
         }
 
         @Test("replaying a committed batch changes nothing", arguments: StoreKind.allCases)

@@ -34,3 +34,23 @@ struct WriterBatchTests {
         #expect(batch.checkpoints.first?.completedFlowPeriods.map(\.startMs) == [1_000, 2_000_000])
     }
 }
+
+extension WriterBatchTests {
+    @Test("the seq guard decides every case of the shared table", arguments: SeqGuardCase.all)
+    func seqGuardRule(_ guardCase: SeqGuardCase) {
+        #expect(guardCase.later.supersedes(guardCase.stored) == guardCase.supersedes)
+    }
+
+    @Test("coalescing keeps the checkpoint the seq guard picks, for every case of the shared table",
+          arguments: SeqGuardCase.all)
+    func coalescingFollowsSeqGuard(_ guardCase: SeqGuardCase) {
+        var batch = WriterBatch()
+        batch.add(.checkpoint(guardCase.stored))
+        batch.add(.checkpoint(guardCase.later))
+        #expect(batch.checkpoints.count == 1)
+        let kept = batch.checkpoints.first
+        #expect(kept?.seq == guardCase.winner.seq && kept?.ended == guardCase.winner.ended)
+        #expect(kept?.totals == guardCase.winner.totals && kept?.userId == SeqGuardCase.owner)
+        #expect(batch.acks.map(\.seq) == [guardCase.winner.seq])
+    }
+}
