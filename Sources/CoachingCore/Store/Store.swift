@@ -88,6 +88,11 @@ public protocol Store: AnyObject, Sendable {
     /// Per (user, day) sums for days ≥ `fromDay` (`YYYY-MM-DD`), for one user or all users:
     /// the leaderboard inputs (coding = active ms, flow ms, per language) rebuilt at start-up.
     func dailyAggregates(fromDay: String, userId: String?) throws(StoreError) -> [UserDayTotals]
+    /// The user's local days (`YYYY-MM-DD`) up to and including `throughDay` whose stored
+    /// active time, summed over the user's sessions, is at least `minimumActiveMs`; newest
+    /// first, at most `limit`. `.invalidValue` when `throughDay` is not a date in that form.
+    /// The streak (`goalStreak(userId:endingAt:minimumActiveMs:)`) is computed from these.
+    func activeDays(userId: String, throughDay: String, minimumActiveMs: Int64, limit: Int) throws(StoreError) -> [String]
 
     // MARK: Export and purge
 

@@ -1,4 +1,5 @@
 public import CoachingCore
+import FlowEngine
 
 /// Reading sessions, baselines and daily aggregates back (resume, history, leaderboards).
 /// A page of sessions costs three round trips (sessions, their days, their periods), not
@@ -128,6 +129,10 @@ extension PostgresStore {
         return aggregates
     }
 
+    public func activeDays(userId: String, throughDay: String, minimumActiveMs: Int64, limit: Int) throws(StoreError) -> [String] {
+        guard LocalTime.day(parsing: throughDay) != nil else {
+            throw .invalidValue(what: "day '\(throughDay)' is not a YYYY-MM-DD date")
+        }
         guard SQL.isUUID(userId), limit > 0 else { return [] }
         // The (user_id, day) index, walked backwards from `throughDay`.
         let rows = try connection.query("""

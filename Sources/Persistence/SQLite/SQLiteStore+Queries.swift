@@ -1,4 +1,5 @@
 public import CoachingCore
+import FlowEngine
 
 /// Reading sessions, baselines and daily aggregates back (resume, history, leaderboards).
 extension SQLiteStore {
@@ -108,6 +109,10 @@ extension SQLiteStore {
         return aggregates
     }
 
+    public func activeDays(userId: String, throughDay: String, minimumActiveMs: Int64, limit: Int) throws(StoreError) -> [String] {
+        guard LocalTime.day(parsing: throughDay) != nil else {
+            throw .invalidValue(what: "day '\(throughDay)' is not a YYYY-MM-DD date")
+        }
         guard limit > 0 else { return [] }
         // The (user_id, day) index, walked backwards from `throughDay`.
         return try connection.statement("""

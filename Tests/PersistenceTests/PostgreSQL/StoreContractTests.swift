@@ -1,3 +1,4 @@
+import FlowEngine
 import Foundation
 import Testing
 
@@ -96,6 +97,55 @@ extension PostgreSQLServerTests {
             #expect(writer.metrics.snapshot().replayedRecords == 2 * SeqGuardCase.all.count)
             #expect(try SpillJournal(path: path).isEmpty)
             for guardCase in SeqGuardCase.all { try expectWinnerStored(guardCase, in: fixture.store) }
+        }
+
+        @Test("the goal streak counts consecutive stored days that reached the goal, summed over sessions, up to the given day",
+              arguments: StoreKind.allCases)
+        func goalStreakFromStoredDays(_ kind: StoreKind) throws {
+            guard let fixture = try ContractStore.make(kind) else { return }
+            let store = fixture.store
+            let ada = Fixtures.user("ada")
+            let bob = Fixtures.user("bob")
+            try store.createUser(ada)
+            try store.createUser(bob)
+            let hour: Int64 = 3_600_000
+            let days: [(String, Int64)] = [
+                ("2026-11-17", 2 * hour), ("2026-11-19", 2 * hour), ("2026-11-20", hour / 2), ("2026-11-20", hour * 2 / 3),
+                ("2026-11-21", 2 * hour), ("2026-11-22", hour / 2), ("2026-11-23", hour),
+            ]
+            try store.writeBatch(days.map { Fixtures.checkpoint(user: ada.id, seq: 1, activeMs: $0.1, day: $0.0) }
+                + [Fixtures.checkpoint(user: bob.id, seq: 1, activeMs: 2 * hour, day: "2026-11-22")])
+            #expect(try store.activeDays(userId: ada.id, throughDay: "2026-11-23", minimumActiveMs: hour, limit: 10)
+                == ["2026-11-23", "2026-11-21", "2026-11-20", "2026-11-19", "2026-11-17"])
+            #expect(try store.activeDays(userId: ada.id, throughDay: "2026-11-22", minimumActiveMs: hour, limit: 2)
+                == ["2026-11-21", "2026-11-20"])
+            let expected: [(String, Int)] = [
+                ("2026-11-20", 2), ("2026-11-21", 3), ("2026-11-22", 0), ("2026-11-23", 1), ("2026-11-24", 0), ("2026-11-17", 1),
+            ]
+            for (day, streak) in expected {
+                #expect(try store.goalStreak(userId: ada.id, endingAt: day, minimumActiveMs: hour) == streak, "\(day)")
+            }
+            #expect(try store.goalStreak(userId: bob.id, endingAt: "2026-11-22", minimumActiveMs: hour) == 1)
+            #expect(try store.goalStreak(userId: UUID().uuidString.lowercased(), endingAt: "2026-11-22", minimumActiveMs: hour) == 0)
+            #expect(throws: StoreError.self) {
+                try store.activeDays(userId: ada.id, throughDay: "2026-11-31", minimumActiveMs: hour, limit: 1)
+            }
+            #expect(throws: StoreError.self) { try store.goalStreak(userId: ada.id, endingAt: "yesterday", minimumActiveMs: hour) }
+        }
+
+        @Test("a streak longer than one page of stored days is counted whole, and survives reopening the store",
+              arguments: StoreKind.allCases)
+        func longGoalStreak(_ kind: StoreKind) throws {
+            guard let fixture = try ContractStore.make(kind) else { return }
+            let user = Fixtures.user()
+            try fixture.store.createUser(user)
+            let first = try #require(LocalTime.day(parsing: "2026-01-01"))
+            try fixture.store.writeBatch((0..<150).map { offset in
+                Fixtures.checkpoint(user: user.id, seq: 3, activeMs: 3_600_000, day: LocalTime.dayText(ofDay: first + Int64(offset)))
+            })
+            let last = LocalTime.dayText(ofDay: first + 149)
+            #expect(try fixture.reopen().goalStreak(userId: user.id, endingAt: last, minimumActiveMs: 3_600_000) == 150)
+            #expect(try fixture.store.goalStreak(userId: user.id, endingAt: last, minimumActiveMs: 3_600_001) == 0)
         }
 
         @Test("replaying a committed batch changes nothing", arguments: StoreKind.allCases)

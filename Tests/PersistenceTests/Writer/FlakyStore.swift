@@ -59,6 +59,9 @@ final class FlakyStore: Store, Sendable {
     func dailyAggregates(fromDay: String, userId: String?) throws(StoreError) -> [UserDayTotals] {
         try inner.dailyAggregates(fromDay: fromDay, userId: userId)
     }
+    func activeDays(userId: String, throughDay: String, minimumActiveMs: Int64, limit: Int) throws(StoreError) -> [String] {
+        try inner.activeDays(userId: userId, throughDay: throughDay, minimumActiveMs: minimumActiveMs, limit: limit)
+    }
     func exportUser(id: String) throws(StoreError) -> UserExport? { try inner.exportUser(id: id) }
     func purgeUser(id: String, deleteAccount: Bool) throws(StoreError) -> PurgeSummary {
         try inner.purgeUser(id: id, deleteAccount: deleteAccount)

@@ -69,6 +69,9 @@ struct APIStoreFailureTests {
         func dailyAggregates(fromDay: String, userId: String?) throws(StoreError) -> [UserDayTotals] {
             try inner.dailyAggregates(fromDay: fromDay, userId: userId)
         }
+        func activeDays(userId: String, throughDay: String, minimumActiveMs: Int64, limit: Int) throws(StoreError) -> [String] {
+            try inner.activeDays(userId: userId, throughDay: throughDay, minimumActiveMs: minimumActiveMs, limit: limit)
+        }
     }
 
     private func call(_ world: APITestWorld, _ store: FailingStore, _ method: String, _ target: String) -> APIResponse {
