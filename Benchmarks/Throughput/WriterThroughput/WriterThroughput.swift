@@ -8,7 +8,7 @@
 //     .build/release/WriterThroughput --synchronous full --runs 3
 //     .build/release/WriterThroughput --synchronous normal --runs 3
 //
-// Workload (issue 5 asks for ≥ 20,000 checkpoints/s into SQLite):
+// Workload (the target is ≥ 20,000 checkpoints/s into SQLite):
 // - a fresh database per run (WAL, migrated) in `--dir` (default: a directory under
 //   Benchmarks/.build, on the real disk; never tmpfs, where fsync is free), with `--users`
 //   users created before the clock starts;

@@ -1,7 +1,7 @@
 public import CoachingCore
 
 /// First start on an empty store: a local user and an ingest token, so `flowcoach serve`
-/// works out of the box (issue 5: "creates a local one and says so").
+/// works out of the box; the caller prints the token once.
 public enum AccountBootstrap {
     /// What `createFirstAccountIfEmpty` made; `token.text` must be shown once and dropped.
     public struct FirstAccount: Sendable {

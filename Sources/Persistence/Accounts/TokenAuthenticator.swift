@@ -2,9 +2,10 @@ public import CoachingCore
 
 /// Turns a presented bearer token into the account it belongs to.
 ///
-/// Runs wherever a `Store` may be used (the writer thread, the admin CLI). The server caches
-/// results per token hash; `AccessToken.matches(_:)` re-checks a cached record without a
-/// store.
+/// Runs on the thread that owns the store: a `StoreReader`'s in the server (every new
+/// connection asks the store; there is no token cache, so a revoked token stops working at
+/// once), the main thread in the admin CLI. `AccessToken.matches(_:)` checks a record already
+/// in hand without a store.
 public enum TokenAuthenticator {
     /// What a presented token turned out to be.
     public enum Verification: Sendable, Hashable {

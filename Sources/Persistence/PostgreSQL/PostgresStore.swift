@@ -1,8 +1,8 @@
 public import CoachingCore
 
-/// The production `Store`: PostgreSQL through libpq (issue 6). Same contract as
-/// `SQLiteStore` (see `Store`): `writeBatch` is one transaction of multi-row upserts guarded
-/// by `seq`, flow periods are idempotent by (session, start), baselines keep the newest.
+/// The production `Store`: PostgreSQL through libpq. Same contract as
+/// `SQLiteStore` (see `Store`): `writeBatch` is one transaction of multi-row upserts under
+/// the seq guard (`SeqGuardSQL`), flow periods are idempotent by (session, start), baselines keep the newest.
 ///
 /// Durability: `durable` means "after the statement's COMMIT result arrived"; with the
 /// server's default `synchronous_commit = on` the WAL is flushed by then (docs/STORAGE.md).

@@ -14,7 +14,8 @@ import Foundation
 /// one thread at a time.
 public final class SQLiteStore: Store, @unchecked Sendable {
     // @unchecked Sendable: owned by exactly one thread at a time, the PersistenceWriter's
-    // thread (or the admin CLI's main thread); `Sendable` only permits the hand-over.
+    // (or a StoreReader's, or the admin CLI's main thread); `Sendable` only permits the
+    // hand-over.
 
     /// How hard COMMIT pushes data to the disk (PRAGMA synchronous).
     public enum Synchronous: String, Sendable {

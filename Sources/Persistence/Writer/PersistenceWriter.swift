@@ -70,7 +70,7 @@ public final class PersistenceWriter: Sendable {
     }
 
     /// Runs `job` on the writer thread with the store, after everything enqueued before it
-    /// is committed (privacy changes, export, purge, token lookups on a cache miss). The job
+    /// is committed (privacy changes, export, purge: what must follow the queued writes). The job
     /// reports its own result (e.g. by posting to a loop). `false` when full or closed.
     @discardableResult
     public func submit(_ job: @escaping @Sendable (any Store) -> Void) -> Bool {

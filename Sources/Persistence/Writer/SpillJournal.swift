@@ -2,7 +2,7 @@ import CoachingCore
 import Foundation
 import Glibc
 
-/// The writer's spill journal (issue 6): while the store is down and the queue is past its
+/// The writer's spill journal: while the store is down and the queue is past its
 /// memory bound, batches go to this append-only file instead, fsync'd before they are
 /// acked, and are replayed through `Store.writeBatch` once the store answers again.
 ///
