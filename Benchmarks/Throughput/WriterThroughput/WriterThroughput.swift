@@ -34,13 +34,19 @@ struct Options {
     var runs = 3
     var synchronous: SQLiteStore.Synchronous = .full
     var directory: String?
+    /// A PostgreSQL database to write into instead of a fresh SQLite file per run.
+    var databaseURL: String?
     var maxBatchDelayMs = WriterConfiguration().maxBatchDelayMs
     var maxBatchRecords = WriterConfiguration().maxBatchRecords
 
     static let usage = """
         usage: WriterThroughput [--sessions N] [--checkpoints K] [--users U] [--runs R]
                                 [--synchronous full|normal] [--dir PATH]
-                                [--batch-delay-ms MS] [--batch-records N]
+                                [--batch-delay-ms MS] [--batch-records N] [--database-url URL]
+
+        --database-url writes through PostgresStore (fsync and synchronous_commit as the
+        server has them); give a fresh database for run 1, later runs purge the workload's
+        users first and so measure a re-used database.
         """
 
     init(arguments: [String]) {
@@ -60,6 +66,7 @@ struct Options {
             case "--users": users = number(argument)
             case "--runs": runs = number(argument)
             case "--dir": directory = value(argument)
+            case "--database-url": databaseURL = value(argument)
             case "--batch-delay-ms": maxBatchDelayMs = Int(value(argument)) ?? maxBatchDelayMs
             case "--batch-records": maxBatchRecords = number(argument)
             case "--synchronous":
@@ -240,8 +247,15 @@ func run(_ options: Options, _ workload: Workload, number: Int, root: String) th
     let directory = root + "/run-\(options.synchronous.rawValue.lowercased())-\(number)"
     try? FileManager.default.removeItem(atPath: directory)
     let path = directory + "/flowcoach.sqlite"
-    let store = try SQLiteStore(path: path, synchronous: options.synchronous)
-    _ = try store.migrate()
+    let store: any Store
+    if let url = options.databaseURL {
+        store = try PostgresStore(url: url)
+        _ = try store.migrate()
+        for id in workload.userIds { try store.purgeUser(id: id, deleteAccount: true) }
+    } else {
+        store = try SQLiteStore(path: path, synchronous: options.synchronous)
+        _ = try store.migrate()
+    }
     for (index, id) in workload.userIds.enumerated() {
         try store.createUser(User(id: id, name: "dev\(index)", displayName: "Developer \(index)",
                                   timeZone: "Europe/Berlin", createdAtMs: Workload.startMs))
@@ -316,7 +330,7 @@ let root = options.directory
 let workload = Workload(options)
 let total = workload.records.count
 print("WriterThroughput: \(options.sessions) sessions × \(options.checkpoints) checkpoints = \(total), "
-    + "\(options.users) users, synchronous=\(options.synchronous.rawValue), batch ≤ \(options.maxBatchRecords) records, "
+    + "\(options.users) users, store \(options.databaseURL == nil ? "SQLite" : "PostgreSQL"), synchronous=\(options.synchronous.rawValue), batch ≤ \(options.maxBatchRecords) records, "
     + "linger \(options.maxBatchDelayMs) ms, dir \(root)")
 var results: [RunResult] = []
 for number in 1...options.runs {
