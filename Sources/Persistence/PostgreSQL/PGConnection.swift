@@ -112,8 +112,8 @@ final class PGConnection {
     func query(_ sql: String, _ values: [PGValue] = []) throws(StoreError) -> PGResult {
         let connection = try connectIfNeeded()
         let name = try preparedName(for: sql, on: connection)
-        let sent = try Self.withParameters(values) { count, pointers in
-            PQsendQueryPrepared(connection, name, count, pointers, nil, nil, 0)
+        let sent = try Self.withParameters(values) { count, pointers, lengths, formats in
+            PQsendQueryPrepared(connection, name, count, pointers, lengths, formats, 0)
         }
         guard sent == 1 else { throw broken(connection) }
         return try finish(connection)
@@ -253,9 +253,11 @@ final class PGConnection {
     // MARK: C strings
 
     /// Calls `body` with NUL-terminated copies of `values` (nil for `.null`), all in one
-    /// buffer. Encoding (and the NUL check) happens before anything is sent.
+    /// buffer, and with their lengths and formats when any value is binary (nil otherwise:
+    /// all text). Encoding (and the NUL check) happens before anything is sent.
     private static func withParameters<R>(
-        _ values: [PGValue], _ body: (Int32, UnsafePointer<UnsafePointer<CChar>?>?) -> R
+        _ values: [PGValue],
+        _ body: (Int32, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
     ) throws(StoreError) -> R {
         var buffer: [UInt8] = []
         var offsets: [Int] = []
@@ -264,13 +266,24 @@ final class PGConnection {
             let start = buffer.count
             offsets.append(try value.encode(into: &buffer) ? start : -1)
         }
+        let lengths = values.map { $0.binaryLength ?? 0 }
+        let formats = values.map { $0.binaryLength == nil ? Int32(0) : 1 }
+        let anyBinary = formats.contains(1)
         return buffer.withUnsafeBufferPointer { bytes in
             let base = UnsafeRawPointer(bytes.baseAddress)
             let pointers: [UnsafePointer<CChar>?] = offsets.map { offset in
                 guard offset >= 0, let base else { return nil }
                 return (base + offset).assumingMemoryBound(to: CChar.self)
             }
-            return pointers.withUnsafeBufferPointer { body(Int32(values.count), $0.baseAddress) }
+            return pointers.withUnsafeBufferPointer { pointerBuffer in
+                lengths.withUnsafeBufferPointer { lengthBuffer in
+                    formats.withUnsafeBufferPointer { formatBuffer in
+                        body(
+                            Int32(values.count), pointerBuffer.baseAddress, anyBinary ? lengthBuffer.baseAddress : nil,
+                            anyBinary ? formatBuffer.baseAddress : nil)
+                    }
+                }
+            }
         }
     }
 

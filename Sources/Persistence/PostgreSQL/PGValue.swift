@@ -1,11 +1,12 @@
 import CoachingCore
 
-/// A statement parameter in PostgreSQL's text format. Every value reaches the server as a
-/// bound parameter (`$n`), never spliced into SQL text, so any string stays data.
+/// A statement parameter, in PostgreSQL's text format except `.binary`. Every value reaches
+/// the server as a bound parameter (`$n`), never spliced into SQL text, so any string stays
+/// data.
 ///
 /// Text-format parameters travel as C strings, so a string with a NUL byte cannot be sent
 /// (PostgreSQL's `text` cannot hold one anyway): encoding it throws `.invalidValue`.
-enum PGValue {
+enum PGValue: Equatable {
     case null
     case text(String)
     case integer(Int64)
@@ -15,12 +16,21 @@ enum PGValue {
     case bytes([UInt8])
     /// Text already checked for NUL bytes (an array literal).
     case encoded([UInt8])
+    /// A value in PostgreSQL's binary format (`PGBinaryArray`), sent with its length.
+    case binary([UInt8])
 
     static func optionalText(_ text: String?) -> PGValue { text.map { .text($0) } ?? .null }
     static func optionalInteger(_ number: Int64?) -> PGValue { number.map { .integer($0) } ?? .null }
 
-    /// Appends the value's text form plus a terminating NUL to `buffer`; false for `.null`
-    /// (nothing appended).
+    /// The length and format libpq needs for a binary value (text values are NUL-terminated
+    /// and need neither).
+    var binaryLength: Int32? {
+        if case .binary(let bytes) = self { return Int32(clamping: bytes.count) }
+        return nil
+    }
+
+    /// Appends the value's text form (or binary bytes) plus a terminating NUL to `buffer`;
+    /// false for `.null` (nothing appended).
     func encode(into buffer: inout [UInt8]) throws(StoreError) -> Bool {
         switch self {
         case .null: return false
@@ -29,7 +39,7 @@ enum PGValue {
         case .real(let number): buffer.append(contentsOf: PGValue.realText(number).utf8)
         case .bool(let flag): buffer.append(flag ? UInt8(ascii: "t") : UInt8(ascii: "f"))
         case .bytes(let bytes): PGValue.appendHex(bytes, to: &buffer)
-        case .encoded(let bytes): buffer.append(contentsOf: bytes)
+        case .encoded(let bytes), .binary(let bytes): buffer.append(contentsOf: bytes)
         }
         buffer.append(0)
         return true

@@ -1,7 +1,7 @@
 import CoachingCore
 
 /// A `writeBatch` call turned into the 32 array parameters of
-/// `PostgresStore.writeBatchSQL`, one array per column.
+/// `PostgresStore.writeBatchSQL`, one binary-format array per column (`PGBinaryArray`).
 ///
 /// One statement cannot upsert the same key twice (`ON CONFLICT DO UPDATE command cannot
 /// affect row a second time`), so the batch is normalized first, with the same outcome as
@@ -65,11 +65,13 @@ struct PostgresBatch {
 
     private mutating func encodeSessions(_ sessions: [SessionCheckpoint]) throws(StoreError) {
         let capacity = sessions.count * 40
-        var columns = [PGArrayLiteral](repeating: PGArrayLiteral(reservingCapacity: capacity), count: 16)
+        let types: [PGBinaryArray.Element] = [.uuid, .uuid, .int8, .int8, .int8, .bool, .text]
+            + [PGBinaryArray.Element](repeating: .int8, count: 8) + [.float8]
+        var columns = types.map { PGBinaryArray($0, reservingCapacity: capacity) }
         for checkpoint in sessions {
             let totals = checkpoint.totals
-            try columns[0].append(checkpoint.sessionId)
-            try columns[1].append(checkpoint.userId)
+            try columns[0].append(uuid: checkpoint.sessionId)
+            try columns[1].append(uuid: checkpoint.userId)
             columns[2].append(checkpoint.seq)
             columns[3].append(checkpoint.startedAtMs)
             columns[4].append(checkpoint.lastAtMs)
@@ -89,13 +91,14 @@ struct PostgresBatch {
     }
 
     private mutating func encodeDays(_ sessions: [SessionCheckpoint]) throws(StoreError) {
-        var columns = [PGArrayLiteral](repeating: PGArrayLiteral(reservingCapacity: sessions.count * 24), count: 8)
+        let types: [PGBinaryArray.Element] = [.uuid, .date, .int8, .int8, .int8, .int8, .int8, .jsonb]
+        var columns = types.map { PGBinaryArray($0, reservingCapacity: sessions.count * 16) }
         for checkpoint in sessions {
             // The last entry for a day wins, as if the days were upserted one by one.
             var seen = Set<String>()
             for day in checkpoint.days.reversed() where seen.insert(day.day).inserted {
-                try columns[0].append(checkpoint.sessionId)
-                try columns[1].append(day.day)
+                try columns[0].append(uuid: checkpoint.sessionId)
+                try columns[1].append(day: day.day)
                 columns[2].append(day.activeMs)
                 columns[3].append(day.flowMs)
                 columns[4].append(day.keystrokes)
@@ -108,11 +111,11 @@ struct PostgresBatch {
     }
 
     private mutating func encodePeriods(_ sessions: [SessionCheckpoint]) throws(StoreError) {
-        var columns = [PGArrayLiteral](repeating: PGArrayLiteral(), count: 5)
+        var columns = [PGBinaryArray.Element]([.uuid, .int8, .int8, .float8, .float8]).map { PGBinaryArray($0) }
         for checkpoint in sessions {
             var seen = Set<Int64>()
             for period in checkpoint.completedFlowPeriods where seen.insert(period.startMs).inserted {
-                try columns[0].append(checkpoint.sessionId)
+                try columns[0].append(uuid: checkpoint.sessionId)
                 columns[1].append(period.startMs)
                 columns[2].append(period.endMs)
                 columns[3].append(period.meanIntensity)
@@ -123,9 +126,9 @@ struct PostgresBatch {
     }
 
     private mutating func encodeBaselines(_ baselines: [BaselineRecord]) throws(StoreError) {
-        var columns = [PGArrayLiteral](repeating: PGArrayLiteral(), count: 3)
+        var columns = [PGBinaryArray.Element]([.uuid, .int8, .bytea]).map { PGBinaryArray($0) }
         for baseline in baselines {
-            try columns[0].append(baseline.userId)
+            try columns[0].append(uuid: baseline.userId)
             columns[1].append(baseline.updatedAtMs)
             columns[2].append(bytea: baseline.bytes)
         }

@@ -112,6 +112,29 @@ struct PGValueTests {
         #expect(!PostgresSQL.isUUID("6025ed43ba0747a7ae21c63d9a04d768"))
     }
 
+    @Test("binary arrays carry dimensions, the NULL flag, the element type and each element's length and bytes")
+    func binaryArrayLayout() throws {
+        #expect(PGBinaryArray(.int8).value == .binary([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20]))
+        var texts = PGBinaryArray(.text)
+        try texts.append("é")
+        try texts.append(optional: nil)
+        #expect(texts.value == .binary([
+            0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 25, 0, 0, 0, 2, 0, 0, 0, 1,
+            0, 0, 0, 2, 0xC3, 0xA9, 0xFF, 0xFF, 0xFF, 0xFF,
+        ]))
+        var uuids = PGBinaryArray(.uuid)
+        try uuids.append(uuid: "6025ED43-ba07-47a7-ae21-c63d9a04d768")
+        guard case .binary(let bytes) = uuids.value else { Issue.record("not binary"); return }
+        #expect(Array(bytes.suffix(16)) == [0x60, 0x25, 0xED, 0x43, 0xBA, 0x07, 0x47, 0xA7, 0xAE, 0x21, 0xC6, 0x3D, 0x9A, 0x04, 0xD7, 0x68])
+        var days = PGBinaryArray(.date)
+        try days.append(day: "2000-01-02")
+        guard case .binary(let dayBytes) = days.value else { Issue.record("not binary"); return }
+        #expect(Array(dayBytes.suffix(4)) == [0, 0, 0, 1])
+        #expect(throws: StoreError.self) { try uuids.append(uuid: "not-a-uuid") }
+        #expect(throws: StoreError.self) { try days.append(day: "2000-02-30") }
+        #expect(throws: StoreError.self) { try texts.append("a\u{0}b") }
+    }
+
     @Test("explicit options win over the environment; both a path and a URL is an error")
     func storeSelection() throws {
         let env = [StoreLocation.databaseURLVariable: "postgres://env/fc"]
