@@ -25,12 +25,14 @@ final class PGConnection {
     /// How long one connect or one statement may take before the connection is abandoned.
     let timeoutMs: Int
 
-    private var handle: OpaquePointer?
+    private(set) var handle: OpaquePointer?
     private var preparedNames: [String: String] = [:]
     private var statementCounter = 0
     /// Inside `transaction`: a lost connection must fail the transaction, not silently
     /// reconnect and run the rest of it outside.
     private var inTransaction = false
+    /// Statements sent in pipeline mode whose results are not read yet (`sendPipelined`).
+    var pipelinePending = 0
 
     /// Checks the connection string's syntax; does not connect yet.
     init(conninfo: String, timeoutMs: Int) throws(StoreError) {
@@ -53,6 +55,7 @@ final class PGConnection {
         if let handle { PQfinish(handle) }
         handle = nil
         preparedNames.removeAll()
+        pipelinePending = 0
     }
 
     var isConnected: Bool { handle.map { PQstatus($0) == CONNECTION_OK } ?? false }
@@ -145,7 +148,13 @@ final class PGConnection {
         }
     }
 
-    private func preparedName(for sql: String, on connection: OpaquePointer) throws(StoreError) -> String {
+    /// The name `sql` was prepared under on this connection.
+    func preparedName(ifKnown sql: String) throws(StoreError) -> String {
+        guard let name = preparedNames[sql] else { throw .failed(code: 0, message: "statement not prepared") }
+        return name
+    }
+
+    func preparedName(for sql: String, on connection: OpaquePointer) throws(StoreError) -> String {
         if let name = preparedNames[sql] { return name }
         statementCounter += 1
         let name = "fc\(statementCounter)"
@@ -159,16 +168,7 @@ final class PGConnection {
     /// result; throws the first error (after draining, so the connection stays usable).
     private func finish(_ connection: OpaquePointer) throws(StoreError) -> PGResult {
         let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
-        // Non-blocking send: PQflush returns 1 while data is still queued; read meanwhile
-        // so the server is never blocked writing to us (libpq manual, "Asynchronous
-        // Command Processing").
-        while true {
-            let flushed = PQflush(connection)
-            if flushed == 0 { break }
-            guard flushed == 1 else { throw broken(connection) }
-            let ready = try waitOrClose(connection, readable: true, writable: true, until: deadline)
-            if ready.readable, PQconsumeInput(connection) == 0 { throw broken(connection) }
-        }
+        try flush(connection, until: deadline)
         var last: PGResult?
         var firstError: StoreError?
         while true {
@@ -197,8 +197,21 @@ final class PGConnection {
         return last
     }
 
+    /// Sends what libpq has queued. Non-blocking: PQflush returns 1 while data is still
+    /// queued; read meanwhile so the server is never blocked writing to us (libpq manual,
+    /// "Asynchronous Command Processing").
+    func flush(_ connection: OpaquePointer, until deadline: ContinuousClock.Instant) throws(StoreError) {
+        while true {
+            let flushed = PQflush(connection)
+            if flushed == 0 { return }
+            guard flushed == 1 else { throw broken(connection) }
+            let ready = try waitOrClose(connection, readable: true, writable: true, until: deadline)
+            if ready.readable, PQconsumeInput(connection) == 0 { throw broken(connection) }
+        }
+    }
+
     /// Closes a connection that failed underneath a call; the error is transient.
-    private func broken(_ connection: OpaquePointer) -> StoreError {
+    func broken(_ connection: OpaquePointer) -> StoreError {
         let message = PGErrorMapping.connectionMessage(connection)
         close()
         return .unavailable(code: 0, message: "connection to \(redactedConninfo) failed: \(message)")
@@ -208,7 +221,7 @@ final class PGConnection {
 
     /// `wait`, closing the connection when it fails: after a timeout its state is unknown.
     @discardableResult
-    private func waitOrClose(
+    func waitOrClose(
         _ connection: OpaquePointer, readable: Bool, writable: Bool, until deadline: ContinuousClock.Instant
     ) throws(StoreError) -> (readable: Bool, writable: Bool) {
         do {
@@ -255,7 +268,7 @@ final class PGConnection {
     /// Calls `body` with NUL-terminated copies of `values` (nil for `.null`), all in one
     /// buffer, and with their lengths and formats when any value is binary (nil otherwise:
     /// all text). Encoding (and the NUL check) happens before anything is sent.
-    private static func withParameters<R>(
+    static func withParameters<R>(
         _ values: [PGValue],
         _ body: (Int32, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
     ) throws(StoreError) -> R {

@@ -123,18 +123,23 @@ extension PostgresStore {
 
     @discardableResult
     public func writeBatch(_ checkpoints: [SessionCheckpoint], baselines: [BaselineRecord]) throws(StoreError) -> BatchSummary {
-        var batch = try PostgresBatch(checkpoints: checkpoints, baselines: baselines)
+        let batch = try PostgresBatch(checkpoints: checkpoints, baselines: baselines)
         guard !batch.isEmpty else { return batch.summary }
-        let result = try connection.query(Self.writeBatchSQL, batch.parameters)
+        return try Self.summary(batch.summary, adding: try connection.query(Self.writeBatchSQL, batch.parameters))
+    }
+
+    /// `normalized` (what the batch's normalization counted) plus the statement's counts.
+    static func summary(_ normalized: BatchSummary, adding result: PGResult) throws(StoreError) -> BatchSummary {
+        var summary = normalized
         // Every input row was written, or covered by a stored seq at least as new (stale), or
         // its user does not exist (orphaned; a stored session always has its user: the
         // foreign key cascades a purge).
         let written = Int(try result.integer(0, 0))
         let orphaned = Int(try result.integer(0, 1))
-        batch.summary.stored += written
-        batch.summary.orphaned += orphaned + Int(try result.integer(0, 3))
-        batch.summary.stale += Int(try result.integer(0, 4)) - written - orphaned
-        batch.summary.baselinesStored += Int(try result.integer(0, 2))
-        return batch.summary
+        summary.stored += written
+        summary.orphaned += orphaned + Int(try result.integer(0, 3))
+        summary.stale += Int(try result.integer(0, 4)) - written - orphaned
+        summary.baselinesStored += Int(try result.integer(0, 2))
+        return summary
     }
 }

@@ -18,6 +18,9 @@ public final class PostgresStore: Store, @unchecked Sendable {
     // hand-over.
 
     let connection: PGConnection
+    /// Batches sent in pipeline mode, oldest first, with what their normalization already
+    /// counted (`PipelinedStore`); unsent entries were empty after it and need no answer.
+    var pipelined: [(summary: BatchSummary, sent: Bool)] = []
 
     /// Connects to the database named by `url` (`postgres://user:pass@host:5432/db?…` or a
     /// libpq `key=value` string). Call `migrate()` before anything else.

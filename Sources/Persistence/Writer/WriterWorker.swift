@@ -37,6 +37,17 @@ final class WriterWorker: Sendable {
     /// The thread body. Returns after shutdown, once the queue is empty.
     func run() {
         openJournal()
+        if let pipelined = store as? any PipelinedStore {
+            runPipelined(pipelined)
+        } else {
+            runSequential()
+        }
+        replayJournalBeforeExit()
+        queue.markFinished()
+    }
+
+    /// One batch at a time: take, coalesce, commit, ack.
+    private func runSequential() {
         while true {
             // While spilling, wake up without traffic too, to replay the journal when due.
             let items = queue.take(
@@ -61,8 +72,87 @@ final class WriterWorker: Sendable {
             }
             commit(&batch)
         }
-        replayJournalBeforeExit()
-        queue.markFinished()
+    }
+
+    /// Batch N+1 is taken, coalesced and sent while the store commits batch N, so the store
+    /// never waits for the writer; each batch is acked once the store answered for it. Any
+    /// failure abandons the pipeline and commits the batches in flight again, in order,
+    /// through `commit` (retries, spill, splitting): writes are idempotent, so one that had
+    /// committed after all changes nothing. While spilling, batches take `commit` too.
+    private func runPipelined(_ pipelined: any PipelinedStore) {
+        var inFlight: [(batch: WriterBatch, sentNanos: Int)] = []
+        while true {
+            // With a batch in flight, take only what is already queued: else answer it first.
+            let items = queue.take(
+                maxItems: configuration.maxBatchRecords, lingerMs: configuration.maxBatchDelayMs,
+                idleTimeoutMs: !inFlight.isEmpty ? 0 : spill.isSpilling ? spill.probeDelayMs : nil)
+            if items.isEmpty {
+                if !inFlight.isEmpty {
+                    receiveOldest(&inFlight, from: pipelined)
+                    continue
+                }
+                if queue.isClosed { break }  // closed and drained
+                probeJournal()
+                continue
+            }
+            var batch = WriterBatch()
+            for item in items {
+                switch item {
+                case .record(let record):
+                    batch.add(record)
+                case .job(let job):
+                    // Everything before the job has committed when it runs.
+                    while !inFlight.isEmpty { receiveOldest(&inFlight, from: pipelined) }
+                    commit(&batch)
+                    if spill.isSpilling { _ = replayJournal() }
+                    job(store)
+                }
+            }
+            if !batch.isEmpty {
+                if spill.isSpilling {
+                    while !inFlight.isEmpty { receiveOldest(&inFlight, from: pipelined) }
+                    commit(&batch)
+                } else {
+                    do {
+                        try pipelined.sendBatch(batch.checkpoints, baselines: batch.baselines)
+                        inFlight.append((batch, Self.uptimeNanos()))
+                    } catch {
+                        metrics.recordFailure()
+                        recommit(&inFlight, then: batch, abandoning: pipelined)
+                    }
+                }
+            }
+            while inFlight.count > 1 { receiveOldest(&inFlight, from: pipelined) }
+        }
+        while !inFlight.isEmpty { receiveOldest(&inFlight, from: pipelined) }
+    }
+
+    /// Waits for the oldest batch in flight and acks it; on failure, recommits it and the
+    /// rest.
+    private func receiveOldest(_ inFlight: inout [(batch: WriterBatch, sentNanos: Int)], from pipelined: any PipelinedStore) {
+        let (batch, sentNanos) = inFlight.removeFirst()
+        do {
+            _ = try pipelined.receiveBatch()
+            metrics.recordCommit(records: batch.count, micros: (Self.uptimeNanos() - sentNanos) / 1_000)
+            let acks = batch.acks
+            if !acks.isEmpty { onDurable(acks) }
+        } catch {
+            metrics.recordFailure()
+            inFlight.insert((batch, sentNanos), at: 0)
+            recommit(&inFlight, then: nil, abandoning: pipelined)
+        }
+    }
+
+    /// Abandons the pipeline and commits every batch that was in flight, then `next`, one
+    /// after the other.
+    private func recommit(
+        _ inFlight: inout [(batch: WriterBatch, sentNanos: Int)], then next: WriterBatch?, abandoning pipelined: any PipelinedStore
+    ) {
+        pipelined.abandonPipeline()
+        var batches = inFlight.map(\.batch)
+        inFlight.removeAll()
+        if let next { batches.append(next) }
+        for var batch in batches { commit(&batch) }
     }
 
     /// Shutting down while spilling: replays the journal with backoff until the store takes
