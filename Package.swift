@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "FlowEngine", targets: ["FlowEngine"]),
         .library(name: "WireJSON", targets: ["WireJSON"]),
         .library(name: "LoopKit", targets: ["LoopKit"]),
+        .library(name: "CoachingCore", targets: ["CoachingCore"]),
+        .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "RealtimeServer", targets: ["RealtimeServer"]),
     ],
     dependencies: [
@@ -51,11 +53,25 @@ let package = Package(
         // mailbox, clocks, system calls, TLS over memory BIOs. WSProtocol only for ByteWriter.
         .target(name: "LoopKit", dependencies: ["WSProtocol", "COpenSSL", "CLinux"], swiftSettings: strictSettings),
 
+        // The pure coaching core: the application codec, sessions and the sequence contract,
+        // users, channels, leaderboard books and `stats:me`, one CoachingShard per loop; and
+        // the Store port it needs. No sockets, clocks or threads. WSProtocol only to frame a
+        // channel event once for every subscriber.
+        .target(name: "CoachingCore", dependencies: ["FlowEngine", "WireJSON", "WSProtocol"], swiftSettings: strictSettings),
+
+        // The stores (SQLite, PostgreSQL), the asynchronous writer with its spill journal,
+        // and accounts (token digests through OpenSSL).
+        .target(
+            name: "Persistence",
+            dependencies: ["CoachingCore", "FlowEngine", "WireJSON", "CSQLite", "CLibPQ", "COpenSSL"],
+            swiftSettings: strictSettings
+        ),
+
         // The I/O shell.
         .target(
             name: "RealtimeServer",
             dependencies: [
-                "LoopKit", "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "CSQLite", "CLibPQ",
+                "LoopKit", "WSProtocol", "FlowEngine", "WireJSON", "CoachingCore", "Persistence", "COpenSSL", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
@@ -67,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "flowcoach",
             dependencies: [
-                "RealtimeServer", "FlowEngine", "FlowEvaluation", "WireJSON",
+                "RealtimeServer", "CoachingCore", "Persistence", "FlowEngine", "FlowEvaluation", "WireJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -93,6 +109,11 @@ let package = Package(
 
         // Helpers shared by the test targets (seeded generator); never linked into products.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        // A throwaway SQLite database for the persistence and server tests.
+        .target(
+            name: "PersistenceTestSupport", dependencies: ["Persistence"], path: "Tests/PersistenceTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "WSProtocolTests", dependencies: ["WSProtocol", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "FlowEngineTests", dependencies: ["FlowEngine", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
@@ -102,7 +123,22 @@ let package = Package(
         .testTarget(name: "WireJSONTests", dependencies: ["WireJSON", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "RealtimeServerTests",
-            dependencies: ["RealtimeServer", "LoopKit", "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux", "TestSupport"],
+            dependencies: [
+                "RealtimeServer", "LoopKit", "CoachingCore", "Persistence", "WSProtocol", "FlowEngine", "WireJSON", "COpenSSL", "CLinux",
+                "TestSupport", "PersistenceTestSupport", "CoachingTestSupport",
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Fixtures of the coaching core shared by its tests and the server's.
+        .target(name: "CoachingTestSupport", dependencies: ["CoachingCore"], path: "Tests/CoachingTestSupport", swiftSettings: strictSettings),
+        .testTarget(
+            name: "CoachingCoreTests",
+            dependencies: ["CoachingCore", "FlowEngine", "WireJSON", "WSProtocol", "TestSupport", "CoachingTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PersistenceTests",
+            dependencies: ["Persistence", "CoachingCore", "FlowEngine", "WireJSON", "PersistenceTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

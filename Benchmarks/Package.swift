@@ -83,7 +83,10 @@ package.targets += [
     // PersistenceWriter → SQLiteStore: checkpoints/s until every onDurable ack arrived.
     .executableTarget(
         name: "WriterThroughput",
-        dependencies: [.product(name: "RealtimeServer", package: rootPackageIdentity)],
+        dependencies: [
+            .product(name: "CoachingCore", package: rootPackageIdentity),
+            .product(name: "Persistence", package: rootPackageIdentity),
+        ],
         path: "Throughput/WriterThroughput",
         swiftSettings: benchmarkSettings
     ),

@@ -12,7 +12,7 @@ step "system packages"
 
 step "sans-I/O boundary: pure modules import no I/O, clocks or randomness"
 if grep -rnE '^\s*(public |internal |@testable )?import (Foundation|Glibc|Dispatch|FoundationEssentials)|Date\(|\.now\b|SystemRandomNumberGenerator' \
-    Sources/WSProtocol Sources/FlowEngine Sources/FlowEvaluation Sources/WireJSON; then
+    Sources/WSProtocol Sources/FlowEngine Sources/FlowEvaluation Sources/WireJSON Sources/CoachingCore; then
   echo "error: a pure module reaches for I/O, a clock or global randomness (STYLE.md, sans-I/O rules)" >&2
   exit 1
 fi

@@ -1,5 +1,7 @@
 import ArgumentParser
+import CoachingCore
 import Foundation
+import Persistence
 import RealtimeServer
 
 /// `--database PATH` / `--database-url URL`, shared by every admin command. Opens the store

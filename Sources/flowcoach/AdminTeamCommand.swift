@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoachingCore
 import RealtimeServer
 
 /// `flowcoach team create|add|remove|list`.

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CoachingCore
+import Persistence
 import RealtimeServer
 
 /// `--scope ingest|read` (a local mirror of `TokenScope`, which lives in RealtimeServer).

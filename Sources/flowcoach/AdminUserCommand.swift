@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoachingCore
 import RealtimeServer
 
 /// `flowcoach user add|list`.

@@ -1,3 +1,4 @@
+import CoachingCore
 import ArgumentParser
 
 /// `flowcoach`: the real-time flow-coaching server and its tools.

@@ -1,3 +1,5 @@
+import Persistence
+import CoachingCore
 import ArgumentParser
 import RealtimeServer
 

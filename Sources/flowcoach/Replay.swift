@@ -1,3 +1,4 @@
+import CoachingCore
 import ArgumentParser
 import FlowEngine
 import FlowEvaluation

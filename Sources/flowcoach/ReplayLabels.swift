@@ -1,3 +1,4 @@
+import CoachingCore
 import FlowEngine
 import FlowEvaluation
 import Foundation

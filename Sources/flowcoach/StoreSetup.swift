@@ -1,5 +1,7 @@
+import CoachingCore
 import Foundation
 import Logging
+import Persistence
 import RealtimeServer
 
 /// Opens the configured store (three connections: the writer's, the reader's and the API's), migrates

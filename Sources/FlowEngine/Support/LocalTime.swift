@@ -17,14 +17,4 @@ public enum LocalTime {
         let remainder = local % dayMs
         return remainder < 0 ? remainder + dayMs : remainder
     }
-
-    /// The ISO weekday of day number `day` (days since 1970-01-01): Monday 0 … Sunday 6.
-    /// 1970-01-01 was a Thursday.
-    public static func weekday(ofDay day: Int64) -> Int64 {
-        let remainder = (day + 3) % 7
-        return remainder < 0 ? remainder + 7 : remainder
-    }
-
-    /// The day number of the Monday that starts the ISO week of day number `day`.
-    public static func monday(ofDay day: Int64) -> Int64 { day - weekday(ofDay: day) }
 }

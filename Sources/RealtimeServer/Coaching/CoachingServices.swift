@@ -1,6 +1,8 @@
+public import CoachingCore
 import FlowEngine
 public import Logging
 import LoopKit
+public import Persistence
 import Synchronization
 
 /// The threads and shared pieces behind `/v1/ws`, created once per process and handed to
@@ -93,7 +95,7 @@ public final class CoachingServices: Sendable {
         // Month and ISO week can start on different days: read from the earlier one, with
         // a day of slack for time zones ahead of UTC.
         let today = nowMs / 86_400_000
-        let monday = LocalTime.monday(ofDay: today)
+        let monday = LocalTime.startOfWeek(containingDay: today)
         let (year, month, _) = PeriodKeys.civil(fromDays: today)
         let monthStart = PeriodKeys.daysFromCivil(year: year, month: month, day: 1)
         let earliest = PeriodKeys(daysSinceEpoch: min(monday, monthStart) - 1).day

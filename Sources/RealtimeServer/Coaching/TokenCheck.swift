@@ -1,3 +1,5 @@
+import Persistence
+import CoachingCore
 /// A token check as the store reader runs it: verify the token, then load what the user's
 /// home loop needs to coach them.
 enum TokenCheck {

@@ -1,3 +1,4 @@
+import CoachingCore
 import WSProtocol
 
 /// permessage-deflate settings as configured (`compression.*` keys), validated before they

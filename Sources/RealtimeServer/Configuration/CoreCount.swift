@@ -1,3 +1,4 @@
+import CoachingCore
 import Glibc
 
 /// Online CPUs as the OS reports them.

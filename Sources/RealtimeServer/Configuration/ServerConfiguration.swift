@@ -1,3 +1,4 @@
+public import CoachingCore
 /// Everything `flowcoach serve` can be told, with production defaults.
 ///
 /// Loaded by `ConfigurationLoader` from (highest precedence first) command-line flags,

@@ -1,3 +1,4 @@
+import CoachingCore
 import Foundation
 
 /// Time-zone arithmetic kept off the hot path (Foundation's `TimeZone` is consulted when

@@ -1,3 +1,4 @@
+import CoachingCore
 /// The live dashboard served at `GET /`: one self-contained HTML page (inline CSS and
 /// JavaScript, no external assets). `dashboard.html` and the JavaScript client it uses
 /// (`clients/js/flowcoach.js`) are compiled into the binary as resources; the client is

@@ -1,4 +1,6 @@
+import CoachingCore
 import LoopKit
+import Persistence
 import WSProtocol
 
 /// The HTTP API under `/v1/` (docs/HTTP_API.md): answered off the loop — reads by the API's

@@ -1,7 +1,9 @@
+import CoachingCore
 import Foundation
 import Glibc
 import Logging
 import LoopKit
+import Persistence
 import WSProtocol
 
 /// `/v1/ws` in the shell: the upgrade, pausing input while another thread answers, and the

@@ -1,3 +1,5 @@
+import Persistence
+public import CoachingCore
 import FlowEngine
 import Logging
 import LoopKit

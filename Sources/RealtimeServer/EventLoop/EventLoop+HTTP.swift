@@ -1,3 +1,5 @@
+import CoachingCore
+import Persistence
 import Logging
 import LoopKit
 import WSProtocol

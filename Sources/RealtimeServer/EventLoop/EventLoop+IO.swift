@@ -1,3 +1,4 @@
+import CoachingCore
 import Glibc
 import Logging
 import LoopKit

@@ -1,3 +1,4 @@
+import CoachingCore
 import Logging
 import LoopKit
 import WSProtocol

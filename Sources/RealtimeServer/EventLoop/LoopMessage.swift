@@ -1,3 +1,4 @@
+import CoachingCore
 import LoopKit
 
 /// Work sent to an event loop from another thread.

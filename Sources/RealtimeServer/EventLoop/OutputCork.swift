@@ -1,3 +1,4 @@
+import CoachingCore
 import WSProtocol
 
 /// The loop's output buffer ("cork"): replies produced while handling a connection collect

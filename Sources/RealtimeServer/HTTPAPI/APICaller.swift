@@ -1,3 +1,6 @@
+import CoachingCore
+import Persistence
+
 /// The authenticated caller of one request: the token's user is the only user whose data
 /// the request can reach.
 struct APICaller: Sendable {

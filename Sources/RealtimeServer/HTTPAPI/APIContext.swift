@@ -1,3 +1,5 @@
+public import CoachingCore
+
 /// What the router needs besides the request. Built per request by the shell.
 public struct APIContext: Sendable {
     /// The store, used only on the calling thread (a store reader thread; never an event

@@ -1,3 +1,4 @@
+import CoachingCore
 public import WSProtocol
 import WireJSON
 

@@ -1,3 +1,4 @@
+import CoachingCore
 /// The query of one API request, parsed strictly: every parameter must be one the endpoint
 /// knows, appear once, and have a non-empty, well-escaped value. Each failure is an
 /// ``APIError/invalidField(name:problem:)`` naming the parameter, so the client learns what

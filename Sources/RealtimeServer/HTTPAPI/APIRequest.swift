@@ -1,3 +1,4 @@
+import CoachingCore
 public import WSProtocol
 
 /// One HTTP request under `/v1/`, as the event loop hands it to ``APIRouter``: plain values,

@@ -1,3 +1,4 @@
+import CoachingCore
 public import WSProtocol
 
 /// What the API answers: the shell writes it with `HTTPResponseWriter` (status line,

@@ -1,3 +1,4 @@
+import CoachingCore
 /// The endpoints under `/v1/` (docs/HTTP_API.md), matched from a method and a path.
 ///
 /// ```

@@ -1,3 +1,4 @@
+import CoachingCore
 import WSProtocol
 import WireJSON
 

@@ -1,3 +1,4 @@
+import CoachingCore
 import WireJSON
 
 /// `GET /v1/insights?days=N`: ``PersonalInsights`` over the last N local days of the

@@ -1,3 +1,4 @@
+import CoachingCore
 import WireJSON
 
 /// The JSON shapes of stored records in API answers and the export: snake_case names
@@ -93,7 +94,7 @@ extension JSONWriter {
     }
 
     /// One user's totals for one local day.
-    mutating func writeDailyAggregate(_ aggregate: DailyAggregate) {
+    mutating func writeDailyAggregate(_ aggregate: UserDayTotals) {
         beginObject()
         key("day"); value(string: aggregate.day)
         key("active_ms"); value(aggregate.activeMs)

@@ -1,3 +1,4 @@
+import CoachingCore
 import WireJSON
 
 /// `GET /v1/leaderboards/<day|week|month>/<coding_time|flow_time>[?language=swift]`: the

@@ -1,3 +1,4 @@
+import CoachingCore
 /// A calendar day in someone's local time, `YYYY-MM-DD` (proleptic Gregorian), the same
 /// text form the store uses for `session_days.day` (so it sorts as text).
 ///

@@ -1,3 +1,4 @@
+import CoachingCore
 import WireJSON
 
 /// `GET /v1/me`: the caller's account, the token in use, privacy settings and teams.

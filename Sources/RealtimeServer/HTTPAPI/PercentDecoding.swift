@@ -1,3 +1,4 @@
+import CoachingCore
 /// RFC 3986 §2.1 percent-decoding of one path segment or query component.
 ///
 /// Strict: `%` must be followed by two hex digits, the result must be valid UTF-8, and

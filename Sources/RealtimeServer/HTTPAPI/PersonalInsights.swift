@@ -1,3 +1,5 @@
+import CoachingCore
+
 /// Personal insights over a window of local days, computed from stored sessions (with
 /// their flow periods) and daily aggregates. Pure: the calendar says where hours and days
 /// fall; no store, no clock.
@@ -28,7 +30,7 @@ struct PersonalInsights: Sendable {
     var meanRecoveryMs: Int64?
     /// Interruptions behind ``meanRecoveryMs``.
     var recoveredInterruptions: Int64 = 0
-    var bestDay: DailyAggregate?
+    var bestDay: UserDayTotals?
 
     /// Hours with flow, most flow first (ties: earlier hour), at most ``peakHourCount``.
     var peakHours: [(hour: Int, flowMs: Int64)] {
@@ -42,7 +44,7 @@ struct PersonalInsights: Sendable {
     /// - Parameters:
     ///   - sessions: the sessions that started in the window.
     ///   - daily: the user's daily aggregates; only days in `window` count.
-    init(sessions: [StoredSession], daily: [DailyAggregate], window: ClosedRange<LocalDay>, calendar: UserCalendar) {
+    init(sessions: [StoredSession], daily: [UserDayTotals], window: ClosedRange<LocalDay>, calendar: UserCalendar) {
         var entries: [Int64] = []
         var recoveryTotal: Int64 = 0
         for session in sessions {

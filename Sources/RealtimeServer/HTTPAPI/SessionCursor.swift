@@ -1,3 +1,4 @@
+import CoachingCore
 import Foundation
 
 /// The opaque paging cursor of `GET /v1/sessions`: the position (start instant, session

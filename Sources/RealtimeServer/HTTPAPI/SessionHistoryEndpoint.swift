@@ -1,3 +1,4 @@
+import CoachingCore
 import WireJSON
 
 /// `GET /v1/sessions?from=YYYY-MM-DD&to=YYYY-MM-DD&limit=N&before=<cursor>`: the caller's

@@ -1,3 +1,5 @@
+import CoachingCore
+
 /// A team's daily analytics over a window of days, built only from the sessions of members
 /// who consented to share (the caller filters; this type never sees anyone else). Pure.
 ///

@@ -1,3 +1,4 @@
+import CoachingCore
 import WireJSON
 
 /// `GET /v1/teams/<team_id>/analytics?days=N`: ``TeamAnalytics`` of one team over the last

@@ -1,3 +1,4 @@
+import CoachingCore
 import Foundation
 
 /// A user's local calendar: which local day and hour an instant falls on, and which

@@ -1,3 +1,4 @@
+public import CoachingCore
 import Glibc
 import Synchronization
 

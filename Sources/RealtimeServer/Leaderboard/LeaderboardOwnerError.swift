@@ -1,3 +1,4 @@
+import CoachingCore
 /// Why the leaderboard owner could not start.
 public enum LeaderboardOwnerError: Error, Hashable, Sendable {
     /// `pthread_create` failed with this error number (resource limits).

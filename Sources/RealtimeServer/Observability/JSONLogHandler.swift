@@ -1,3 +1,4 @@
+import CoachingCore
 import Glibc
 public import Logging
 

@@ -1,3 +1,5 @@
+import CoachingCore
+import Persistence
 import Synchronization
 
 /// Renders the Prometheus text exposition format (version 0.0.4) from every loop's counters.

@@ -1,3 +1,4 @@
+import CoachingCore
 /// Server-side ALPN choice (RFC 7301 §3.2), separate from OpenSSL so it can be tested
 /// with plain bytes.
 enum ALPNSelection {

@@ -1,3 +1,4 @@
+import CoachingCore
 public import LoopKit
 
 /// What a TLS listener needs to build a ``TLSContext``: files, protocol versions, ALPN

@@ -1,5 +1,6 @@
 internal import COpenSSL
 internal import Glibc
+import CoachingCore
 import LoopKit
 
 extension TLSContext {

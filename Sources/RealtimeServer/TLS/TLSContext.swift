@@ -1,4 +1,5 @@
 internal import COpenSSL
+import CoachingCore
 public import LoopKit
 
 /// A server-side OpenSSL context (`SSL_CTX`) built from a ``TLSConfiguration``: the

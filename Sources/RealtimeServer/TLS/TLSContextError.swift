@@ -1,3 +1,4 @@
+import CoachingCore
 /// Why a ``TLSContext`` could not be built from a ``TLSConfiguration``.
 ///
 /// Thrown at startup and on a SIGHUP reload; a failed reload keeps the previous context

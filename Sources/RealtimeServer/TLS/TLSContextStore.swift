@@ -1,3 +1,4 @@
+import CoachingCore
 import Synchronization
 
 /// Holds the ``TLSContext`` that new connections use, and swaps it on reload (SIGHUP).

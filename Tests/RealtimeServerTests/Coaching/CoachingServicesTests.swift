@@ -1,3 +1,5 @@
+@testable import CoachingCore
+import Persistence
 import Synchronization
 import Foundation
 @testable import RealtimeServer

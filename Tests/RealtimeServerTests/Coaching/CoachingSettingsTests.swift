@@ -1,3 +1,4 @@
+@testable import CoachingCore
 import Configuration
 @testable import RealtimeServer
 import Testing

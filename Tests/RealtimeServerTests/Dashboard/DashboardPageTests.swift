@@ -1,3 +1,4 @@
+@testable import CoachingCore
 import Foundation
 import Testing
 @testable import RealtimeServer

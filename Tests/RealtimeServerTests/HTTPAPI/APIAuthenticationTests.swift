@@ -1,3 +1,5 @@
+import CoachingCore
+import Persistence
 import Foundation
 import Testing
 import WSProtocol

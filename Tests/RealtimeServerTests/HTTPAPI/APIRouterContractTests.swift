@@ -1,3 +1,4 @@
+import CoachingCore
 import Foundation
 import TestSupport
 import Testing

@@ -1,3 +1,5 @@
+import CoachingCore
+import Persistence
 import Foundation
 import Synchronization
 import Testing
@@ -64,8 +66,11 @@ struct APIStoreFailureTests {
         }
         func session(id: String) throws(StoreError) -> StoredSession? { try inner.session(id: id) }
         func baseline(userId: String) throws(StoreError) -> BaselineRecord? { try inner.baseline(userId: userId) }
-        func dailyAggregates(fromDay: String, userId: String?) throws(StoreError) -> [DailyAggregate] {
+        func dailyAggregates(fromDay: String, userId: String?) throws(StoreError) -> [UserDayTotals] {
             try inner.dailyAggregates(fromDay: fromDay, userId: userId)
+        }
+        func activeDays(userId: String, throughDay: String, minimumActiveMs: Int64, limit: Int) throws(StoreError) -> [String] {
+            try inner.activeDays(userId: userId, throughDay: throughDay, minimumActiveMs: minimumActiveMs, limit: limit)
         }
     }
 

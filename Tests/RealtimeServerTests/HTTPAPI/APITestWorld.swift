@@ -1,8 +1,11 @@
+import CoachingCore
+import Persistence
 import Foundation
 import Synchronization
 import WSProtocol
 
 @testable import RealtimeServer
+import PersistenceTestSupport
 
 /// A real SQLite store in a temporary file with three users, their tokens and one team,
 /// plus helpers to call the router and read its JSON.
@@ -94,7 +97,7 @@ final class APITestWorld {
         let checkpoint = SessionCheckpoint(
             sessionId: id, userId: user.id, seq: 10, startedAtMs: startMs, lastAtMs: startMs + activeMs, ended: true,
             project: project,
-            totals: SessionTotals(
+            totals: CheckpointTotals(
                 activeMs: activeMs, flowMs: flowMs, keystrokes: 1_000, linesAdded: 40, linesDeleted: 4,
                 flowPeriods: Int64(periods.count), interruptions: interruptions, meanRecoveryMs: meanRecoveryMs, focusScore: focus),
             days: [SessionDayTotals(day: day, activeMs: activeMs, flowMs: flowMs, keystrokes: 1_000, linesAdded: 40, linesDeleted: 4, languageMs: ["swift": activeMs])]

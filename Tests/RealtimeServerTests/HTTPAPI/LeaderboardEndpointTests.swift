@@ -1,3 +1,5 @@
+import CoachingTestSupport
+import CoachingCore
 import Foundation
 import Synchronization
 import Testing

@@ -1,3 +1,5 @@
+import CoachingCore
+import Persistence
 import Foundation
 import Synchronization
 import Testing
@@ -53,7 +55,7 @@ struct PrivacyEndpointsTests {
                     startMs: try int(period, "start_ms"), endMs: try int(period, "end_ms"),
                     meanIntensity: try double(period, "mean_intensity"), peakIntensity: try double(period, "peak_intensity"))
             }
-            let totals = SessionTotals(
+            let totals = CheckpointTotals(
                 activeMs: try int(session, "active_ms"), flowMs: try int(session, "flow_ms"), keystrokes: try int(session, "keystrokes"),
                 linesAdded: try int(session, "lines_added"), linesDeleted: try int(session, "lines_deleted"),
                 flowPeriods: try int(session, "flow_periods"), interruptions: try int(session, "interruptions"),
@@ -66,7 +68,7 @@ struct PrivacyEndpointsTests {
                 flowPeriods: periods)
         }
         let daily = try #require(json["daily"] as? [[String: Any]]).map { day in
-            DailyAggregate(
+            UserDayTotals(
                 userId: userId, day: day["day"] as? String ?? "", activeMs: try int(day, "active_ms"), flowMs: try int(day, "flow_ms"),
                 keystrokes: try int(day, "keystrokes"), linesAdded: try int(day, "lines_added"), linesDeleted: try int(day, "lines_deleted"),
                 sessions: try int(day, "sessions"), languageMs: try languages(day["languages"]))

@@ -1,3 +1,5 @@
+import Persistence
+import CoachingCore
 import Foundation
 import Testing
 

@@ -1,3 +1,5 @@
+import CoachingTestSupport
+@testable import CoachingCore
 import Synchronization
 import Testing
 

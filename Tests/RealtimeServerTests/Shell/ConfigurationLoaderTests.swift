@@ -1,3 +1,4 @@
+@testable import CoachingCore
 import Configuration
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+@testable import CoachingCore
 import Testing
 
 @testable import RealtimeServer

@@ -1,3 +1,4 @@
+@testable import CoachingCore
 import LoopKit
 import RealtimeServer
 import WSProtocol

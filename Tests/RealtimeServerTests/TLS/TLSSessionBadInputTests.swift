@@ -1,3 +1,4 @@
+@testable import CoachingCore
 import COpenSSL
 import LoopKit
 import RealtimeServer

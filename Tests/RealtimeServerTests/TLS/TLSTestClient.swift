@@ -1,3 +1,4 @@
+@testable import CoachingCore
 import COpenSSL
 
 /// A TLS client written directly against OpenSSL, over memory BIOs, so tests can run a

@@ -1,3 +1,4 @@
+@testable import CoachingCore
 import Foundation
 
 /// A throwaway PKI generated once per test process with the `openssl` CLI into a

@@ -1,0 +1,101 @@
+/// Privacy, teams, renames and purges: inputs that change who appears where rather than
+/// how much time someone has.
+extension LeaderboardBook {
+    /// `privacy.set`: hides or shows the user on every public board of every held period.
+    public mutating func setVisibility(userId: String, visible: Bool) {
+        var profile = profiles[userId] ?? Profile(name: "")
+        guard profile.visible != visible || profiles[userId] == nil else { return }
+        profile.visible = visible
+        profiles[userId] = profile
+        rename(userId: userId, profile: profile)
+    }
+
+    /// Re-applies the profile's name and visibility to every board holding the user.
+    public mutating func rename(userId: String, profile: Profile) {
+        let current = periods
+        var marks: Set<ChannelKey> = []
+        forEachHeldBoard { period, key, periodBoards in
+            periodBoards.update(userId: userId, name: profile.name, visible: profile.visible)
+            if key == current[period] { Self.channels(of: userId, in: periodBoards, period: period, into: &marks) }
+        }
+        dirty.formUnion(marks)
+    }
+
+    /// Replaces the set of teams the user shares data with.
+    public mutating func setTeams(userId: String, consented: Set<String>) {
+        var profile = profiles[userId] ?? Profile(name: "")
+        let left = profile.consentedTeams.subtracting(consented)
+        let joined = consented.subtracting(profile.consentedTeams)
+        profile.consentedTeams = consented
+        profiles[userId] = profile
+        guard !left.isEmpty || !joined.isEmpty else { return }
+        let current = periods
+        var marks: Set<ChannelKey> = []
+        forEachHeldBoard { period, key, periodBoards in
+            for team in left { periodBoards.removeFromTeam(team, userId: userId) }
+            if periodBoards.global.contains(userId) {
+                for team in joined { periodBoards.addToTeam(team, userId: userId, name: profile.name) }
+            }
+            if key == current[period] {
+                for team in left.union(joined) { marks.insert(.team(id: team)) }
+            }
+        }
+        dirty.formUnion(marks)
+    }
+
+    /// Forgets the user on every board and republishes what they were on.
+    public mutating func purge(userId: String) {
+        profiles[userId] = nil
+        let current = periods
+        var marks: Set<ChannelKey> = []
+        forEachHeldBoard { period, key, periodBoards in
+            if key == current[period] { Self.channels(of: userId, in: periodBoards, period: period, into: &marks) }
+            periodBoards.purge(userId: userId)
+        }
+        dirty.formUnion(marks)
+    }
+
+    /// Collects every channel of `periodBoards` on which `userId` appears.
+    public static func channels(
+        of userId: String, in periodBoards: PeriodBoards, period: LeaderboardChannel.Period, into marks: inout Set<ChannelKey>
+    ) {
+        if periodBoards.global.contains(userId) {
+            for metric in LeaderboardChannel.Metric.allCases {
+                marks.insert(.leaderboard(LeaderboardChannel(period: period, metric: metric)))
+            }
+        }
+        for (language, pair) in periodBoards.languages where pair.contains(userId) {
+            for metric in LeaderboardChannel.Metric.allCases {
+                marks.insert(.leaderboard(LeaderboardChannel(period: period, metric: metric, language: language)))
+            }
+        }
+        for (team, pair) in periodBoards.teams where pair.contains(userId) { marks.insert(.team(id: team)) }
+    }
+
+    /// Marks every channel of a period's boards (rollover).
+    public mutating func markAll(_ periodBoards: PeriodBoards, period: LeaderboardChannel.Period) {
+        for metric in LeaderboardChannel.Metric.allCases {
+            dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: metric)))
+            for language in periodBoards.languages.keys {
+                dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: metric, language: language)))
+            }
+        }
+        for team in periodBoards.teams.keys { dirty.insert(.team(id: team)) }
+    }
+
+    /// Calls `body` with every held period key's boards, in place.
+    private mutating func forEachHeldBoard(
+        _ body: (LeaderboardChannel.Period, String, inout PeriodBoards) -> Void
+    ) {
+        for period in LeaderboardChannel.Period.allCases {
+            guard var held = boards.removeValue(forKey: period) else { continue }
+            for key in held.keys {
+                if var periodBoards = held.removeValue(forKey: key) {
+                    body(period, key, &periodBoards)
+                    held[key] = periodBoards
+                }
+            }
+            boards[period] = held
+        }
+    }
+}

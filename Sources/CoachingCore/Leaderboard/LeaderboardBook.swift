@@ -1,0 +1,169 @@
+/// The leaderboards' state, as a pure value: inputs in (``apply(_:)``), period changes in
+/// (``advance(to:)``), events out (``publish(nowMs:)`` in `LeaderboardBook+Publishing.swift`).
+///
+/// ``LeaderboardOwner`` runs one of these on its own thread; tests drive it directly with
+/// an explicit clock. It keeps, per period (day, week, month), the boards of the current
+/// period key plus at most `maxFuturePeriodKeys` later keys; earlier keys are dropped at
+/// rollover and contributions to them ignored.
+public struct LeaderboardBook: Sendable {
+    /// What the book remembers of a user between deltas.
+    public struct Profile: Sendable {
+        var name: String
+        var visible = true
+        var consentedTeams: Set<String> = []
+    }
+
+    public let configuration: LeaderboardConfiguration
+    /// The current period keys.
+    public private(set) var periods: PeriodKeys
+    public var profiles: [String: Profile] = [:]
+    /// Period → period key → boards.
+    public var boards: [LeaderboardChannel.Period: [String: PeriodBoards]] = [:]
+    /// Channels whose data changed since their last publication.
+    public var dirty: Set<ChannelKey> = []
+    public var lastPublishedMs: [ChannelKey: Int64] = [:]
+    /// The last published event per channel (snapshots for new subscribers).
+    public var latest: [ChannelKey: ChannelEvent] = [:]
+
+    public init(configuration: LeaderboardConfiguration = LeaderboardConfiguration(), periods: PeriodKeys) {
+        self.configuration = configuration
+        self.periods = periods
+    }
+
+    /// Applies one input.
+    public mutating func apply(_ input: LeaderboardInput) {
+        switch input {
+        case .score(let delta):
+            applyScore(delta)
+        case .privacy(let userId, let visible):
+            setVisibility(userId: userId, visible: visible)
+        case .teams(let userId, let consentByTeam):
+            setTeams(userId: userId, consented: Set(consentByTeam.filter(\.value).keys))
+        case .purge(let userId):
+            purge(userId: userId)
+        case .stored(let totals):
+            // Bulk: totals first, then one sort per board (n insertions into the middle of a
+            // sorted array would cost O(n²) at 100k users).
+            for day in totals { applyStored(day) }
+            for period in LeaderboardChannel.Period.allCases {
+                for key in boards[period]?.keys.map({ $0 }) ?? [] { boards[period]?[key]?.sortRows() }
+            }
+        }
+    }
+
+    /// Rolls periods over: a period whose key moved forward drops every earlier board and
+    /// republishes all of its channels (a new day starts empty, or with what users ahead
+    /// of the calendar already contributed). Keys that move backwards are ignored.
+    public mutating func advance(to next: PeriodKeys) {
+        for period in LeaderboardChannel.Period.allCases where next[period] > periods[period] {
+            let key = next[period]
+            boards[period] = boards[period, default: [:]].filter { $0.key >= key }
+            switch period {
+            case .day: periods.day = key
+            case .week: periods.week = key
+            case .month: periods.month = key
+            }
+            for channel in latest.keys {
+                if case .leaderboard(let board) = channel, board.period != period { continue }
+                dirty.insert(channel)
+            }
+            for metric in LeaderboardChannel.Metric.allCases {
+                dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: metric)))
+            }
+            if let current = boards[period]?[key] { markAll(current, period: period) }
+        }
+    }
+
+    // MARK: Inputs
+
+    private mutating func applyScore(_ delta: ScoreDelta, bulk: Bool = false) {
+        guard delta.codingMsDelta != 0 || delta.flowMsDelta != 0 else { return }
+        var profile = profiles[delta.userId] ?? Profile(name: delta.displayName)
+        if profile.name != delta.displayName {
+            profile.name = delta.displayName
+            profiles[delta.userId] = profile
+            // While bulk loading, rows are unsorted: the next addUnsorted carries the name.
+            if !bulk { rename(userId: delta.userId, profile: profile) }
+        }
+        profiles[delta.userId] = profile
+        let language = delta.language.flatMap(LeaderboardChannel.canonicalLanguage)
+        for period in LeaderboardChannel.Period.allCases {
+            let key = delta.periods[period]
+            guard acceptsKey(key, period: period) else { continue }
+            // Taken out of the table while it changes: a copy left behind would make every
+            // update copy whole rankings (copy-on-write).
+            var periodBoards = boards[period]?.removeValue(forKey: key) ?? PeriodBoards()
+            let coding = delta.codingMsDelta, flow = delta.flowMsDelta
+            periodBoards.global.add(
+                userId: delta.userId, name: profile.name, codingMs: coding, flowMs: flow, visible: profile.visible, bulk: bulk)
+            var languageBoard: String?
+            if let language, periodBoards.languages[language] != nil || periodBoards.languages.count < configuration.maxLanguagesPerPeriod {
+                periodBoards.languages[language, default: BoardPair()].add(
+                    userId: delta.userId, name: profile.name, codingMs: coding, flowMs: flow, visible: profile.visible,
+                    bulk: bulk)
+                languageBoard = language
+            }
+            for team in profile.consentedTeams {
+                periodBoards.teams[team, default: BoardPair()].add(
+                    userId: delta.userId, name: profile.name, codingMs: coding, flowMs: flow, visible: true, bulk: bulk)
+            }
+            boards[period, default: [:]][key] = periodBoards
+            guard key == periods[period] else { continue }
+            for metric in LeaderboardChannel.Metric.allCases where (metric == .codingTime ? coding : flow) != 0 {
+                dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: metric)))
+                if let languageBoard {
+                    dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: metric, language: languageBoard)))
+                }
+            }
+            for team in profile.consentedTeams { dirty.insert(.team(id: team)) }
+        }
+    }
+
+    private mutating func applyStored(_ day: StoredTotals) {
+        guard let keys = PeriodKeys(day: day.day) else { return }
+        applyScore(
+            ScoreDelta(
+                userId: day.userId, displayName: day.displayName, periods: keys, language: nil,
+                codingMsDelta: day.codingMs, flowMsDelta: day.flowMs),
+            bulk: true)
+        for language in Set(day.languageCodingMs.keys).union(day.languageFlowMs.keys) {
+            // Language boards only: the global totals were added above.
+            applyLanguageOnly(
+                userId: day.userId, name: day.displayName, keys: keys, language: language,
+                codingMs: day.languageCodingMs[language] ?? 0, flowMs: day.languageFlowMs[language] ?? 0)
+        }
+    }
+
+    private mutating func applyLanguageOnly(
+        userId: String, name: String, keys: PeriodKeys, language rawLanguage: String, codingMs: Int64, flowMs: Int64
+    ) {
+        guard let language = LeaderboardChannel.canonicalLanguage(rawLanguage), codingMs != 0 || flowMs != 0 else { return }
+        let visible = profiles[userId]?.visible ?? true
+        for period in LeaderboardChannel.Period.allCases {
+            let key = keys[period]
+            guard acceptsKey(key, period: period) else { continue }
+            let limit = configuration.maxLanguagesPerPeriod
+            let room = boards[period]?[key].map { $0.languages[language] != nil || $0.languages.count < limit } ?? false
+            guard room, var periodBoards = boards[period]?.removeValue(forKey: key) else { continue }
+            periodBoards.languages[language, default: BoardPair()].add(
+                userId: userId, name: name, codingMs: codingMs, flowMs: flowMs, visible: visible, bulk: true)
+            boards[period]?[key] = periodBoards
+            if key == periods[period] {
+                for metric in LeaderboardChannel.Metric.allCases {
+                    dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: metric, language: language)))
+                }
+            }
+        }
+    }
+
+    /// The current key, or a later one while fewer than `maxFuturePeriodKeys` later keys
+    /// are held.
+    private func acceptsKey(_ key: String, period: LeaderboardChannel.Period) -> Bool {
+        let current = periods[period]
+        if key == current { return true }
+        guard key > current else { return false }
+        let held = boards[period] ?? [:]
+        if held[key] != nil { return true }
+        return held.keys.filter { $0 > current }.count < configuration.maxFuturePeriodKeys
+    }
+}

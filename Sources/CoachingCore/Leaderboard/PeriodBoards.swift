@@ -1,0 +1,64 @@
+/// Every board of one period key (say day `2026-11-22`): global, per language and per
+/// team, each by coding time and by flow time.
+public struct PeriodBoards: Sendable {
+    /// All users; opted-out users are members but not visible.
+    public var global = BoardPair()
+    /// Canonical language → board; membership follows the global visibility.
+    public var languages: [String: BoardPair] = [:]
+    /// Team id → board of members who consented to share; all visible to the team.
+    public var teams: [String: BoardPair] = [:]
+
+    /// The ranking a `leaderboard:` channel shows for this period, or `nil` when that
+    /// language has no board.
+    public func ranking(_ channel: LeaderboardChannel) -> RankIndex? {
+        guard let language = channel.language else { return global[channel.metric] }
+        return languages[language]?[channel.metric]
+    }
+
+    /// Sorts every board's rows after bulk loading.
+    public mutating func sortRows() {
+        global.sortRows()
+        for language in languages.keys { languages[language]?.sortRows() }
+        for team in teams.keys { teams[team]?.sortRows() }
+    }
+
+    /// Re-applies a user's name and public visibility to every global and language board.
+    public mutating func update(userId: String, name: String, visible: Bool) {
+        func refresh(_ index: inout RankIndex, visible: Bool) {
+            guard let value = index.value(of: userId) else { return }
+            index.set(userId: userId, name: name, valueMs: value, visible: visible)
+        }
+        global.forBoth { refresh(&$0, visible: visible) }
+        for language in languages.keys {
+            languages[language]?.forBoth { refresh(&$0, visible: visible) }
+        }
+        for team in teams.keys {
+            teams[team]?.forBoth { refresh(&$0, visible: true) }
+        }
+    }
+
+    /// Puts the user on `team`'s board with their period totals (joining or consenting).
+    public mutating func addToTeam(_ team: String, userId: String, name: String) {
+        var pair = teams[team] ?? BoardPair()
+        pair.add(
+            userId: userId, name: name, codingMs: global.codingTime.value(of: userId) ?? 0,
+            flowMs: global.flowTime.value(of: userId) ?? 0, visible: true)
+        teams[team] = pair
+    }
+
+    /// Removes the user from `team`'s board (leaving or withdrawing consent).
+    public mutating func removeFromTeam(_ team: String, userId: String) {
+        teams[team]?.forBoth { _ = $0.remove(userId: userId) }
+    }
+
+    /// Forgets the user on every board (purge).
+    public mutating func purge(userId: String) {
+        global.forBoth { _ = $0.remove(userId: userId) }
+        for language in languages.keys where languages[language]?.contains(userId) == true {
+            languages[language]?.forBoth { _ = $0.remove(userId: userId) }
+        }
+        for team in teams.keys where teams[team]?.contains(userId) == true {
+            teams[team]?.forBoth { _ = $0.remove(userId: userId) }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import WSProtocol
+
+/// A user whose token checked out, with what their home loop needs to coach them.
+public struct AuthenticatedUser: Sendable {
+    public var user: User
+    public var scope: TokenScope
+    public var tokenId: String
+    public var profile: UserProfile
+
+    public init(user: User, scope: TokenScope, tokenId: String, profile: UserProfile) {
+        self.user = user
+        self.scope = scope
+        self.tokenId = tokenId
+        self.profile = profile
+    }
+}
+
+/// Stored state loaded once when a user's live state is created on their home loop.
+public struct UserProfile: Sendable {
+    public var privacy: PrivacySettings
+    public var memberships: [TeamMembership]
+    public var baseline: BaselineRecord?
+    /// Stored per-day totals from the start of the current week (the base of `stats:me`).
+    public var recentDays: [UserDayTotals]
+
+    public init(privacy: PrivacySettings, memberships: [TeamMembership], baseline: BaselineRecord?, recentDays: [UserDayTotals]) {
+        self.privacy = privacy
+        self.memberships = memberships
+        self.baseline = baseline
+        self.recentDays = recentDays
+    }
+}
+
+/// The reader's answer to a token check.
+public enum AuthOutcome: Sendable {
+    case valid(AuthenticatedUser)
+    /// Malformed, unknown or revoked: HTTP 401 / `unauthorized` + 1008.
+    case refused(reason: String)
+    /// The store could not answer (retry later): HTTP 503 / `internal`.
+    case unavailable
+}
+
+/// A `session.start` waiting for the store (the session is not live on this server).
+public struct SessionStartRequest: Sendable {
+    public var session: SessionID
+    public var project: String?
+    public var language: String?
+    public var atMs: Int64
+    public var ref: RequestID?
+}
+
+/// The reader's answer to a stored-session look-up.
+public enum SessionLookupOutcome: Sendable {
+    case found(StoredSession)
+    case notFound
+    case unavailable
+}

@@ -1,0 +1,126 @@
+public import FlowEngine
+
+/// One coaching session held by its user's home loop: the FlowEngine session, the
+/// sequence contract's bookkeeping and what the next checkpoint must carry.
+///
+/// Owned by the home loop's thread (reached only through its `UserState`).
+public final class LiveSession {
+    public let id: SessionID
+    /// The id as the store keys it (lowercase UUID text).
+    public let idText: String
+    public let userId: String
+    public var flow: FlowSession
+    public let startedAtMs: Int64
+    public let project: String?
+
+    /// Highest `activity` seq processed (the contract's `last_seq`).
+    public var lastSeq: Int64 = 0
+    /// Highest seq the store has confirmed (`durable_seq`).
+    public var durableSeq: Int64 = 0
+    /// Highest seq handed to the writer.
+    public var checkpointedSeq: Int64 = 0
+    /// Gaps in `seq` seen (the client may have dropped data).
+    public var gaps: Int64 = 0
+    /// Something changed since the last checkpoint handed to the writer.
+    public var dirty = false
+    /// `session.end` was processed; the checkpoint marks the session ended.
+    public var ended = false
+    public var endedAtMs: Int64 = 0
+    /// Order in which the user's sessions ended (1, 2, …): which ended sessions are the most
+    /// recent. The monotonic clock cannot tell: several sessions end within one millisecond.
+    public var endOrder: UInt64 = 0
+
+    /// The connection carrying the session, nil while detached.
+    public var carrier: CoachingConnection?
+    /// Monotonic time the session lost its connection (resume window).
+    public var detachedAtMono: Int64?
+    /// Monotonic time of the last `activity` (to estimate client time for idle pushes).
+    public var lastActivityMono: Int64
+    /// Event time of the last processed message.
+    public var lastAtMs: Int64
+    /// Event time of the latest window accepted (nil before the first): later windows may
+    /// trail it by at most `sessions.max_clock_skew_ms`.
+    public var latestWindowAtMs: Int64?
+    /// Monotonic time of the last checkpoint handed to the writer.
+    public var lastCheckpointMono: Int64
+
+    /// Totals already stored before this process took the session over (resume after a
+    /// restart); zero for a session started here.
+    public var base: CheckpointTotals
+    public var baseDays: [SessionDayTotals]
+    /// Per-day contributions since this process took the session over (at most
+    /// `maximumDays`: an `activity` on a further day is refused).
+    public var days: [DayTally] = []
+    public static let maximumDays = 8
+    /// Flow periods completed and not yet accepted by the writer.
+    public var pendingPeriods: [FlowPeriodRecord] = []
+    /// `sessionFlowMs` already attributed to a day / leaderboard.
+    public var accountedFlowMs: Int64 = 0
+    public var answered = AnsweredFlows()
+    /// Leaderboard time not yet flushed to the owner.
+    public var score = SessionScore(language: nil, utcDay: 0)
+
+    public init(id: SessionID, userId: String, flow: FlowSession, startedAtMs: Int64, project: String?, nowMono: Int64,
+         restoring stored: SessionCheckpoint? = nil) {
+        self.id = id
+        idText = id.description
+        self.userId = userId
+        self.flow = flow
+        self.startedAtMs = stored?.startedAtMs ?? startedAtMs
+        self.project = stored?.project ?? project
+        lastActivityMono = nowMono
+        lastCheckpointMono = nowMono
+        lastAtMs = stored?.lastAtMs ?? startedAtMs
+        latestWindowAtMs = stored?.lastAtMs
+        base = stored?.totals ?? CheckpointTotals()
+        baseDays = stored?.days ?? []
+        if let stored {
+            lastSeq = stored.seq
+            durableSeq = stored.seq
+            checkpointedSeq = stored.seq
+        }
+    }
+
+    /// The tally of `day`, created when the session first touches it.
+    public func tallyIndex(forDay day: Int64) -> Int {
+        if let last = days.indices.last, days[last].day == day { return last }
+        if let index = days.firstIndex(where: { $0.day == day }) { return index }
+        days.append(DayTally(day: day))
+        return days.count - 1
+    }
+
+    /// Everything up to `lastSeq` as a checkpoint (cumulative, so a later one supersedes).
+    public func checkpoint(endMs: Int64) -> SessionCheckpoint {
+        let live = flow.totals.summary(endMs: endMs, detector: flow.detector)
+        var totals = base
+        let liveActive = live.activeMs
+        totals.focusScore = Self.weighted(base.focusScore, base.activeMs, live.focusScore, liveActive)
+        totals.meanRecoveryMs = Int64(Self.weighted(
+            Double(base.meanRecoveryMs), base.interruptions, Double(live.meanRecoveryMs), Int64(live.interruptions)))
+        totals.activeMs += liveActive
+        totals.flowMs += live.flowMs
+        totals.keystrokes += live.keystrokes
+        totals.linesAdded += live.linesAdded
+        totals.linesDeleted += live.linesDeleted
+        totals.flowPeriods += Int64(live.flowPeriods)
+        totals.interruptions += Int64(live.interruptions)
+        var merged = baseDays
+        for tally in days {
+            let key = tally.dayKey
+            if let index = merged.firstIndex(where: { $0.day == key }) {
+                merged[index] = tally.totals(adding: merged[index])
+            } else {
+                merged.append(tally.totals(adding: nil))
+            }
+        }
+        return SessionCheckpoint(
+            sessionId: idText, userId: userId, seq: lastSeq, startedAtMs: startedAtMs, lastAtMs: lastAtMs,
+            ended: ended, project: project, totals: totals, days: merged, completedFlowPeriods: pendingPeriods)
+    }
+
+    private static func weighted(_ a: Double, _ weightA: Int64, _ b: Double, _ weightB: Int64) -> Double {
+        let total = weightA + weightB
+        guard total > 0 else { return 0 }
+        return (a * Double(weightA) + b * Double(weightB)) / Double(total)
+    }
+}

@@ -1,0 +1,56 @@
+public import FlowEngine
+
+/// Everything the server keeps for one user with live connections or sessions, on the
+/// user's home loop: the FlowEngine coach (baseline, breaks, daily ledger) shared by all
+/// the user's sessions, the sessions, the user's sockets on this loop and what `stats:me`
+/// shows. Owned by the home loop's thread; no locks.
+public final class UserState {
+    public let userId: String
+    public var user: User
+    public var coach: UserCoach
+    public var privacy: PrivacySettings
+    public var teamIds: Set<String>
+    public var sessions: [SessionID: LiveSession] = [:]
+    /// The user's authenticated connections on this loop.
+    public var connections: [CoachingConnection] = []
+    /// The user's UTC offset, refreshed from their time zone now and then (not per message).
+    public var utcOffsetMs: Int64
+    public var offsetRefreshDueMono: Int64
+    /// Stored per-day totals loaded when this state was created (base of `stats:me`).
+    public var storedDays: [UserDayTotals]
+    /// Baseline changed since it was last handed to the writer.
+    public var baselineDirty = false
+    public var lastBaselineSaveMono: Int64
+    /// `stats:me` changed since it was last published.
+    public var statsDirty = true
+    /// Hash of the last `stats:me` payload sent (events only when it changed).
+    public var lastStatsDigest = 0
+    public var lastStatsPublishMono: Int64 = -1_000_000_000  // "long ago" without overflow
+    /// Sessions of this user ended so far (the last one's `LiveSession.endOrder`).
+    public var sessionsEnded: UInt64 = 0
+
+    public init(
+        authenticated: AuthenticatedUser, configuration: FlowEngineConfiguration, nowMono: Int64, utcOffsetMs: Int64,
+        offsetRefreshDueMono: Int64
+    ) {
+        userId = authenticated.user.id
+        user = authenticated.user
+        var baseline = UserBaseline()
+        if let stored = authenticated.profile.baseline, let decoded = UserBaseline(bytes: stored.bytes) {
+            baseline = decoded
+        }
+        coach = UserCoach(configuration: configuration, baseline: baseline)
+        privacy = authenticated.profile.privacy
+        teamIds = Set(authenticated.profile.memberships.map(\.teamId))
+        storedDays = authenticated.profile.recentDays
+        self.utcOffsetMs = utcOffsetMs
+        self.offsetRefreshDueMono = offsetRefreshDueMono
+        lastBaselineSaveMono = nowMono
+    }
+
+    /// Live sessions that have not ended (the per-user limit counts these).
+    public var openSessionCount: Int { sessions.values.reduce(0) { $0 + ($1.ended ? 0 : 1) } }
+
+    /// Nothing left to keep: no connection and no session.
+    public var isIdle: Bool { connections.isEmpty && sessions.isEmpty }
+}

@@ -1,0 +1,60 @@
+/// What the coaching protocol keeps per `/v1/ws` connection. The shell holds it beside its
+/// socket and passes it with every input; the shard owns what is inside.
+///
+/// A reference type so that the shard can find a session's carrier without a look-up, and
+/// the shell can hand it over to another loop together with its socket.
+public final class CoachingConnection {
+    /// The shell's name for the connection; the shell updates it when the connection moves
+    /// to its user's home loop (``CoachingShard/adopted(_:user:helloRef:at:)``).
+    public var id: ConnectionID
+    /// The authenticated user's state on this (home) loop; nil until the token checked out.
+    public var user: UserState?
+    public var scope: TokenScope = .read
+    /// Messages-per-second limit.
+    public var bucket: TokenBucket
+    /// Rejected messages in a row (a client that keeps sending garbage is closed).
+    public var consecutiveErrors = 0
+    /// Open sessions this connection currently carries.
+    public var sessions: [SessionID] = []
+    /// The token came in the upgrade's `Authorization` header: a refusal is an HTTP answer.
+    public var authenticatesByHeader = false
+    /// A token check (or hand-over) is in flight.
+    public internal(set) var authenticating = false
+    /// The `id` of the `hello` being checked (the welcome echoes it as `ref`).
+    public var helloRef: RequestID?
+    /// Monotonic time by which `hello` must have arrived (unauthenticated connections).
+    public var helloDeadlineMs: Int64
+    /// The connection has been told to close: nothing more is processed from it.
+    public var closing = false
+
+    public init(id: ConnectionID, nowMs: Int64, burst: Int, helloDeadlineMs: Int64) {
+        self.id = id
+        bucket = TokenBucket(nowMs: nowMs, burst: burst)
+        self.helloDeadlineMs = helloDeadlineMs
+    }
+
+    /// The token checked out and the connection belongs to a user on this loop.
+    public var isAuthenticated: Bool { user != nil }
+    public var userId: String? { user?.userId }
+}
+
+/// A token bucket in thousandths of a message, refilled by elapsed monotonic time.
+public struct TokenBucket {
+    private var milliTokens: Int64
+    private var lastMs: Int64
+
+    public init(nowMs: Int64, burst: Int) {
+        milliTokens = Int64(burst) * 1_000
+        lastMs = nowMs
+    }
+
+    /// Takes one message's token; false when the bucket is empty (`rate_limited`).
+    public mutating func take(nowMs: Int64, perSecond: Int, burst: Int) -> Bool {
+        let elapsed = max(0, nowMs - lastMs)
+        lastMs = nowMs
+        milliTokens = min(Int64(burst) * 1_000, milliTokens + elapsed * Int64(perSecond))
+        guard milliTokens >= 1_000 else { return false }
+        milliTokens -= 1_000
+        return true
+    }
+}

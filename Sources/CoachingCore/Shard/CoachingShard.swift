@@ -1,0 +1,124 @@
+public import FlowEngine
+public import WSProtocol
+
+/// The coaching service of one event loop as a state machine: sessions and the sequence
+/// contract, users, scopes and rate limits, channels and `stats:me` (PROTOCOL.md).
+///
+/// Like WSProtocol's endpoint it does no I/O: the shell passes in what happened — a text
+/// message, a token check's answer, a store look-up, durable acks, a tick — with the time
+/// it read, and the shard tells the shell what to do through ``CoachingShell``. It reads
+/// no clock and touches no socket, so every rule here is tested without either.
+///
+/// One shard per loop; all of a user's connections and sessions meet on the user's home
+/// loop (``homeLoop(of:loops:)``), so nothing here is shared between threads.
+public final class CoachingShard {
+    /// Everything the shard is configured with.
+    public struct Configuration: Sendable {
+        public var settings: CoachingSettings
+        public var flow: FlowEngineConfiguration
+        /// This shard's loop and the number of loops (home loops of users).
+        public var loopIndex: Int
+        public var loopCount: Int
+        /// Idle-ping interval announced in `welcome` (`heartbeat_s`).
+        public var heartbeatSeconds: Int
+        /// The UTC offset of an IANA time zone at a wall-clock time (ms). Injected: looking
+        /// a zone up reads the system's zone files, which the pure shard does not do.
+        public var utcOffsetMs: @Sendable (_ timeZone: String, _ atMs: Int64) -> Int64
+
+        public init(
+            settings: CoachingSettings, flow: FlowEngineConfiguration = .standard, loopIndex: Int = 0, loopCount: Int = 1,
+            heartbeatSeconds: Int = 30, utcOffsetMs: @escaping @Sendable (String, Int64) -> Int64 = { _, _ in 0 }
+        ) {
+            self.settings = settings
+            self.flow = flow
+            self.loopIndex = loopIndex
+            self.loopCount = loopCount
+            self.heartbeatSeconds = heartbeatSeconds
+            self.utcOffsetMs = utcOffsetMs
+        }
+    }
+
+    /// How often the shell calls ``tick(at:)``.
+    public static let tickIntervalMs: Int64 = 500
+    /// Silence after which the detector is asked whether the state changed by itself.
+    public static let idleCheckAfterMs: Int64 = 1_000
+    /// How often a user's UTC offset is looked up again (time-zone changes, DST).
+    public static let offsetRefreshIntervalMs: Int64 = 15 * 60_000
+
+    public let configuration: Configuration
+    public var settings: CoachingSettings { configuration.settings }
+    public unowned let shell: any CoachingShell
+    /// Counters shared with `/metrics` (atomics: read by other threads).
+    public let stats: LoopStats
+    /// Users whose home is this loop and who have live connections or sessions.
+    public var users: [String: UserState] = [:]
+    /// The reusable application codec (allocation-free once warm).
+    public var decoder = InboundDecoder()
+    public var encoder = OutboundEncoder()
+    /// This loop's channel subscriptions.
+    public internal(set) var registry: SubscriptionRegistry
+    /// Leaderboard time accrued since the last flush, per (user, language, UTC day).
+    public var pendingScores: [ScoreKey: ScoreAmount] = [:]
+    /// The time of the input being handled.
+    public var now = CoachingTime(monotonicMs: 0, wallMs: 0)
+
+    public init(configuration: Configuration, shell: any CoachingShell, stats: LoopStats) {
+        self.configuration = configuration
+        self.shell = shell
+        self.stats = stats
+        registry = SubscriptionRegistry(configuration: SubscriptionRegistry.Configuration(
+            maxSubscriptionsPerConnection: configuration.settings.maxSubscriptionsPerConnection))
+    }
+
+    /// The loop that owns `userId`'s state: a stable hash (FNV-1a), so it is the same in
+    /// every process with the same loop count.
+    public static func homeLoop(of userId: String, loops: Int) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in userId.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return Int(hash % UInt64(max(1, loops)))
+    }
+
+    /// Users with state on this shard (tests, metrics).
+    public var liveUserCount: Int { users.count }
+
+    // MARK: Sending
+
+    /// Sends the encoder's current message as one text message.
+    public func sendEncoded(_ connection: CoachingConnection) {
+        encoder.withUnsafeBytes { payload in shell.perform(.send(connection.id, payload)) }
+        stats.add(.messagesSent)
+    }
+
+    /// Sends an `error` (the connection stays open).
+    public func sendError(_ connection: CoachingConnection, _ error: AppError) {
+        stats.add(.appErrors)
+        encoder.error(error)
+        sendEncoded(connection)
+    }
+
+    /// Sends an `error`; a client that keeps sending rejected messages is closed with 1008.
+    /// Every kind of rejection counts alike.
+    public func reject(_ connection: CoachingConnection, _ error: AppError) {
+        sendError(connection, error)
+        connection.consecutiveErrors += 1
+        if connection.consecutiveErrors >= settings.maxConsecutiveErrors {
+            close(connection, .policyViolation, reason: "too many invalid messages")
+        }
+    }
+
+    /// Starts closing the connection; nothing more it sends is processed.
+    public func close(_ connection: CoachingConnection, _ code: CloseCode, reason: String) {
+        guard !connection.closing else { return }
+        connection.closing = true
+        shell.perform(.close(connection.id, code, reason: reason))
+    }
+
+    /// The first day (`YYYY-MM-DD`) of the stored totals a new user state loads: the
+    /// day before the current UTC ISO week's Monday (a day of slack for zones ahead of UTC).
+    public static func profileFromDay(wallMs: Int64) -> String {
+        PeriodKeys(daysSinceEpoch: LocalTime.startOfWeek(containingDay: LocalTime.day(atMs: wallMs, utcOffsetMs: 0)) - 1).day
+    }
+}

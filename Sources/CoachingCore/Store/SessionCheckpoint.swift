@@ -1,0 +1,184 @@
+/// Session records the writer stores: plain values, independent of the FlowEngine types
+/// (the server converts). All durations are milliseconds (`…Ms`), all instants are
+/// milliseconds since the Unix epoch in the client's event time (`…AtMs`).
+
+/// The cumulative totals of one session up to its checkpoint's `seq`.
+public struct CheckpointTotals: Sendable, Hashable, Codable {
+    /// Time with activity (idle excluded).
+    public var activeMs: Int64 = 0
+    /// Time spent in flow.
+    public var flowMs: Int64 = 0
+    public var keystrokes: Int64 = 0
+    public var linesAdded: Int64 = 0
+    public var linesDeleted: Int64 = 0
+    /// Number of completed flow periods.
+    public var flowPeriods: Int64 = 0
+    public var interruptions: Int64 = 0
+    /// Mean time from an interruption back into flow.
+    public var meanRecoveryMs: Int64 = 0
+    /// 0…1.
+    public var focusScore: Double = 0
+
+    public init(
+        activeMs: Int64 = 0, flowMs: Int64 = 0, keystrokes: Int64 = 0, linesAdded: Int64 = 0,
+        linesDeleted: Int64 = 0, flowPeriods: Int64 = 0, interruptions: Int64 = 0,
+        meanRecoveryMs: Int64 = 0, focusScore: Double = 0
+    ) {
+        self.activeMs = activeMs
+        self.flowMs = flowMs
+        self.keystrokes = keystrokes
+        self.linesAdded = linesAdded
+        self.linesDeleted = linesDeleted
+        self.flowPeriods = flowPeriods
+        self.interruptions = interruptions
+        self.meanRecoveryMs = meanRecoveryMs
+        self.focusScore = focusScore
+    }
+}
+
+/// A session's cumulative contribution to one local day of its user (a session that runs
+/// past midnight has two). Absolute values, not deltas, so a replay is idempotent; the
+/// user's daily aggregate is the sum over their sessions.
+public struct SessionDayTotals: Sendable, Hashable, Codable {
+    /// The user's local calendar day, `YYYY-MM-DD` (computed by the server in the user's
+    /// time zone; sorts as text).
+    public var day: String
+    /// Active (coding) time on that day.
+    public var activeMs: Int64
+    public var flowMs: Int64
+    public var keystrokes: Int64
+    public var linesAdded: Int64
+    public var linesDeleted: Int64
+    /// Active time per language on that day (a handful of entries).
+    public var languageMs: [String: Int64]
+
+    public init(
+        day: String, activeMs: Int64 = 0, flowMs: Int64 = 0, keystrokes: Int64 = 0,
+        linesAdded: Int64 = 0, linesDeleted: Int64 = 0, languageMs: [String: Int64] = [:]
+    ) {
+        self.day = day
+        self.activeMs = activeMs
+        self.flowMs = flowMs
+        self.keystrokes = keystrokes
+        self.linesAdded = linesAdded
+        self.linesDeleted = linesDeleted
+        self.languageMs = languageMs
+    }
+}
+
+/// One completed flow period (the seed's `flow_states` row). Keyed by (session, `startMs`).
+public struct FlowPeriodRecord: Sendable, Hashable, Codable {
+    public var startMs: Int64
+    public var endMs: Int64
+    /// Mean flow intensity over the period, 0…1.
+    public var meanIntensity: Double
+    /// Highest intensity reached, 0…1.
+    public var peakIntensity: Double
+
+    public init(startMs: Int64, endMs: Int64, meanIntensity: Double, peakIntensity: Double) {
+        self.startMs = startMs
+        self.endMs = endMs
+        self.meanIntensity = meanIntensity
+        self.peakIntensity = peakIntensity
+    }
+}
+
+/// The state of one session covering every client message up to `seq`.
+///
+/// Stored as an upsert keyed by `sessionId` and guarded by the seq rule of
+/// `supersedes(_:)`: a lower `seq`, or the same `seq` saying no more, changes no totals
+/// (replays and retries are no-ops).
+/// `completedFlowPeriods` lists the periods completed since the previous checkpoint the
+/// writer *accepted*; they are inserted idempotently (keyed by start), so sending one twice
+/// is harmless.
+public struct SessionCheckpoint: Sendable, Hashable, Codable {
+    /// The client-chosen session UUID (lowercase string).
+    public var sessionId: String
+    public var userId: String
+    /// Highest client sequence number this checkpoint covers.
+    public var seq: Int64
+    public var startedAtMs: Int64
+    /// Event time of the last covered message.
+    public var lastAtMs: Int64
+    /// `session.end` was processed (or the session expired and was summarised).
+    public var ended: Bool
+    /// Project name as the client sent it, if any.
+    public var project: String?
+    public var totals: CheckpointTotals
+    /// Per local day contributions (cumulative); their languages make the session's
+    /// language breakdown.
+    public var days: [SessionDayTotals]
+    public var completedFlowPeriods: [FlowPeriodRecord]
+
+    public init(
+        sessionId: String, userId: String, seq: Int64, startedAtMs: Int64, lastAtMs: Int64,
+        ended: Bool = false, project: String? = nil, totals: CheckpointTotals = CheckpointTotals(),
+        days: [SessionDayTotals] = [], completedFlowPeriods: [FlowPeriodRecord] = []
+    ) {
+        self.sessionId = sessionId
+        self.userId = userId
+        self.seq = seq
+        self.startedAtMs = startedAtMs
+        self.lastAtMs = lastAtMs
+        self.ended = ended
+        self.project = project
+        self.totals = totals
+        self.days = days
+        self.completedFlowPeriods = completedFlowPeriods
+    }
+
+    /// Active time per language over the whole session (sum over `days`).
+    public var languageMs: [String: Int64] {
+        var result: [String: Int64] = [:]
+        for day in days {
+            for (language, ms) in day.languageMs { result[language, default: 0] += ms }
+        }
+        return result
+    }
+}
+
+/// The opaque per-user baseline of the flow detector (FlowEngine serializes it). A newer
+/// `updatedAtMs` replaces an older one; an older one never overwrites a newer one.
+public struct BaselineRecord: Sendable, Hashable, Codable {
+    public var userId: String
+    public var updatedAtMs: Int64
+    public var bytes: [UInt8]
+
+    public init(userId: String, updatedAtMs: Int64, bytes: [UInt8]) {
+        self.userId = userId
+        self.updatedAtMs = updatedAtMs
+        self.bytes = bytes
+    }
+}
+
+/// A user's totals for one local day, summed over their sessions.
+public struct UserDayTotals: Sendable, Hashable, Codable {
+    public var userId: String
+    /// `YYYY-MM-DD` in the user's time zone.
+    public var day: String
+    /// Coding (active) time.
+    public var activeMs: Int64
+    public var flowMs: Int64
+    public var keystrokes: Int64
+    public var linesAdded: Int64
+    public var linesDeleted: Int64
+    /// Sessions that contributed to the day.
+    public var sessions: Int64
+    /// Active time per language.
+    public var languageMs: [String: Int64]
+
+    public init(
+        userId: String, day: String, activeMs: Int64, flowMs: Int64, keystrokes: Int64,
+        linesAdded: Int64, linesDeleted: Int64, sessions: Int64, languageMs: [String: Int64]
+    ) {
+        self.userId = userId
+        self.day = day
+        self.activeMs = activeMs
+        self.flowMs = flowMs
+        self.keystrokes = keystrokes
+        self.linesAdded = linesAdded
+        self.linesDeleted = linesDeleted
+        self.sessions = sessions
+        self.languageMs = languageMs
+    }
+}

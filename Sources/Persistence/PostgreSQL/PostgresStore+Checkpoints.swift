@@ -1,0 +1,145 @@
+public import CoachingCore
+
+/// `writeBatch`: the whole batch (sessions, their days and flow periods, baselines) as ONE
+/// statement of multi-row upserts over `unnest`ed array parameters. A single statement is
+/// a single transaction and a single round trip, whatever the batch size; all of it
+/// commits, or none of it.
+extension PostgresStore {
+    private typealias SQL = PostgresSQL
+
+    /// Data-modifying CTEs all read the snapshot taken before the statement, so `updated`
+    /// and `inserted` never touch the same row; `written` holds the sessions whose
+    /// checkpoint was new. Guards, as in SQLiteStore:
+    /// - a session row is inserted only when its user exists, and updated only under the
+    ///   seq guard (`SeqGuardSQL`, i.e. `SessionCheckpoint.supersedes(_:)`: same user, and a
+    ///   higher seq or the same seq saying more);
+    /// - days are upserted only for written sessions;
+    /// - flow periods are inserted for sessions written now or already owned by the same
+    ///   user, `ON CONFLICT DO NOTHING` (idempotent by (session, start));
+    /// - a baseline replaces only an older one.
+    /// Foreign keys of days and periods to the sessions inserted by the same statement are
+    /// checked at the end of the statement, when those rows exist.
+    static let writeBatchSQL = """
+        WITH input AS (
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::bigint[], $5::bigint[], $6::boolean[], $7::text[],
+                $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[],
+                $15::bigint[], $16::double precision[])
+            AS i(session_id, user_id, seq, started_ms, last_ms, ended, project, active_ms, flow_ms, keystrokes, lines_added,
+                lines_deleted, flow_periods, interruptions, mean_recovery_ms, focus_score)
+        ),
+        -- Existing sessions (the common case: every checkpoint after the first): a plain
+        -- UPDATE joined with the input costs about 40% less server time than ON CONFLICT's
+        -- speculative insertion and row lock.
+        updated AS (
+            UPDATE coding_sessions AS s SET
+                seq = i.seq, last_at = \(SQL.timestamp("i.last_ms")), ended = i.ended, project = i.project,
+                active_ms = i.active_ms, flow_ms = i.flow_ms, keystrokes = i.keystrokes, lines_added = i.lines_added,
+                lines_deleted = i.lines_deleted, flow_periods = i.flow_periods, interruptions = i.interruptions,
+                mean_recovery_ms = i.mean_recovery_ms, focus_score = i.focus_score
+            FROM input i
+            WHERE s.session_id = i.session_id AND \(SeqGuardSQL.supersedes(new: "i", stored: "s"))
+            RETURNING s.session_id
+        ),
+        -- New sessions of existing users. ON CONFLICT (same guard) covers a session another
+        -- connection inserted after this statement's snapshot.
+        inserted AS (
+            INSERT INTO coding_sessions AS s (session_id, user_id, seq, started_at, last_at, ended, project, active_ms, flow_ms,
+                keystrokes, lines_added, lines_deleted, flow_periods, interruptions, mean_recovery_ms, focus_score)
+            SELECT i.session_id, i.user_id, i.seq, \(SQL.timestamp("i.started_ms")), \(SQL.timestamp("i.last_ms")), i.ended,
+                i.project, i.active_ms, i.flow_ms, i.keystrokes, i.lines_added, i.lines_deleted, i.flow_periods,
+                i.interruptions, i.mean_recovery_ms, i.focus_score
+            FROM input i
+            WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = i.user_id)
+                AND NOT EXISTS (SELECT 1 FROM coding_sessions s WHERE s.session_id = i.session_id)
+            ON CONFLICT (session_id) DO UPDATE SET
+                seq = excluded.seq, last_at = excluded.last_at, ended = excluded.ended, project = excluded.project,
+                active_ms = excluded.active_ms, flow_ms = excluded.flow_ms, keystrokes = excluded.keystrokes,
+                lines_added = excluded.lines_added, lines_deleted = excluded.lines_deleted,
+                flow_periods = excluded.flow_periods, interruptions = excluded.interruptions,
+                mean_recovery_ms = excluded.mean_recovery_ms, focus_score = excluded.focus_score
+            WHERE \(SeqGuardSQL.supersedes(new: "excluded", stored: "s"))
+            RETURNING s.session_id
+        ),
+        written AS (
+            SELECT session_id FROM updated UNION ALL SELECT session_id FROM inserted
+        ),
+        day_input AS (
+            SELECT n.*, i.user_id
+            FROM unnest($17::uuid[], $18::date[], $19::bigint[], $20::bigint[], $21::bigint[], $22::bigint[], $23::bigint[],
+                $24::jsonb[]) AS n(session_id, day, active_ms, flow_ms, keystrokes, lines_added, lines_deleted, languages)
+            JOIN input i ON i.session_id = n.session_id
+            WHERE n.session_id IN (SELECT session_id FROM written)
+        ),
+        days_updated AS (
+            UPDATE session_days AS d SET
+                active_ms = n.active_ms, flow_ms = n.flow_ms, keystrokes = n.keystrokes, lines_added = n.lines_added,
+                lines_deleted = n.lines_deleted, languages = n.languages
+            FROM day_input n
+            WHERE d.session_id = n.session_id AND d.day = n.day
+            RETURNING 1
+        ),
+        days_inserted AS (
+            INSERT INTO session_days AS d (session_id, day, user_id, active_ms, flow_ms, keystrokes, lines_added,
+                lines_deleted, languages)
+            SELECT n.session_id, n.day, n.user_id, n.active_ms, n.flow_ms, n.keystrokes, n.lines_added, n.lines_deleted,
+                n.languages
+            FROM day_input n
+            WHERE NOT EXISTS (SELECT 1 FROM session_days d WHERE d.session_id = n.session_id AND d.day = n.day)
+            ON CONFLICT (session_id, day) DO UPDATE SET
+                active_ms = excluded.active_ms, flow_ms = excluded.flow_ms, keystrokes = excluded.keystrokes,
+                lines_added = excluded.lines_added, lines_deleted = excluded.lines_deleted, languages = excluded.languages
+            RETURNING 1
+        ),
+        periods AS (
+            INSERT INTO flow_states (session_id, user_id, start_at, end_at, mean_intensity, peak_intensity)
+            SELECT p.session_id, i.user_id, \(SQL.timestamp("p.start_ms")), \(SQL.timestamp("p.end_ms")), p.mean_intensity,
+                p.peak_intensity
+            FROM unnest($25::uuid[], $26::bigint[], $27::bigint[], $28::double precision[], $29::double precision[])
+                AS p(session_id, start_ms, end_ms, mean_intensity, peak_intensity)
+            JOIN input i ON i.session_id = p.session_id
+            WHERE p.session_id IN (SELECT session_id FROM written)
+                OR EXISTS (SELECT 1 FROM coding_sessions s WHERE s.session_id = i.session_id AND s.user_id = i.user_id)
+            ON CONFLICT (session_id, start_at) DO NOTHING
+            RETURNING 1
+        ),
+        baseline_input AS (
+            SELECT * FROM unnest($30::uuid[], $31::bigint[], $32::bytea[]) AS b(user_id, updated_ms, baseline)
+        ),
+        baselines AS (
+            INSERT INTO user_baselines AS ub (user_id, updated_at, baseline)
+            SELECT b.user_id, \(SQL.timestamp("b.updated_ms")), b.baseline FROM baseline_input b
+            WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = b.user_id)
+            ON CONFLICT (user_id) DO UPDATE SET updated_at = excluded.updated_at, baseline = excluded.baseline
+            WHERE excluded.updated_at > ub.updated_at
+            RETURNING 1
+        )
+        SELECT
+            (SELECT count(*) FROM written),
+            (SELECT count(*) FROM input i WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = i.user_id)),
+            (SELECT count(*) FROM baselines),
+            (SELECT count(*) FROM baseline_input b WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = b.user_id)),
+            (SELECT count(*) FROM input)
+        """
+
+    @discardableResult
+    public func writeBatch(_ checkpoints: [SessionCheckpoint], baselines: [BaselineRecord]) throws(StoreError) -> BatchSummary {
+        let batch = try PostgresBatch(checkpoints: checkpoints, baselines: baselines)
+        guard !batch.isEmpty else { return batch.summary }
+        return try Self.summary(batch.summary, adding: try connection.query(Self.writeBatchSQL, batch.parameters))
+    }
+
+    /// `normalized` (what the batch's normalization counted) plus the statement's counts.
+    static func summary(_ normalized: BatchSummary, adding result: PGResult) throws(StoreError) -> BatchSummary {
+        var summary = normalized
+        // Every input row was written, or covered by a stored seq at least as new (stale), or
+        // its user does not exist (orphaned; a stored session always has its user: the
+        // foreign key cascades a purge).
+        let written = Int(try result.integer(0, 0))
+        let orphaned = Int(try result.integer(0, 1))
+        summary.stored += written
+        summary.orphaned += orphaned + Int(try result.integer(0, 3))
+        summary.stale += Int(try result.integer(0, 4)) - written - orphaned
+        summary.baselinesStored += Int(try result.integer(0, 2))
+        return summary
+    }
+}

@@ -1,0 +1,54 @@
+@testable import CoachingCore
+import Testing
+
+/// RFC 9562 §4 text form of session ids.
+struct SessionIDTests {
+    @Test("the text form parses to its 16 bytes and formats back in lowercase")
+    func parseFormat() {
+        let id = SessionID("123E4567-e89b-12d3-A456-426614174000")
+        #expect(id == SessionID(high: 0x123e_4567_e89b_12d3, low: 0xa456_4266_1417_4000))
+        #expect(id?.description == "123e4567-e89b-12d3-a456-426614174000")
+        #expect(SessionID("00000000-0000-0000-0000-000000000000") == SessionID(high: 0, low: 0))
+        #expect(SessionID("ffffffff-ffff-ffff-ffff-ffffffffffff") == SessionID(high: .max, low: .max))
+    }
+
+    @Test("round trip: format then parse gives the same id, for random ids")
+    func roundTrip() {
+        var generator = CodecTestRandom(seed: 42)
+        for _ in 0..<1_000 {
+            let id = SessionID(high: generator.next(), low: generator.next())
+            #expect(SessionID(id.description) == id)
+        }
+    }
+
+    @Test("anything but 8-4-4-4-12 hex digits is rejected")
+    func rejects() {
+        for bad in ["", "123e4567-e89b-12d3-a456-42661417400", "123e4567-e89b-12d3-a456-4266141740000",
+                    "123e4567e-89b-12d3-a456-426614174000", "123e4567-e89b-12d3-a456-42661417400 ",
+                    "g23e4567-e89b-12d3-a456-426614174000", "123e4567-e89b+12d3-a456-426614174000",
+                    "123e4567-e89b-12d3-a456-4266141740é"] {
+            #expect(SessionID(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test("ordering follows the bytes, which is the order of the text forms")
+    func ordering() {
+        var generator = CodecTestRandom(seed: 1)
+        for _ in 0..<200 {
+            let a = SessionID(high: generator.next() % 4, low: generator.next())
+            let b = SessionID(high: generator.next() % 4, low: generator.next())
+            #expect((a < b) == (a.description < b.description))
+        }
+    }
+
+    @Test("request ids keep up to 64 bytes inline and compare by content")
+    func requestIDs() {
+        let max = String(repeating: "x", count: 64)
+        #expect(RequestID(max)?.description == max)
+        #expect(RequestID(max + "x") == nil)
+        #expect(RequestID("abc") == RequestID("abc"))
+        #expect(RequestID("abc") != RequestID("abd"))
+        #expect(RequestID("") == RequestID(""))
+        #expect(Set([RequestID("a"), RequestID("a"), RequestID("b")]).count == 2)
+    }
+}

@@ -1,0 +1,157 @@
+import Testing
+@testable import CoachingCore
+
+/// Rate limits, the consecutive-error limit, channels, privacy, breaks and purge.
+struct ShardLimitsAndChannelsTests {
+    @Test("past the burst, a message is rate_limited and names what was dropped")
+    func rateLimit() {
+        var settings = CoachingSettings()
+        settings.messagesPerSecond = 10
+        settings.messageBurst = 3
+        let harness = ShardHarness(settings: settings)
+        let connection = harness.connect(ShardHarness.user("ada"))
+        for _ in 0..<3 { harness.send(connection, ["type": "ping"]) }
+        harness.send(connection, ["type": "ping", "id": "p4"])
+        let refused = harness.last(connection)
+        #expect(refused["code"] as? String == "rate_limited" && refused["ref"] as? String == "p4")
+        harness.advance(ms: 100)  // one token back at 10/s
+        harness.send(connection, ["type": "ping"])
+        #expect(harness.last(connection)["type"] as? String == "pong")
+    }
+
+    @Test("rejected messages in a row close the connection with 1008, whatever kind of rejection they are")
+    func consecutiveErrors() {
+        var settings = CoachingSettings()
+        settings.maxConsecutiveErrors = 5
+        let harness = ShardHarness(settings: settings)
+        let connection = harness.connect(ShardHarness.user("ada"))
+        for seq in 1...4 { harness.activity(connection, ShardHarness.newSession(), seq: Int64(seq)) }
+        #expect(harness.shell.closes(of: connection.id).isEmpty)
+        harness.send(connection, ["type": "nonsense"])
+        #expect(harness.shell.closes(of: connection.id) == [1008])
+    }
+
+    @Test("an accepted message ends a run of rejected ones")
+    func acceptedResetsTheRun() {
+        var settings = CoachingSettings()
+        settings.maxConsecutiveErrors = 3
+        let harness = ShardHarness(settings: settings)
+        let connection = harness.connect(ShardHarness.user("ada"))
+        for _ in 0..<10 {
+            harness.send(connection, ["type": "nonsense"])
+            harness.send(connection, ["type": "nonsense"])
+            harness.send(connection, ["type": "ping"])
+        }
+        #expect(harness.shell.closes(of: connection.id).isEmpty)
+    }
+
+    @Test("subscribing to stats:me answers subscribed and delivers a snapshot; another user's channel is forbidden")
+    func statsSubscription() {
+        let harness = ShardHarness()
+        let connection = harness.connect(ShardHarness.user("ada"), scope: .read)
+        harness.send(connection, ["type": "subscribe", "channel": "stats:me", "id": "s"])
+        #expect(harness.last(connection)["type"] as? String == "subscribed")
+        #expect(harness.shell.recorded.contains { if case .snapshot(connection.id, .userStats) = $0 { true } else { false } })
+        harness.send(connection, ["type": "subscribe", "channel": "team:60db561f-0046-426a-be2b-034a59bb1b87"])
+        #expect(harness.last(connection)["code"] as? String == "forbidden")
+    }
+
+    @Test("stats:me is published when the user's stats changed, at most once per publish interval")
+    func statsPublication() {
+        var settings = CoachingSettings()
+        settings.publishIntervalMs = 1_000
+        let harness = ShardHarness(settings: settings)
+        let user = ShardHarness.user("ada")
+        let dashboard = harness.connect(user, scope: .read)
+        harness.send(dashboard, ["type": "subscribe", "channel": "stats:me"])
+        let editor = harness.connect(user)
+        let session = ShardHarness.newSession()
+        harness.start(editor, session)
+        harness.activity(editor, session, seq: 1)
+        harness.tick(for: 500)
+        let published = harness.shell.recorded.filter { if case .published(.userStats) = $0 { true } else { false } }
+        #expect(published.count == 1)
+        harness.tick(for: 500)
+        let again = harness.shell.recorded.filter { if case .published(.userStats) = $0 { true } else { false } }
+        #expect(again.count == 1, "nothing changed: nothing published")
+    }
+
+    @Test("privacy.set is stored through the writer, applied to the leaderboards, and acknowledged")
+    func privacy() {
+        let harness = ShardHarness()
+        let connection = harness.connect(ShardHarness.user("ada"))
+        harness.send(connection, ["type": "privacy.set", "leaderboard_visible": false, "id": "p"])
+        #expect(harness.last(connection)["type"] as? String == "ack")
+        #expect(harness.shell.jobs.count == 1)
+        #expect(harness.shell.recorded.contains {
+            if case .leaderboard(.privacy(_, leaderboardVisible: false)) = $0 { true } else { false }
+        })
+        harness.shell.acceptsJobs = false
+        harness.send(connection, ["type": "privacy.set", "leaderboard_visible": true])
+        #expect(harness.last(connection)["code"] as? String == "internal")
+    }
+
+    @Test("a break becomes due after sustained activity; it is delivered once and break.ack answers ack")
+    func breakRoundTrip() throws {
+        let harness = ShardHarness()
+        let connection = harness.connect(ShardHarness.user("ada"))
+        let session = ShardHarness.newSession()
+        let windowMs: Int64 = 25_000
+        let start = harness.time.wallMs
+        harness.start(connection, session, atMs: start)
+        var reminder: [String: Any]?
+        for seq in 1...200 where reminder == nil {
+            harness.advance(ms: windowMs)
+            // Steady typing, with a context-switch storm now and then to end any flow
+            // (a break is never delivered during flow).
+            harness.activity(connection, session, seq: Int64(seq), windowMs: windowMs, keystrokes: 160,
+                             switches: seq % 10 == 0 ? 12 : 0)
+            reminder = harness.shell.messages(to: connection.id).first { $0["type"] as? String == "break" }
+        }
+        let due = try #require(reminder)
+        let id = try #require(due["reminder"] as? String)
+        harness.send(connection, ["type": "break.ack", "reminder": id, "action": "taken", "id": "b"])
+        #expect(harness.last(connection)["type"] as? String == "ack")
+        harness.send(connection, ["type": "break.ack", "reminder": id, "action": "taken"])
+        #expect(harness.last(connection)["code"] as? String == "invalid_field")
+    }
+
+    @Test("a purge drops the user's live sessions at once and purges again behind queued checkpoints")
+    func purge() {
+        let harness = ShardHarness()
+        let user = ShardHarness.user("ada")
+        let connection = harness.connect(user)
+        let session = ShardHarness.newSession()
+        harness.start(connection, session)
+        harness.activity(connection, session, seq: 1)
+        harness.shard.purge(userId: user.user.id, at: harness.time)
+        harness.activity(connection, session, seq: 2)
+        #expect(harness.last(connection)["code"] as? String == "unknown_session")
+        #expect(harness.shell.jobs.map(\.name) == ["second purge"])
+    }
+}
+
+/// `flow` explains itself: the four component scores always, the reason once the state changed.
+struct ShardFlowExplanationTests {
+    @Test("flow carries the four component scores, and the reason of the last change once there was one")
+    func componentsAndReason() throws {
+        let harness = ShardHarness()
+        let connection = harness.connect(ShardHarness.user("ada"))
+        let session = ShardHarness.newSession()
+        harness.start(connection, session, atMs: harness.time.wallMs)
+        var reached: [String: Any]?
+        for seq in 1...40 where reached == nil {
+            harness.advance(ms: 25_000)
+            harness.activity(connection, session, seq: Int64(seq), windowMs: 25_000, keystrokes: 160)
+            let flow = harness.last(connection)
+            let components = try #require(flow["components"] as? [String: Any])
+            #expect(Set(components.keys) == ["rhythm", "focus", "errors", "focus_time"])
+            if flow["state"] as? String == "flow" { reached = flow }
+        }
+        let flow = try #require(reached, "steady typing with full focus reaches flow")
+        #expect(flow["reason"] as? String == "steady_rhythm")
+        harness.advance(ms: 25_000)
+        harness.activity(connection, session, seq: 41, windowMs: 25_000, keystrokes: 160, switches: 12)
+        #expect(harness.last(connection)["reason"] as? String == "context_switches")
+    }
+}
