@@ -3,7 +3,7 @@ acknowledged as `durable` survives, the store holds exact prefix sums, and after
 the client resumes, replays what was not durable and ends with exact totals."""
 import time
 
-from flowv1 import V1Client, new_session, now_ms, session_row, small_window, totals, wait_for
+from flowv1 import V1Client, new_session, now_ms, session_row, small_window, subscribe, totals, wait_for
 
 # Resuming after a restart must not race a short resume window.
 LONG_RESUME = {"FLOWCOACH_SESSIONS_RESUME_WINDOW_MS": "60000"}
@@ -126,3 +126,27 @@ def test_restart_after_sigterm_keeps_sessions_resumable(v1_factory):
         summary = client.end(session, 20, start + 105_000)
     assert summary["keystrokes"] == totals(windows)["keystrokes"]
     assert summary["active_ms"] == 100_000
+
+
+def test_goal_streak_comes_from_the_store_and_survives_a_restart(v1_factory):
+    """`stats:me`'s `streak_days` counts the stored days that met the daily goal (1 h
+    active), not the days one process happened to see: three past days of 70 minutes each,
+    a restart, and the streak is 3 (today has not met the goal yet, so it does not break it)."""
+    world = v1_factory(users=("dana",))
+    day = 86_400_000
+    midnight = now_ms() // day * day  # the user's time zone is UTC
+    session = new_session()
+    seq = 0
+    with V1Client.authed(world, world.token("dana")) as client:
+        client.start(session, midnight - 3 * day + 3_600_000)
+        for back in (3, 2, 1):
+            base = midnight - back * day + 3_600_000
+            for k in range(1, 8):  # 7 windows of 10 minutes
+                seq += 1
+                client.activity(small_window(session, seq, base + k * 600_000, window_ms=600_000, keystrokes=200))
+        client.end(session, seq, midnight - day + 3_600_000 + 8 * 600_000)
+    world.restart()
+    with V1Client.authed(world, world.token("dana", "read")) as dashboard:
+        subscribe(dashboard, "stats:me")
+        event = dashboard.expect(lambda m: m["type"] == "event" and m["channel"] == "stats:me")
+        assert event["data"]["streak_days"] == 3, event

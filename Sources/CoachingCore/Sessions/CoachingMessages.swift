@@ -22,12 +22,32 @@ public struct UserProfile: Sendable {
     public var baseline: BaselineRecord?
     /// Stored per-day totals from the start of the current week (the base of `stats:me`).
     public var recentDays: [UserDayTotals]
+    /// Consecutive days meeting the daily goal, from the store, ending the day before
+    /// `goalStreak.throughDay` (the user's local day when the profile was read): the
+    /// streak survives restarts and counts days other processes saw.
+    public var goalStreak: StoredStreak
 
-    public init(privacy: PrivacySettings, memberships: [TeamMembership], baseline: BaselineRecord?, recentDays: [UserDayTotals]) {
+    public init(
+        privacy: PrivacySettings, memberships: [TeamMembership], baseline: BaselineRecord?, recentDays: [UserDayTotals],
+        goalStreak: StoredStreak = StoredStreak(days: 0, beforeDay: 0)
+    ) {
         self.privacy = privacy
         self.memberships = memberships
         self.baseline = baseline
         self.recentDays = recentDays
+        self.goalStreak = goalStreak
+    }
+}
+
+/// A goal streak read from the store: `days` consecutive days meeting the daily goal,
+/// ending the day before local day number `beforeDay`.
+public struct StoredStreak: Sendable, Hashable {
+    public var days: Int
+    public var beforeDay: Int64
+
+    public init(days: Int, beforeDay: Int64) {
+        self.days = days
+        self.beforeDay = beforeDay
     }
 }
 

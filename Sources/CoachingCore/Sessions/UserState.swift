@@ -18,6 +18,8 @@ public final class UserState {
     public var offsetRefreshDueMono: Int64
     /// Stored per-day totals loaded when this state was created (base of `stats:me`).
     public var storedDays: [UserDayTotals]
+    /// The goal streak from the store when this state was created (see ``streakDays(today:)``).
+    public var storedStreak: StoredStreak
     /// Baseline changed since it was last handed to the writer.
     public var baselineDirty = false
     public var lastBaselineSaveMono: Int64
@@ -43,6 +45,7 @@ public final class UserState {
         privacy = authenticated.profile.privacy
         teamIds = Set(authenticated.profile.memberships.map(\.teamId))
         storedDays = authenticated.profile.recentDays
+        storedStreak = authenticated.profile.goalStreak
         self.utcOffsetMs = utcOffsetMs
         self.offsetRefreshDueMono = offsetRefreshDueMono
         lastBaselineSaveMono = nowMono

@@ -126,7 +126,7 @@ extension CoachingShard {
         todayTotals.write(into: &writer)
         writer.key("week")
         weekTotals.write(into: &writer)
-        writer.key("streak_days"); writer.value(user.coach.days.streakDays)
+        writer.key("streak_days"); writer.value(streakDays(of: user, today: today))
         writer.key("sessions")
         writer.beginArray()
         for session in user.sessions.values.sorted(by: { $0.startedAtMs < $1.startedAtMs }) where !session.ended {

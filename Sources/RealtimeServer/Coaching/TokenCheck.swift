@@ -1,18 +1,25 @@
-import Persistence
 import CoachingCore
+import FlowEngine
+import Persistence
+
 /// A token check as the store reader runs it: verify the token, then load what the user's
 /// home loop needs to coach them.
 enum TokenCheck {
     /// Runs on the reader thread.
-    static func run(_ text: String, store: any Store, fromDay: String) -> AuthOutcome {
+    static func run(_ text: String, store: any Store, fromDay: String, nowMs: Int64) -> AuthOutcome {
         do {
             switch try TokenAuthenticator.verify(text, in: store) {
             case .valid(let record, let user):
+                let today = LocalTime.day(atMs: nowMs, utcOffsetMs: UserTime.offsetMs(timeZone: user.timeZone, atMs: nowMs))
+                let streak = try store.goalStreak(
+                    userId: user.id, endingAt: LocalTime.dayText(ofDay: today - 1),
+                    minimumActiveMs: FlowEngineConfiguration.standard.daily.streakGoal.value)
                 let profile = UserProfile(
                     privacy: try store.privacySettings(userId: user.id),
                     memberships: try store.memberships(userId: user.id),
                     baseline: try store.baseline(userId: user.id),
-                    recentDays: try store.dailyAggregates(fromDay: fromDay, userId: user.id))
+                    recentDays: try store.dailyAggregates(fromDay: fromDay, userId: user.id),
+                    goalStreak: StoredStreak(days: streak, beforeDay: today))
                 return .valid(AuthenticatedUser(user: user, scope: record.scope, tokenId: record.id, profile: profile))
             case .malformed:
                 return .refused(reason: "the token is malformed (expected fc_<i|r>_<id>_<secret>)")

@@ -111,7 +111,7 @@ extension EventLoop: CoachingShell {
         let mailbox = mailbox
         let connectionToken = connection.token
         let queued = services.reader.submit { store in
-            mailbox.post(.authenticated(token: connectionToken, outcome: TokenCheck.run(token, store: store, fromDay: fromDay)))
+            mailbox.post(.authenticated(token: connectionToken, outcome: TokenCheck.run(token, store: store, fromDay: fromDay, nowMs: WallClock.nowMs())))
         }
         // Answered through the mailbox like a real answer: the shard is still handling the
         // input that asked, and is not re-entered.

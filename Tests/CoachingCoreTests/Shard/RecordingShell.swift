@@ -25,6 +25,8 @@ final class RecordingShell: CoachingShell {
     var acceptsRecords = true
     var acceptsJobs = true
     var snapshots: [ChannelKey: ChannelEvent] = [:]
+    /// Every snapshot and local publication, with its JSON.
+    var events: [(key: ChannelKey, json: [String: Any])] = []
 
     func perform(_ action: CoachingAction) {
         switch action {
@@ -33,8 +35,10 @@ final class RecordingShell: CoachingShell {
             recorded.append(.message(id, object))
         case .deliverSnapshot(let id, let event):
             recorded.append(.snapshot(id, event.key))
+            events.append((event.key, Self.json(event)))
         case .publishLocally(let event):
             recorded.append(.published(event.key))
+            events.append((event.key, Self.json(event)))
         case .close(let id, let code, let reason):
             recorded.append(.close(id, code.rawValue, reason))
         case .refuseUpgrade(let id, let status, _):
@@ -92,4 +96,13 @@ final class RecordingShell: CoachingShell {
     }
 
     func clear() { recorded.removeAll() }
+
+    static func json(_ event: ChannelEvent) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(event.frame.payload))) as? [String: Any] ?? [:]
+    }
+
+    /// The `data` of the latest `stats:me` event.
+    var latestStats: [String: Any]? {
+        events.last { if case .userStats = $0.key { true } else { false } }?.json["data"] as? [String: Any]
+    }
 }

@@ -1,4 +1,5 @@
 import Testing
+import FlowEngine
 @testable import CoachingCore
 
 /// Rate limits, the consecutive-error limit, channels, privacy, breaks and purge.
@@ -153,5 +154,43 @@ struct ShardFlowExplanationTests {
         harness.advance(ms: 25_000)
         harness.activity(connection, session, seq: 41, windowMs: 25_000, keystrokes: 160, switches: 12)
         #expect(harness.last(connection)["reason"] as? String == "context_switches")
+    }
+}
+
+/// The goal streak of `stats:me` comes from the store, so a restart does not reset it.
+struct ShardStreakTests {
+    static func user(streak: Int, beforeDay: Int64) -> AuthenticatedUser {
+        var user = ShardHarness.user("ada")
+        user.profile.goalStreak = StoredStreak(days: streak, beforeDay: beforeDay)
+        return user
+    }
+
+    @Test("the stored streak shows before today's goal is met, and today adds one once it is")
+    func storedStreakContinues() throws {
+        var settings = CoachingSettings()
+        settings.publishIntervalMs = 0
+        let harness = ShardHarness(settings: settings)
+        let today = harness.time.wallMs / 86_400_000
+        let dashboard = harness.connect(Self.user(streak: 3, beforeDay: today), scope: .read)
+        harness.send(dashboard, ["type": "subscribe", "channel": "stats:me"])
+        #expect(harness.shell.latestStats?["streak_days"] as? Int == 3)
+        let editor = harness.connect(Self.user(streak: 3, beforeDay: today))
+        let session = ShardHarness.newSession()
+        let start = harness.time.wallMs - 3_600_000 - 60_000
+        harness.start(editor, session, atMs: start)
+        for index in 1...7 {  // 7 active windows of 10 minutes: over the 1-hour goal
+            harness.activity(editor, session, seq: Int64(index), atMs: start + Int64(index) * 600_000, windowMs: 600_000)
+        }
+        harness.tick(for: 500)
+        #expect(harness.shell.latestStats?["streak_days"] as? Int == 4)
+    }
+
+    @Test("a stored streak that ended before yesterday does not carry over")
+    func staleStreakResets() {
+        let harness = ShardHarness()
+        let today = harness.time.wallMs / 86_400_000
+        let dashboard = harness.connect(Self.user(streak: 5, beforeDay: today - 2), scope: .read)
+        harness.send(dashboard, ["type": "subscribe", "channel": "stats:me"])
+        #expect(harness.shell.latestStats?["streak_days"] as? Int == 0, "yesterday had no goal day: the streak broke")
     }
 }
