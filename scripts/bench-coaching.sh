@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The coaching service's benchmarks (issue 5), repeated and summarised as a median:
+# The coaching service's benchmarks, repeated and summarised as a median:
 #   - CoachingBenchmarks (ordo-one): activity round trip and its steps, OutboundEncoder,
 #     fan-out to 10,000 subscribers, exact malloc audits;
 #   - WriterThroughput: PersistenceWriter → SQLite checkpoints/s, synchronous FULL and NORMAL

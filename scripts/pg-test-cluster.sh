@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL cluster for the tests (issue 6): initdb in a temporary directory,
+# A throwaway PostgreSQL cluster for the tests: initdb in a temporary directory,
 # owned and run by a non-root user, listening on a free port of 127.0.0.1 only, trust
 # authentication on loopback only. Nothing is installed system-wide and no service starts.
 #

@@ -1,7 +1,7 @@
 import FlowEngine
 import Testing
 
-/// The scenario tests of issue 4, on synthetic sessions.
+/// Scenario tests on synthetic sessions.
 struct FlowDetectorTests {
     @Test("steady focused typing enters flow within three minutes and stays there")
     func steadyTypingEntersFlowAndStays() {

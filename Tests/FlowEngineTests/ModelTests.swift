@@ -1,7 +1,7 @@
 import FlowEngine
 import Testing
 
-/// Wire names, small value types and the memory budgets of issue 4.
+/// Wire names, small value types and the memory budgets of the engine.
 struct ModelTests {
     @Test("flow states use the PROTOCOL.md wire names and parse back")
     func flowStateWireNames() {

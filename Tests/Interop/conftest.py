@@ -130,7 +130,7 @@ def server_factory():
         running.stop()
 
 
-# -- protocol v1 (/v1/ws, issue 5) ------------------------------------------------------
+# -- protocol v1 (/v1/ws) ---------------------------------------------------------------
 
 V1_ENV = {
     # Short intervals so durability and resume are observable in a test's lifetime.

@@ -316,7 +316,7 @@ def test_session_limit_counts_sessions_of_all_the_users_connections(v1_factory):
 
 
 def test_break_scheduler_is_per_user_across_sessions(v1):
-    """Two editor windows are one person (issue 5): 15 min in session A, then 12.5 min in
+    """Two editor windows are one person: 15 min in session A, then 12.5 min in
     session B on another connection, back to back. Neither session alone reaches the
     25-minute micro break, the user does: B's connection gets exactly one `break`
     (delivered at a commit), with the user's continuous active time."""

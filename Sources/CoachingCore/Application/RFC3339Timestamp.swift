@@ -1,3 +1,4 @@
+import FlowEngine
 /// Formats epoch milliseconds as an RFC 3339 `date-time` in UTC with millisecond
 /// precision, `2026-11-22T01:25:00.123Z`, without Foundation and without allocating.
 ///
@@ -29,7 +30,7 @@ public enum RFC3339Timestamp {
             msOfDay += msPerDay
             days -= 1
         }
-        let (year, month, day) = civil(daysSinceEpoch: days)
+        let (year, month, day) = LocalTime.civil(ofDay: days)
         let seconds = msOfDay / 1000
         put(buffer, 0, Int(year), digits: 4)
         buffer[4] = UInt8(ascii: "-")
@@ -53,24 +54,6 @@ public enum RFC3339Timestamp {
             write(epochMs: epochMs, into: UnsafeMutableRawBufferPointer(buffer))
             return length
         }
-    }
-
-    /// Proleptic Gregorian year, month (1–12) and day (1–31) of a day number counted from
-    /// 1970-01-01.
-    public static func civil(daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        // Day 0 of the shifted calendar is 0000-03-01, 719,468 days before 1970-01-01.
-        let shifted = daysSinceEpoch + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097                                  // 0…146096
-        // Years of 365 days, corrected for the leap day every 4 years, except every 100,
-        // except every 400.
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)  // 0…365, from March 1
-        let monthIndex = (5 * dayOfYear + 2) / 153                              // 0 = March … 11 = February
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
     }
 
     /// Writes `value` as exactly `digits` decimal digits at `offset`.

@@ -96,8 +96,8 @@ public final class CoachingServices: Sendable {
         // a day of slack for time zones ahead of UTC.
         let today = nowMs / 86_400_000
         let monday = LocalTime.startOfWeek(containingDay: today)
-        let (year, month, _) = PeriodKeys.civil(fromDays: today)
-        let monthStart = PeriodKeys.daysFromCivil(year: year, month: month, day: 1)
+        let (year, month, _) = LocalTime.civil(ofDay: today)
+        let monthStart = LocalTime.day(year: year, month: month, day: 1) ?? today
         let earliest = PeriodKeys(daysSinceEpoch: min(monday, monthStart) - 1).day
         let aggregates = try readerStore.dailyAggregates(fromDay: earliest, userId: nil)
         let totals = aggregates.map { day in

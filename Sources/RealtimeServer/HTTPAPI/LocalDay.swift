@@ -1,3 +1,4 @@
+import FlowEngine
 import CoachingCore
 /// A calendar day in someone's local time, `YYYY-MM-DD` (proleptic Gregorian), the same
 /// text form the store uses for `session_days.day` (so it sorts as text).
@@ -17,10 +18,8 @@ struct LocalDay: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// A valid date; nil for `2026-02-30`, month 13, or a year outside ``years``.
     init?(year: Int64, month: Int64, day: Int64) {
-        guard Self.years.contains(year), (1...12).contains(month), day >= 1,
-            day <= Self.daysInMonth(year: year, month: month)
-        else { return nil }
-        dayNumber = Self.dayNumber(year: year, month: month, day: day)
+        guard let number = LocalTime.day(year: year, month: month, day: day) else { return nil }
+        dayNumber = number
     }
 
     /// Parses exactly `YYYY-MM-DD` (ASCII digits, no sign, no spaces, a real date).
@@ -40,7 +39,7 @@ struct LocalDay: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(year: year, month: month, day: day)
     }
 
-    var civil: (year: Int64, month: Int64, day: Int64) { RFC3339Timestamp.civil(daysSinceEpoch: dayNumber) }
+    var civil: (year: Int64, month: Int64, day: Int64) { LocalTime.civil(ofDay: dayNumber) }
 
     /// `YYYY-MM-DD`.
     var description: String {
@@ -55,26 +54,4 @@ struct LocalDay: Hashable, Comparable, Sendable, CustomStringConvertible {
     func adding(days: Int64) -> LocalDay { LocalDay(dayNumber: dayNumber + days) }
 
     static func < (lhs: LocalDay, rhs: LocalDay) -> Bool { lhs.dayNumber < rhs.dayNumber }
-
-    static func isLeapYear(_ year: Int64) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
-
-    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
-        switch month {
-        case 2: isLeapYear(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days from 1970-01-01 to a civil date (the inverse of `RFC3339Timestamp.civil`):
-    /// a March-based year so the leap day falls last, split into 400-year eras.
-    static func dayNumber(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400                                    // 0…399
-        let monthIndex = month > 2 ? month - 3 : month + 9                         // 0 = March
-        let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1                       // 0…365
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
 }

@@ -54,7 +54,7 @@ struct ProfileTests {
         _ = try configuration.validated()
     }
 
-    @Test("the bundled profiles have the sizes issue 7 names")
+    @Test("the bundled profiles have the documented sizes")
     func sizes() throws {
         func profile(_ name: String) throws -> SoakConfiguration {
             let data = try #require(FileManager.default.contents(atPath: Self.repository.appendingPathComponent("config/soak/\(name).json").path))
