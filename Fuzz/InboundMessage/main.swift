@@ -1,5 +1,5 @@
 // libFuzzer harness for the application-protocol codec (build and run:
-// scripts/fuzz-inbound.sh).
+// scripts/fuzz.sh InboundMessage).
 //
 // The contract, asserted on every input (STYLE.md: fuzz to a contract, not "no crash"):
 // 1. `InboundDecoder.decode` returns a message or an `AppError` whose code is one the
@@ -14,6 +14,7 @@
 //    are JSON that WireJSON parses back to the same session, seq, code and ref.
 
 import FlowEngine
+import RealtimeServer
 import WireJSON
 
 /// Server time every input is decoded at: 2025-11-22T00:00:00Z.
