@@ -9,7 +9,7 @@
 #
 # Each harness is an executable of the SwiftPM package Fuzz/Package.swift, which imports the
 # root package's libraries by product name, built in release with libFuzzer and ASan:
-#   swift build -c release --package-path Fuzz --sanitize=fuzzer --sanitize=address \
+#   swift build -c release --package-path Fuzz --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address \
 #       -Xswiftc -parse-as-library -Xswiftc -use-ld=lld
 # (-parse-as-library: libFuzzer owns main(), main.swift only exports LLVMFuzzerTestOneInput;
 # lld: gold warns about an ASan symbol it cannot export).
@@ -47,15 +47,29 @@ else
     [[ ${#selected[@]} -eq 1 ]] || usage
 fi
 
-BUILD=(swift build -c release --package-path "$ROOT/Fuzz" --sanitize=fuzzer --sanitize=address
-       -Xswiftc -parse-as-library -Xswiftc -use-ld=lld)
+# --sanitize=fuzzer tells SwiftPM to leave main() to libFuzzer (otherwise it links the
+# executable's own entry point). swiftc keeps only the last -sanitize= option, and SwiftPM
+# writes one per --sanitize in no fixed order, so `--sanitize fuzzer --sanitize address`
+# built some modules without coverage counters (libFuzzer then runs blind) or without ASan;
+# the -Xswiftc option comes last and names both.
+BUILD=(swift build -c release --package-path "$ROOT/Fuzz" --sanitize=fuzzer
+       -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld)
 # One product at a time: a plain `swift build` would also build the root package's
 # executables, whose main() collides with libFuzzer's.
 for t in "${selected[@]}"; do
     echo "== building $t"
     "${BUILD[@]}" --product "${t}Fuzz"
 done
-BIN=$(swift build -c release --package-path "$ROOT/Fuzz" --show-bin-path)
+# The same flags as the build: a plan written without the sanitizers makes the next build
+# link harnesses that have no coverage instrumentation.
+BIN=$("${BUILD[@]}" --show-bin-path)
+for t in "${selected[@]}"; do
+    # Without coverage counters libFuzzer runs blind and reports nothing wrong.
+    if [[ $(nm "$BIN/${t}Fuzz" | grep -c __sancov_cntrs || true) -eq 0 ]]; then
+        echo "error: $BIN/${t}Fuzz has no coverage instrumentation; remove Fuzz/.build and rerun" >&2
+        exit 1
+    fi
+done
 [[ $BUILD_ONLY -eq 1 ]] && exit 0
 
 # Inputs longer than 4 KiB add time, not paths: every limit the harnesses exercise is
