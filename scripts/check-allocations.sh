@@ -20,6 +20,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 config=${1:-release}
 case "$config" in release|debug) ;; *) echo "usage: scripts/check-allocations.sh [release|debug]" >&2; exit 2;; esac
+# The test targets use @testable imports, which a release build refuses without this.
+flags=(-c "$config")
+[ "$config" = release ] && flags+=(-Xswiftc -enable-testing)
 
 work=$(mktemp -d /tmp/flowcoach-malloc.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -27,11 +30,11 @@ cc -shared -fPIC -O2 -Wall -Wextra -Werror -o "$work/libmalloc_counter.so" \
     Tests/MallocCounter/malloc_counter.c -ldl
 
 # Incremental: for debug, nothing to do after the test command's own build.
-swift build -c "$config" --build-tests > "$work/build.log" 2>&1 || { tail -n 40 "$work/build.log"; exit 1; }
+swift build "${flags[@]}" --build-tests > "$work/build.log" 2>&1 || { tail -n 40 "$work/build.log"; exit 1; }
 
 status=0
 FLOWCOACH_REQUIRE_MALLOC_COUNTER=1 LD_PRELOAD="$work/libmalloc_counter.so" \
-    swift test -c "$config" --skip-build --filter 'CodecPerformanceTests/zeroAllocations' > "$work/test.log" 2>&1 || status=$?
+    swift test "${flags[@]}" --skip-build --filter 'CodecPerformanceTests/zeroAllocations' > "$work/test.log" 2>&1 || status=$?
 grep -E 'allocations in|malloc_counter|✘|error:|passed|failed' "$work/test.log" || true
 if [ "$status" -ne 0 ]; then
     echo "error: the allocation check failed (exit $status)" >&2
