@@ -31,7 +31,8 @@ let package = Package(
         harness("Inflater", [.product(name: "WSProtocol", package: "flowcoach")]),
         harness("WireJSON", [.product(name: "WireJSON", package: "flowcoach")]),
         harness("InboundMessage", [
-            // InboundDecoder/OutboundEncoder live in RealtimeServer today.
+            // The library holding InboundDecoder/OutboundEncoder (main.swift imports
+            // CoachingCore when it exists, RealtimeServer otherwise).
             .product(name: "RealtimeServer", package: "flowcoach"),
             .product(name: "FlowEngine", package: "flowcoach"),
             .product(name: "WireJSON", package: "flowcoach"),

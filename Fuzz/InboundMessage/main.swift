@@ -14,8 +14,14 @@
 //    are JSON that WireJSON parses back to the same session, seq, code and ref.
 
 import FlowEngine
-import RealtimeServer
 import WireJSON
+// The codec's library: CoachingCore once it has one of its own, RealtimeServer before.
+// Fuzz/Package.swift names the product the harness depends on.
+#if canImport(CoachingCore)
+import CoachingCore
+#else
+import RealtimeServer
+#endif
 
 /// Server time every input is decoded at: 2025-11-22T00:00:00Z.
 let nowMs: Int64 = 1_763_769_600_000
