@@ -1,4 +1,5 @@
-// libFuzzer harness for the receive path: FrameDecoder + MessageAssembler + WebSocketEndpoint.
+// libFuzzer harness for the receive path: FrameDecoder + MessageAssembler + WebSocketEndpoint
+// (build and run: scripts/fuzz.sh FrameDecoder).
 //
 // Contract checked for every input (not just "no crash"):
 //  1. The endpoint ends open/closeSent, closed after a completed closing handshake, or
@@ -10,6 +11,8 @@
 //     violation's code.
 // Byte 0 selects the role (bit 0), small limits so the 1009 paths are reachable (bit 1), and
 // whether we start the closing handshake before reading (bit 2).
+
+import WSProtocol
 
 struct FuzzTranscript: Equatable {
     /// FNV-1a over every event's kind and payload (cheaper than keeping the events).

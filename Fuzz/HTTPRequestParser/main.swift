@@ -1,4 +1,5 @@
-// libFuzzer harness for the HTTP request head parser and the upgrade handshake.
+// libFuzzer harness for the HTTP request head parser and the upgrade handshake (build and
+// run: scripts/fuzz.sh HTTPRequestParser).
 //
 // Contract checked for every input:
 //  1. The parser returns needMoreData, complete (with a syntactically valid head:
@@ -8,6 +9,8 @@
 //     number of head bytes consumed.
 //  3. A complete head goes through Handshake.accept: accepted (101 written) or rejected with
 //     400/405/426 and a well-formed response.
+
+import WSProtocol
 
 enum Outcome: Equatable {
     case needMoreData

@@ -1,5 +1,5 @@
 // libFuzzer harness for the application-protocol codec (build and run:
-// scripts/fuzz-inbound.sh).
+// scripts/fuzz.sh InboundMessage).
 //
 // The contract, asserted on every input (STYLE.md: fuzz to a contract, not "no crash"):
 // 1. `InboundDecoder.decode` returns a message or an `AppError` whose code is one the
@@ -15,6 +15,13 @@
 
 import FlowEngine
 import WireJSON
+// The codec's library: CoachingCore once it has one of its own, RealtimeServer before.
+// Fuzz/Package.swift names the product the harness depends on.
+#if canImport(CoachingCore)
+import CoachingCore
+#else
+import RealtimeServer
+#endif
 
 /// Server time every input is decoded at: 2025-11-22T00:00:00Z.
 let nowMs: Int64 = 1_763_769_600_000

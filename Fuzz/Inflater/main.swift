@@ -1,7 +1,6 @@
 // libFuzzer harness for the permessage-deflate Inflater (RFC 7692 §7.2.2).
 //
-// Built together with WSProtocol/Bytes/ByteWriter.swift and WSProtocol/Deflate/*.swift as
-// one module (see scripts/fuzz-inflater.sh), so it uses the types without an import.
+// Build and run: scripts/fuzz.sh Inflater.
 //
 // Contract asserted (a violation traps, which libFuzzer reports as a crash):
 //  1. Untrusted bytes, inflated as one message of one or more fragments, either succeed
@@ -19,7 +18,7 @@
 // Input layout: byte 0 = settings (bit 0 context takeover, bits 1-3 window bits - 8,
 // bit 4 round-trip mode, bits 5-7 number of cuts), byte 1 = limit selector, the rest data.
 
-import CZlib
+import WSProtocol
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func inflaterFuzzTarget(_ start: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

@@ -1,4 +1,4 @@
-// libFuzzer harness for WireJSON (build and run: scripts/fuzz-json.sh).
+// libFuzzer harness for WireJSON (build and run: scripts/fuzz.sh WireJSON).
 //
 // The contract, asserted on every input (STYLE.md: fuzz to a contract, not "no crash"):
 // 1. `parse` either returns a document or throws a syntax/limit `JSONError` whose offset
@@ -8,6 +8,8 @@
 // 3. Writing the document with `JSONWriter` and parsing the output gives an equal
 //    document (same structure, names and strings after decoding, same number tokens),
 //    and writing that again gives identical bytes (the writer's form is canonical).
+
+import WireJSON
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzWireJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -20,7 +22,8 @@ public func fuzzWireJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         guard error.isSyntaxError, let offset = error.offset, offset >= 0, offset <= size else {
             fatalError("undocumented parse error \(error) for \(size) bytes")
         }
-        _ = error.message
+        // The message is what a client reads in its `bad_json` error.
+        guard !error.message.isEmpty else { fatalError("parse error without a message: \(error)") }
         return 0
     }
     exerciseGetters(root)

@@ -6,21 +6,31 @@ import WireJSON
 
 /// Steady-state cost of the hot path: decode `activity` (64 intervals) + encode `flow`.
 ///
-/// Allocation counting needs a malloc interposer that exports `fe_malloc_count` (the
-/// FlowEngine's dev tool), e.g.
-/// `LD_PRELOAD=dev/fe/mallocount/libmallocount.so swift test -c release --filter CodecPerformance`;
-/// without it that test is skipped. Timings are printed; run them with `-c release`.
-/// Serialized, and run it filtered as above: the malloc counter is process-wide, so no
-/// other test may run meanwhile.
+/// Allocation counting needs the malloc interposer Tests/MallocCounter (scripts/check-allocations.sh
+/// builds it, preloads it and runs this suite). Without it that test is skipped in a plain
+/// `swift test`, but fails when FLOWCOACH_REQUIRE_MALLOC_COUNTER is set: the script sets it,
+/// so a preload that did not take cannot pass as a skip. Timings are printed; run them with
+/// `-c release`. The count is the calling thread's (the test runner's other threads
+/// allocate while the loop runs); serialized all the same.
 @Suite(.serialized)
 struct CodecPerformanceTests {
     typealias F = ApplicationFixtures
 
-    /// The interposer's counter, when it is loaded.
+    /// The interposer's per-thread counter, when it is loaded.
     static let mallocCount: (@convention(c) () -> UInt64)? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "fe_malloc_count") else { return nil }
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "fe_malloc_thread_count") else { return nil }
         return unsafeBitCast(symbol, to: (@convention(c) () -> UInt64).self)
     }()
+
+    /// Turns on the interposer's backtrace of every allocation of this thread (printed only
+    /// when MALLOC_COUNTER_TRAP is set), to name the allocation that broke the check.
+    static let mallocTrace: (@convention(c) (CInt) -> Void)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "fe_malloc_trace") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (CInt) -> Void).self)
+    }()
+
+    /// Set by scripts/check-allocations.sh: a missing counter is then a failure, not a skip.
+    static let counterRequired = getenv("FLOWCOACH_REQUIRE_MALLOC_COUNTER") != nil
 
     /// One hot-path round: decode the payload, encode the answer.
     static func round(_ decoder: inout InboundDecoder, _ encoder: inout OutboundEncoder,
@@ -49,9 +59,13 @@ struct CodecPerformanceTests {
     }
 
     @Test("decode(activity, 64 intervals) + encode(flow) allocates nothing once warm",
-          .enabled(if: CodecPerformanceTests.mallocCount != nil, "needs LD_PRELOAD of a malloc counter"))
+          .enabled(if: CodecPerformanceTests.mallocCount != nil || CodecPerformanceTests.counterRequired,
+                   "needs LD_PRELOAD of Tests/MallocCounter (scripts/check-allocations.sh)"))
     func zeroAllocations() {
-        guard let count = Self.mallocCount else { return }
+        guard let count = Self.mallocCount else {
+            Issue.record("FLOWCOACH_REQUIRE_MALLOC_COUNTER is set but the malloc counter is not loaded")
+            return
+        }
         var decoder = InboundDecoder()
         var encoder = OutboundEncoder()
         let payload = Array(F.activity.utf8)
@@ -64,6 +78,11 @@ struct CodecPerformanceTests {
             let allocations = count() - before
             print("CodecPerformance: \(allocations) allocations in 10,000 rounds (checksum \(checksum))")
             #expect(allocations == 0)
+            if allocations > 0, let trace = Self.mallocTrace {
+                trace(1)
+                _ = Self.round(&decoder, &encoder, bytes, assessment)
+                trace(0)
+            }
         }
     }
 
