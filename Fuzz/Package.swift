@@ -33,7 +33,7 @@ let package = Package(
         harness("InboundMessage", [
             // The library holding InboundDecoder/OutboundEncoder (main.swift imports
             // CoachingCore when it exists, RealtimeServer otherwise).
-            .product(name: "RealtimeServer", package: "flowcoach"),
+            .product(name: "CoachingCore", package: "flowcoach"),
             .product(name: "FlowEngine", package: "flowcoach"),
             .product(name: "WireJSON", package: "flowcoach"),
         ]),

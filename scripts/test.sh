@@ -50,6 +50,9 @@ if [ "$swift_test_status" -ne 0 ]; then
 fi
 rm -f "$swift_test_log"
 
+step "allocation check: the hot path allocates nothing once warm (scripts/check-allocations.sh)"
+scripts/check-allocations.sh
+
 step "JavaScript client and VS Code extension (node --test against the real server)"
 FLOWCOACH_BIN="$PWD/.build/debug/flowcoach" scripts/test-clients.sh
 

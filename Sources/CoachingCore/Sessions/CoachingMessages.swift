@@ -67,6 +67,14 @@ public struct SessionStartRequest: Sendable {
     public var language: String?
     public var atMs: Int64
     public var ref: RequestID?
+
+    public init(session: SessionID, project: String?, language: String?, atMs: Int64, ref: RequestID?) {
+        self.session = session
+        self.project = project
+        self.language = language
+        self.atMs = atMs
+        self.ref = ref
+    }
 }
 
 /// The reader's answer to a stored-session look-up.

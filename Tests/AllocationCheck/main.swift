@@ -1,0 +1,120 @@
+// The zero-allocation check of the hot path, as a small release executable over the pure
+// modules only (a release build of it takes a fraction of the whole package's):
+//
+//   1. the codec: decode an `activity` (64 intervals), encode its `flow` answer;
+//   2. the coaching round trip: `CoachingShard.receivedText` for an `activity` of a live
+//      session — rate limit, seq checks, detection, accounting, `flow` encoded and handed
+//      to the shell — through a shell that copies nothing.
+//
+// Run under the malloc-counting interposer (scripts/check-allocations.sh). Each check warms
+// up, then counts the allocations of the measuring thread over many rounds and prints
+// "<check>: N allocations in R rounds". Exit status 1 when a count is not 0, 2 when the
+// counter is missing although FLOWCOACH_REQUIRE_MALLOC_COUNTER is set.
+//
+// Break reminders are switched off: they are rare events (one per 25 minutes of work),
+// not the steady state this checks.
+import CoachingCore
+import FlowEngine
+import Glibc
+
+/// The interposer's per-thread counter, when it is preloaded.
+let threadCount: (@convention(c) () -> UInt64)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "fe_malloc_thread_count") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) () -> UInt64).self)
+}()
+
+/// A shell that carries out nothing and copies nothing.
+final class CountingShell: CoachingShell {
+    var sentBytes = 0
+    func perform(_ action: CoachingAction) {
+        if case .send(_, let payload) = action { sentBytes &+= payload.count }
+    }
+    func enqueue(_ record: PersistenceRecord) -> Bool { true }
+    func submit(_ job: StoreJob) -> Bool { true }
+    func latestSnapshot(for key: ChannelKey) -> ChannelEvent? { nil }
+}
+
+let rounds = 10_000
+let warmUp = 1_000
+let dayMs: Int64 = 86_400_000
+// 01:00 UTC of a fixed day: every window of the run falls on the same local day (a new day
+// allocates its tally once, by design).
+let startMs = 20_400 * dayMs + 3_600_000
+let windowMs: Int64 = 4_000
+let session = "6f1c2a3e-8d4b-4f7a-9b2e-1c0d5e6f7a8b"
+let intervals = "[" + (0..<64).map { String(110 + ($0 * 37) % 90) }.joined(separator: ",") + "]"
+
+func payload(seq: Int) -> [UInt8] {
+    let atMs = startMs + Int64(seq) * windowMs
+    return Array("""
+        {"type":"activity","id":"a\(seq % 10)","session":"\(session)","seq":\(seq),"at_ms":\(atMs),\
+        "window_ms":\(windowMs),"keystrokes":64,"keystroke_intervals":\(intervals),"context_switches":0,\
+        "error_events":0,"focus_ms":\(windowMs),"files_modified":1,"lines_added":3,"lines_deleted":1,"language":"swift"}
+        """.utf8)
+}
+
+/// Counts the allocations of `body` over `rounds` calls after `warmUp` calls.
+func measure(_ name: String, _ body: (Int) -> Void) -> Bool {
+    for round in 0..<warmUp { body(round) }
+    guard let threadCount else {
+        print("\(name): the malloc counter is not loaded")
+        return false
+    }
+    let before = threadCount()
+    for round in warmUp..<(warmUp + rounds) { body(round) }
+    let allocations = threadCount() - before
+    print("\(name): \(allocations) allocations in \(rounds) rounds")
+    return allocations == 0
+}
+
+// Payloads are built before anything is counted.
+let payloads = (1...(warmUp + rounds)).map(payload(seq:))
+
+// 1. The codec.
+var decoder = InboundDecoder()
+var encoder = OutboundEncoder()
+var sink = 0
+let codecClean = measure("Codec") { round in
+    payloads[round].withUnsafeBytes { raw in
+        guard case .message(.activity(let id), let ref) = decoder.decode(raw, nowMs: startMs + dayMs / 2) else { return }
+        var assessment = FlowAssessment.initial()
+        assessment.seq = decoder.window.seq
+        encoder.flow(session: id, assessment: assessment, ref: ref)
+        encoder.withUnsafeBytes { sink &+= $0.count }
+    }
+}
+
+// 2. The coaching round trip through a shard.
+var settings = CoachingSettings()
+settings.messagesPerSecond = 1_000_000
+settings.messageBurst = 1_000_000
+var flow = FlowEngineConfiguration.standard
+flow.breaks.microAfter = .hours(10_000)
+flow.breaks.restAfter = .hours(10_000)
+flow.breaks.hardCap = .hours(10_000)
+flow.breaks.dailyLimit = .hours(10_000)
+let shell = CountingShell()
+let shard = CoachingShard(configuration: CoachingShard.Configuration(settings: settings, flow: flow), shell: shell, stats: LoopStats())
+var time = CoachingTime(monotonicMs: 1_000, wallMs: startMs)
+let user = AuthenticatedUser(
+    user: User(id: "00000000-0000-4000-8000-000000000001", name: "ada", displayName: "Ada", timeZone: "UTC", createdAtMs: 0),
+    scope: .ingest, tokenId: "t", profile: UserProfile(privacy: .defaults, memberships: [], baseline: nil, recentDays: []))
+let connection = shard.opened(id: 1, bearerToken: nil, at: time)
+Array(#"{"type":"hello","token":"t"}"#.utf8).withUnsafeBytes { shard.receivedText(connection, $0, at: time) }
+shard.tokenChecked(connection, outcome: .valid(user), at: time)
+let start = Array(#"{"type":"session.start","session":"\#(session)","at_ms":\#(startMs)}"#.utf8)
+start.withUnsafeBytes { shard.receivedText(connection, $0, at: time) }
+guard let sessionID = SessionID(session) else { fatalError("the fixed session id parses") }
+shard.sessionLookedUp(connection, request: SessionStartRequest(session: sessionID, project: nil, language: "swift", atMs: startMs, ref: nil),
+                      outcome: .notFound, at: time)
+let shardClean = measure("CoachingShardRoundTrip") { round in
+    time.monotonicMs += windowMs
+    time.wallMs += windowMs
+    payloads[round].withUnsafeBytes { shard.receivedText(connection, $0, at: time) }
+}
+guard shell.sentBytes > 0, sink > 0 else {
+    print("error: the checks produced no output (the session did not start?)")
+    exit(1)
+}
+if threadCount == nil, getenv("FLOWCOACH_REQUIRE_MALLOC_COUNTER") != nil { exit(2) }
+exit(codecClean && shardClean ? 0 : 1)
