@@ -47,6 +47,7 @@ struct APIStoreFailureTests {
         func token(secretHash: [UInt8]) throws(StoreError) -> TokenRecord? { try inner.token(secretHash: secretHash) }
         func tokens(userId: String?) throws(StoreError) -> [TokenRecord] { try inner.tokens(userId: userId) }
         func revokeToken(id: String, atMs: Int64) throws(StoreError) -> Bool { try inner.revokeToken(id: id, atMs: atMs) }
+        func revokedTokenIds(sinceMs: Int64) throws(StoreError) -> [String] { try inner.revokedTokenIds(sinceMs: sinceMs) }
         func createTeam(_ team: Team) throws(StoreError) { try inner.createTeam(team) }
         func team(id: String) throws(StoreError) -> Team? { try inner.team(id: id) }
         func team(named name: String) throws(StoreError) -> Team? { try inner.team(named: name) }
@@ -63,6 +64,9 @@ struct APIStoreFailureTests {
         }
         func writeBatch(_ checkpoints: [SessionCheckpoint], baselines: [BaselineRecord]) throws(StoreError) -> BatchSummary {
             try inner.writeBatch(checkpoints, baselines: baselines)
+        }
+        func claimSession(id: String, userId: String, startedAtMs: Int64, project: String?) throws(StoreError) -> SessionClaim {
+            try inner.claimSession(id: id, userId: userId, startedAtMs: startedAtMs, project: project)
         }
         func session(id: String) throws(StoreError) -> StoredSession? { try inner.session(id: id) }
         func baseline(userId: String) throws(StoreError) -> BaselineRecord? { try inner.baseline(userId: userId) }
