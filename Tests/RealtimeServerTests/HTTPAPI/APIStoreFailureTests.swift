@@ -81,7 +81,7 @@ struct APIStoreFailureTests {
     private func call(_ world: APITestWorld, _ store: FailingStore, _ method: String, _ target: String) -> APIResponse {
         let purges = world.purges
         let context = APIContext(store: store, leaderboards: nil, nowMs: APITestWorld.nowMs, purgeLiveState: { purges.record($0) })
-        return APIRouter.handle(APIRequest(method: method, target: target, bearerToken: world.token(world.ada)), context: context)
+        return APIRouter.handle(APIRequest(method: method, target: target, bearerToken: world.token(world.ada, method == "DELETE" ? .ingest : .read)), context: context)
     }
 
     @Test("a transient store failure is 503 unavailable, a permanent one 500 internal, without store details")
