@@ -10,6 +10,8 @@ public final class CoachingConnection {
     /// The authenticated user's state on this (home) loop; nil until the token checked out.
     public var user: UserState?
     public var scope: TokenScope = .read
+    /// The public id of the token that authenticated it (a revocation closes it).
+    public var tokenId: String?
     /// Messages-per-second limit.
     public var bucket: TokenBucket
     /// Rejected messages in a row (a client that keeps sending garbage is closed).

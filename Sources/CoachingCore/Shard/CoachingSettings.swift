@@ -28,6 +28,9 @@ public struct CoachingSettings: Sendable, Equatable {
     public var maxConnectionsPerIP: Int = 4_096
     /// Time a client without a Bearer header has to send `hello` (`auth.hello_timeout_ms`).
     public var helloTimeoutMs: Int64 = 10_000
+    /// How often the server looks for tokens revoked in the store (`auth.revocation_check_ms`):
+    /// their open connections are closed with 1008 within about this time.
+    public var revocationCheckMs: Int64 = 2_000
     /// Minimum spacing of two events on one channel (`leaderboard.publish_interval_ms`).
     public var publishIntervalMs: Int64 = 1_000
     /// Consecutive rejected messages after which the connection is closed with 1008

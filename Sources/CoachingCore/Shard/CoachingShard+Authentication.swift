@@ -41,6 +41,10 @@ extension CoachingShard {
         guard connection.authenticating else { return }
         connection.authenticating = false
         let ref = connection.helloRef
+        if connection.isAuthenticated {
+            recheckedToken(connection, outcome: outcome, ref: ref)
+            return
+        }
         switch outcome {
         case .refused(let reason):
             stats.add(.authFailures)
@@ -67,6 +71,52 @@ extension CoachingShard {
                 connection.authenticating = true  // until the home loop adopts it
                 stats.add(.handOvers)
                 shell.perform(.handOver(connection.id, homeLoop: home, user, helloRef: ref))
+            }
+        }
+    }
+
+    /// `hello` with a token on a connection that is authenticated already: the token is
+    /// checked again (it may have been revoked since), never just answered.
+    public func receivedRepeatedHello(_ connection: CoachingConnection, token: String, ref: RequestID?) {
+        connection.helloRef = ref
+        checkToken(token, for: connection)
+    }
+
+    /// The answer to a repeated `hello`'s token check. The connection stays with its user:
+    /// another user's token is `forbidden`, a refused one closes it like a first `hello`.
+    private func recheckedToken(_ connection: CoachingConnection, outcome: AuthOutcome, ref: RequestID?) {
+        defer { shell.perform(.resumeInput(connection.id)) }
+        guard !connection.closing, let user = connection.user else { return }
+        switch outcome {
+        case .refused(let reason):
+            refuseHello(connection, AppError(.unauthorized, "token: " + reason, ref: ref))
+        case .unavailable:
+            reject(connection, AppError(.internal, "hello: the account store is unavailable; retry shortly", ref: ref))
+        case .valid(let authenticated) where authenticated.user.id == user.userId:
+            connection.scope = authenticated.scope
+            connection.tokenId = authenticated.tokenId
+            accepted(connection)
+            encoder.welcome(
+                userID: user.userId, userName: user.user.displayName, serverTimeMs: now.wallMs,
+                heartbeatSeconds: configuration.heartbeatSeconds, ref: ref)
+            sendEncoded(connection)
+        case .valid:
+            sendError(connection, AppError(.forbidden, "hello: the token is another user's; open a new connection for it", ref: ref))
+            close(connection, .policyViolation, reason: "token of another user")
+        }
+    }
+
+    /// Tokens revoked in the store (the shell polls it every `auth.revocation_check_ms`):
+    /// every open connection authenticated with one of them gets `unauthorized` and is
+    /// closed with 1008. Its sessions stay resumable with a valid token. Idempotent.
+    public func tokensRevoked(_ tokenIds: Set<String>, at time: CoachingTime) {
+        now = time
+        for user in users.values {
+            for connection in user.connections where !connection.closing {
+                guard let tokenId = connection.tokenId, tokenIds.contains(tokenId) else { continue }
+                stats.add(.authFailures)
+                sendError(connection, AppError(.unauthorized, "token: revoked; this connection is closed"))
+                close(connection, .policyViolation, reason: "token revoked")
             }
         }
     }
@@ -104,6 +154,7 @@ extension CoachingShard {
         }
         connection.user = user
         connection.scope = authenticated.scope
+        connection.tokenId = authenticated.tokenId
         user.connections.append(connection)
         encoder.welcome(
             userID: userId, userName: authenticated.user.displayName, serverTimeMs: now.wallMs,

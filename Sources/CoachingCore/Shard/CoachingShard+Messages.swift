@@ -53,7 +53,11 @@ extension CoachingShard {
 
     private func handle(_ message: InboundMessage, ref: RequestID?, from connection: CoachingConnection, of user: UserState) {
         switch message {
-        case .hello:
+        case .hello(let hello):
+            if let token = hello.token {
+                receivedRepeatedHello(connection, token: token, ref: ref)
+                return
+            }
             accepted(connection)
             encoder.welcome(userID: user.userId, userName: user.user.displayName, serverTimeMs: now.wallMs,
                             heartbeatSeconds: configuration.heartbeatSeconds, ref: ref)

@@ -72,6 +72,15 @@ extension CoachingShard {
         }
     }
 
+    /// A connected session's latest checkpoint has not been acknowledged yet: at shutdown
+    /// the shell waits (bounded) for its `durable` before it says goodbye, so a client can
+    /// drop its buffer without resuming first.
+    public var awaitsDurableAcks: Bool {
+        users.values.contains { user in
+            user.sessions.values.contains { $0.carrier != nil && ($0.dirty || $0.checkpointedSeq > $0.durableSeq) }
+        }
+    }
+
     /// Graceful shutdown: every session's latest state goes to the writer (not ended —
     /// clients resume after the restart), with the baselines.
     public func checkpointEverything(at time: CoachingTime) {

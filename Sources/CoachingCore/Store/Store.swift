@@ -50,6 +50,9 @@ public protocol Store: AnyObject, Sendable {
     func tokens(userId: String?) throws(StoreError) -> [TokenRecord]
     /// Marks the token revoked; `false` when there is no such token or it already was.
     func revokeToken(id: String, atMs: Int64) throws(StoreError) -> Bool
+    /// Ids of tokens revoked at or after `sinceMs` (the server polls this to close the
+    /// connections still open with them).
+    func revokedTokenIds(sinceMs: Int64) throws(StoreError) -> [String]
 
     // MARK: Teams
 
@@ -79,6 +82,11 @@ public protocol Store: AnyObject, Sendable {
     /// Checkpoints of users that no longer exist are skipped and counted as orphaned.
     @discardableResult
     func writeBatch(_ checkpoints: [SessionCheckpoint], baselines: [BaselineRecord]) throws(StoreError) -> BatchSummary
+    /// Records `id` as `userId`'s session (an empty checkpoint at seq 0 starting at
+    /// `startedAtMs`) unless it is stored already, atomically: of two users claiming one id
+    /// at once, on any loop or node, exactly one gets `.claimed`. Called at `session.start`
+    /// for a session not live here, so a session's owner is fixed before any `durable`.
+    func claimSession(id: String, userId: String, startedAtMs: Int64, project: String?) throws(StoreError) -> SessionClaim
     /// The last stored checkpoint of a session (for resume after a restart), with all of
     /// its flow periods.
     func session(id: String) throws(StoreError) -> StoredSession?

@@ -12,6 +12,9 @@ public struct BatchSummary: Sendable, Hashable {
     public var orphaned = 0
     /// Baselines written (newer than the stored one).
     public var baselinesStored = 0
+    /// Session ids of checkpoints NOT kept because the stored session belongs to another
+    /// user. These are not durable: the writer never acknowledges them.
+    public var conflicting: [String] = []
 
     public init(stored: Int = 0, stale: Int = 0, orphaned: Int = 0, baselinesStored: Int = 0) {
         self.stored = stored
@@ -19,6 +22,16 @@ public struct BatchSummary: Sendable, Hashable {
         self.orphaned = orphaned
         self.baselinesStored = baselinesStored
     }
+}
+
+/// The answer of `Store.claimSession`.
+public enum SessionClaim: Sendable, Hashable {
+    /// The id was free and is now the caller's (an empty session at seq 0).
+    case claimed
+    /// The id is stored already: the caller's own session (resume) or another user's.
+    case existing(StoredSession)
+    /// The claiming user does not exist (purged meanwhile).
+    case noSuchUser
 }
 
 /// The schema versions a `migrate()` call found and applied.

@@ -105,6 +105,12 @@ extension PostgresStore {
             """, [.integer(atMs), .text(id)]).affectedRows == 1
     }
 
+    public func revokedTokenIds(sinceMs: Int64) throws(StoreError) -> [String] {
+        let result = try connection.query(
+            "SELECT id FROM tokens WHERE revoked_at >= \(SQL.timestamp("$1::bigint"))", [.integer(sinceMs)])
+        return try (0..<result.rowCount).map { row throws(StoreError) in try result.text(row, 0) }
+    }
+
     // MARK: Teams
 
     private static let teamColumns = "id, name, \(SQL.milliseconds("created_at"))"

@@ -118,7 +118,10 @@ extension PostgresStore {
             (SELECT count(*) FROM input i WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = i.user_id)),
             (SELECT count(*) FROM baselines),
             (SELECT count(*) FROM baseline_input b WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = b.user_id)),
-            (SELECT count(*) FROM input)
+            (SELECT count(*) FROM input),
+            -- Sessions stored under another user: not kept, and never acknowledged.
+            (SELECT string_agg(i.session_id::text, ',') FROM input i
+                JOIN coding_sessions s ON s.session_id = i.session_id WHERE s.user_id <> i.user_id)
         """
 
     @discardableResult
@@ -126,6 +129,21 @@ extension PostgresStore {
         let batch = try PostgresBatch(checkpoints: checkpoints, baselines: baselines)
         guard !batch.isEmpty else { return batch.summary }
         return try Self.summary(batch.summary, adding: try connection.query(Self.writeBatchSQL, batch.parameters))
+    }
+
+    public func claimSession(id: String, userId: String, startedAtMs: Int64, project: String?) throws(StoreError) -> SessionClaim {
+        guard SQL.isUUID(id), SQL.isUUID(userId) else { return .noSuchUser }
+        // ON CONFLICT DO NOTHING: the first claim wins, on whichever node it ran.
+        let inserted = try connection.query("""
+            INSERT INTO coding_sessions (session_id, user_id, seq, started_at, last_at, ended, project, active_ms, flow_ms,
+                keystrokes, lines_added, lines_deleted, flow_periods, interruptions, mean_recovery_ms, focus_score)
+            SELECT $1::uuid, $2::uuid, 0, \(SQL.timestamp("$3::bigint")), \(SQL.timestamp("$3::bigint")), false, $4::text,
+                0, 0, 0, 0, 0, 0, 0, 0, 0
+            WHERE EXISTS (SELECT 1 FROM users WHERE id = $2::uuid)
+            ON CONFLICT (session_id) DO NOTHING
+            """, [.text(id), .text(userId), .integer(startedAtMs), .optionalText(project)])
+        if inserted.affectedRows == 1 { return .claimed }
+        return try session(id: id).map(SessionClaim.existing) ?? .noSuchUser
     }
 
     /// `normalized` (what the batch's normalization counted) plus the statement's counts.
@@ -138,7 +156,9 @@ extension PostgresStore {
         let orphaned = Int(try result.integer(0, 1))
         summary.stored += written
         summary.orphaned += orphaned + Int(try result.integer(0, 3))
-        summary.stale += Int(try result.integer(0, 4)) - written - orphaned
+        let conflicting = try result.optionalText(0, 5).map { $0.split(separator: ",").map(String.init) } ?? []
+        summary.conflicting += conflicting
+        summary.stale += Int(try result.integer(0, 4)) - written - orphaned - conflicting.count
         summary.baselinesStored += Int(try result.integer(0, 2))
         return summary
     }

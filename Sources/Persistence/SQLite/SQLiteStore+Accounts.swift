@@ -49,6 +49,11 @@ extension SQLiteStore {
         }
     }
 
+    public func revokedTokenIds(sinceMs: Int64) throws(StoreError) -> [String] {
+        try connection.statement(cachedAs: "tokens revoked since", text: "SELECT id FROM tokens WHERE revoked_at_ms >= ?")
+            .query([.integer(sinceMs)]) { row throws(StoreError) in try row.text(0) }
+    }
+
     private static let tokenColumns = "id, user_id, scope, secret_hash, created_at_ms, revoked_at_ms"
 
     private static func readToken(_ row: SQLiteRow) throws(StoreError) -> TokenRecord {

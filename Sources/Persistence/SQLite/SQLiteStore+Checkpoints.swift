@@ -38,9 +38,11 @@ extension SQLiteStore {
                 .queryFirst([.text(checkpoint.sessionId)]) { row throws(StoreError) in try row.text(0) }
             if owner == nil {
                 summary.orphaned += 1
-            } else {
-                if owner == checkpoint.userId { try insertFlowPeriods(of: checkpoint) }
+            } else if owner == checkpoint.userId {
+                try insertFlowPeriods(of: checkpoint)
                 summary.stale += 1
+            } else {
+                summary.conflicting.append(checkpoint.sessionId)
             }
             return
         }
@@ -49,6 +51,20 @@ extension SQLiteStore {
         }
         try insertFlowPeriods(of: checkpoint)
         summary.stored += 1
+    }
+
+    public func claimSession(id: String, userId: String, startedAtMs: Int64, project: String?) throws(StoreError) -> SessionClaim {
+        // ON CONFLICT DO NOTHING: the first claim wins, in whichever connection it ran.
+        let inserted = try connection.statement(cachedAs: "coding_sessions claim", text: """
+            INSERT INTO coding_sessions (session_id, user_id, seq, started_at_ms, last_at_ms, ended, project,
+                active_ms, flow_ms, keystrokes, lines_added, lines_deleted, flow_periods, interruptions,
+                mean_recovery_ms, focus_score)
+            SELECT ?1, ?2, 0, ?3, ?3, 0, ?4, 0, 0, 0, 0, 0, 0, 0, 0, 0
+            WHERE EXISTS (SELECT 1 FROM users WHERE id = ?2)
+            ON CONFLICT (session_id) DO NOTHING
+            """).run([.text(id), .text(userId), .integer(startedAtMs), .optionalText(project)])
+        if inserted == 1 { return .claimed }
+        return try session(id: id).map(SessionClaim.existing) ?? .noSuchUser
     }
 
     /// The session upsert. `INSERT … SELECT … WHERE … ON CONFLICT` needs the WHERE, which

@@ -27,6 +27,9 @@ public final class WriterMetrics: Sendable {
     let consecutiveFailures = Atomic<Int>(0)
     /// Records dropped because the store rejected them permanently (constraint errors).
     let rejectedRecords = Atomic<Int>(0)
+    /// Checkpoints not kept (and never acked) because their session id is stored under
+    /// another user.
+    let conflictingCheckpoints = Atomic<Int>(0)
     /// Records still unwritten when shutdown gave up (never acked; clients replay them).
     let abandonedRecords = Atomic<Int>(0)
     /// Records appended to the spill journal while the store was down (acked from there).
@@ -47,6 +50,7 @@ public final class WriterMetrics: Sendable {
             lastCommitMicros: lastCommitMicros.load(ordering: .relaxed), totalCommitMicros: totalCommitMicros.load(ordering: .relaxed),
             failures: failures.load(ordering: .relaxed),
             consecutiveFailures: consecutiveFailures.load(ordering: .relaxed), rejectedRecords: rejectedRecords.load(ordering: .relaxed),
+            conflictingCheckpoints: conflictingCheckpoints.load(ordering: .relaxed),
             abandonedRecords: abandonedRecords.load(ordering: .relaxed), spilledRecords: spilledRecords.load(ordering: .relaxed),
             replayedRecords: replayedRecords.load(ordering: .relaxed), journalBytes: journalBytes.load(ordering: .relaxed))
     }
@@ -64,6 +68,7 @@ public final class WriterMetrics: Sendable {
         public var failures: Int
         public var consecutiveFailures: Int
         public var rejectedRecords: Int
+        public var conflictingCheckpoints: Int
         public var abandonedRecords: Int
         public var spilledRecords: Int
         public var replayedRecords: Int

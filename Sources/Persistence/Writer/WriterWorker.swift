@@ -132,15 +132,34 @@ final class WriterWorker: Sendable {
     private func receiveOldest(_ inFlight: inout [(batch: WriterBatch, sentNanos: Int)], from pipelined: any PipelinedStore) {
         let (batch, sentNanos) = inFlight.removeFirst()
         do {
-            _ = try pipelined.receiveBatch()
+            let summary = try pipelined.receiveBatch()
             metrics.recordCommit(records: batch.count, micros: (Self.uptimeNanos() - sentNanos) / 1_000)
-            let acks = batch.acks
-            if !acks.isEmpty { onDurable(acks) }
+            acknowledge(batch, summary)
         } catch {
             metrics.recordFailure()
             inFlight.insert((batch, sentNanos), at: 0)
             recommit(&inFlight, then: nil, abandoning: pipelined)
         }
+    }
+
+    /// Acks every checkpoint of a committed batch except those the store did not keep
+    /// because their session belongs to another user: `durable` means stored under this
+    /// user, so those are counted, reported and never acknowledged.
+    private func acknowledge(_ batch: WriterBatch, _ summary: BatchSummary) {
+        var acks = batch.acks
+        if !summary.conflicting.isEmpty {
+            reportConflicts(summary.conflicting, in: batch)
+            let refused = Set(summary.conflicting)
+            acks.removeAll { refused.contains($0.sessionId) }
+        }
+        if !acks.isEmpty { onDurable(acks) }
+    }
+
+    private func reportConflicts(_ sessionIds: [String], in batch: WriterBatch) {
+        let refused = Set(sessionIds)
+        metrics.conflictingCheckpoints.add(refused.count, ordering: .relaxed)
+        let records = batch.checkpoints.filter { refused.contains($0.sessionId) }.map(PersistenceRecord.checkpoint)
+        onRejected(records, .duplicate(what: "session id \(sessionIds.joined(separator: ",")) (stored under another user)"))
     }
 
     /// Abandons the pipeline and commits every batch that was in flight, then `next`, one
@@ -184,11 +203,10 @@ final class WriterWorker: Sendable {
         while true {
             let started = DispatchTime.now().uptimeNanoseconds
             do {
-                try store.writeBatch(batch.checkpoints, baselines: batch.baselines)
+                let summary = try store.writeBatch(batch.checkpoints, baselines: batch.baselines)
                 let micros = Int((DispatchTime.now().uptimeNanoseconds &- started) / 1_000)
                 metrics.recordCommit(records: batch.count, micros: micros)
-                let acks = batch.acks
-                if !acks.isEmpty { onDurable(acks) }
+                acknowledge(batch, summary)
                 return
             } catch {
                 metrics.recordFailure()
@@ -280,8 +298,13 @@ final class WriterWorker: Sendable {
         do {
             for entry in try journal.entries() {
                 do {
-                    try store.writeBatch(entry.checkpoints, baselines: entry.baselines)
+                    let summary = try store.writeBatch(entry.checkpoints, baselines: entry.baselines)
                     metrics.replayedRecords.add(entry.checkpoints.count + entry.baselines.count, ordering: .relaxed)
+                    if !summary.conflicting.isEmpty {
+                        var batch = WriterBatch()
+                        for checkpoint in entry.checkpoints { batch.add(.checkpoint(checkpoint)) }
+                        reportConflicts(summary.conflicting, in: batch)
+                    }
                 } catch where error.isTransient {
                     metrics.recordFailure()
                     return false

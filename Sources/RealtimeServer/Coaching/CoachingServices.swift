@@ -19,6 +19,7 @@ public final class CoachingServices: Sendable {
     public let leaderboards: LeaderboardOwner
     let mailboxes: [LoopMailbox]
     let perIP: PerIPLimiter
+    private let revocations: RevocationWatch
     private let logger: Logger
     /// The store the reader uses, also used (before the reader starts) for the start-up
     /// rebuild of the leaderboards.
@@ -50,6 +51,8 @@ public final class CoachingServices: Sendable {
         })
         reader = StoreReader(store: readerStore)
         apiReader = StoreReader(store: apiStore, name: "flowcoach-api")
+        revocations = RevocationWatch(
+            reader: reader, mailboxes: mailboxes, intervalMs: configuration.coaching.revocationCheckMs, logger: logger)
         leaderboards = LeaderboardOwner(
             configuration: LeaderboardConfiguration(minPublishIntervalMs: configuration.coaching.publishIntervalMs),
             sink: { event in for mailbox in mailboxes { mailbox.post(.publish(event)) } })
@@ -63,10 +66,12 @@ public final class CoachingServices: Sendable {
         reader.start()
         apiReader.start()
         try leaderboards.start()
+        revocations.start()
     }
 
     /// After the loops stopped: commits what the writer holds, stops the other threads.
     public func shutdown(timeoutMs: Int = 10_000) {
+        revocations.stop()
         let flushed = writer.shutdown(timeoutMs: timeoutMs)
         if !flushed { logger.error("the writer did not finish in time; clients replay what was not acknowledged") }
         leaderboards.stop()

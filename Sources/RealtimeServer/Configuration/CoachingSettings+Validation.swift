@@ -19,6 +19,9 @@ extension CoachingSettings {
         if maxConnectionsPerUser < 1 { throw .invalid(key: "limits.connections_per_user", reason: "must be ≥ 1") }
         if maxConnectionsPerIP < 1 { throw .invalid(key: "limits.connections_per_ip", reason: "must be ≥ 1") }
         if helloTimeoutMs < 100 { throw .invalid(key: "auth.hello_timeout_ms", reason: "must be ≥ 100") }
+        if revocationCheckMs < 100 || revocationCheckMs > 600_000 {
+            throw .invalid(key: "auth.revocation_check_ms", reason: "must be 100…600000")
+        }
         if publishIntervalMs < 100 { throw .invalid(key: "leaderboard.publish_interval_ms", reason: "must be ≥ 100") }
         if maxConsecutiveErrors < 1 { throw .invalid(key: "limits.max_consecutive_errors", reason: "must be ≥ 1") }
     }

@@ -11,7 +11,8 @@ public enum ConfigurationLoader {
         "server.host", "server.port", "server.plaintext", "tls.port", "tls.certificate_chain", "tls.private_key", "server.loops", "server.max_connections_per_loop", "server.shutdown_grace_ms",
         "websocket.echo", "websocket.handshake_timeout_ms", "websocket.ping_interval_ms", "websocket.missed_pongs",
         "websocket.close_timeout_ms", "websocket.max_frame_bytes", "websocket.max_message_bytes",
-        "websocket.max_outbound_bytes", "log.level", "log.format",
+        "websocket.max_outbound_bytes", "websocket.max_stall_ms", "websocket.allowed_origins", "metrics.token",
+        "log.level", "log.format",
         "compression.enabled", "compression.server_max_window_bits", "compression.client_max_window_bits",
         "compression.mem_level", "compression.level", "compression.server_no_context_takeover",
         "compression.request_client_no_context_takeover", "compression.threshold_bytes",
@@ -20,7 +21,7 @@ public enum ConfigurationLoader {
         "sessions.max_seq_gap", "sessions.max_clock_skew_ms",
         "limits.messages_per_second", "limits.message_burst", "limits.max_message_bytes",
         "limits.subscriptions_per_connection", "limits.connections_per_user", "limits.connections_per_ip",
-        "limits.max_consecutive_errors", "auth.hello_timeout_ms", "leaderboard.publish_interval_ms",
+        "limits.max_consecutive_errors", "auth.hello_timeout_ms", "auth.revocation_check_ms", "leaderboard.publish_interval_ms",
     ]
 
     /// Loads the layered configuration.
@@ -71,6 +72,10 @@ public enum ConfigurationLoader {
         config.maxFrameBytes = reader.int(forKey: "websocket.max_frame_bytes", default: config.maxFrameBytes)
         config.maxMessageBytes = reader.int(forKey: "websocket.max_message_bytes", default: config.maxMessageBytes)
         config.maxOutboundBytes = reader.int(forKey: "websocket.max_outbound_bytes", default: config.maxOutboundBytes)
+        config.maxStallMs = Int64(reader.int(forKey: "websocket.max_stall_ms", default: Int(config.maxStallMs)))
+        config.allowedOrigins = (reader.string(forKey: "websocket.allowed_origins") ?? "")
+            .split(separator: ",").map { String($0.filter { !$0.isWhitespace }).lowercased() }.filter { !$0.isEmpty }
+        config.metricsToken = reader.string(forKey: "metrics.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         config.logLevel = reader.string(forKey: "log.level", default: config.logLevel)
         config.logFormat = reader.string(forKey: "log.format", default: config.logFormat)
         var compression = config.compression
@@ -111,6 +116,7 @@ public enum ConfigurationLoader {
         settings.maxConnectionsPerIP = count("limits.connections_per_ip", settings.maxConnectionsPerIP)
         settings.maxConsecutiveErrors = count("limits.max_consecutive_errors", settings.maxConsecutiveErrors)
         settings.helloTimeoutMs = milliseconds("auth.hello_timeout_ms", settings.helloTimeoutMs)
+        settings.revocationCheckMs = milliseconds("auth.revocation_check_ms", settings.revocationCheckMs)
         settings.publishIntervalMs = milliseconds("leaderboard.publish_interval_ms", settings.publishIntervalMs)
         return settings
     }

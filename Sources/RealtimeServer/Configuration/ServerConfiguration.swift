@@ -37,6 +37,21 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Output a connection may have queued before it counts as a stuck reader and is
     /// closed (`websocket.max_outbound_bytes`).
     public var maxOutboundBytes: Int = 4 << 20
+    /// A connection with more than its outbound limit queued is closed once it has taken
+    /// none of it for this long (`websocket.max_stall_ms`): a reader is judged by progress.
+    public var maxStallMs: Int64 = 10_000
+    /// A Bearer token `/metrics` requires (`metrics.token`); nil: open, as on a private port.
+    public var metricsToken: String?
+    /// Origins allowed to open WebSockets (`websocket.allowed_origins`, comma-separated);
+    /// empty: any origin (auth is by token, not by cookie, so a foreign page gains nothing).
+    public var allowedOrigins: [String] = []
+
+    /// Output one connection may hold while its reader is slow: at least one message of the
+    /// largest size the route accepts (echoed whole on `/echo`) plus headroom for frames
+    /// queued around it, and never less than `websocket.max_outbound_bytes`.
+    func outboundLimitBytes(echo: Bool) -> Int {
+        echo ? max(maxOutboundBytes, maxMessageBytes + maxMessageBytes / 8 + (64 << 10)) : maxOutboundBytes
+    }
     /// Connections one loop accepts before refusing more (`server.max_connections_per_loop`).
     public var maxConnectionsPerLoop: Int = 1 << 20
     /// Time graceful shutdown waits for clients to finish the closing handshake
@@ -84,6 +99,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw .invalid(key: "websocket.max_message_bytes", reason: "must be ≥ 125")
         }
         if maxOutboundBytes < 64 << 10 { throw .invalid(key: "websocket.max_outbound_bytes", reason: "must be ≥ 65536") }
+        if maxStallMs < 100 { throw .invalid(key: "websocket.max_stall_ms", reason: "must be ≥ 100") }
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) {
             throw .invalid(key: "log.level", reason: "unknown level '\(logLevel)'")
         }

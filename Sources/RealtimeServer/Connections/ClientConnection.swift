@@ -44,6 +44,9 @@ final class ClientConnection {
     var tls: TLSSession?
     /// Bytes the kernel has not accepted yet (empty, without capacity, when idle).
     var pendingOutput = ByteWriter()
+    /// Monotonic time the peer last took output from us, or when output started waiting
+    /// (the slow-reader rule judges by how long a reader makes no progress).
+    var lastOutputProgressMs: Int64 = 0
     /// Whether EPOLLOUT is armed (only while `pendingOutput` is non-empty).
     var wantsWritable = false
     /// Monotonic time of the last byte received (liveness for idle pings).

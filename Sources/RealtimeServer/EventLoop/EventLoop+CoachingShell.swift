@@ -129,10 +129,12 @@ extension EventLoop: CoachingShell {
         shard.tokenChecked(coaching, outcome: outcome, at: coachingTime)
     }
 
-    /// Asks the reader whether a session that is not live here is stored (a resume after a
-    /// restart); nothing more is read from the connection until it answers.
+    /// Asks the reader to claim a session that is not live here for the connection's user:
+    /// the store records the owner at once (so no other user, on any loop or node, can
+    /// start the same id) or answers the stored session (a resume after a restart, or
+    /// another user's: taken). Nothing more is read from the connection until it answers.
     private func submitSessionLookup(_ request: SessionStartRequest, for connection: ClientConnection) {
-        guard let services else { return }
+        guard let services, let userId = connection.coaching?.userId else { return }
         pauseInput(connection)
         let mailbox = mailbox
         let token = connection.token
@@ -140,7 +142,11 @@ extension EventLoop: CoachingShell {
         let queued = services.reader.submit { store in
             let outcome: SessionLookupOutcome
             do {
-                outcome = try store.session(id: idText).map { .found($0) } ?? .notFound
+                switch try store.claimSession(id: idText, userId: userId, startedAtMs: request.atMs, project: request.project) {
+                case .claimed: outcome = .notFound
+                case .existing(let stored): outcome = .found(stored)
+                case .noSuchUser: outcome = .unavailable
+                }
             } catch {
                 outcome = .unavailable
             }

@@ -36,6 +36,33 @@ extension EventLoop {
                     headers: [HTTPHeader(name: "Retry-After", value: "5")])
             return
         }
+        // RFC 7230 §2.6: only HTTP/1.x is spoken here; §5.4: a server MUST answer 400 to an
+        // HTTP/1.1 request without Host.
+        guard head.version.major == 1 else {
+            respond(connection, status: 505, reason: "HTTP Version Not Supported", contentType: "text/plain",
+                    body: Array("only HTTP/1.0 and HTTP/1.1 are supported\n".utf8))
+            return
+        }
+        if head.version >= .http1_1 && head.firstValue(forName: "Host") == nil {
+            respond(connection, status: 400, reason: "Bad Request", contentType: "text/plain",
+                    body: Array("HTTP/1.1 requests need a Host header\n".utf8))
+            return
+        }
+        // RFC 7231 §6.5.5: the plain routes answer GET only, and say so in Allow.
+        if ["/", "/healthz", "/readyz", "/metrics"].contains(path) && head.method != "GET" {
+            respond(connection, status: 405, reason: "Method Not Allowed", contentType: "text/plain",
+                    body: Array("\(path) answers GET only\n".utf8), headers: [HTTPHeader(name: "Allow", value: "GET")])
+            return
+        }
+        // Operators may restrict which pages open WebSockets. A request without Origin is not
+        // a browser page's, and tokens (never cookies) authenticate, so it is let through.
+        if (path == "/v1/ws" || path == "/echo") && !configuration.allowedOrigins.isEmpty,
+            let origin = head.firstValue(forName: "Origin"), !configuration.allowedOrigins.contains(origin.lowercased())
+        {
+            respond(connection, status: 403, reason: "Forbidden", contentType: "text/plain",
+                    body: Array("origin not allowed (websocket.allowed_origins)\n".utf8))
+            return
+        }
         switch path {
         case "/v1/ws":
             upgradeCoaching(connection, head, trailing: trailing, from: offset)
@@ -51,11 +78,18 @@ extension EventLoop {
                 respond(connection, status: 200, reason: "OK", contentType: "text/plain", body: Array("ready\n".utf8))
             }
         case "/metrics":
+            if let required = configuration.metricsToken, !MetricsAccess.allows(head, token: required) {
+                respond(connection, status: 401, reason: "Unauthorized", contentType: "text/plain",
+                        body: Array("/metrics needs Authorization: Bearer <metrics.token>\n".utf8),
+                        headers: [HTTPHeader(name: "WWW-Authenticate", value: "Bearer realm=\"metrics\"")])
+                return
+            }
             let text = MetricsText.render(allStats, writer: services?.writer.metrics.snapshot(),
                                           droppedLeaderboardInputs: services?.leaderboards.droppedInputs)
             respond(connection, status: 200, reason: "OK", contentType: "text/plain; version=0.0.4", body: Array(text.utf8))
-        case "/" where head.method == "GET":
-            respond(connection, status: 200, reason: "OK", contentType: "text/html; charset=utf-8", body: DashboardPage.html)
+        case "/":
+            respond(connection, status: 200, reason: "OK", contentType: "text/html; charset=utf-8", body: DashboardPage.html,
+                    headers: DashboardPage.securityHeaders)
         default:
             if path.hasPrefix("/v1/") {
                 serveAPI(connection, head)
@@ -123,10 +157,22 @@ extension EventLoop {
         writeOutput(to: connection) { output in
             HTTPResponseWriter.write(
                 status: status, reason: reason,
-                headers: [HTTPHeader(name: "Cache-Control", value: "no-store"), HTTPHeader(name: "Connection", value: "close")] + headers,
+                headers: Self.standardHeaders(adding: headers),
                 contentType: contentType, body: body, into: &output)
         }
         closeAfterFlush(connection)
+    }
+
+    /// `Cache-Control: no-store`, `X-Content-Type-Options: nosniff` and `Connection: close`
+    /// on every plain answer, unless `extra` sets one of them itself (an API answer carries
+    /// its own Cache-Control: one header, never two).
+    static func standardHeaders(adding extra: [HTTPHeader]) -> [HTTPHeader] {
+        let defaults = [
+            HTTPHeader(name: "Cache-Control", value: "no-store"), HTTPHeader(name: "X-Content-Type-Options", value: "nosniff"),
+            HTTPHeader(name: "Connection", value: "close"),
+        ]
+        let named = Set(extra.map { $0.name.lowercased() })
+        return defaults.filter { !named.contains($0.name.lowercased()) } + extra
     }
 
     /// Stops reading meaning into input; the socket closes once output is flushed.

@@ -133,27 +133,41 @@ extension EventLoop {
         let result = connection.pendingOutput.withUnsafeReadableBytes { pending in
             fresh.withUnsafeReadableBytes { bytes in SystemCall.write(connection.fd, pending, bytes) }
         }
+        let wasWaiting = !connection.pendingOutput.isEmpty
         switch result {
         case .failed:
             closeConnection(connection)
             return
         case .wouldBlock:
             keepUnwritten(connection, fresh: fresh, written: 0)
+            if !wasWaiting { connection.lastOutputProgressMs = nowMs }
         case .transferred(let written):
             stats.add(.bytesSent, written)
             keepUnwritten(connection, fresh: fresh, written: written)
+            connection.lastOutputProgressMs = nowMs
         }
-        let queued = connection.pendingOutput.readableCount + (connection.tls?.pendingPlaintextCount ?? 0)
-        if queued > configuration.maxOutboundBytes {
-            stats.add(.slowReadersClosed)
-            logger.notice("closing a connection that stopped reading", metadata: [
-                "peer": "\(connection.peer)", "queued_bytes": "\(queued)",
-            ])
-            closeConnection(connection)
-            return
-        }
+        guard !closeIfStuckReader(connection) else { return }
         updateWriteInterest(connection)
         finishIfDrained(connection)
+    }
+
+    /// The slow-reader rule: more than the route's outbound limit queued (at least one
+    /// whole message of the largest allowed size) is tolerated while the reader takes some
+    /// of it; it is closed after `websocket.max_stall_ms` without progress, or at once past
+    /// twice the limit (the memory bound). Called after writes and by the sweep.
+    @discardableResult
+    func closeIfStuckReader(_ connection: ClientConnection) -> Bool {
+        let queued = connection.pendingOutput.readableCount + (connection.tls?.pendingPlaintextCount ?? 0)
+        let limit = configuration.outboundLimitBytes(echo: connection.route == .echo)
+        guard queued > limit else { return false }
+        let stalledMs = nowMs - connection.lastOutputProgressMs
+        guard queued > 2 * limit || stalledMs >= configuration.maxStallMs else { return false }
+        stats.add(.slowReadersClosed)
+        logger.notice("closing a connection that stopped reading", metadata: [
+            "peer": "\(connection.peer)", "queued_bytes": "\(queued)", "stalled_ms": "\(stalledMs)",
+        ])
+        closeConnection(connection)
+        return true
     }
 
     /// Moves the part of (pending + fresh) that was not written into `pendingOutput`.

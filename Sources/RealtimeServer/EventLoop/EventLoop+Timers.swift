@@ -14,6 +14,7 @@ extension EventLoop {
             running = false
             return
         }
+        if let goingAwayByMs, nowMs >= goingAwayByMs || !shard.awaitsDurableAcks { sayGoingAway() }
         for case let connection? in connections {
             switch connection.phase {
             case .readingRequest:
@@ -23,6 +24,7 @@ extension EventLoop {
                     closeConnection(connection)
                 }
             case .webSocket:
+                if !connection.pendingOutput.isEmpty && closeIfStuckReader(connection) { continue }
                 sweepWebSocket(connection)
             case .closingAfterFlush, .lingering:
                 if nowMs >= connection.deadlineMs { closeConnection(connection) }
@@ -53,11 +55,12 @@ extension EventLoop {
         flush(connection)
     }
 
-    /// Graceful shutdown on this loop: stop accepting, close every WebSocket with 1001
-    /// ("going away", RFC 6455 §7.4.1), drop connections still in the HTTP phase.
+    /// Graceful shutdown on this loop: stop accepting and drop connections still in the
+    /// HTTP phase; checkpoint every session and, once the last `durable` of each connected
+    /// session went out (or a third of the grace passed), close every WebSocket with 1001
+    /// ("going away", RFC 6455 §7.4.1).
     func beginShutdown(deadlineMs: Int64) {
         shutdownDeadlineMs = deadlineMs
-        if services != nil { shard.checkpointEverything(at: coachingTime) }
         if let listener {
             epoll.deregister(listener.fd)
             self.listener = nil
@@ -66,6 +69,21 @@ extension EventLoop {
             epoll.deregister(tlsListener.fd)
             self.tlsListener = nil
         }
+        for case let connection? in connections {
+            if case .readingRequest = connection.phase { closeConnection(connection) }
+        }
+        if services != nil {
+            shard.checkpointEverything(at: coachingTime)
+            flushAll()
+        }
+        goingAwayByMs = nowMs + max(0, (deadlineMs - nowMs) / 3)
+        if services == nil || !shard.awaitsDurableAcks { sayGoingAway() }
+        if openCount == 0 { running = false }
+    }
+
+    /// The closing handshake of every WebSocket, with 1001.
+    func sayGoingAway() {
+        goingAwayByMs = nil
         for case let connection? in connections {
             switch connection.phase {
             case .readingRequest:
@@ -76,6 +94,5 @@ extension EventLoop {
                 break
             }
         }
-        if openCount == 0 { running = false }
     }
 }

@@ -64,6 +64,9 @@ public final class EventLoop: @unchecked Sendable {
     var nowMs: Int64 = MonotonicClock.nowMs()
     var nextSweepMs: Int64 = 0
     var shutdownDeadlineMs: Int64?
+    /// Shutting down, the 1001 closes wait until every connected session's last checkpoint
+    /// is acknowledged, or this time (monotonic ms) at the latest.
+    var goingAwayByMs: Int64?
     var running = true
 
     /// The plaintext port (0 when plaintext is off).
@@ -188,10 +191,15 @@ public final class EventLoop: @unchecked Sendable {
         case .durable(let acks):
             shard.durable(acks, at: coachingTime)
             flushAll()
+            if goingAwayByMs != nil, !shard.awaitsDurableAcks { sayGoingAway() }
         case .publish(let event):
             publish(event)
         case .httpResponse(let token, let response):
             receivedHTTPAnswer(token: token, response)
+        case .tokensRevoked(let tokenIds):
+            logger.notice("closing connections of revoked tokens", metadata: ["tokens": "\(tokenIds.sorted())"])
+            shard.tokensRevoked(tokenIds, at: coachingTime)
+            flushAll()
         case .purgeUser(let userId):
             shard.purge(userId: userId, at: coachingTime)
             flushAll()

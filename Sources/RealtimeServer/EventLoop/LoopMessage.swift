@@ -17,6 +17,8 @@ enum LoopMessage: Sendable {
     case publish(ChannelEvent)
     /// An HTTP API answer computed by the reader for connection `token`.
     case httpResponse(token: UInt64, response: HTTPAnswer)
+    /// Tokens revoked in the store: close the connections still open with them.
+    case tokensRevoked(Set<String>)
     /// The user's data was purged: forget their live state and subscriptions at once.
     case purgeUser(userId: String)
 }

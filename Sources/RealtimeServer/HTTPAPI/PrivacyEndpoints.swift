@@ -23,6 +23,11 @@ enum PrivacyEndpoints {
     }
 
     static func purge(_ caller: APICaller, context: APIContext) throws(APIError) -> APIResponse {
+        // Erasing is destructive: a dashboard's read token, which may leak through a
+        // browser, must not be able to do it. The ingest token is the owner's own key.
+        guard caller.token.scope == .ingest else {
+            throw .forbidden("DELETE /v1/privacy/data erases all your data and needs an ingest token; a read token may only read")
+        }
         let userId = caller.user.id
         let store = context.store
         let summary = try APIRouter.read { () throws(StoreError) in try store.purgeUser(id: userId, deleteAccount: false) }

@@ -59,6 +59,7 @@ enum MetricsText {
                 ("flowcoach_writer_last_commit_microseconds", "Duration of the last commit.", "gauge", writer.lastCommitMicros),
                 ("flowcoach_writer_failures_total", "Failed commits (retried).", "counter", writer.failures),
                 ("flowcoach_writer_rejected_records_total", "Records the store refused for good.", "counter", writer.rejectedRecords),
+                ("flowcoach_writer_conflicting_checkpoints_total", "Checkpoints not kept (never acked): session stored under another user.", "counter", writer.conflictingCheckpoints),
                 ("flowcoach_store_available", "1 while the last commit succeeded.", "gauge", writer.storeAvailable ? 1 : 0),
                 ("flowcoach_writer_spilled_records_total", "Records written to the spill journal while the store was down.", "counter", writer.spilledRecords),
                 ("flowcoach_writer_replayed_records_total", "Records replayed from the spill journal into the store.", "counter", writer.replayedRecords),

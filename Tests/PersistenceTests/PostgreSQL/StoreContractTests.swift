@@ -203,7 +203,7 @@ extension PostgreSQLServerTests {
             #expect(stored.flowPeriods.first == Fixtures.period(100))
         }
 
-        @Test("a checkpoint for another user's session id changes nothing", arguments: StoreKind.allCases)
+        @Test("a checkpoint for another user's session id changes nothing and is reported as not kept", arguments: StoreKind.allCases)
         func foreignSessionIgnored(_ kind: StoreKind) throws {
             guard let fixture = try ContractStore.make(kind) else { return }
             let store = fixture.store
@@ -214,10 +214,39 @@ extension PostgreSQLServerTests {
             let session = UUID().uuidString.lowercased()
             try store.writeBatch([Fixtures.checkpoint(session: session, user: ada.id, seq: 1, activeMs: 1_000)])
             let attempt = try store.writeBatch([Fixtures.checkpoint(session: session, user: eve.id, seq: 99, activeMs: 9_000, periods: [Fixtures.period(7)])])
-            #expect(attempt.stale == 1 && attempt.stored == 0)
+            #expect(attempt.stale == 0 && attempt.stored == 0 && attempt.conflicting == [session])
             let stored = try #require(try store.session(id: session))
             #expect(stored.checkpoint.userId == ada.id && stored.checkpoint.seq == 1 && stored.flowPeriods.isEmpty)
             #expect(try fixture.countRows(table: "session_days", column: "user_id", value: eve.id) == 0)
+        }
+
+        @Test("the first claim of a session id wins; a later claim reads the stored session", arguments: StoreKind.allCases)
+        func claimSession(_ kind: StoreKind) throws {
+            guard let fixture = try ContractStore.make(kind) else { return }
+            let store = fixture.store
+            let ada = Fixtures.user("ada")
+            let eve = Fixtures.user("eve")
+            try store.createUser(ada)
+            try store.createUser(eve)
+            let session = UUID().uuidString.lowercased()
+            #expect(try store.claimSession(id: session, userId: ada.id, startedAtMs: 1_000, project: "p") == .claimed)
+            guard case .existing(let taken) = try store.claimSession(id: session, userId: eve.id, startedAtMs: 2_000, project: nil) else {
+                Issue.record("a second claim must read the stored session")
+                return
+            }
+            #expect(taken.checkpoint.userId == ada.id && taken.checkpoint.seq == 0 && taken.checkpoint.startedAtMs == 1_000)
+            guard case .existing(let own) = try store.claimSession(id: session, userId: ada.id, startedAtMs: 3_000, project: nil) else {
+                Issue.record("the owner's claim again must read the stored session")
+                return
+            }
+            #expect(own.checkpoint.userId == ada.id)
+            // The claimed row is the session: the owner's checkpoints supersede it, others' are refused.
+            let first = try store.writeBatch([Fixtures.checkpoint(session: session, user: ada.id, seq: 1, activeMs: 1_000)])
+            #expect(first.stored == 1)
+            let foreign = try store.writeBatch([Fixtures.checkpoint(session: session, user: eve.id, seq: 2, activeMs: 2_000)])
+            #expect(foreign.conflicting == [session] && foreign.stored == 0)
+            let unknownUser = Fixtures.user("nobody")
+            #expect(try store.claimSession(id: UUID().uuidString.lowercased(), userId: unknownUser.id, startedAtMs: 0, project: nil) == .noSuchUser)
         }
 
         @Test("checkpoints and baselines of a user that does not exist are counted as orphaned", arguments: StoreKind.allCases)

@@ -99,7 +99,7 @@ struct SQLiteStoreCheckpointTests {
         #expect(stored.flowPeriods.map(\.startMs) == [100, 2_000_000])
     }
 
-    @Test("a checkpoint for another user's session id changes nothing")
+    @Test("a checkpoint for another user's session id changes nothing and is reported as not kept")
     func foreignSessionIgnored() throws {
         let database = TemporaryDatabase()
         let store = try database.store()
@@ -110,7 +110,7 @@ struct SQLiteStoreCheckpointTests {
         let session = UUID().uuidString.lowercased()
         try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: ada.id, seq: 1, activeMs: 1_000)])
         let attempt = try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: eve.id, seq: 99, activeMs: 9_000, periods: [PersistenceFixtures.period(7)])])
-        #expect(attempt.stale == 1)
+        #expect(attempt.stale == 0 && attempt.stored == 0 && attempt.conflicting == [session])
         let stored = try #require(try store.session(id: session))
         #expect(stored.checkpoint.userId == ada.id && stored.checkpoint.seq == 1 && stored.flowPeriods.isEmpty)
     }

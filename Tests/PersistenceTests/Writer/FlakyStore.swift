@@ -36,6 +36,7 @@ final class FlakyStore: Store, Sendable {
     func token(secretHash: [UInt8]) throws(StoreError) -> TokenRecord? { try inner.token(secretHash: secretHash) }
     func tokens(userId: String?) throws(StoreError) -> [TokenRecord] { try inner.tokens(userId: userId) }
     func revokeToken(id: String, atMs: Int64) throws(StoreError) -> Bool { try inner.revokeToken(id: id, atMs: atMs) }
+    func revokedTokenIds(sinceMs: Int64) throws(StoreError) -> [String] { try inner.revokedTokenIds(sinceMs: sinceMs) }
     func createTeam(_ team: Team) throws(StoreError) { try inner.createTeam(team) }
     func team(id: String) throws(StoreError) -> Team? { try inner.team(id: id) }
     func team(named name: String) throws(StoreError) -> Team? { try inner.team(named: name) }
@@ -50,6 +51,9 @@ final class FlakyStore: Store, Sendable {
     func allPrivacySettings() throws(StoreError) -> [String: PrivacySettings] { try inner.allPrivacySettings() }
     func setPrivacySettings(_ settings: PrivacySettings, userId: String, atMs: Int64) throws(StoreError) {
         try inner.setPrivacySettings(settings, userId: userId, atMs: atMs)
+    }
+    func claimSession(id: String, userId: String, startedAtMs: Int64, project: String?) throws(StoreError) -> SessionClaim {
+        try inner.claimSession(id: id, userId: userId, startedAtMs: startedAtMs, project: project)
     }
     func session(id: String) throws(StoreError) -> StoredSession? { try inner.session(id: id) }
     func sessions(userId: String, fromMs: Int64, toMs: Int64, limit: Int) throws(StoreError) -> [StoredSession] {

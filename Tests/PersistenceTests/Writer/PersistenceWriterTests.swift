@@ -44,6 +44,31 @@ struct PersistenceWriterTests {
         for session in sessions { #expect(try check.session(id: session)?.checkpoint.seq == 10) }
     }
 
+    @Test("a checkpoint whose session is stored under another user is never acked, and is counted and reported")
+    func conflictNotAcked() throws {
+        let database = TemporaryDatabase()
+        let store = try database.store()
+        let ada = PersistenceFixtures.user("ada")
+        let eve = PersistenceFixtures.user("eve")
+        try store.createUser(ada)
+        try store.createUser(eve)
+        let taken = UUID().uuidString.lowercased()
+        let own = UUID().uuidString.lowercased()
+        try store.writeBatch([PersistenceFixtures.checkpoint(session: taken, user: ada.id, seq: 1)])
+        let collector = AckCollector()
+        let reported = Atomic<Int>(0)
+        let writer = PersistenceWriter(store: store, onDurable: collector.append, onRejected: { records, _ in
+            reported.add(records.count, ordering: .relaxed)
+        })
+        writer.enqueue(.checkpoint(PersistenceFixtures.checkpoint(session: taken, user: eve.id, seq: 5)))
+        writer.enqueue(.checkpoint(PersistenceFixtures.checkpoint(session: own, user: eve.id, seq: 2)))
+        writer.start()
+        #expect(writer.shutdown())
+        #expect(collector.all.map(\.sessionId) == [own])
+        #expect(writer.metrics.snapshot().conflictingCheckpoints == 1)
+        #expect(reported.load(ordering: .relaxed) == 1)
+    }
+
     @Test("checkpoints of one session in one batch coalesce to the highest seq with every flow period")
     func coalescing() throws {
         let database = TemporaryDatabase()

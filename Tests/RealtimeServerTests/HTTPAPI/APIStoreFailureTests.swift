@@ -47,6 +47,7 @@ struct APIStoreFailureTests {
         func token(secretHash: [UInt8]) throws(StoreError) -> TokenRecord? { try inner.token(secretHash: secretHash) }
         func tokens(userId: String?) throws(StoreError) -> [TokenRecord] { try inner.tokens(userId: userId) }
         func revokeToken(id: String, atMs: Int64) throws(StoreError) -> Bool { try inner.revokeToken(id: id, atMs: atMs) }
+        func revokedTokenIds(sinceMs: Int64) throws(StoreError) -> [String] { try inner.revokedTokenIds(sinceMs: sinceMs) }
         func createTeam(_ team: Team) throws(StoreError) { try inner.createTeam(team) }
         func team(id: String) throws(StoreError) -> Team? { try inner.team(id: id) }
         func team(named name: String) throws(StoreError) -> Team? { try inner.team(named: name) }
@@ -64,6 +65,9 @@ struct APIStoreFailureTests {
         func writeBatch(_ checkpoints: [SessionCheckpoint], baselines: [BaselineRecord]) throws(StoreError) -> BatchSummary {
             try inner.writeBatch(checkpoints, baselines: baselines)
         }
+        func claimSession(id: String, userId: String, startedAtMs: Int64, project: String?) throws(StoreError) -> SessionClaim {
+            try inner.claimSession(id: id, userId: userId, startedAtMs: startedAtMs, project: project)
+        }
         func session(id: String) throws(StoreError) -> StoredSession? { try inner.session(id: id) }
         func baseline(userId: String) throws(StoreError) -> BaselineRecord? { try inner.baseline(userId: userId) }
         func dailyAggregates(fromDay: String, userId: String?) throws(StoreError) -> [UserDayTotals] {
@@ -77,7 +81,7 @@ struct APIStoreFailureTests {
     private func call(_ world: APITestWorld, _ store: FailingStore, _ method: String, _ target: String) -> APIResponse {
         let purges = world.purges
         let context = APIContext(store: store, leaderboards: nil, nowMs: APITestWorld.nowMs, purgeLiveState: { purges.record($0) })
-        return APIRouter.handle(APIRequest(method: method, target: target, bearerToken: world.token(world.ada)), context: context)
+        return APIRouter.handle(APIRequest(method: method, target: target, bearerToken: world.token(world.ada, method == "DELETE" ? .ingest : .read)), context: context)
     }
 
     @Test("a transient store failure is 503 unavailable, a permanent one 500 internal, without store details")

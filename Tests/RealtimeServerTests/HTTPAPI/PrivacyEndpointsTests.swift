@@ -144,7 +144,7 @@ struct PrivacyEndpointsTests {
         boards.score(world.bob, coding: 30_000, flow: 30_000)
         boards.publish()
 
-        let response = world.call("DELETE", "/v1/privacy/data", token: world.token(world.ada, .read), leaderboards: boards.owner)
+        let response = world.call("DELETE", "/v1/privacy/data", token: world.token(world.ada, .ingest), leaderboards: boards.owner)
         #expect(response.status == 200)
         let body = APITestWorld.json(response)
         let deleted = try #require(body["deleted"] as? [String: NSNumber]).mapValues(\.intValue)
