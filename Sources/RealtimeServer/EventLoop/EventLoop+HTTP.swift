@@ -57,8 +57,8 @@ extension EventLoop {
         case "/" where head.method == "GET":
             respond(connection, status: 200, reason: "OK", contentType: "text/html; charset=utf-8", body: DashboardPage.html)
         default:
-            if path.hasPrefix("/v1/") {
-                serveAPI(connection, head)
+            if path.hasPrefix("/v1/") || path.hasPrefix("/api/") {
+                serveAPI(connection, head, trailing: trailing, from: offset)
             } else {
                 respond(connection, status: 404, reason: "Not Found", contentType: "text/plain", body: Array("no route for \(path)\n".utf8))
             }

@@ -19,6 +19,8 @@ enum LoopMessage: Sendable {
     case httpResponse(token: UInt64, response: HTTPAnswer)
     /// The user's data was purged: forget their live state and subscriptions at once.
     case purgeUser(userId: String)
+    /// Heartbeats changed the user's stored days by `added` (per day): `stats:me` follows.
+    case storedDaysChanged(userId: String, added: [UserDayTotals])
 }
 
 /// An event loop's mailbox: LoopKit's queue + eventfd, carrying `LoopMessage`s.
