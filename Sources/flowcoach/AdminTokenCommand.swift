@@ -33,11 +33,25 @@ struct TokenCommand: ParsableCommand {
         @Option(help: "ingest (editor extensions) or read (dashboards).")
         var scope: ScopeArgument
 
+        @Flag(help: "Issue a WakaTime-form key (waka_<uuid>) for WakaTime plugins (docs/CLIENTS.md).")
+        var wakatime = false
+
         @OptionGroup var options: DatabaseOptions
 
         func run() throws {
             let store = try options.openStore()
             let owner = try Admin.user(user, in: store)
+            if wakatime {
+                // The record's public id is an ordinary one (list and revoke use it); the
+                // key itself is found by its hash.
+                let key = WakaTimeKey.generate()
+                let id = AccessToken.generate(scope: scope.scope).id
+                try store.createToken(TokenRecord(
+                    id: id, userId: owner.id, scope: scope.scope, secretHash: key.secretHash, createdAtMs: Admin.nowMs()))
+                print(key.text)
+                Admin.note("WakaTime key \(id) (\(scope.rawValue)) for \(owner.name): shown once, store it now (the Python client wants it without waka_)")
+                return
+            }
             let token = AccessToken.generate(scope: scope.scope)
             try store.createToken(TokenRecord(
                 id: token.id, userId: owner.id, scope: scope.scope, secretHash: token.secretHash, createdAtMs: Admin.nowMs()))

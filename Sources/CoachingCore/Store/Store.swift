@@ -95,12 +95,29 @@ public protocol Store: AnyObject, Sendable {
     func baseline(userId: String) throws(StoreError) -> BaselineRecord?
     /// Per (user, day) sums for days ≥ `fromDay` (`YYYY-MM-DD`), for one user or all users:
     /// the leaderboard inputs (coding = active ms, flow ms, per language) rebuilt at start-up.
+    /// Heartbeat time (`heartbeat_days`) is added beside the sessions' (no flow time; it
+    /// does not count as a session).
     func dailyAggregates(fromDay: String, userId: String?) throws(StoreError) -> [UserDayTotals]
     /// The user's local days (`YYYY-MM-DD`) up to and including `throughDay` whose stored
     /// active time, summed over the user's sessions, is at least `minimumActiveMs`; newest
     /// first, at most `limit`. `.invalidValue` when `throughDay` is not a date in that form.
     /// The streak (`goalStreak(userId:endingAt:minimumActiveMs:)`) is computed from these.
     func activeDays(userId: String, throughDay: String, minimumActiveMs: Int64, limit: Int) throws(StoreError) -> [String]
+
+    // MARK: Heartbeats (WakaTime-compatible API)
+
+    /// Stores heartbeats (skipping duplicates) and replaces the per-day heartbeat totals
+    /// of `ingest.days` with `ingest.recompute`'s, in one transaction. `.notFound` when the
+    /// user does not exist.
+    func ingestHeartbeats(_ ingest: HeartbeatIngest) throws(StoreError) -> HeartbeatIngestResult
+    /// The user's heartbeats with `fromMs <= timeMs < toMs`, by time.
+    func heartbeats(userId: String, fromMs: Int64, toMs: Int64) throws(StoreError) -> [HeartbeatRecord]
+    /// The spans (start to last event) of the user's sessions that overlap `[fromMs, toMs)`:
+    /// time that heartbeats must not count again.
+    func sessionSpans(userId: String, fromMs: Int64, toMs: Int64) throws(StoreError) -> [TimeSpan]
+    /// The user's keystroke timeout for heartbeats, or nil for the default.
+    func heartbeatTimeoutMs(userId: String) throws(StoreError) -> Int64?
+    func setHeartbeatTimeoutMs(_ timeoutMs: Int64?, userId: String) throws(StoreError)
 
     // MARK: Export and purge
 

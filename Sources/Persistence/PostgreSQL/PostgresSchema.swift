@@ -122,11 +122,43 @@ enum PostgresSchema {
                 baseline bytea NOT NULL
             );
             """),
+        // WakaTime-compatible heartbeats (see SQLiteSchema version 3).
+        Migration(version: 3, name: "heartbeats", sql: """
+            CREATE TABLE heartbeats (
+                user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                time_ms bigint NOT NULL,
+                entity text NOT NULL,
+                type text NOT NULL,
+                project text NOT NULL,
+                branch text NOT NULL,
+                language text NOT NULL,
+                is_write boolean NOT NULL,
+                category text NOT NULL,
+                editor text NOT NULL,
+                machine text NOT NULL,
+                received_at timestamptz NOT NULL,
+                PRIMARY KEY (user_id, time_ms, entity, type, project, branch, language, is_write)
+            );
+            CREATE TABLE heartbeat_days (
+                user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                day date NOT NULL,
+                active_ms bigint NOT NULL CHECK (active_ms >= 0),
+                languages jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(languages) = 'object'),
+                PRIMARY KEY (user_id, day)
+            );
+            CREATE TABLE heartbeat_settings (
+                user_id uuid PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                keystroke_timeout_ms bigint NOT NULL CHECK (keystroke_timeout_ms > 0)
+            );
+            """),
     ]
 
     /// Every table that holds rows about a user, with the column naming them: purge and
     /// its test walk this list (children before parents).
     static let userTables: [(table: String, column: String)] = [
+        ("heartbeats", "user_id"),
+        ("heartbeat_days", "user_id"),
+        ("heartbeat_settings", "user_id"),
         ("session_days", "user_id"),
         ("flow_states", "user_id"),
         ("coding_sessions", "user_id"),

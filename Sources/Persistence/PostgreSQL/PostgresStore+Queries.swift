@@ -126,7 +126,7 @@ extension PostgresStore {
                 aggregates[position].languageMs[language, default: 0] += ms
             }
         }
-        return aggregates
+        return HeartbeatDayMerge.merge(aggregates, try heartbeatDays(fromDay: fromDay, userId: userId))
     }
 
     public func activeDays(userId: String, throughDay: String, minimumActiveMs: Int64, limit: Int) throws(StoreError) -> [String] {
@@ -136,7 +136,9 @@ extension PostgresStore {
         guard SQL.isUUID(userId), limit > 0 else { return [] }
         // The (user_id, day) index, walked backwards from `throughDay`.
         let rows = try connection.query("""
-            SELECT \(SQL.dayText("day")) FROM session_days WHERE user_id = $1 AND day <= $2::date
+            SELECT \(SQL.dayText("day")) FROM (
+                SELECT day, active_ms FROM session_days WHERE user_id = $1 AND day <= $2::date
+                UNION ALL SELECT day, active_ms FROM heartbeat_days WHERE user_id = $1 AND day <= $2::date) AS d
             GROUP BY day HAVING sum(active_ms) >= $3 ORDER BY day DESC LIMIT $4
             """, [.text(userId), .text(throughDay), .integer(minimumActiveMs), .integer(Int64(limit))])
         return try (0..<rows.rowCount).map { row throws(StoreError) in try rows.text(row, 0) }

@@ -108,11 +108,45 @@ enum SQLiteSchema {
                 baseline BLOB NOT NULL
             );
             """),
+        // WakaTime-compatible heartbeats. Absent fields are '' so the dedupe key is a
+        // plain primary key; `heartbeat_days` holds the duration rule's per-day result
+        // beside `session_days` (docs/STORAGE.md "Heartbeats").
+        Migration(version: 3, name: "heartbeats", sql: """
+            CREATE TABLE heartbeats (
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                time_ms INTEGER NOT NULL,
+                entity TEXT NOT NULL,
+                type TEXT NOT NULL,
+                project TEXT NOT NULL,
+                branch TEXT NOT NULL,
+                language TEXT NOT NULL,
+                is_write INTEGER NOT NULL,
+                category TEXT NOT NULL,
+                editor TEXT NOT NULL,
+                machine TEXT NOT NULL,
+                received_at_ms INTEGER NOT NULL,
+                PRIMARY KEY (user_id, time_ms, entity, type, project, branch, language, is_write)
+            ) WITHOUT ROWID;
+            CREATE TABLE heartbeat_days (
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                day TEXT NOT NULL,
+                active_ms INTEGER NOT NULL CHECK (active_ms >= 0),
+                languages TEXT NOT NULL DEFAULT '{}',
+                PRIMARY KEY (user_id, day)
+            ) WITHOUT ROWID;
+            CREATE TABLE heartbeat_settings (
+                user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                keystroke_timeout_ms INTEGER NOT NULL CHECK (keystroke_timeout_ms > 0)
+            );
+            """),
     ]
 
     /// Every table that holds rows about a user, with the column naming them: purge and
     /// its test walk this list, so a new table cannot be forgotten by one and not the other.
     static let userTables: [(table: String, column: String)] = [
+        ("heartbeats", "user_id"),
+        ("heartbeat_days", "user_id"),
+        ("heartbeat_settings", "user_id"),
         ("session_days", "user_id"),
         ("flow_states", "user_id"),
         ("coding_sessions", "user_id"),

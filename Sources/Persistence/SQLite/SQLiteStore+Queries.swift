@@ -106,7 +106,7 @@ extension SQLiteStore {
             aggregates[position].sessions += 1
             for (language, ms) in try Self.languages(row, 7) { aggregates[position].languageMs[language, default: 0] += ms }
         }
-        return aggregates
+        return HeartbeatDayMerge.merge(aggregates, try heartbeatDays(fromDay: fromDay, userId: userId))
     }
 
     public func activeDays(userId: String, throughDay: String, minimumActiveMs: Int64, limit: Int) throws(StoreError) -> [String] {
@@ -114,10 +114,13 @@ extension SQLiteStore {
             throw .invalidValue(what: "day '\(throughDay)' is not a YYYY-MM-DD date")
         }
         guard limit > 0 else { return [] }
-        // The (user_id, day) index, walked backwards from `throughDay`.
+        // The (user_id, day) indexes, walked backwards from `throughDay`; heartbeat time
+        // counts toward the goal like session time.
         return try connection.statement("""
-            SELECT day FROM session_days WHERE user_id = ? AND day <= ?
-            GROUP BY day HAVING SUM(active_ms) >= ? ORDER BY day DESC LIMIT ?
+            SELECT day FROM (
+                SELECT day, active_ms FROM session_days WHERE user_id = ?1 AND day <= ?2
+                UNION ALL SELECT day, active_ms FROM heartbeat_days WHERE user_id = ?1 AND day <= ?2)
+            GROUP BY day HAVING SUM(active_ms) >= ?3 ORDER BY day DESC LIMIT ?4
             """).query([.text(userId), .text(throughDay), .integer(minimumActiveMs), .integer(Int64(limit))]) {
                 row throws(StoreError) in try row.text(0)
             }

@@ -39,6 +39,8 @@ final class ClientConnection {
     var phase: Phase = .readingRequest
     var route: Route = .none
     var requestParser: HTTPRequestParser? = HTTPRequestParser()
+    /// An API request whose body is still arriving (still in the `readingRequest` phase).
+    var pendingAPIBody: APIBody?
     var endpoint: WebSocketEndpoint?
     /// The TLS session on a `wss://` connection; nil on plaintext.
     var tls: TLSSession?

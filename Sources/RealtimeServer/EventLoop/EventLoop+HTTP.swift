@@ -91,8 +91,8 @@ extension EventLoop {
             respond(connection, status: 200, reason: "OK", contentType: "text/html; charset=utf-8", body: DashboardPage.html,
                     headers: DashboardPage.securityHeaders)
         default:
-            if path.hasPrefix("/v1/") {
-                serveAPI(connection, head)
+            if path.hasPrefix("/v1/") || path.hasPrefix("/api/") {
+                serveAPI(connection, head, trailing: trailing, from: offset)
             } else {
                 respond(connection, status: 404, reason: "Not Found", contentType: "text/plain", body: Array("no route for \(path)\n".utf8))
             }

@@ -35,6 +35,8 @@ extension EventLoop {
         connection.lastReceivedMs = nowMs
         connection.unansweredPings = 0
         switch connection.phase {
+        case .readingRequest where connection.pendingAPIBody != nil:
+            receivedAPIBodyBytes(connection, bytes)
         case .readingRequest:
             receivedRequestBytes(connection, bytes)
         case .webSocket:

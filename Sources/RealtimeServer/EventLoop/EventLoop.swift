@@ -203,6 +203,8 @@ public final class EventLoop: @unchecked Sendable {
         case .purgeUser(let userId):
             shard.purge(userId: userId, at: coachingTime)
             flushAll()
+        case .storedDaysChanged(let userId, let added):
+            shard.storedDaysChanged(userId: userId, added: added, at: coachingTime)
         }
     }
 

@@ -21,6 +21,8 @@ enum LoopMessage: Sendable {
     case tokensRevoked(Set<String>)
     /// The user's data was purged: forget their live state and subscriptions at once.
     case purgeUser(userId: String)
+    /// Heartbeats changed the user's stored days by `added` (per day): `stats:me` follows.
+    case storedDaysChanged(userId: String, added: [UserDayTotals])
 }
 
 /// An event loop's mailbox: LoopKit's queue + eventfd, carrying `LoopMessage`s.

@@ -13,14 +13,20 @@ public struct APIContext: Sendable {
     /// state (sessions, caches, `stats:me`, team boards) on every loop. The router itself
     /// posts `.purge` to ``leaderboards``.
     public var purgeLiveState: @Sendable (String) -> Void
+    /// Called after heartbeats changed a user's stored days, with the time they added per
+    /// day (may be negative when a recount found less): the user's home loop adds it to
+    /// the days `stats:me` is built from. The router itself posts the leaderboard deltas.
+    public var storedDaysChanged: @Sendable (_ userId: String, _ added: [UserDayTotals]) -> Void
 
     public init(
         store: any Store, leaderboards: LeaderboardOwner?, nowMs: Int64,
+        storedDaysChanged: @escaping @Sendable (String, [UserDayTotals]) -> Void = { _, _ in },
         purgeLiveState: @escaping @Sendable (String) -> Void
     ) {
         self.store = store
         self.leaderboards = leaderboards
         self.nowMs = nowMs
+        self.storedDaysChanged = storedDaysChanged
         self.purgeLiveState = purgeLiveState
     }
 }

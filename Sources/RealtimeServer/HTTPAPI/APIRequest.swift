@@ -11,14 +11,25 @@ public struct APIRequest: Sendable {
     /// The credentials of `Authorization: Bearer <token>`; nil when there was no
     /// `Authorization` header.
     public var bearerToken: String?
-    /// The request body. No endpoint takes one yet (``APIRouter/maxBodyBytes`` is 0).
+    /// The request body (only the WakaTime-compatible heartbeat routes take one).
     public var body: [UInt8]
+    /// The raw `Authorization` value (WakaTime clients send `Basic base64(key)`).
+    public var authorization: String?
+    /// `User-Agent` (a WakaTime plugin names its editor there) and `X-Machine-Name`.
+    public var userAgent: String?
+    public var machineName: String?
 
-    public init(method: String, target: String, bearerToken: String?, body: [UInt8] = []) {
+    public init(
+        method: String, target: String, bearerToken: String?, body: [UInt8] = [], authorization: String? = nil,
+        userAgent: String? = nil, machineName: String? = nil
+    ) {
         self.method = method
         self.target = target
         self.bearerToken = bearerToken
         self.body = body
+        self.authorization = authorization
+        self.userAgent = userAgent
+        self.machineName = machineName
     }
 
     /// Builds the request from a parsed head.
@@ -28,7 +39,11 @@ public struct APIRequest: Sendable {
     /// uses another scheme is kept verbatim as the token, so it is refused as malformed
     /// rather than treated as missing.
     public init(head: HTTPRequestHead, body: [UInt8] = []) {
-        self.init(method: head.method, target: head.target, bearerToken: Self.bearerToken(in: head), body: body)
+        let authorization = head.values(forName: "Authorization")
+        self.init(
+            method: head.method, target: head.target, bearerToken: Self.bearerToken(in: head), body: body,
+            authorization: authorization.count == 1 ? authorization.first : nil,
+            userAgent: head.firstValue(forName: "User-Agent"), machineName: head.firstValue(forName: "X-Machine-Name"))
     }
 
     static func bearerToken(in head: HTTPRequestHead) -> String? {

@@ -423,6 +423,8 @@ extension PostgreSQLServerTests {
                 let token = AccessToken.generate(scope: .ingest)
                 try store.createToken(TokenRecord(id: token.id, userId: member.id, scope: .ingest, secretHash: token.secretHash, createdAtMs: 3))
                 try store.setPrivacySettings(PrivacySettings(leaderboardVisible: false), userId: member.id, atMs: 4)
+                try store.setHeartbeatTimeoutMs(600_000, userId: member.id)
+                _ = try store.ingestHeartbeats(Self.ingest(member.id, [Self.beat(0), Self.beat(60)]))
             }
             let session = Fixtures.checkpoint(user: user.id, seq: 7, periods: [Fixtures.period(11)])
             try store.writeBatch(
@@ -476,7 +478,7 @@ extension PostgreSQLServerTests {
             #expect(export.teams.map(\.userId) == [user.id])
             #expect(export.sessions.map(\.checkpoint.sessionId) == [session.sessionId])
             #expect(export.sessions.first?.flowPeriods == session.completedFlowPeriods)
-            #expect(export.daily.map(\.day) == ["2026-11-22"])
+            #expect(export.daily.map(\.day) == ["2025-11-22", "2026-11-22"])  // a heartbeat day, a session day
             #expect(export.baseline?.bytes == [9, 9])
             let json = try JSONEncoder().encode(export)
             #expect(try JSONDecoder().decode(UserExport.self, from: json) == export)

@@ -18,6 +18,7 @@ struct SQLiteStorePrivacyTests {
             let token = AccessToken.generate(scope: .ingest)
             try store.createToken(TokenRecord(id: token.id, userId: member.id, scope: .ingest, secretHash: token.secretHash, createdAtMs: 3))
             try store.setPrivacySettings(PrivacySettings(leaderboardVisible: false), userId: member.id, atMs: 4)
+            try HeartbeatFixtures.store(into: store, userId: member.id, atMs: 1_763_805_600_000)
         }
         let session = PersistenceFixtures.checkpoint(user: user.id, seq: 7, periods: [PersistenceFixtures.period(11)])
         try store.writeBatch(
@@ -67,7 +68,7 @@ struct SQLiteStorePrivacyTests {
         #expect(export.teams.map(\.userId) == [user.id])
         #expect(export.sessions.map(\.checkpoint.sessionId) == [session.sessionId])
         #expect(export.sessions.first?.flowPeriods == session.completedFlowPeriods)
-        #expect(export.daily.map(\.day) == ["2026-11-22"])
+        #expect(export.daily.map(\.day) == ["2025-11-22", "2026-11-22"])  // a heartbeat day, a session day
         #expect(export.baseline?.bytes == [9, 9])
         let json = String(decoding: try JSONEncoder().encode(export), as: UTF8.self)
         #expect(!json.contains(other.id))

@@ -37,6 +37,17 @@ struct APIStoreFailureTests {
             return try inner.memberships(userId: userId)
         }
 
+        func ingestHeartbeats(_ ingest: HeartbeatIngest) throws(StoreError) -> HeartbeatIngestResult { try inner.ingestHeartbeats(ingest) }
+        func heartbeats(userId: String, fromMs: Int64, toMs: Int64) throws(StoreError) -> [HeartbeatRecord] {
+            try inner.heartbeats(userId: userId, fromMs: fromMs, toMs: toMs)
+        }
+        func sessionSpans(userId: String, fromMs: Int64, toMs: Int64) throws(StoreError) -> [TimeSpan] {
+            try inner.sessionSpans(userId: userId, fromMs: fromMs, toMs: toMs)
+        }
+        func heartbeatTimeoutMs(userId: String) throws(StoreError) -> Int64? { try inner.heartbeatTimeoutMs(userId: userId) }
+        func setHeartbeatTimeoutMs(_ timeoutMs: Int64?, userId: String) throws(StoreError) {
+            try inner.setHeartbeatTimeoutMs(timeoutMs, userId: userId)
+        }
         func migrate() throws(StoreError) -> MigrationReport { try inner.migrate() }
         func createUser(_ user: User) throws(StoreError) { try inner.createUser(user) }
         func user(id: String) throws(StoreError) -> User? { try inner.user(id: id) }

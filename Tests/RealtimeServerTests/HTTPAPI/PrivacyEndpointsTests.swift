@@ -1,5 +1,6 @@
 import CoachingCore
 import Persistence
+import PersistenceTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -19,6 +20,8 @@ struct PrivacyEndpointsTests {
             sessions.append(try world.session(user, start: "2026-11-21T08:00:00Z", day: "2026-11-21", project: nil))
             try world.store.writeBatch([], baselines: [BaselineRecord(userId: user.id, updatedAtMs: 9, bytes: [0, 1, 2, 250, 255])])
             try world.store.setPrivacySettings(PrivacySettings(leaderboardVisible: false, shareProjectNames: true), userId: user.id, atMs: 5)
+            // 2026-11-19T08:00:00Z: a heartbeat-only day before the sessions' days.
+            try HeartbeatFixtures.store(into: world.store, userId: user.id, atMs: 1_795_075_200_000)
         }
         return sessions.filter { $0.userId == world.ada.id }
     }
