@@ -60,7 +60,7 @@ step "Python interop environment"
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check "websockets>=14,<16" "pytest>=8" "pyyaml>=6" "jsonschema>=4"
+.venv/bin/python -m pip install -q --disable-pip-version-check "websockets>=14,<16" "pytest>=8" "pyyaml>=6" "jsonschema>=4" "wakatime==13.1.0"
 
 step "interop tests (real sockets, Python websockets client, headless Chromium for the dashboard)"
 FLOWCOACH_BIN="$PWD/.build/debug/flowcoach" .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Interop

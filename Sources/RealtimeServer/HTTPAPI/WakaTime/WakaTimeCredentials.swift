@@ -11,7 +11,7 @@ enum WakaTimeCredentials {
             if parts.count == 2 {
                 let scheme = parts[0].lowercased()
                 let value = parts[1].trimmingSpaces
-                if scheme == "basic", let decoded = Base64.decode(value) {
+                if scheme == "basic", let decoded = LenientBase64.decode(value) {
                     let text = String(decoding: decoded, as: UTF8.self)
                     // RFC 7617: user-id ":" password; WakaTime puts the key alone, others
                     // put it as the user name.
@@ -25,8 +25,11 @@ enum WakaTimeCredentials {
     }
 }
 
-/// RFC 4648 §4 base64 decoding (padding optional), for Basic credentials.
-enum Base64 {
+/// Lenient base64 decoding for Basic credentials: RFC 4648 §4 or §5 alphabet, padding
+/// optional. Editor plugins encode keys in different ways, and a key that decodes to the
+/// wrong bytes is refused by the token check anyway; the handshake's strict decoder
+/// (WSProtocol's `Base64`) stays strict.
+enum LenientBase64 {
     static func decode(_ text: some StringProtocol) -> [UInt8]? {
         var output: [UInt8] = []
         var buffer: UInt32 = 0
