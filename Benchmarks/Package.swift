@@ -69,10 +69,10 @@ package.targets += [
     benchmarkTarget("FlowEngineBenchmarks", testing: "FlowEngine"),
     // Wire JSON encode/decode (Foundation's JSONEncoder/JSONDecoder allowed there as a baseline).
     benchmarkTarget("WireJSONBenchmarks", testing: "WireJSON"),
-    // The coaching service's hot path through the server's public API: activity round
-    // trip (decode → UserCoach.ingest → encode flow → frame), OutboundEncoder, channel
-    // fan-out to 10,000 subscribers.
-    benchmarkTarget("CoachingBenchmarks", testing: "RealtimeServer", "FlowEngine", "WireJSON", "WSProtocol"),
+    // The coaching service's hot path through CoachingCore's public API: activity round
+    // trip (CoachingShard.receivedText → perform(.send) → frame), its steps, OutboundEncoder,
+    // channel fan-out to 10,000 subscribers.
+    benchmarkTarget("CoachingBenchmarks", testing: "CoachingCore", "FlowEngine", "WireJSON", "WSProtocol"),
 ]
 
 /// Throughput runs: plain release executables outside `Benchmarks/` (so the benchmark

@@ -1,22 +1,24 @@
-// Benchmarks of the coaching service's hot paths (RealtimeServer, public API only).
+// Benchmarks of the coaching service's hot paths (CoachingCore, public API only).
 //
-// - The `activity` round trip as a loop does it for one update: decode the JSON with the
-//   loop's `InboundDecoder` → `UserCoach.ingest` (FlowEngine) → `OutboundEncoder.flow` →
-//   `WebSocketEndpoint.send` into the connection's output `ByteWriter` (then consumed, as
-//   a flush would). Each step also alone, to tell which one costs (or allocates).
+// - The `activity` round trip as a loop does it for one update: the text message goes into
+//   the loop's `CoachingShard.receivedText` (decode with the shard's `InboundDecoder`, rate
+//   limit, the seq contract, `UserCoach.ingest` (FlowEngine), day tallies and leaderboard
+//   time, `OutboundEncoder.flow`), which asks its shell to `perform(.send)`; a minimal shell
+//   frames the payload with `WebSocketEndpoint.send` into the connection's output
+//   `ByteWriter` (then consumed, as a flush would). Each step also alone, to tell which one
+//   costs (or allocates).
 // - `OutboundEncoder` `flow` and `durable` alone.
 // - Channel fan-out: `SubscriptionRegistry.publish` of one leaderboard `ChannelEvent` to
 //   10,000 subscribers on one loop, each write appending into that subscriber's own output
-//   `ByteWriter` (issue 5: an event to 10,000 subscribers within 50 ms end to end).
+//   `ByteWriter` (an event to 10,000 subscribers within 50 ms end to end).
 //
-// Not covered here because it is internal to the server (EventLoop+Sessions.swift):
-// the loop's per-session bookkeeping after `ingest` (`account`: day tallies, pending flow
-// periods, leaderboard scores; `AnsweredFlows.remember`), the rate limiter and the socket
-// I/O. docs/BENCHMARKS.md "Coaching service" has the method and the figures.
+// Not covered here: the shell's socket I/O, the output cork and the shard's tick (sweep,
+// checkpoints, leaderboard flush). docs/BENCHMARKS.md "Coaching service" has the method
+// and the figures.
 import Benchmark
+import CoachingCore
 import FlowEngine
 import Glibc
-import RealtimeServer
 import WSProtocol
 import WireJSON
 
@@ -71,6 +73,14 @@ var auditConfiguration: Benchmark.Configuration {
 /// The `activity` of PROTOCOL.md with 64 keystroke intervals of steady typing (~150 ms).
 /// `seq` (10 digits) and `at_ms` (13 digits) have fixed widths so that ``ActivityTemplate``
 /// can advance them in place: every update is a new, later window, as from a live editor.
+/// The shard's default settings, except that a session's first `seq` may be the
+/// template's 10-digit one (the default `max_seq_gap` refuses a first jump that far).
+var benchmarkSettings: CoachingSettings {
+    var settings = CoachingSettings()
+    settings.maxSeqGap = .max
+    return settings
+}
+
 struct ActivityTemplate {
     static let session = "6f1c2a3e-8d4b-4f7a-9b2e-1c0d5e6f7a8b"
     static let firstSeq: Int64 = 1_000_000_000
@@ -88,10 +98,10 @@ struct ActivityTemplate {
     private(set) var atMs: Int64
 
     /// The first window ends at `firstAtMs` (default: 2026-11-22 04:13:30 at UTC+1).
-    init(firstAtMs: Int64 = Self.firstAtMs) {
+    init(firstAtMs: Int64 = Self.firstAtMs, session: String = Self.session) {
         atMs = firstAtMs
         let intervals = (0..<64).map { String(120 + ($0 * 37) % 60) }.joined(separator: ",")
-        let text = #"{"type":"activity","session":"\#(Self.session)","seq":\#(Self.firstSeq),"#
+        let text = #"{"type":"activity","session":"\#(session)","seq":\#(Self.firstSeq),"#
             + #""at_ms":\#(firstAtMs),"window_ms":\#(Self.windowMs),"keystrokes":65,"#
             + #""keystroke_intervals":[\#(intervals)],"context_switches":0,"error_events":0,"#
             + #""focus_ms":10000,"files_modified":1,"lines_added":4,"lines_deleted":1,"#
@@ -140,39 +150,147 @@ struct WarmSession {
     }
 }
 
-/// What one loop holds for the round trip: the session, the loop's decoder and encoder, the
-/// connection's endpoint and output. `update()` is one `activity` handled end to end.
-struct RoundTrip: ~Copyable {
-    var live: WarmSession
-    var decoder = InboundDecoder()
-    var encoder = OutboundEncoder()
+/// The shell of the round trip: the least a loop does for `perform(.send)` — frame the
+/// payload into the connection's output at once (no copy of the payload), as the server's
+/// shell does. Everything else a shard may ask for is accepted and dropped; the activity
+/// path asks for nothing else.
+final class FramingShell: CoachingShell {
     var endpoint = WebSocketEndpoint()
     var output = ByteWriter(capacity: 4_096)
-    /// Break reminders sent (the scheduler may push one; the server then sends a second frame).
-    var reminders = 0
+    /// Text messages framed (`flow`, and a `break` when the scheduler pushes one).
+    var framed = 0
+    /// The store look-up a `session.start` asked for (set-up only).
+    var lookUp: SessionStartRequest?
+
+    func perform(_ action: CoachingAction) {
+        switch action {
+        case .send(_, let payload):
+            _ = endpoint.send(.text, payload: payload, into: &output)
+            framed += 1
+        case .lookUpSession(_, let request):
+            lookUp = request
+        case .deliverSnapshot, .publishLocally, .close, .refuseUpgrade, .checkToken, .resumeInput,
+             .handOver, .leaderboard:
+            break
+        }
+    }
+
+    func enqueue(_ record: PersistenceRecord) -> Bool { true }
+    func submit(_ job: StoreJob) -> Bool { true }
+    func latestSnapshot(for key: ChannelKey) -> ChannelEvent? { nil }
+
+    /// What a flush does: the output is written and emptied.
+    func flush() {
+        blackHole(output.readableCount)
+        output.consume(output.readableCount)
+    }
+}
+
+/// One loop's coaching shard with one authenticated connection carrying one live session,
+/// warmed up. `update()` is one `activity` handled end to end as the server handles it:
+/// `CoachingShard.receivedText` (decode, rate limit, seq contract, `UserCoach.ingest`,
+/// day tallies and leaderboard time, encode `flow`) → `perform(.send)` → frame into the
+/// connection's output → flush.
+struct RoundTrip: ~Copyable {
+    let shell: FramingShell
+    let shard: CoachingShard
+    let connection: CoachingConnection
+    var template: ActivityTemplate
+    /// The shell's clocks: monotonic and wall time follow the event time of the windows
+    /// (one window per 10 s, as a live editor sends them).
+    var time: CoachingTime
+    /// Text messages framed before the first measured update.
+    let framedAtStart: Int
+    /// Break reminders sent (the scheduler may push one; the shard then sends a second message).
+    var reminders: Int { shell.framed - framedAtStart - updates }
+    private(set) var updates = 0
 
     /// Warmed up: the baseline is learned and every buffer has grown to its steady size.
     init(firstAtMs: Int64 = ActivityTemplate.firstAtMs, warmUpdates: Int = 500) {
-        live = WarmSession(firstAtMs: firstAtMs)
+        let shell = FramingShell()
+        let time = CoachingTime(monotonicMs: 1_000_000, wallMs: firstAtMs)
+        let shard = CoachingShard(
+            configuration: CoachingShard.Configuration(
+                settings: benchmarkSettings, utcOffsetMs: { _, _ in WarmSession.utcOffsetMs }),
+            shell: shell, stats: LoopStats())
+        let connection = shard.opened(id: 1, bearerToken: nil, at: time)
+        let hello = Array(#"{"type":"hello","token":"fc_i_bench_token"}"#.utf8)
+        hello.withUnsafeBytes { shard.receivedText(connection, $0, at: time) }
+        let user = User(id: "00000000-0000-4000-8000-00000000beef", name: "bench", displayName: "Bench",
+                        timeZone: "Europe/Berlin", createdAtMs: 0)
+        shard.tokenChecked(connection, outcome: .valid(AuthenticatedUser(
+            user: user, scope: .ingest, tokenId: "t-bench",
+            profile: UserProfile(privacy: .defaults, memberships: [], baseline: nil, recentDays: []))), at: time)
+        let start = Array((#"{"type":"session.start","session":"\#(ActivityTemplate.session)","project":"flowcoach","#
+            + #""language":"swift","at_ms":\#(firstAtMs - ActivityTemplate.windowMs)}"#).utf8)
+        start.withUnsafeBytes { shard.receivedText(connection, $0, at: time) }
+        guard let request = shell.lookUp else { fatalError("round trip: session.start asked for no look-up") }
+        shard.sessionLookedUp(connection, request: request, outcome: .notFound, at: time)
+        shell.flush()
+        self.shell = shell
+        self.shard = shard
+        self.connection = connection
+        self.time = time
+        template = ActivityTemplate(firstAtMs: firstAtMs)
+        framedAtStart = shell.framed
         for _ in 0..<warmUpdates { update() }
+        precondition(shell.framed - framedAtStart >= warmUpdates, "round trip: activities were not answered")
     }
 
     mutating func update() {
-        live.template.advance()
-        let result = live.template.bytes.withUnsafeBytes { decoder.decode($0, nowMs: live.template.atMs) }
-        guard case .message(.activity(let sessionID), let ref) = result else {
-            fatalError("round trip: activity rejected: \(result)")
+        template.advance()
+        time.monotonicMs += ActivityTemplate.windowMs
+        time.wallMs = template.atMs
+        let sent = shell.framed
+        template.bytes.withUnsafeBytes { shard.receivedText(connection, $0, at: time) }
+        if shell.framed == sent { fatalError("round trip: activity \(template.seq) not answered") }
+        updates += 1
+        shell.flush()
+    }
+}
+
+/// A shard holding `sessions` live sessions (one user and connection each) that have sent
+/// one activity, for the cost of the shard's periodic sweep (`tick`): what one loop pays
+/// every 500 ms when it holds that many sessions, whether or not anything is due.
+final class SweepFixture {
+    let shell = FramingShell()
+    let shard: CoachingShard
+    var time = CoachingTime(monotonicMs: 1_000_000, wallMs: ActivityTemplate.firstAtMs)
+
+    init(sessions: Int) {
+        shard = CoachingShard(
+            configuration: CoachingShard.Configuration(settings: benchmarkSettings),
+            shell: shell, stats: LoopStats())
+        for index in 0..<sessions {
+            let connection = shard.opened(id: ConnectionID(index + 1), bearerToken: nil, at: time)
+            let hello = Array(#"{"type":"hello","token":"fc_i_bench_token"}"#.utf8)
+            hello.withUnsafeBytes { shard.receivedText(connection, $0, at: time) }
+            let userId = "00000000-0000-4000-8000-" + String(repeating: "0", count: 12 - String(index).count) + String(index)
+            let user = User(id: userId, name: "u\(index)", displayName: "U\(index)", timeZone: "UTC", createdAtMs: 0)
+            shard.tokenChecked(connection, outcome: .valid(AuthenticatedUser(
+                user: user, scope: .ingest, tokenId: "t-\(index)",
+                profile: UserProfile(privacy: .defaults, memberships: [], baseline: nil, recentDays: []))), at: time)
+            let session = "6f1c2a3e-8d4b-4f7a-9b2e-" + String(repeating: "0", count: 12 - String(index).count) + String(index)
+            let start = Array((#"{"type":"session.start","session":"\#(session)","project":"p","language":"swift","#
+                + #""at_ms":\#(time.wallMs - 10_000)}"#).utf8)
+            shell.lookUp = nil
+            start.withUnsafeBytes { shard.receivedText(connection, $0, at: time) }
+            guard let request = shell.lookUp else { fatalError("sweep: session.start asked for no look-up") }
+            shard.sessionLookedUp(connection, request: request, outcome: .notFound, at: time)
+            let template = ActivityTemplate(firstAtMs: time.wallMs, session: session)
+            template.bytes.withUnsafeBytes { shard.receivedText(connection, $0, at: time) }
+            shell.flush()
         }
-        let coaching = live.coach.ingest(decoder.window, session: &live.session, utcOffsetMs: WarmSession.utcOffsetMs)
-        encoder.flow(session: sessionID, assessment: coaching.flow, ref: ref)
-        encoder.withUnsafeBytes { _ = endpoint.send(.text, payload: $0, into: &output) }
-        if let reminder = coaching.breakReminder {
-            reminders += 1
-            encoder.breakReminder(reminder)
-            encoder.withUnsafeBytes { _ = endpoint.send(.text, payload: $0, into: &output) }
-        }
-        blackHole(output.readableCount)
-        output.consume(output.readableCount)
+        // Past the first checkpoints, so that the sweep measured is the steady one.
+        for _ in 0..<20 { tick() }
+    }
+
+    /// One sweep, 500 ms after the last.
+    func tick() {
+        time.monotonicMs += CoachingShard.tickIntervalMs
+        time.wallMs += CoachingShard.tickIntervalMs
+        shard.tick(at: time)
+        shell.flush()
     }
 }
 
@@ -428,6 +546,46 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Leaderboard maintenance: one score change (a random member ± up to 1 min, or ± up to
+    // 1 h: a big jump past many others) on a board of 1,000 / 10,000 / 100,000 members. An
+    // O(log n) structure stays nearly flat across the three sizes. The board is built once
+    // per size and process (the fixture is shared by the samples).
+    for members in [1_000, 10_000, 100_000] {
+        for (label, maxDeltaMs) in [("1 min", UInt64(60_000)), ("1 h", UInt64(3_600_000))] {
+            Benchmark(
+                "leaderboard: score change ± \(label), \(members) members (ordinal)",
+                configuration: .init(thresholds: zeroMallocs)
+            ) { benchmark in
+                let board = ScoreBoards.shared.board(members: members, maxDeltaMs: maxDeltaMs)
+                measure(benchmark) {
+                    for _ in benchmark.scaledIterations { board.changeByOrdinal() }
+                }
+            }
+        }
+        Benchmark("leaderboard: own rank, \(members) members") { benchmark in
+            let board = ScoreBoards.shared.board(members: members, maxDeltaMs: 60_000)
+            var member = 0
+            measure(benchmark) {
+                for _ in benchmark.scaledIterations {
+                    member = (member &+ 7_919) % members
+                    blackHole(board.index.ownRank(of: board.userIds[member]))
+                }
+            }
+        }
+    }
+
+    // The shard's sweep: one `tick` of a loop holding 5,000 live sessions (10,000 sessions
+    // on two loops), each silent since its last activity (the usual state between two
+    // updates 5 s apart). One sample = one tick.
+    Benchmark(
+        "sweep: shard tick, 5,000 live sessions",
+        configuration: .init(metrics: coachingMetrics, warmupIterations: 3, scalingFactor: .one,
+                             maxDuration: .seconds(3), maxIterations: 1_000)
+    ) { benchmark in
+        let fixture = SweepFixtures.shared.fiveThousand
+        measure(benchmark) { fixture.tick() }
+    }
+
     // Fan-out: one sample = one publication delivered to 10,000 subscribers on one loop. The
     // fixture (10,000 subscriptions, outputs, two rankings) is built once and shared by the
     // samples; each sample's malloc count is exact (scaling .one).
@@ -482,6 +640,49 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
+/// One leaderboard of `members` users (totals spread over 0–8 h) and a generator of score
+/// changes: a random member gains or loses `maxDeltaMs` at most, so the totals stay spread
+/// the same way however many changes run.
+final class ScoreChanges {
+    var index = RankIndex()
+    let members: Int
+    let maxDeltaMs: UInt64
+    /// `u-<n>` by member number (for the user-id path).
+    let userIds: [String]
+    private var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    init(members: Int, maxDeltaMs: UInt64) {
+        self.members = members
+        self.maxDeltaMs = maxDeltaMs
+        userIds = (0..<members).map { "u-\($0)" }
+        for member in 0..<members {
+            index.addUnsorted(userId: userIds[member], name: "dev\(member)", deltaMs: Int64(member * 28_800_000 / members), visible: true)
+        }
+        index.sortRows()
+        // Give every member its ordinal on the board (the book does this on a user's first score).
+        for member in 0..<members {
+            index.add(ordinal: UInt32(member), userId: userIds[member], name: "dev\(member)", deltaMs: 0, visible: true)
+        }
+    }
+
+    /// xorshift64*: cheap and allocation-free.
+    private func next() -> UInt64 {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        return state &* 0x2545_F491_4F6C_DD1D
+    }
+
+    /// One score change through the book's path (ordinal).
+    func changeByOrdinal() {
+        let random = next()
+        let member = Int(random % UInt64(members))
+        let magnitude = Int64((random >> 20) % maxDeltaMs) + 1
+        let delta = random & (1 << 63) == 0 ? magnitude : -magnitude
+        blackHole(index.add(ordinal: UInt32(member), userId: userIds[member], name: "", deltaMs: delta, visible: true))
+    }
+}
+
 /// The fan-out state, built once per process and reused by every sample.
 final class FanOutFixture {
     /// Benchmarks run one at a time on one thread; the fixture is only touched there.
@@ -502,4 +703,26 @@ final class FanOutFixture {
             ChannelEvent(key: FanOut.key, frame: FanOut.frame(rankings.1), ranking: rankings.1)
         )
     }
+}
+
+/// Leaderboards of the score-change benchmarks, one per (size, delta), built on first use.
+final class ScoreBoards {
+    /// Benchmarks run one at a time on one thread; the boards are only touched there.
+    nonisolated(unsafe) static let shared = ScoreBoards()
+    private var boards: [String: ScoreChanges] = [:]
+
+    func board(members: Int, maxDeltaMs: UInt64) -> ScoreChanges {
+        let key = "\(members)/\(maxDeltaMs)"
+        if let board = boards[key] { return board }
+        let board = ScoreChanges(members: members, maxDeltaMs: maxDeltaMs)
+        boards[key] = board
+        return board
+    }
+}
+
+/// The sweep fixture, built once per process.
+final class SweepFixtures {
+    /// Benchmarks run one at a time on one thread; the fixture is only touched there.
+    nonisolated(unsafe) static let shared = SweepFixtures()
+    lazy var fiveThousand = SweepFixture(sessions: 5_000)
 }

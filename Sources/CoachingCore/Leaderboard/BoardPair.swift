@@ -21,11 +21,20 @@ public struct BoardPair: Sendable {
     }
 
     /// Adds both metrics' deltas for one user (a zero delta leaves that ranking alone).
-    /// `bulk`: start-up loading, rows sorted later by ``sortRows()``.
-    public mutating func add(userId: String, name: String, codingMs: Int64, flowMs: Int64, visible: Bool, bulk: Bool = false) {
+    /// `bulk`: start-up loading, rows sorted later by ``sortRows()``. `ordinal`: the
+    /// book's number for the user, which finds the member without hashing its id (see
+    /// ``RankIndex/add(ordinal:userId:name:deltaMs:visible:)``).
+    public mutating func add(
+        userId: String, ordinal: UInt32? = nil, name: String, codingMs: Int64, flowMs: Int64, visible: Bool, bulk: Bool = false
+    ) {
         if bulk {
             if codingMs != 0 { codingTime.addUnsorted(userId: userId, name: name, deltaMs: codingMs, visible: visible) }
             if flowMs != 0 { flowTime.addUnsorted(userId: userId, name: name, deltaMs: flowMs, visible: visible) }
+            return
+        }
+        if let ordinal {
+            if codingMs != 0 { codingTime.add(ordinal: ordinal, userId: userId, name: name, deltaMs: codingMs, visible: visible) }
+            if flowMs != 0 { flowTime.add(ordinal: ordinal, userId: userId, name: name, deltaMs: flowMs, visible: visible) }
             return
         }
         if codingMs != 0 { codingTime.add(userId: userId, name: name, deltaMs: codingMs, visible: visible) }

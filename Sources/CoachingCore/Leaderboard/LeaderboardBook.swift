@@ -11,6 +11,9 @@ public struct LeaderboardBook: Sendable {
         var name: String
         var visible = true
         var consentedTeams: Set<String> = []
+        /// The user's number on this book's boards (``RankIndex`` finds members by it);
+        /// `nil` until the first score.
+        var ordinal: UInt32?
     }
 
     public let configuration: LeaderboardConfiguration
@@ -24,6 +27,9 @@ public struct LeaderboardBook: Sendable {
     public var lastPublishedMs: [ChannelKey: Int64] = [:]
     /// The last published event per channel (snapshots for new subscribers).
     public var latest: [ChannelKey: ChannelEvent] = [:]
+    /// The next ``Profile/ordinal`` to give out (never reused: a purged user's boards
+    /// forget it, see ``RankIndex``).
+    private var nextOrdinal: UInt32 = 0
 
     public init(configuration: LeaderboardConfiguration = LeaderboardConfiguration(), periods: PeriodKeys) {
         self.configuration = configuration
@@ -85,7 +91,12 @@ public struct LeaderboardBook: Sendable {
             // While bulk loading, rows are unsorted: the next addUnsorted carries the name.
             if !bulk { rename(userId: delta.userId, profile: profile) }
         }
+        if profile.ordinal == nil && nextOrdinal < UInt32.max - 1 {
+            profile.ordinal = nextOrdinal
+            nextOrdinal += 1
+        }
         profiles[delta.userId] = profile
+        let ordinal = bulk ? nil : profile.ordinal
         let language = delta.language.flatMap(LeaderboardChannel.canonicalLanguage)
         for period in LeaderboardChannel.Period.allCases {
             let key = delta.periods[period]
@@ -95,17 +106,19 @@ public struct LeaderboardBook: Sendable {
             var periodBoards = boards[period]?.removeValue(forKey: key) ?? PeriodBoards()
             let coding = delta.codingMsDelta, flow = delta.flowMsDelta
             periodBoards.global.add(
-                userId: delta.userId, name: profile.name, codingMs: coding, flowMs: flow, visible: profile.visible, bulk: bulk)
+                userId: delta.userId, ordinal: ordinal, name: profile.name, codingMs: coding, flowMs: flow,
+                visible: profile.visible, bulk: bulk)
             var languageBoard: String?
             if let language, periodBoards.languages[language] != nil || periodBoards.languages.count < configuration.maxLanguagesPerPeriod {
                 periodBoards.languages[language, default: BoardPair()].add(
-                    userId: delta.userId, name: profile.name, codingMs: coding, flowMs: flow, visible: profile.visible,
-                    bulk: bulk)
+                    userId: delta.userId, ordinal: ordinal, name: profile.name, codingMs: coding, flowMs: flow,
+                    visible: profile.visible, bulk: bulk)
                 languageBoard = language
             }
             for team in profile.consentedTeams {
                 periodBoards.teams[team, default: BoardPair()].add(
-                    userId: delta.userId, name: profile.name, codingMs: coding, flowMs: flow, visible: true, bulk: bulk)
+                    userId: delta.userId, ordinal: ordinal, name: profile.name, codingMs: coding, flowMs: flow, visible: true,
+                    bulk: bulk)
             }
             boards[period, default: [:]][key] = periodBoards
             guard key == periods[period] else { continue }

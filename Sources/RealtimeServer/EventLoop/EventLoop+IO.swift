@@ -106,7 +106,7 @@ extension EventLoop {
         } else {
             var fresh = cork.takeBytes(for: connection.token)
             writeOut(connection, fresh: &fresh)
-            cork.returnStorage(fresh)
+            cork.returnStorage(&fresh)
         }
     }
 
@@ -117,10 +117,10 @@ extension EventLoop {
         if !plaintext.isEmpty {
             let result = plaintext.withUnsafeReadableBytes { connection.tls?.writePlaintext($0) }
             plaintext.consume(plaintext.readableCount)
-            cork.returnStorage(plaintext)
+            cork.returnStorage(&plaintext)
             if case .failed = result { closeConnection(connection) }
         } else {
-            cork.returnStorage(plaintext)
+            cork.returnStorage(&plaintext)
         }
         connection.tls?.drainCiphertext(into: &cipherCork)
     }

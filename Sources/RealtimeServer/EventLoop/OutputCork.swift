@@ -37,12 +37,17 @@ struct OutputCork {
         return taken
     }
 
-    /// Takes back a writer from ``takeBytes(for:)`` (its bytes written or dropped).
-    mutating func returnStorage(_ writer: ByteWriter) {
+    /// Takes back a writer from ``takeBytes(for:)`` (its bytes written or dropped); the
+    /// caller's writer is left empty.
+    ///
+    /// `inout` and a swap, not a copy: emptying a *copy* (`consume` →
+    /// `removeAll(keepingCapacity:)`) finds the storage shared with the caller's writer and
+    /// allocates a fresh buffer of the same 256 KiB — above glibc's mmap threshold, so it
+    /// cost an `mmap` and a `munmap` on every flush (one pair per `writev`).
+    mutating func returnStorage(_ writer: inout ByteWriter) {
         guard buffer.isEmpty, writer.capacity > buffer.capacity else { return }
-        var writer = writer
         writer.consume(writer.readableCount)
-        buffer = writer
+        swap(&buffer, &writer)
     }
 
     /// Drops bytes whose connection is gone (closed, or handed to another loop).

@@ -114,3 +114,41 @@ struct RankIndexTests {
         for (rank, entry) in index.entries.enumerated() { #expect(index.ownRank(of: entry.userId)?.rank == rank + 1) }
     }
 }
+
+/// The tree's integer shortcuts (ordinals, 8-byte ASCII name prefixes) against the plain
+/// order of ``RankIndex/Entry/precedes(_:)``.
+struct RankIndexOrderTests {
+    @Test("names that share 8-byte prefixes, differ only in length, or are not ASCII rank as String's order says")
+    func nameShortcuts() {
+        let names = ["abcdefgh", "abcdefghi", "abcdefgha", "abc", "ab", "abc\u{0}d", "Zoë", "Zoe", "Zoe\u{308}", "élan", "e\u{301}lan", "émile", ""]
+        var index = RankIndex()
+        for (n, name) in names.enumerated() { index.set(userId: "u\(n)", name: name, valueMs: 100, visible: true) }
+        let expected = names.enumerated().map { RankIndex.Entry(valueMs: 100, name: $0.element, userId: "u\($0.offset)") }
+            .sorted { $0.precedes($1) }.map(\.userId)
+        #expect(index.entries.map(\.userId) == expected)
+        for (rank, userId) in expected.enumerated() { #expect(index.ownRank(of: userId)?.rank == rank + 1) }
+    }
+
+    @Test("updates by ordinal give the same rows and ranks as updates by user id")
+    func ordinalPath() {
+        var generator = SeededGenerator(seed: 7)
+        var byId = RankIndex()
+        var byOrdinal = RankIndex()
+        for _ in 0..<5000 {
+            let member = Int(generator.next() % 300)
+            let delta = Int64(generator.next() % 10_000) - 2_000
+            let visible = generator.next() % 8 != 0
+            let name = "n\(member % 37)"
+            let a = byId.add(userId: "u\(member)", name: name, deltaMs: delta, visible: visible)
+            let b = byOrdinal.add(ordinal: UInt32(member), userId: "u\(member)", name: name, deltaMs: delta, visible: visible)
+            #expect(a == b)
+            if generator.next() % 50 == 0 {
+                byId.remove(userId: "u\(member)")
+                byOrdinal.remove(userId: "u\(member)")
+            }
+        }
+        #expect(byId.entries == byOrdinal.entries)
+        #expect(byId.memberCount == byOrdinal.memberCount)
+        for member in 0..<300 { #expect(byId.ownRank(of: "u\(member)") == byOrdinal.ownRank(of: "u\(member)")) }
+    }
+}

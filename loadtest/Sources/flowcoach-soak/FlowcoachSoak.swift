@@ -75,6 +75,9 @@ struct FlowcoachSoak: ParsableCommand {
     @Option(help: "Server restarts to tolerate: disconnects and refused connects are not failures.")
     var expectRestarts: Int?
 
+    @Flag(inversion: .prefixedNo, help: "Randomise reconnect backoff and the timer phase of resumed sessions, as real clients do (--no-jitter: the synchronised worst case).")
+    var jitter: Bool?
+
     @Option(help: "An activity without its flow after this many ms is a violation.")
     var answerTimeoutMs: Int?
 
@@ -169,6 +172,7 @@ struct FlowcoachSoak: ParsableCommand {
         if let compression { configuration.compression = compression }
         if let caFile { configuration.caFile = caFile }
         if let expectRestarts { configuration.expectRestarts = expectRestarts }
+        if let jitter { configuration.jitter.enabled = jitter }
         if let answerTimeoutMs { configuration.answerTimeoutMs = answerTimeoutMs }
         if let drainTimeoutMs { configuration.drainTimeoutMs = drainTimeoutMs }
         if let seed { configuration.seed = seed }

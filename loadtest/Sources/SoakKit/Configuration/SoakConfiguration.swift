@@ -43,6 +43,9 @@ public struct SoakConfiguration: Sendable, Equatable {
     /// Server restarts the run must survive: disconnects and refused connects are then
     /// expected, and sessions are resumed until the end.
     public var expectRestarts = 0
+    /// Randomised reconnect backoff and timer phase after a resume, as real clients have;
+    /// off (`--no-jitter`, profile `"jitter": false`) for the synchronised worst case.
+    public var jitter = ReconnectJitter()
     /// An activity without its `flow` after this long is a violation.
     public var answerTimeoutMs = 10_000
     /// Time allowed at the end for answers, `session.end` and summaries.

@@ -75,7 +75,7 @@ extension SoakLoop {
             if editor.wantsEnd {
                 sendEnd(connection)
             } else {
-                startSending(connection, spread: !wasResume)
+                startSending(connection, resumed: wasResume)
             }
         case .flow(let session, let seq, _):
             guard session == editor.key else {
@@ -136,15 +136,17 @@ extension SoakLoop {
         }
     }
 
-    /// First activity: spread over one interval so a ramp does not synchronise the sessions.
-    func startSending(_ connection: SoakConnection, spread: Bool) {
+    /// First activity: spread over one interval so that neither a ramp nor a reconnect storm
+    /// synchronises the sessions (with `--no-jitter` a resumed session sends at once).
+    func startSending(_ connection: SoakConnection, resumed: Bool) {
         guard let editor = connection.editor else { return }
         guard configuration.intervalMs > 0 else {
             pump(connection)
             return
         }
         let intervalNs = UInt64(configuration.intervalMs) * 1_000_000
-        editor.nextSendNs = nowNs + (spread ? connection.random.next() % intervalNs : 0)
+        editor.nextSendNs = nowNs + configuration.jitter.firstSendDelayNs(
+            resumed: resumed, intervalNs: intervalNs, using: &connection.random)
         schedule(connection, atNs: editor.nextSendNs)
     }
 

@@ -29,7 +29,7 @@ extension SoakLoop {
         scheduleReconnect(connection)
     }
 
-    /// Retries with exponential backoff (100 ms … 5 s, jittered) unless the run is over for it.
+    /// Retries with exponential backoff (100 ms … 5 s, jittered unless `--no-jitter`) unless the run is over for it.
     func scheduleReconnect(_ connection: SoakConnection) {
         let phase = control.currentPhase
         let owesWork: Bool
@@ -39,9 +39,7 @@ extension SoakLoop {
             return
         }
         connection.phase = .waitingToReconnect
-        let exponent = Swift.min(connection.failures, 6)
-        let baseMs = Swift.min(100 << exponent, 5_000)
-        let delayMs = UInt64(baseMs / 2 + Int(connection.random.next() % UInt64(baseMs)))
+        let delayMs = configuration.jitter.reconnectDelayMs(failures: connection.failures, using: &connection.random)
         schedule(connection, atNs: nowNs + delayMs * 1_000_000)
     }
 

@@ -195,6 +195,7 @@ public final class SoakRunner {
         report.dashboards = configuration.dashboards
         report.intervalMs = configuration.intervalMs
         report.expectRestarts = configuration.expectRestarts
+        report.jitter = configuration.jitter.enabled
         report.elapsedSeconds = Double(endNs - startNs) / 1e9
         report.loadSeconds = Double((loadEndNs == 0 ? endNs : loadEndNs) - startNs) / 1e9
         report.peakUpdatesPerSecond = peakRate

@@ -73,6 +73,7 @@ extension SoakReport {
         json.endObject()
         json.endObject()
         json.key("expect_restarts"); json.value(expectRestarts)
+        json.key("jitter"); json.value(jitter)
         json.key("client")
         json.beginObject()
         json.key("cpu_s"); json.value(clientCPUSeconds, fractionDigits: 2)
@@ -101,7 +102,7 @@ extension SoakReport {
     /// The report as text lines for the terminal.
     public func text() -> String {
         var lines: [String] = []
-        lines.append("flowcoach-soak \(version) — \(profile.map { "profile \($0), " } ?? "")\(url)")
+        lines.append("flowcoach-soak \(version) — \(profile.map { "profile \($0), " } ?? "")\(url)\(jitter ? "" : " (no jitter)")")
         lines.append("  load: \(sessions) sessions, \(dashboards) dashboards, interval \(intervalMs) ms; "
             + "\(Self.fixed(loadSeconds, 1)) s of load, \(Self.fixed(elapsedSeconds, 1)) s in all")
         lines.append("  throughput: \(counters.flowsAnswered) activities answered (\(counters.activitiesSent) sent, "

@@ -47,6 +47,8 @@ public struct SoakReport: Sendable, Equatable {
     public var firstConnectFailure: String?
     public var violations = ViolationLog()
     public var expectRestarts = 0
+    /// Reconnects and resumed timers were jittered (false: `--no-jitter`).
+    public var jitter = true
     public var server: ServerUsage?
     /// The soak client's own CPU seconds and peak RSS (it shares the machine with the server).
     public var clientCPUSeconds = 0.0
