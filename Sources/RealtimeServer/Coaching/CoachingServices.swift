@@ -82,7 +82,7 @@ public final class CoachingServices: Sendable {
     /// Privacy, team consent and stored per-day totals of the current periods, in that
     /// order (the owner needs visibility before totals).
     private func rebuildLeaderboards() throws {
-        let nowMs = LeaderboardOwner.wallClockMs()
+        let nowMs = WallClock.nowMs()
         let users = try readerStore.users()
         var names: [String: String] = [:]
         for user in users { names[user.id] = user.displayName }

@@ -234,7 +234,7 @@ public final class EventLoop: @unchecked Sendable {
     var coachingTime: CoachingTime { CoachingTime(monotonicMs: nowMs, wallMs: wallClockMs()) }
 
     /// Wall-clock milliseconds since the epoch (event-time checks, `server_time`).
-    func wallClockMs() -> Int64 { LeaderboardOwner.wallClockMs() }
+    func wallClockMs() -> Int64 { WallClock.nowMs() }
 
     /// Whether `connection` is open on this loop (a connection handed to another loop, or
     /// closed, is not; its slot may not even exist here).

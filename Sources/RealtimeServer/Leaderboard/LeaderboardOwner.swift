@@ -1,5 +1,6 @@
 public import CoachingCore
 import Glibc
+public import LoopKit
 import Synchronization
 
 /// The single owner of every leaderboard (DESIGN.md "Threads and ownership"): one thread
@@ -43,7 +44,7 @@ public final class LeaderboardOwner: Sendable {
     ///   - sink: called with each published event, on the owner thread.
     public init(
         configuration: LeaderboardConfiguration = LeaderboardConfiguration(),
-        nowMs: @escaping @Sendable () -> Int64 = LeaderboardOwner.wallClockMs,
+        nowMs: @escaping @Sendable () -> Int64 = { WallClock.nowMs() },
         periodsAt: @escaping @Sendable (Int64) -> PeriodKeys = { PeriodKeys(utcMs: $0) },
         sink: @escaping Sink
     ) {
@@ -150,10 +151,4 @@ public final class LeaderboardOwner: Sendable {
         }
     }
 
-    /// Wall-clock milliseconds since the epoch (`CLOCK_REALTIME`).
-    public static let wallClockMs: @Sendable () -> Int64 = {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
-    }
 }

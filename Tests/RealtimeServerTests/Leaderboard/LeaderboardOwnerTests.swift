@@ -1,3 +1,4 @@
+import LoopKit
 import CoachingTestSupport
 @testable import CoachingCore
 import Synchronization
@@ -87,7 +88,7 @@ struct LeaderboardOwnerTests {
             configuration: LeaderboardConfiguration(tickIntervalMs: 10),
             sink: { event in collected.events.withLock { $0.append(event) } })
         try owner.start()
-        owner.post(F.score("ada", coding: 10, periods: PeriodKeys(utcMs: LeaderboardOwner.wallClockMs())))
+        owner.post(F.score("ada", coding: 10, periods: PeriodKeys(utcMs: WallClock.nowMs())))
         var waited = 0
         while collected.events.withLock({ $0.isEmpty }) && waited < 200 {
             try await Task.sleep(nanoseconds: 10_000_000)
