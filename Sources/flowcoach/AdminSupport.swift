@@ -85,9 +85,7 @@ enum Admin {
 
     /// Checks a name given on the command line: non-empty, printable, at most 64 characters.
     static func validateName(_ name: String, what: String) throws {
-        guard !name.isEmpty, name.count <= 64, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw ValidationError("\(what) must be 1–64 printable characters")
-        }
+        if let problem = AccountName.problem(with: name) { throw ValidationError("\(what) \(problem)") }
     }
 
     /// Checks an IANA time zone name (`Europe/Berlin`, `UTC`).

@@ -283,3 +283,26 @@ def test_echo_keeps_a_slow_reader_of_a_16_mib_message(server):
     assert code == 1000
     connection.close()
     assert "stopped reading" not in server.log()
+
+
+# -- names carry no control characters --------------------------------------------------------
+
+def test_names_with_control_characters_are_refused_by_the_admin_commands(tmp_path):
+    """User names, display names and team names reach terminals and dashboards: a control
+    character (here ESC, BEL, DEL and C1 CSI) is refused with an error naming it, and nothing is stored."""
+    import subprocess
+    from conftest import BIN
+    database = tmp_path / "names.sqlite"
+    admin(database, "user", "add", "alice")
+    for args, character in ((("user", "add", "eve\x1b[2J"), "U+001B"),
+                            (("user", "add", "eve", "--display", "Eve\x07"), "U+0007"),
+                            (("user", "add", "eve\x7f"), "U+007F"),
+                            (("team", "create", "red\u009bteam"), "U+009B")):
+        result = subprocess.run([BIN, *args, "--database", str(database)], capture_output=True, text=True, timeout=60)
+        assert result.returncode != 0, (args, result.stdout)
+        assert "control characters" in result.stderr and character in result.stderr, (args, result.stderr)
+    assert query(database, "SELECT name FROM users ORDER BY name") == [("alice",)]
+    assert query(database, "SELECT count(*) FROM teams") == [(0,)]
+    # Printable names, accents and emoji included, still pass.
+    admin(database, "user", "add", "zoë", "--display", "Zoë 🚀")
+    admin(database, "team", "create", "Équipe rouge")
