@@ -155,6 +155,7 @@ class V1Client:
             try:
                 messages.append(self._read_one(max(0.01, deadline - time.monotonic())))
             except ConnectionClosed as closed:
+                self.close_reason = closed.rcvd.reason if closed.rcvd else None
                 return (closed.rcvd.code if closed.rcvd else None), messages
             except TimeoutError:
                 if time.monotonic() >= deadline:

@@ -306,3 +306,29 @@ def test_names_with_control_characters_are_refused_by_the_admin_commands(tmp_pat
     # Printable names, accents and emoji included, still pass.
     admin(database, "user", "add", "zoë", "--display", "Zoë 🚀")
     admin(database, "team", "create", "Équipe rouge")
+
+
+# -- purge closes the user's open connections -------------------------------------------------
+
+def test_purging_the_data_closes_the_users_open_connections_with_1008(v1):
+    """After `DELETE /v1/privacy/data` the user's live sessions and subscriptions are gone:
+    their open connections are closed with 1008 at once (the token still works for a new
+    connection); another user's connection stays."""
+    session = new_session()
+    start = now_ms() - 60_000
+    with V1Client.authed(v1, v1.token("alice")) as editor, \
+            V1Client.authed(v1, v1.token("alice", "read")) as dashboard, \
+            V1Client.authed(v1, v1.token("bob")) as bystander:
+        editor.start(session, start)
+        editor.activity(small_window(session, 1, start + 5_000))
+        subscribe(dashboard, "stats:me")
+        status, _, body = http(v1.port, "DELETE", "/v1/privacy/data", token=v1.token("alice"))
+        assert status == 200, body
+        purged_at = time.monotonic()
+        for client in (editor, dashboard):
+            code, _ = client.expect_close(timeout=5)
+            assert code == 1008 and "purged" in client.close_reason, (code, client.close_reason)
+        assert time.monotonic() - purged_at < 5
+        assert bystander.ping_ok()
+    with V1Client.authed(v1, v1.token("alice")) as again:  # the account and token stay
+        assert again.ping_ok()

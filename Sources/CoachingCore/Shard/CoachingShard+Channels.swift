@@ -152,11 +152,16 @@ extension CoachingShard {
 
     // MARK: Purge
 
-    /// `DELETE /v1/privacy/data` reached this loop: drop the user's live state and
-    /// subscriptions at once (their sockets stay; their data is gone).
+    /// `DELETE /v1/privacy/data` reached this loop: drop the user's live state and close
+    /// their open connections with 1008 (reason `user data purged`). A connection left open
+    /// would carry sessions and subscriptions that no longer exist; the token still works,
+    /// so a client reconnects and starts afresh.
     public func purge(userId: String, at time: CoachingTime) {
         now = time
         guard let user = users[userId] else { return }
+        for connection in user.connections where !connection.closing {
+            close(connection, .policyViolation, reason: "user data purged")
+        }
         for session in user.sessions.values {
             session.carrier?.sessions.removeAll { $0 == session.id }
             stats.add(.sessionsLive, -1)

@@ -117,17 +117,18 @@ struct ShardLimitsAndChannelsTests {
         #expect(harness.last(connection)["code"] as? String == "invalid_field")
     }
 
-    @Test("a purge drops the user's live sessions at once and purges again behind queued checkpoints")
+    @Test("a purge drops the user's live sessions, closes their connections with 1008 and purges again behind queued checkpoints")
     func purge() {
         let harness = ShardHarness()
         let user = ShardHarness.user("ada")
         let connection = harness.connect(user)
+        let bystander = harness.connect(ShardHarness.user("bob"))
         let session = ShardHarness.newSession()
         harness.start(connection, session)
         harness.activity(connection, session, seq: 1)
         harness.shard.purge(userId: user.user.id, at: harness.time)
-        harness.activity(connection, session, seq: 2)
-        #expect(harness.last(connection)["code"] as? String == "unknown_session")
+        #expect(harness.shell.closes(of: connection.id) == [1008])
+        #expect(harness.shell.closes(of: bystander.id).isEmpty)
         #expect(harness.shell.jobs.map(\.name) == ["second purge"])
     }
 }
