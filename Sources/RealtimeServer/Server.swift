@@ -13,6 +13,7 @@ public final class Server: Sendable {
     private let loops: [EventLoop]
     private let threads = Mutex<[LoopThread]>([])
     private let tlsContexts: TLSContextStore?
+    private let metricsListener: MetricsListener?
 
     /// Binds every loop's listener (port 0 picks one free port shared by all loops).
     ///
@@ -43,7 +44,13 @@ public final class Server: Sendable {
             loops.append(loop)
         }
         self.loops = loops
+        metricsListener = try configuration.metricsListen.flatMap(ServerConfiguration.hostAndPort).map { address in
+            try MetricsListener(host: address.host, port: address.port, token: configuration.metricsToken, stats: stats, services: services)
+        }
     }
+
+    /// The port `/metrics` is served on when `metrics.listen` gives it its own address.
+    public var metricsPort: UInt16? { metricsListener?.port }
 
     /// The plaintext port (0 when plaintext is off).
     public var port: UInt16 { loops.first?.port ?? 0 }
@@ -74,6 +81,10 @@ public final class Server: Sendable {
             "host": "\(configuration.host)", "port": "\(port)", "tls_port": "\(tlsPort)", "loops": "\(loops.count)",
             "echo": "\(configuration.echoEnabled)",
         ])
+        if let metricsListener {
+            metricsListener.start()
+            logger.info("metrics listening", metadata: ["address": "\(configuration.metricsListen ?? "")", "port": "\(metricsListener.port)"])
+        }
     }
 
     /// Begins graceful shutdown: loops stop accepting, send close 1001 and drain until
@@ -91,5 +102,6 @@ public final class Server: Sendable {
             return taken
         }
         for thread in started { thread.join() }
+        metricsListener?.stop()
     }
 }

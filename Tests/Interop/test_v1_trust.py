@@ -332,3 +332,41 @@ def test_purging_the_data_closes_the_users_open_connections_with_1008(v1):
         assert bystander.ping_ok()
     with V1Client.authed(v1, v1.token("alice")) as again:  # the account and token stay
         assert again.ping_ok()
+
+
+# -- /metrics on its own address ---------------------------------------------------------------
+
+def free_port():
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_metrics_on_their_own_address_are_not_served_on_the_public_port(v1_factory):
+    metrics_port = free_port()
+    world = v1_factory(env={"FLOWCOACH_METRICS_LISTEN": f"127.0.0.1:{metrics_port}"})
+    status, _, _ = http(world.port, "GET", "/metrics")
+    assert status == 404
+    status, _, _ = http(world.port, "POST", "/metrics")
+    assert status == 404
+    status, headers, body = http(metrics_port, "GET", "/metrics")
+    assert status == 200 and b"flowcoach_websockets_open" in body, body
+    assert headers["content-type"][0].startswith("text/plain")
+    status, headers, _ = http(metrics_port, "POST", "/metrics")
+    assert status == 405 and headers["allow"] == ["GET"]
+    for path in ("/", "/healthz", "/v1/me"):  # the metrics address serves nothing else
+        status, _, _ = http(metrics_port, "GET", path, token=world.token("alice", "read"))
+        assert status == 404, path
+    status, _, _ = http(world.port, "GET", "/healthz")  # the public port keeps the rest
+    assert status == 200
+
+
+def test_metrics_on_their_own_address_still_require_the_token(v1_factory):
+    metrics_port = free_port()
+    world = v1_factory(env={"FLOWCOACH_METRICS_LISTEN": f"127.0.0.1:{metrics_port}",
+                            "FLOWCOACH_METRICS_TOKEN": "scrape-secret-2"})
+    status, _, _ = http(metrics_port, "GET", "/metrics")
+    assert status == 401
+    status, _, body = http(metrics_port, "GET", "/metrics", token="scrape-secret-2")
+    assert status == 200 and b"flowcoach_" in body

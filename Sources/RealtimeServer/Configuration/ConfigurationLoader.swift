@@ -11,7 +11,7 @@ public enum ConfigurationLoader {
         "server.host", "server.port", "server.plaintext", "tls.port", "tls.certificate_chain", "tls.private_key", "server.loops", "server.max_connections_per_loop", "server.shutdown_grace_ms",
         "websocket.echo", "websocket.handshake_timeout_ms", "websocket.ping_interval_ms", "websocket.missed_pongs",
         "websocket.close_timeout_ms", "websocket.max_frame_bytes", "websocket.max_message_bytes",
-        "websocket.max_outbound_bytes", "websocket.max_stall_ms", "websocket.allowed_origins", "metrics.token",
+        "websocket.max_outbound_bytes", "websocket.max_stall_ms", "websocket.allowed_origins", "metrics.token", "metrics.listen",
         "log.level", "log.format",
         "compression.enabled", "compression.server_max_window_bits", "compression.client_max_window_bits",
         "compression.mem_level", "compression.level", "compression.server_no_context_takeover",
@@ -76,6 +76,7 @@ public enum ConfigurationLoader {
         config.allowedOrigins = (reader.string(forKey: "websocket.allowed_origins") ?? "")
             .split(separator: ",").map { String($0.filter { !$0.isWhitespace }).lowercased() }.filter { !$0.isEmpty }
         config.metricsToken = reader.string(forKey: "metrics.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        config.metricsListen = reader.string(forKey: "metrics.listen").flatMap { $0.isEmpty ? nil : $0 }
         config.logLevel = reader.string(forKey: "log.level", default: config.logLevel)
         config.logFormat = reader.string(forKey: "log.format", default: config.logFormat)
         var compression = config.compression

@@ -42,6 +42,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxStallMs: Int64 = 10_000
     /// A Bearer token `/metrics` requires (`metrics.token`); nil: open, as on a private port.
     public var metricsToken: String?
+    /// `/metrics` on its own `host:port` (`metrics.listen`, e.g. `127.0.0.1:9464`) and no
+    /// longer on the public port; nil: on the public port.
+    public var metricsListen: String?
     /// Origins allowed to open WebSockets (`websocket.allowed_origins`, comma-separated);
     /// empty: any origin (auth is by token, not by cookie, so a foreign page gains nothing).
     public var allowedOrigins: [String] = []
@@ -114,6 +117,18 @@ public struct ServerConfiguration: Sendable, Equatable {
         if databasePath.isEmpty { throw .invalid(key: "database.path", reason: "must not be empty") }
         if spillAfterRecords < 1 { throw .invalid(key: "database.spill_after_records", reason: "must be ≥ 1") }
         if !["json", "text"].contains(logFormat) { throw .invalid(key: "log.format", reason: "must be json or text") }
+        if let metricsListen, Self.hostAndPort(metricsListen) == nil {
+            throw .invalid(key: "metrics.listen", reason: "must be host:port (127.0.0.1:9464, [::1]:9464)")
+        }
+    }
+
+    /// Splits `host:port` (`[v6]:port` for IPv6); nil when it is not of that form.
+    static func hostAndPort(_ text: String) -> (host: String, port: UInt16)? {
+        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else { return nil }
+        var host = text[..<colon]
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = host.dropFirst().dropLast() }
+        guard !host.isEmpty, !host.contains(where: { $0 == "[" || $0 == "]" || $0.isWhitespace }) else { return nil }
+        return (String(host), port)
     }
 }
 

@@ -49,7 +49,7 @@ extension EventLoop {
             return
         }
         // RFC 7231 §6.5.5: the plain routes answer GET only, and say so in Allow.
-        if ["/", "/healthz", "/readyz", "/metrics"].contains(path) && head.method != "GET" {
+        if (["/", "/healthz", "/readyz"].contains(path) || (path == "/metrics" && configuration.metricsListen == nil)) && head.method != "GET" {
             respond(connection, status: 405, reason: "Method Not Allowed", contentType: "text/plain",
                     body: Array("\(path) answers GET only\n".utf8), headers: [HTTPHeader(name: "Allow", value: "GET")])
             return
@@ -77,7 +77,7 @@ extension EventLoop {
             } else {
                 respond(connection, status: 200, reason: "OK", contentType: "text/plain", body: Array("ready\n".utf8))
             }
-        case "/metrics":
+        case "/metrics" where configuration.metricsListen == nil:  // else only on its own address
             if let required = configuration.metricsToken, !MetricsAccess.allows(head, token: required) {
                 respond(connection, status: 401, reason: "Unauthorized", contentType: "text/plain",
                         body: Array("/metrics needs Authorization: Bearer <metrics.token>\n".utf8),
