@@ -101,7 +101,7 @@ struct TokenCommand: ParsableCommand {
             let tokenId = AccessToken(parsing: id)?.id ?? id
             guard let token = try store.token(id: tokenId) else { throw StoreError.notFound(what: "token \(tokenId)") }
             if try store.revokeToken(id: token.id, atMs: Admin.nowMs()) {
-                print("revoked token \(token.id); a running server refuses it within its auth cache lifetime")
+                print("revoked token \(token.id); running servers close its open connections within auth.revocation_check_ms")
             } else {
                 print("token \(token.id) was already revoked")
             }

@@ -1,11 +1,12 @@
 import ArgumentParser
 import CoachingCore
+import Glibc
 import RealtimeServer
 
-/// `flowcoach user add|list`.
+/// `flowcoach user add|list|delete|keystroke-timeout`.
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Create and list users.", subcommands: [Add.self, List.self, KeystrokeTimeout.self])
+        commandName: "user", abstract: "Create, list and delete users.", subcommands: [Add.self, List.self, Delete.self, KeystrokeTimeout.self])
 
     /// `flowcoach user add NAME [--display …] [--tz Europe/Berlin]`.
     struct Add: ParsableCommand {
@@ -52,6 +53,53 @@ struct UserCommand: ParsableCommand {
             Admin.printTable(
                 ["NAME", "DISPLAY", "TIME ZONE", "CREATED", "ID"],
                 users.map { [$0.name, $0.displayName, $0.timeZone, Admin.timestamp($0.createdAtMs), $0.id] })
+        }
+    }
+
+    /// `flowcoach user delete USER --yes`: erases the user's data and then the account.
+    ///
+    /// Running servers learn of it through the store: the user's tokens are revoked first,
+    /// each server's revocation check (`auth.revocation_check_ms`) closes the user's open
+    /// connections with 1008, and only after `--grace-ms` are the account and its tokens
+    /// deleted (the revoked rows are what the servers look for).
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a user: revoke their tokens (open connections close), erase their data, then remove the account.")
+
+        @Argument(help: "User name or id.")
+        var user: String
+
+        @Flag(help: "Confirm: the user's data and account are erased for good.")
+        var yes = false
+
+        @Option(name: .customLong("grace-ms"),
+                help: "How long running servers get to see the revoked tokens and close the user's connections before the account is removed (≥ auth.revocation_check_ms).")
+        var graceMs: Int = 5_000
+
+        @OptionGroup var options: DatabaseOptions
+
+        func validate() throws {
+            guard yes else { throw ValidationError("deleting a user erases all their data and the account; confirm with --yes") }
+            guard (0...600_000).contains(graceMs) else { throw ValidationError("--grace-ms must be 0…600000") }
+        }
+
+        func run() throws {
+            let store = try options.openStore()
+            let owner = try Admin.user(user, in: store)
+            let nowMs = Admin.nowMs()
+            var revoked = 0
+            for token in try store.tokens(userId: owner.id) where token.revokedAtMs == nil {
+                if try store.revokeToken(id: token.id, atMs: nowMs) { revoked += 1 }
+            }
+            let data = try store.purgeUser(id: owner.id, deleteAccount: false)
+            print("revoked \(revoked) token(s) of \(owner.name) and erased \(data.total) row(s) of data")
+            if graceMs > 0 {
+                Admin.note("waiting \(graceMs) ms for running servers to close \(owner.name)'s connections…")
+                usleep(UInt32(min(graceMs, 600_000)) * 1_000)
+            }
+            // Rows a server checkpointed during the grace go with the account.
+            let rest = try store.purgeUser(id: owner.id, deleteAccount: true)
+            print("deleted user \(owner.name) (id \(owner.id)) and \(rest.total) more row(s)")
         }
     }
 

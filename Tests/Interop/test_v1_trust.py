@@ -370,3 +370,49 @@ def test_metrics_on_their_own_address_still_require_the_token(v1_factory):
     assert status == 401
     status, _, body = http(metrics_port, "GET", "/metrics", token="scrape-secret-2")
     assert status == 200 and b"flowcoach_" in body
+
+
+# -- deleting a user closes their open connections -----------------------------------------
+
+def test_deleting_a_user_closes_their_open_connections_and_removes_the_account(v1_factory):
+    """`flowcoach user delete` (another process) revokes the user's tokens first: every
+    server closes the user's open connections with 1008 within its revocation check;
+    then the data and the account are gone and the token opens nothing."""
+    world = v1_factory(env={"FLOWCOACH_AUTH_REVOCATION_CHECK_MS": "500"})
+    session = new_session()
+    start = now_ms() - 60_000
+    with V1Client.authed(world, world.token("alice")) as editor, \
+            V1Client.authed(world, world.token("alice", "read")) as dashboard, \
+            V1Client.authed(world, world.token("bob")) as bystander:
+        editor.start(session, start)
+        editor.activity(small_window(session, 1, start + 5_000))
+        editor.expect("durable", timeout=10, session=session)
+        subscribe(dashboard, "stats:me")
+        import subprocess
+        from conftest import BIN
+        deleting = subprocess.Popen([BIN, "user", "delete", "alice", "--yes", "--grace-ms", "3000",
+                                     "--database", str(world.database)],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        started = time.monotonic()
+        for client in (editor, dashboard):
+            code, _ = client.expect_close(timeout=5)
+            assert code == 1008, code
+        assert time.monotonic() - started < 5
+        out, err = deleting.communicate(timeout=30)
+        assert deleting.returncode == 0, err
+        assert bystander.ping_ok()
+    assert query(world.database, "SELECT count(*) FROM users WHERE name = 'alice'") == [(0,)]
+    assert query(world.database, "SELECT count(*) FROM coding_sessions WHERE session_id = ?", (session.lower(),)) == [(0,)]
+    with V1Client.open(world) as client:
+        client.send({"type": "hello", "id": "h", "token": world.token("alice")})
+        code, messages = client.expect_close()
+    assert code == 1008 and [m for m in messages if m["type"] == "error"][0]["code"] == "unauthorized"
+
+
+def test_deleting_a_user_needs_confirmation(v1):
+    import subprocess
+    from conftest import BIN
+    result = subprocess.run([BIN, "user", "delete", "alice", "--database", str(v1.database)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "--yes" in result.stderr
+    assert query(v1.database, "SELECT count(*) FROM users WHERE name = 'alice'") == [(1,)]
