@@ -416,3 +416,39 @@ def test_deleting_a_user_needs_confirmation(v1):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "--yes" in result.stderr
     assert query(v1.database, "SELECT count(*) FROM users WHERE name = 'alice'") == [(1,)]
+
+
+# -- hostile strings and repeated rejections over the wire --------------------------------------
+
+def test_control_characters_in_project_language_and_activity_languages_are_invalid_field(v1):
+    """A project or language reaches dashboards and logs: ESC, NUL and DEL (U+0000–U+001F,
+    U+007F) are refused, naming the field, and no session is started."""
+    with V1Client.authed(v1, v1.token("alice")) as client:
+        for field, value in (("project", "evil\x1b[2Jproject"), ("project", "nul\x00"),
+                             ("language", "swift\x7f")):
+            session = new_session()
+            message = {"type": "session.start", "session": session, "project": "p", "language": "swift",
+                       "at_ms": now_ms(), "id": "c"}
+            message[field] = value
+            answer = client.request(message, "session.started")
+            assert answer["type"] == "error" and answer["code"] == "invalid_field", (field, value, answer)
+            assert f'"{field}"' in answer["message"] or answer["message"].startswith(field), answer
+        session = new_session()
+        start = now_ms() - 60_000
+        client.start(session, start)
+        bad = small_window(session, 1, start + 5_000, language="go\x1b")
+        answer = client.request(bad, "flow")
+        assert answer["type"] == "error" and answer["code"] == "invalid_field", answer
+        assert client.ping_ok()
+
+
+def test_unknown_session_rejections_in_a_row_close_the_connection_like_any_other(v1_factory):
+    """The consecutive-error limit counts every kind of rejection: `activity` for sessions
+    never started (`unknown_session`) closes the connection with 1008 at the limit."""
+    world = v1_factory(users=("alice",), env={"FLOWCOACH_LIMITS_MAX_CONSECUTIVE_ERRORS": "5"})
+    with V1Client.authed(world, world.token("alice")) as client:
+        for seq in range(1, 6):
+            client.send(small_window(new_session(), seq, now_ms() - 10_000))
+        code, messages = client.expect_close()
+    assert code == 1008
+    assert [m["code"] for m in messages if m["type"] == "error"] == ["unknown_session"] * 5, messages
