@@ -35,16 +35,17 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Opens the store and applies pending migrations (the server and admin commands).
-    public func open() throws(StoreError) -> any Store {
-        let store = try connect()
+    /// `sqliteCacheKiB` bounds an SQLite connection's page cache (PostgreSQL ignores it).
+    public func open(sqliteCacheKiB: Int = SQLiteStore.defaultCacheKiB) throws(StoreError) -> any Store {
+        let store = try connect(sqliteCacheKiB: sqliteCacheKiB)
         try store.migrate()
         return store
     }
 
     /// Opens the store without migrating (`flowcoach migrate` reports what it applies).
-    public func connect() throws(StoreError) -> any Store {
+    public func connect(sqliteCacheKiB: Int = SQLiteStore.defaultCacheKiB) throws(StoreError) -> any Store {
         switch self {
-        case .sqlite(let path): try SQLiteStore(path: path)
+        case .sqlite(let path): try SQLiteStore(path: path, cacheKiB: sqliteCacheKiB)
         case .postgres(let url): try PostgresStore(url: url)
         }
     }

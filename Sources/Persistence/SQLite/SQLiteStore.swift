@@ -38,7 +38,10 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     ///   - synchronous: see the type's documentation.
     ///   - busyTimeoutMs: how long a statement waits for another connection's lock
     ///     (the admin CLI and a running server share the file).
-    public init(path: String = SQLiteStore.defaultPath, synchronous: Synchronous = .full, busyTimeoutMs: Int32 = 5_000) throws(StoreError) {
+    ///   - cacheKiB: this connection's page-cache bound; it is what a long-running server's
+    ///     memory grows to, as the cache fills with pages of a growing file.
+    public init(path: String = SQLiteStore.defaultPath, synchronous: Synchronous = .full, busyTimeoutMs: Int32 = 5_000,
+                cacheKiB: Int = SQLiteStore.defaultCacheKiB) throws(StoreError) {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
@@ -53,10 +56,14 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         try connection.execute("PRAGMA synchronous = \(synchronous.rawValue)")
         try connection.execute("PRAGMA foreign_keys = ON")
         try connection.execute("PRAGMA temp_store = MEMORY")
-        // 64 MiB page cache (default 2 MiB): random-UUID keys touch pages all over the
-        // indexes, and a batch that outgrows the cache spills pages mid-transaction.
-        try connection.execute("PRAGMA cache_size = -65536")
+        // A negative cache_size is in KiB. Larger than SQLite's 2 MiB default: random-UUID
+        // keys touch pages all over the indexes, and a batch that outgrows the cache spills
+        // pages mid-transaction.
+        try connection.execute("PRAGMA cache_size = -\(max(cacheKiB, 256))")
     }
+
+    /// The page-cache bound of a connection opened without one (the admin commands): 64 MiB.
+    public static let defaultCacheKiB = 65_536
 
     /// The file this store writes.
     public var path: String { connection.path }
