@@ -1,6 +1,5 @@
 internal import CLinux
 internal import Glibc
-internal import Synchronization
 
 /// Multi-producer queue of `Message`s plus an eventfd that wakes a loop sleeping in `Epoll.wait`.
 ///
@@ -10,7 +9,8 @@ internal import Synchronization
 public final class Mailbox<Message: Sendable>: Sendable {
     /// The eventfd to watch for `.read`; owned, closed in `deinit`.
     public let eventFD: Int32
-    private let queue = Mutex<[Message]>([])
+    /// A pthread lock rather than `Synchronization.Mutex`: see ``ThreadLock``.
+    private let queue = ThreadLock<[Message]>([])
 
     public init() throws(SocketError) {
         let fd = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
