@@ -41,6 +41,21 @@ struct ConfigurationLoaderTests {
         }
     }
 
+    @Test("metrics.listen takes host:port (IPv6 in brackets) and refuses anything else")
+    func metricsListen() async throws {
+        let config = try await ConfigurationLoader.load(
+            filePath: nil, overrides: [:], environment: ["FLOWCOACH_METRICS_LISTEN": "127.0.0.1:9464"])
+        #expect(config.metricsListen == "127.0.0.1:9464")
+        #expect(ServerConfiguration.hostAndPort("127.0.0.1:9464")! == ("127.0.0.1", 9464))
+        #expect(ServerConfiguration.hostAndPort("[::1]:0")! == ("::1", 0))
+        for bad in ["9464", ":9464", "host:", "host:70000", "[::1]", "a b:1"] {
+            #expect(ServerConfiguration.hostAndPort(bad) == nil, "\(bad)")
+        }
+        await #expect(throws: ConfigurationError.self) {
+            try await ConfigurationLoader.load(filePath: nil, overrides: [:], environment: ["FLOWCOACH_METRICS_LISTEN": "9464"])
+        }
+    }
+
     @Test("a missing configuration file is an error naming the file")
     func missingFile() async throws {
         do {
