@@ -38,21 +38,14 @@ public struct UpgradeRequest: Sendable, Hashable {
         guard versionCount == 1, head.firstValue(forName: "Sec-WebSocket-Version") == "13" else { throw .unsupportedVersion }
         // RFC 6455 §4.2.1 (8): optionally, a |Sec-WebSocket-Protocol| header field, with a
         // list of values (§4.1: each a token, the protocols in order of preference).
-        // (Absent fields cost nothing: no array is built for them.)
         var subprotocols: [String] = []
-        if head.count(ofName: "Sec-WebSocket-Protocol") > 0 {
-            guard let list = HeaderGrammar.tokenList(head.values(forName: "Sec-WebSocket-Protocol")) else {
-                throw .malformedSubprotocols
-            }
-            subprotocols = list
+        for field in head.headers where HeaderGrammar.equalsIgnoringCase(field.name, "Sec-WebSocket-Protocol") {
+            guard HeaderGrammar.appendTokens(of: field.value, to: &subprotocols) else { throw .malformedSubprotocols }
         }
         // RFC 6455 §4.2.1 (9): optionally, a |Sec-WebSocket-Extensions| header field (§9.1).
         var offers: [ExtensionOffer] = []
-        if head.count(ofName: "Sec-WebSocket-Extensions") > 0 {
-            guard let list = ExtensionOffer.parseList(head.values(forName: "Sec-WebSocket-Extensions")) else {
-                throw .malformedExtensions
-            }
-            offers = list
+        for field in head.headers where HeaderGrammar.equalsIgnoringCase(field.name, "Sec-WebSocket-Extensions") {
+            guard ExtensionOffer.appendOffers(of: field.value, to: &offers) else { throw .malformedExtensions }
         }
         self.host = host
         self.target = head.target
