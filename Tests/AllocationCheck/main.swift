@@ -56,6 +56,13 @@ func payload(seq: Int) -> [UInt8] {
         """.utf8)
 }
 
+/// This thread's CPU time.
+func threadCPUNanoseconds() -> Int64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+    return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+}
+
 /// Counts the allocations of `body` over `rounds` calls after `warmUp` calls; passes when
 /// they are at most `budget` per call.
 func measure(_ name: String, budget: UInt64 = 0, _ body: (Int) -> Void) -> Bool {
@@ -65,9 +72,13 @@ func measure(_ name: String, budget: UInt64 = 0, _ body: (Int) -> Void) -> Bool 
         return false
     }
     let before = threadCount()
+    let cpuBefore = threadCPUNanoseconds()
     for round in warmUp..<(warmUp + rounds) { body(round) }
+    let cpuNs = threadCPUNanoseconds() - cpuBefore
     let allocations = threadCount() - before
-    print("\(name): \(allocations) allocations in \(rounds) rounds (budget \(budget) per round)")
+    // CPU time is informative only (the interposer adds to it; the machine may be loaded).
+    let microseconds = Double(cpuNs) / Double(rounds) / 1_000
+    print("\(name): \(allocations) allocations in \(rounds) rounds (budget \(budget) per round); \(microseconds) µs CPU per round")
     return allocations <= budget * UInt64(rounds)
 }
 
