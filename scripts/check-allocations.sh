@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The zero-allocation check of the hot path, run by the test command (CI):
 #
-#   scripts/check-allocations.sh          exit 0 only if every check ran and counted 0
+#   scripts/check-allocations.sh          exit 0 only if every check ran within its budget
 #
 # Builds the malloc-counting interposer Tests/MallocCounter/malloc_counter.c, builds the
 # release executable flowcoach-alloc-check (Tests/AllocationCheck: the pure modules only,
 # so the release build is small), and runs it with the interposer preloaded. It checks the
 # codec (decode an `activity` with 64 intervals, encode `flow`) and the whole coaching round
-# trip through CoachingShard.receivedText, 10,000 rounds each after a warm-up.
+# trip through CoachingShard.receivedText, 10,000 rounds each after a warm-up, 0 mallocs;
+# and the opening handshake (parse, validate, accept, write the 101) of a minimal and of a
+# browser-like request, at most 10 mallocs each.
 #
 # Release is the build that serves traffic; a debug build allocates in unspecialized
 # generics (about 160 mallocs per message), which the optimizer removes.
@@ -34,8 +36,8 @@ binary="$(swift build -c release --product flowcoach-alloc-check --show-bin-path
 status=0
 FLOWCOACH_REQUIRE_MALLOC_COUNTER=1 LD_PRELOAD="$work/libmalloc_counter.so" "$binary" | tee "$work/run.log" || status=$?
 counted=$(grep -cE '^[A-Za-z]+: [0-9]+ allocations in' "$work/run.log" || true)
-if [ "$status" -ne 0 ] || [ "$counted" -lt 2 ]; then
+if [ "$status" -ne 0 ] || [ "$counted" -lt 4 ]; then
     echo "error: the allocation check failed (exit $status, $counted checks counted)" >&2
     exit 1
 fi
-echo "allocation checks: $counted, all 0 mallocs in steady state"
+echo "allocation checks: $counted, the hot path 0 mallocs in steady state, handshakes within their budget"

@@ -4,7 +4,9 @@
 //   1. the codec: decode an `activity` (64 intervals), encode its `flow` answer;
 //   2. the coaching round trip: `CoachingShard.receivedText` for an `activity` of a live
 //      session — rate limit, seq checks, detection, accounting, `flow` encoded and handed
-//      to the shell — through a shell that copies nothing.
+//      to the shell — through a shell that copies nothing;
+//   3. the opening handshake (parse the request head from one read, validate, accept, write
+//      the 101): not a steady-state path, so it has a budget per handshake instead of 0.
 //
 // Run under the malloc-counting interposer (scripts/check-allocations.sh). Each check warms
 // up, then counts the allocations of the measuring thread over many rounds and prints
@@ -16,6 +18,7 @@
 import CoachingCore
 import FlowEngine
 import Glibc
+import WSProtocol
 
 /// The interposer's per-thread counter, when it is preloaded.
 let threadCount: (@convention(c) () -> UInt64)? = {
@@ -53,18 +56,30 @@ func payload(seq: Int) -> [UInt8] {
         """.utf8)
 }
 
-/// Counts the allocations of `body` over `rounds` calls after `warmUp` calls.
-func measure(_ name: String, _ body: (Int) -> Void) -> Bool {
+/// This thread's CPU time.
+func threadCPUNanoseconds() -> Int64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+    return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+}
+
+/// Counts the allocations of `body` over `rounds` calls after `warmUp` calls; passes when
+/// they are at most `budget` per call.
+func measure(_ name: String, budget: UInt64 = 0, _ body: (Int) -> Void) -> Bool {
     for round in 0..<warmUp { body(round) }
     guard let threadCount else {
         print("\(name): the malloc counter is not loaded")
         return false
     }
     let before = threadCount()
+    let cpuBefore = threadCPUNanoseconds()
     for round in warmUp..<(warmUp + rounds) { body(round) }
+    let cpuNs = threadCPUNanoseconds() - cpuBefore
     let allocations = threadCount() - before
-    print("\(name): \(allocations) allocations in \(rounds) rounds")
-    return allocations == 0
+    // CPU time is informative only (the interposer adds to it; the machine may be loaded).
+    let microseconds = Double(cpuNs) / Double(rounds) / 1_000
+    print("\(name): \(allocations) allocations in \(rounds) rounds (budget \(budget) per round); \(microseconds) µs CPU per round")
+    return allocations <= budget * UInt64(rounds)
 }
 
 // Payloads are built before anything is counted.
@@ -112,9 +127,46 @@ let shardClean = measure("CoachingShardRoundTrip") { round in
     time.wallMs += windowMs
     payloads[round].withUnsafeBytes { shard.receivedText(connection, $0, at: time) }
 }
+// 3. The opening handshake, as wsload and the soak client send it and as a browser does
+// (more headers, an extension offer; no extension negotiated here: permessage-deflate is
+// the shell's, with its zlib state).
+let handshakeBudget: UInt64 = 10
+let minimalRequest = Array((
+    "GET /v1/ws HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8)
+let browserRequest = Array((
+    "GET /v1/ws?token=abc HTTP/1.1\r\nHost: localhost:8080\r\nConnection: Upgrade\r\n"
+    + "Pragma: no-cache\r\nCache-Control: no-cache\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64)\r\n"
+    + "Upgrade: websocket\r\nOrigin: http://localhost:8080\r\nSec-WebSocket-Version: 13\r\n"
+    + "Accept-Encoding: gzip, deflate, br\r\nAccept-Language: en-US,en;q=0.9\r\n"
+    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+    + "Sec-WebSocket-Protocol: flowcoach.v1\r\n\r\n").utf8)
+let handshakePolicy = HandshakePolicy(subprotocols: ["flowcoach.v1"], rejectUnknownSubprotocols: true)
+var handshakeOutput = ByteWriter(capacity: 4096)
+/// One handshake; returns the bytes of the 101.
+func handshake(_ request: [UInt8], policy: HandshakePolicy, into output: inout ByteWriter) -> Int {
+    var parser = HTTPRequestParser()
+    let result = request.withUnsafeBytes { parser.parse($0) }
+    guard case .complete(let head, _) = result, case .accept(let response) = Handshake.accept(head, policy: policy) else {
+        print("error: the handshake was refused")
+        exit(1)
+    }
+    response.write(into: &output)
+    let written = output.readableCount
+    output.consume(written)
+    return written
+}
+let minimalHandshakeClean = measure("HandshakeMinimal", budget: handshakeBudget) { _ in
+    sink &+= handshake(minimalRequest, policy: handshakePolicy, into: &handshakeOutput)
+}
+let browserHandshakeClean = measure("HandshakeBrowser", budget: handshakeBudget) { _ in
+    sink &+= handshake(browserRequest, policy: handshakePolicy, into: &handshakeOutput)
+}
+
 guard shell.sentBytes > 0, sink > 0 else {
     print("error: the checks produced no output (the session did not start?)")
     exit(1)
 }
 if threadCount == nil, getenv("FLOWCOACH_REQUIRE_MALLOC_COUNTER") != nil { exit(2) }
-exit(codecClean && shardClean ? 0 : 1)
+exit(codecClean && shardClean && minimalHandshakeClean && browserHandshakeClean ? 0 : 1)

@@ -59,6 +59,9 @@ public final class LiveSession {
     public var answered = AnsweredFlows()
     /// Leaderboard time not yet flushed to the owner.
     public var score = SessionScore(language: nil, utcDay: 0)
+    /// Monotonic time of this session's earliest pending entry in the shard's wake-ups
+    /// (`Int64.max`: none, nothing is due until something happens to it).
+    public var wakeMs: Int64 = .max
 
     public init(id: SessionID, userId: String, flow: FlowSession, startedAtMs: Int64, project: String?, nowMono: Int64,
          restoring stored: SessionCheckpoint? = nil) {

@@ -55,6 +55,7 @@ extension CoachingShard {
         live.latestWindowAtMs = max(live.latestWindowAtMs ?? window.atMs, window.atMs)
         live.lastActivityMono = now.monotonicMs
         live.dirty = true
+        wake(live)
         account(update.flow, window: window, of: live, user)
         live.answered.remember(update.flow)
         encoder.flow(session: sessionID, assessment: update.flow, ref: ref)

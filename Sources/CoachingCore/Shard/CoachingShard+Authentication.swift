@@ -191,6 +191,7 @@ extension CoachingShard {
             guard let session = user.sessions[sessionID], session.carrier === connection else { continue }
             session.carrier = nil
             session.detachedAtMono = now.monotonicMs
+            wake(session)
         }
         connection.sessions = []
     }

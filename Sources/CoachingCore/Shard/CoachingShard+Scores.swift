@@ -4,6 +4,7 @@
 extension CoachingShard {
     public func addScore(_ live: LiveSession, language: String?, atMs: Int64, codingMs: Int64, flowMs: Int64) {
         guard codingMs > 0 || flowMs > 0 else { return }
+        wake(live)  // parked by the next tick
         let day = DayTally.dayIndex(atMs: atMs, utcOffsetMs: 0)
         if live.score.utcDay != day || live.score.language != language {
             parkScore(of: live)

@@ -73,6 +73,7 @@ extension CoachingShard {
 
     private func adopt(_ live: LiveSession, into user: UserState, on connection: CoachingConnection) {
         user.sessions[live.id] = live
+        wake(live)
         stats.add(.sessionsLive)
         live.carrier = connection
         connection.sessions.append(live.id)
@@ -93,6 +94,7 @@ extension CoachingShard {
             connection.sessions.append(live.id)
         }
         live.detachedAtMono = nil
+        wake(live)
         stats.add(.sessionsResumed)
         accepted(connection)
         encoder.sessionStarted(session: live.id, resumed: true, lastSeq: live.lastSeq, durableSeq: live.durableSeq, ref: ref)
@@ -134,6 +136,7 @@ extension CoachingShard {
         stats.add(.sessionsEnded)
         user.statsDirty = true
         checkpoint(live)
+        wake(live)
         forgetOldestEndedSessions(of: user)
     }
 

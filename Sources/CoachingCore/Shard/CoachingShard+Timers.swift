@@ -4,17 +4,23 @@ import WSProtocol
 /// The coaching timers, run by the shell every ``CoachingShard/tickIntervalMs``:
 /// server-noticed state changes (idle), checkpoints, the resume window, baselines,
 /// leaderboard time and `stats:me`.
+///
+/// The sweep visits only the sessions with something due: each session has a wake-up time
+/// in ``CoachingShard/sessionWakeUps`` (the earliest of its idle transition, its next
+/// checkpoint and the end of its resume window), and anything that changes a session
+/// outside the sweep asks for a visit at the next tick (``wake(_:)``). A visit does what the
+/// sweep once did to every session on every tick, then computes the next wake-up.
 extension CoachingShard {
     public func tick(at time: CoachingTime) {
         now = time
+        if visitsEverySession {
+            for user in users.values { for live in user.sessions.values { wake(live) } }
+        }
+        visitDueSessions()
         for (userId, user) in users {
             if now.monotonicMs >= user.offsetRefreshDueMono {
                 user.utcOffsetMs = configuration.utcOffsetMs(user.user.timeZone, now.wallMs)
                 user.offsetRefreshDueMono = now.monotonicMs + Self.offsetRefreshIntervalMs
-            }
-            for live in user.sessions.values {
-                tick(live, of: user)
-                parkScore(of: live)
             }
             if user.baselineDirty && (now.monotonicMs - user.lastBaselineSaveMono >= settings.checkpointIntervalMs || user.sessions.isEmpty) {
                 saveBaseline(of: user)
@@ -25,6 +31,61 @@ extension CoachingShard {
         }
         flushScores()
         publishUserStats()
+    }
+
+    /// Asks the sweep to visit `live` at the next tick: something changed it (a window, an
+    /// end, a lost connection), so its next wake-up must be computed again.
+    public func wake(_ live: LiveSession) {
+        schedule(live, atMs: sweeping ? now.monotonicMs + 1 : now.monotonicMs)
+    }
+
+    private func schedule(_ live: LiveSession, atMs dueMs: Int64) {
+        guard dueMs < live.wakeMs else { return }  // an earlier wake-up is pending already
+        live.wakeMs = dueMs
+        sessionWakeUps.add(live, dueMs: dueMs)
+    }
+
+    private func visitDueSessions() {
+        sweeping = true
+        defer { sweeping = false }
+        while let entry = sessionWakeUps.popDue(atMs: now.monotonicMs) {
+            let live = entry.element
+            // Superseded by an earlier wake-up, which was visited already.
+            guard entry.dueMs == live.wakeMs else { continue }
+            live.wakeMs = .max
+            // Forgotten since (ended and stored, or its user dropped).
+            guard let user = users[live.userId], user.sessions[live.id] === live else { continue }
+            sessionVisits += 1
+            tick(live, of: user)
+            parkScore(of: live)
+            guard user.sessions[live.id] === live else { continue }
+            if let dueMs = nextWakeMs(of: live) { schedule(live, atMs: max(dueMs, now.monotonicMs + 1)) }
+        }
+    }
+
+    /// The first monotonic time at which ``tick(_:of:)`` would do something to `live`,
+    /// nil when nothing can happen until an input changes it. Mirrors that function's tests.
+    private func nextWakeMs(of live: LiveSession) -> Int64? {
+        var due = Int64.max
+        if live.score.amount.codingMs > 0 || live.score.amount.flowMs > 0 { due = now.monotonicMs }
+        if live.dirty {
+            // An ended session's refused final checkpoint is tried again on every tick.
+            due = min(due, live.ended ? now.monotonicMs : live.lastCheckpointMono.clampedAdding(settings.checkpointIntervalMs))
+        }
+        if let detached = live.detachedAtMono {
+            due = min(due, detached.clampedAdding(settings.resumeWindowMs))
+        }
+        if !live.ended {
+            // The idle check runs after `idleCheckAfterMs` of silence with the client's
+            // estimated time `lastAtMs + silence`; the detector says from which client time
+            // on it can change state.
+            let transitionMs = live.flow.detector.nextIdleTransitionMs
+            if transitionMs != .max {
+                let silenceMs = max(Self.idleCheckAfterMs, transitionMs.clampedSubtracting(live.lastAtMs))
+                due = min(due, live.lastActivityMono.clampedAdding(silenceMs))
+            }
+        }
+        return due == .max ? nil : due
     }
 
     private func tick(_ live: LiveSession, of user: UserState) {
@@ -93,5 +154,19 @@ extension CoachingShard {
             if user.baselineDirty { saveBaseline(of: user) }
         }
         flushScores()
+    }
+}
+
+extension Int64 {
+    /// `self + other`, held at the bounds instead of trapping (deadlines far in the future).
+    fileprivate func clampedAdding(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
+    }
+
+    /// `self - other`, held at the bounds instead of trapping.
+    fileprivate func clampedSubtracting(_ other: Int64) -> Int64 {
+        let (difference, overflow) = subtractingReportingOverflow(other)
+        return overflow ? (other < 0 ? .max : .min) : difference
     }
 }

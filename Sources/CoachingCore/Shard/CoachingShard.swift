@@ -61,6 +61,15 @@ public final class CoachingShard {
     public var pendingScores: [ScoreKey: ScoreAmount] = [:]
     /// The time of the input being handled.
     public var now = CoachingTime(monotonicMs: 0, wallMs: 0)
+    /// When each session next needs the sweep (see ``tick(at:)``).
+    var sessionWakeUps = TimerHeap<LiveSession>()
+    /// ``tick(at:)`` is visiting due sessions: a wake-up asked for now waits for the next tick.
+    var sweeping = false
+    /// Sessions visited by the sweep so far.
+    public internal(set) var sessionVisits = 0
+    /// Visit every session on every tick, as the sweep did before wake-ups: the reference
+    /// the tests compare the wake-ups against.
+    var visitsEverySession = false
 
     public init(configuration: Configuration, shell: any CoachingShell, stats: LoopStats) {
         self.configuration = configuration

@@ -131,6 +131,28 @@ extension FlowDetector {
         return (nil, recovery)
     }
 
+    /// The earliest event time at which ``advance(toMs:)`` can change the state without new
+    /// data (`Int64.max`: never). Earlier calls return nil and change nothing, so a timer
+    /// may sleep until then; it must be read again after every `ingest` or state change.
+    /// Derived from the rules of ``applyIdleRules(nowMs:)`` below: keep the two together.
+    public var nextIdleTransitionMs: Int64 {
+        guard started else { return .max }
+        let quietEnough = lastTypingAtMs.saturatingAdded(settings.idleGap.value)
+        let due: Int64
+        switch state {
+        case .idle:
+            return .max
+        case .warmingUp, .recovering:
+            due = quietEnough
+        case .interrupted:
+            due = Swift.max(interruptedAtMs.saturatingAdded(settings.recoveryAbandonAfter.value), quietEnough)
+        case .flow:
+            due = unfocusedMs >= settings.unfocusedGap.value ? .min : quietEnough
+        }
+        // `advance` ignores times at or before the last window.
+        return Swift.max(due, lastAtMs.saturatingAdded(1))
+    }
+
     /// The idle rules at event time `nowMs` (see the table): returns a period that ended.
     mutating func applyIdleRules(nowMs: Int64) -> FlowPeriod? {
         guard started else { return nil }

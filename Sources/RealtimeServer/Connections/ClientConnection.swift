@@ -38,9 +38,24 @@ final class ClientConnection {
     let peer: PeerAddress
     var phase: Phase = .readingRequest
     var route: Route = .none
-    var requestParser: HTTPRequestParser? = HTTPRequestParser()
+    /// The request parser until a complete head arrived.
+    var requestParser: HTTPRequestParser? {
+        get { setup?.requestParser }
+        _modify {
+            let box = setupState()
+            yield &box.requestParser
+            releaseSetupIfDone()
+        }
+    }
     /// An API request whose body is still arriving (still in the `readingRequest` phase).
-    var pendingAPIBody: APIBody?
+    var pendingAPIBody: APIBody? {
+        get { setup?.pendingAPIBody }
+        _modify {
+            let box = setupState()
+            yield &box.pendingAPIBody
+            releaseSetupIfDone()
+        }
+    }
     var endpoint: WebSocketEndpoint?
     /// The TLS session on a `wss://` connection; nil on plaintext.
     var tls: TLSSession?
@@ -60,7 +75,18 @@ final class ClientConnection {
     /// Coaching-protocol state (`/v1/ws` only), owned by the loop's coaching shard.
     var coaching: CoachingConnection?
     /// The 101 answer held back while a Bearer token is checked.
-    var pendingHandshake: HandshakeResponse?
+    var pendingHandshake: HandshakeResponse? {
+        get { setup?.pendingHandshake }
+        _modify {
+            let box = setupState()
+            yield &box.pendingHandshake
+            releaseSetupIfDone()
+        }
+    }
+    /// What only the HTTP phase needs, in a box of its own: an idle WebSocket holds a nil
+    /// reference instead of the parser, an API body and a held-back 101 (about 225 bytes
+    /// of the object, inline even when nil).
+    private var setup: SetupState? = SetupState()
     /// Input is paused while an answer from another thread is awaited (token check,
     /// session look-up): no reads, and the bytes already read but not yet processed wait
     /// here (at most one read's worth).
@@ -81,4 +107,28 @@ final class ClientConnection {
 
     /// Slot in the loop's connection table (low 32 bits of the epoll token).
     var slot: Int { Int(UInt32(truncatingIfNeeded: token)) }
+
+    private func setupState() -> SetupState {
+        if let setup { return setup }
+        let created = SetupState(parser: nil)
+        setup = created
+        return created
+    }
+
+    private func releaseSetupIfDone() {
+        if let setup, setup.isEmpty { self.setup = nil }
+    }
+}
+
+/// The HTTP phase's state of a ``ClientConnection`` (owned by the connection's loop thread).
+private final class SetupState {
+    var requestParser: HTTPRequestParser?
+    var pendingAPIBody: APIBody?
+    var pendingHandshake: HandshakeResponse?
+
+    init(parser: HTTPRequestParser? = HTTPRequestParser()) {
+        requestParser = parser
+    }
+
+    var isEmpty: Bool { requestParser == nil && pendingAPIBody == nil && pendingHandshake == nil }
 }

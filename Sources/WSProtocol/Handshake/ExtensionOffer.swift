@@ -32,65 +32,83 @@ public struct ExtensionOffer: Sendable, Hashable {
     ///
     /// - Returns: nil when the syntax is invalid.
     public static func parseList(_ values: [String]) -> [ExtensionOffer]? {
-        guard let elements = HeaderGrammar.listElements(values) else { return nil }
         var offers: [ExtensionOffer] = []
-        for element in elements {
-            guard let offer = parseElement(element) else { return nil }
-            offers.append(offer)
+        for value in values {
+            guard appendOffers(of: value, to: &offers) else { return nil }
         }
         return offers
     }
 
-    private static func parseElement(_ element: String) -> ExtensionOffer? {
-        // Split on ";" outside quoted strings.
-        var parts: [String] = []
-        var current = ""
-        var inQuotes = false
-        var escaped = false
-        for ch in element.unicodeScalars {
-            if inQuotes {
-                if escaped { escaped = false } else if ch == "\\" { escaped = true } else if ch == "\"" { inQuotes = false }
-                current.unicodeScalars.append(ch)
-            } else if ch == ";" {
-                parts.append(current)
-                current = ""
+    /// Appends the offers of one field value; false when its syntax is invalid.
+    static func appendOffers(of value: String, to offers: inout [ExtensionOffer]) -> Bool {
+        var valid = true
+        let terminated = HeaderGrammar.forEachListElement(value) { element in
+            guard valid, let offer = parseElement(element) else {
+                valid = false
+                return
+            }
+            offers.append(offer)
+        }
+        return terminated && valid
+    }
+
+    /// One element: the name, then parameters split on ";" outside quoted strings.
+    private static func parseElement(_ element: Substring) -> ExtensionOffer? {
+        var name: String?
+        var parameters: [ExtensionParameter] = []
+        var valid = true
+        func part(_ text: Substring) {
+            guard valid else { return }
+            let trimmed = HeaderGrammar.trimmingOWS(text)
+            if name == nil {
+                guard HeaderGrammar.isToken(trimmed) else {
+                    valid = false
+                    return
+                }
+                name = HeaderGrammar.interned(trimmed)
+            } else if let parameter = parseParameter(trimmed) {
+                parameters.append(parameter)
             } else {
-                if ch == "\"" { inQuotes = true }
-                current.unicodeScalars.append(ch)
+                valid = false
             }
         }
-        parts.append(current)
-        let trimmed = parts.map(trimOWS)
-        guard let name = trimmed.first, HeaderGrammar.isToken(name) else { return nil }
-        var parameters: [ExtensionParameter] = []
-        for part in trimmed.dropFirst() {
-            guard let parameter = parseParameter(part) else { return nil }
-            parameters.append(parameter)
+        let bytes = element.utf8
+        var inQuotes = false
+        var escaped = false
+        var partStart = bytes.startIndex
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if inQuotes {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inQuotes = false }
+            } else if byte == UInt8(ascii: ";") {
+                part(element[partStart..<index])
+                partStart = bytes.index(after: index)
+            } else if byte == UInt8(ascii: "\"") {
+                inQuotes = true
+            }
+            index = bytes.index(after: index)
         }
+        part(element[partStart..<bytes.endIndex])
+        guard valid, let name else { return nil }
         return ExtensionOffer(name: name, parameters: parameters)
     }
 
-    private static func parseParameter(_ text: String) -> ExtensionParameter? {
+    private static func parseParameter(_ text: Substring) -> ExtensionParameter? {
         guard let equals = text.firstIndex(of: "=") else {
-            return HeaderGrammar.isToken(text) ? ExtensionParameter(name: text) : nil
+            return HeaderGrammar.isToken(text) ? ExtensionParameter(name: HeaderGrammar.interned(text)) : nil
         }
-        let name = trimOWS(String(text[..<equals]))
-        let rawValue = trimOWS(String(text[text.index(after: equals)...]))
+        let name = HeaderGrammar.trimmingOWS(text[..<equals])
+        let rawValue = HeaderGrammar.trimmingOWS(text[text.index(after: equals)...])
         guard HeaderGrammar.isToken(name) else { return nil }
         if rawValue.hasPrefix("\"") {
             // RFC 6455 §9.1: when using the quoted-string syntax variant, the value after
             // quoted-string unescaping MUST conform to the 'token' ABNF.
             guard let value = HeaderGrammar.unquote(rawValue), HeaderGrammar.isToken(value) else { return nil }
-            return ExtensionParameter(name: name, value: value)
+            return ExtensionParameter(name: HeaderGrammar.interned(name), value: value)
         }
-        return HeaderGrammar.isToken(rawValue) ? ExtensionParameter(name: name, value: rawValue) : nil
-    }
-
-    private static func trimOWS(_ s: String) -> String {
-        var slice = Substring(s)
-        while let f = slice.first, f == " " || f == "\t" { slice.removeFirst() }
-        while let l = slice.last, l == " " || l == "\t" { slice.removeLast() }
-        return String(slice)
+        return HeaderGrammar.isToken(rawValue)
+            ? ExtensionParameter(name: HeaderGrammar.interned(name), value: String(rawValue)) : nil
     }
 
     /// The element as it appears in a header: `name; param; param=value`.

@@ -56,7 +56,31 @@ public struct HTTPRequestHead: Sendable, Hashable {
 
     /// Every value of the fields named `name` (ASCII case-insensitive), in order.
     public func values(forName name: String) -> [String] {
-        headers.filter { HeaderGrammar.equalsIgnoringCase($0.name, name) }.map(\.value)
+        var values: [String] = []
+        for header in headers where HeaderGrammar.equalsIgnoringCase(header.name, name) { values.append(header.value) }
+        return values
+    }
+
+    /// How many fields are named `name` (ASCII case-insensitive).
+    public func count(ofName name: String) -> Int {
+        var count = 0
+        for header in headers where HeaderGrammar.equalsIgnoringCase(header.name, name) { count += 1 }
+        return count
+    }
+
+    /// Whether an element of the comma-separated lists of the fields named `name` equals
+    /// `token` (ASCII case-insensitive; the rules of ``HeaderGrammar/listElements(_:)``),
+    /// without splitting them into strings. False when a list has an unterminated quote.
+    public func listContains(name: String, token: String) -> Bool {
+        var found = false
+        for header in headers where HeaderGrammar.equalsIgnoringCase(header.name, name) {
+            switch HeaderGrammar.listContains(header.value, token) {
+            case nil: return false
+            case true?: found = true
+            case false?: break
+            }
+        }
+        return found
     }
 
     /// The first value of the field named `name`, if any.

@@ -48,8 +48,7 @@ public struct HTTPRequestParser: Sendable {
         precondition(!finished, "HTTPRequestParser: parse after the head completed or failed")
         for index in 0..<bytes.count {
             let byte = bytes[index]
-            guard buffer.count < limits.maxHeadSize else { return fail(.headTooLarge(limit: limits.maxHeadSize)) }
-            buffer.append(byte)
+            guard buffer.count + index < limits.maxHeadSize else { return fail(.headTooLarge(limit: limits.maxHeadSize)) }
             if afterCR {
                 // RFC 7230 §3.5: a bare CR outside the line terminator is invalid (we reject).
                 guard byte == HTTPBytes.lf else { return fail(.bareCR) }
@@ -58,7 +57,17 @@ public struct HTTPRequestParser: Sendable {
                     // RFC 7230 §3: the header section ends with an empty line.
                     guard lineCount > 0 else { return fail(.invalidRequestLine) }
                     finished = true
-                    switch HTTPHeadSyntax.parse(buffer) {
+                    let head = UnsafeRawBufferPointer(rebasing: bytes[0...index])
+                    let result: Result<HTTPRequestHead, HTTPRequestError>
+                    if buffer.isEmpty {
+                        // The whole head in one read (the usual case): parsed in place.
+                        result = HTTPHeadSyntax.parse(head)
+                    } else {
+                        buffer.append(contentsOf: head)
+                        result = buffer.withUnsafeBytes { HTTPHeadSyntax.parse($0) }
+                    }
+                    buffer = []
+                    switch result {
                     case .success(let head): return .complete(head, consumed: index + 1)
                     case .failure(let error): return .failed(error)
                     }
@@ -81,6 +90,8 @@ public struct HTTPRequestParser: Sendable {
                 lineLength += 1
             }
         }
+        // Kept whole: the checks above have passed for every byte of it.
+        buffer.append(contentsOf: bytes)
         return .needMoreData
     }
 

@@ -30,9 +30,7 @@ public enum Handshake {
             case .rejected(let reason): return .failure(.extensionsRejected(reason: reason))
             }
         }
-        return .success(HandshakeResponse(
-            acceptKey: AcceptKey.compute(forKey: request.key), subprotocol: subprotocol, extensions: extensions,
-            request: request))
+        return .success(HandshakeResponse(subprotocol: subprotocol, extensions: extensions, request: request))
     }
 }
 
@@ -46,8 +44,6 @@ public enum HandshakeDecision: Sendable {
 
 /// A successful handshake: the 101 Switching Protocols response (RFC 6455 §4.2.2 step 5).
 public struct HandshakeResponse: Sendable {
-    /// The `Sec-WebSocket-Accept` value.
-    public var acceptKey: String
     /// The selected subprotocol, if any.
     public var subprotocol: String?
     /// The accepted extensions with their response parameters (the shell creates the
@@ -56,13 +52,16 @@ public struct HandshakeResponse: Sendable {
     /// The validated request (path, origin, offers).
     public var request: UpgradeRequest
 
-    /// Creates a response.
-    public init(acceptKey: String, subprotocol: String?, extensions: [ExtensionOffer], request: UpgradeRequest) {
-        self.acceptKey = acceptKey
+    /// Creates a response; the accept value derives from the request's key.
+    public init(subprotocol: String?, extensions: [ExtensionOffer], request: UpgradeRequest) {
         self.subprotocol = subprotocol
         self.extensions = extensions
         self.request = request
     }
+
+    /// The `Sec-WebSocket-Accept` value (computed again on each read: ``write(into:)``
+    /// writes it without building a `String`).
+    public var acceptKey: String { AcceptKey.compute(forKey: request.key) }
 
     /// The `Sec-WebSocket-Extensions` response value, nil when no extension was accepted.
     public var extensionHeader: String? {
@@ -73,12 +72,30 @@ public struct HandshakeResponse: Sendable {
     public func write(into output: inout ByteWriter) {
         // RFC 6455 §4.2.2 (5.1-5.5): status 101, Upgrade: websocket, Connection: Upgrade,
         // Sec-WebSocket-Accept, and optionally the selected protocol and extensions.
-        var text = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
-        text += acceptKey
-        text += "\r\n"
-        if let subprotocol { text += "Sec-WebSocket-Protocol: \(subprotocol)\r\n" }
-        if let extensionHeader { text += "Sec-WebSocket-Extensions: \(extensionHeader)\r\n" }
-        text += "\r\n"
-        output.append(contentsOf: text.utf8)
+        output.append(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ")
+        output.appendWithUnsafeMutableBytes(maximumCount: AcceptKey.length) { AcceptKey.write(forKey: request.key, into: $0) }
+        output.append("\r\n")
+        if let subprotocol {
+            output.append("Sec-WebSocket-Protocol: ")
+            output.append(contentsOf: subprotocol.utf8)
+            output.append("\r\n")
+        }
+        if !extensions.isEmpty {
+            output.append("Sec-WebSocket-Extensions: ")
+            for (index, offer) in extensions.enumerated() {
+                if index > 0 { output.append(", ") }
+                output.append(contentsOf: offer.headerValue.utf8)
+            }
+            output.append("\r\n")
+        }
+        output.append("\r\n")
+    }
+}
+
+extension ByteWriter {
+    /// Appends the UTF-8 bytes of a literal (no `String` built).
+    mutating func append(_ literal: StaticString) {
+        literal.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
     }
 }

@@ -40,45 +40,133 @@ public enum HeaderGrammar {
     public static func listElements(_ values: [String]) -> [String]? {
         var elements: [String] = []
         for value in values {
-            var current: [UInt8] = []
-            var inQuotes = false
-            var escaped = false
-            for byte in value.utf8 {
-                if inQuotes {
-                    current.append(byte)
-                    if escaped {
-                        escaped = false
-                    } else if byte == UInt8(ascii: "\\") {
-                        escaped = true
-                    } else if byte == UInt8(ascii: "\"") {
-                        inQuotes = false
-                    }
-                } else if byte == UInt8(ascii: ",") {
-                    appendTrimmed(current, to: &elements)
-                    current.removeAll(keepingCapacity: true)
-                } else {
-                    if byte == UInt8(ascii: "\"") { inQuotes = true }
-                    current.append(byte)
-                }
-            }
-            guard !inQuotes else { return nil }
-            appendTrimmed(current, to: &elements)
+            guard forEachListElement(value, { elements.append(String($0)) }) else { return nil }
         }
         return elements
     }
 
-    private static func appendTrimmed(_ bytes: [UInt8], to elements: inout [String]) {
-        var slice = bytes[...]
-        while let f = slice.first, f == 0x20 || f == 0x09 { slice.removeFirst() }
-        while let l = slice.last, l == 0x20 || l == 0x09 { slice.removeLast() }
-        if !slice.isEmpty { elements.append(String(decoding: slice, as: UTF8.self)) }
+    /// Calls `body` with each element of the list `value` (the rules of
+    /// ``listElements(_:)``) as a slice of it, building nothing; false when a quoted string
+    /// is not terminated (elements before it have been passed to `body`).
+    static func forEachListElement(_ value: String, _ body: (Substring) -> Void) -> Bool {
+        let bytes = value.utf8
+        var inQuotes = false
+        var escaped = false
+        var elementStart = bytes.startIndex
+        func emit(_ end: String.UTF8View.Index) {
+            let element = trimmingOWS(value[elementStart..<end])
+            if !element.isEmpty { body(element) }
+        }
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if inQuotes {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inQuotes = false
+                }
+            } else if byte == UInt8(ascii: ",") {
+                emit(index)
+                elementStart = bytes.index(after: index)
+            } else if byte == UInt8(ascii: "\"") {
+                inQuotes = true
+            }
+            index = bytes.index(after: index)
+        }
+        guard !inQuotes else { return false }
+        emit(bytes.endIndex)
+        return true
+    }
+
+    /// `text` without leading and trailing SP / HTAB.
+    static func trimmingOWS(_ text: Substring) -> Substring {
+        var slice = text
+        while let f = slice.utf8.first, f == 0x20 || f == 0x09 { slice = slice.dropFirst() }
+        while let l = slice.utf8.last, l == 0x20 || l == 0x09 { slice = slice.dropLast() }
+        return slice
     }
 
     /// Parses a list of tokens (Connection, Sec-WebSocket-Protocol: `1#token`); nil when an
     /// element is not a token.
     public static func tokenList(_ values: [String]) -> [String]? {
-        guard let elements = listElements(values) else { return nil }
-        return elements.allSatisfy(isToken) ? elements : nil
+        var tokens: [String] = []
+        for value in values {
+            guard appendTokens(of: value, to: &tokens) else { return nil }
+        }
+        return tokens
+    }
+
+    /// Appends the tokens of the list `value` to `tokens`; false when an element is not a
+    /// token or a quote is unterminated.
+    static func appendTokens(of value: String, to tokens: inout [String]) -> Bool {
+        var valid = true
+        let terminated = forEachListElement(value) { element in
+            guard valid, isToken(element) else {
+                valid = false
+                return
+            }
+            tokens.append(interned(element))
+        }
+        return terminated && valid
+    }
+
+    /// Tokens of the handshake as literals (a literal is not allocated; most of these are
+    /// too long to be stored inline in a `String`).
+    private static let knownTokens: [String] = [
+        "permessage-deflate", "client_max_window_bits", "server_max_window_bits", "client_no_context_takeover",
+        "server_no_context_takeover", "websocket", "Upgrade", "flowcoach.v1",
+    ]
+
+    /// `text` as a `String`, the literal when it is one of the usual tokens.
+    static func interned(_ text: Substring) -> String {
+        for known in knownTokens where known.utf8.count == text.utf8.count && known.utf8.elementsEqual(text.utf8) {
+            return known
+        }
+        return String(text)
+    }
+
+    /// Whether an element of the list `value` equals `token` (ASCII case-insensitive),
+    /// scanning in place; nil when a quoted string is not terminated (as ``listElements(_:)``).
+    public static func listContains(_ value: String, _ token: String) -> Bool? {
+        let bytes = value.utf8
+        var found = false
+        var inQuotes = false
+        var escaped = false
+        var elementStart = bytes.startIndex
+        func check(_ end: String.UTF8View.Index) {
+            var element = bytes[elementStart..<end]
+            while let f = element.first, f == 0x20 || f == 0x09 { element = element.dropFirst() }
+            while let l = element.last, l == 0x20 || l == 0x09 { element = element.dropLast() }
+            if element.count == token.utf8.count
+                && zip(element, token.utf8).allSatisfy({ lowercased($0) == lowercased($1) }) {
+                found = true
+            }
+        }
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if inQuotes {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inQuotes = false
+                }
+            } else if byte == UInt8(ascii: ",") {
+                check(index)
+                elementStart = bytes.index(after: index)
+            } else if byte == UInt8(ascii: "\"") {
+                inQuotes = true
+            }
+            index = bytes.index(after: index)
+        }
+        guard !inQuotes else { return nil }
+        check(bytes.endIndex)
+        return found
     }
 
     /// RFC 7230 §3.2.6: unescapes a quoted-string (`"a\"b"` → `a"b`); nil when malformed.

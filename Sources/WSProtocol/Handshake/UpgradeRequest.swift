@@ -20,36 +20,32 @@ public struct UpgradeRequest: Sendable, Hashable {
         guard head.version >= .http1_1 else { throw .httpVersionTooOld }
         // RFC 6455 §4.2.1 (2): a |Host| header field (RFC 7230 §5.4: a server MUST respond
         // with 400 to a request lacking Host or with more than one).
-        let hosts = head.values(forName: "Host")
-        guard hosts.count == 1, let host = hosts.first else { throw .invalidHost }
+        guard head.count(ofName: "Host") == 1, let host = head.firstValue(forName: "Host") else { throw .invalidHost }
         // RFC 6455 §4.2.1 (3): an |Upgrade| header field containing the value "websocket",
         // treated as an ASCII case-insensitive value.
-        let upgrade = HeaderGrammar.listElements(head.values(forName: "Upgrade")) ?? []
-        guard upgrade.contains(where: { HeaderGrammar.equalsIgnoringCase($0, "websocket") }) else {
-            throw .upgradeNotWebSocket
-        }
+        guard head.listContains(name: "Upgrade", token: "websocket") else { throw .upgradeNotWebSocket }
         // RFC 6455 §4.2.1 (4): a |Connection| header field that includes the token
         // "Upgrade", treated as an ASCII case-insensitive value.
-        let connection = HeaderGrammar.listElements(head.values(forName: "Connection")) ?? []
-        guard connection.contains(where: { HeaderGrammar.equalsIgnoringCase($0, "upgrade") }) else {
-            throw .connectionNotUpgrade
-        }
+        guard head.listContains(name: "Connection", token: "upgrade") else { throw .connectionNotUpgrade }
         // RFC 6455 §4.2.1 (5): a |Sec-WebSocket-Key| header field with a base64-encoded value
         // that, when decoded, is 16 bytes in length (§11.3.1: MUST NOT appear more than once).
-        let keys = head.values(forName: "Sec-WebSocket-Key")
-        guard keys.count == 1, let key = keys.first, Base64.decode(key)?.count == 16 else { throw .invalidKey }
+        guard head.count(ofName: "Sec-WebSocket-Key") == 1, let key = head.firstValue(forName: "Sec-WebSocket-Key"),
+              Base64.decodedCount(key) == 16 else { throw .invalidKey }
         // RFC 6455 §4.2.1 (6): a |Sec-WebSocket-Version| header field, with a value of 13;
         // §4.4: otherwise 426 with the supported version.
-        let versions = head.values(forName: "Sec-WebSocket-Version")
-        guard !versions.isEmpty else { throw .missingVersion }
-        guard versions.count == 1, versions[0] == "13" else { throw .unsupportedVersion }
+        let versionCount = head.count(ofName: "Sec-WebSocket-Version")
+        guard versionCount > 0 else { throw .missingVersion }
+        guard versionCount == 1, head.firstValue(forName: "Sec-WebSocket-Version") == "13" else { throw .unsupportedVersion }
         // RFC 6455 §4.2.1 (8): optionally, a |Sec-WebSocket-Protocol| header field, with a
         // list of values (§4.1: each a token, the protocols in order of preference).
-        let protocolValues = head.values(forName: "Sec-WebSocket-Protocol")
-        guard let subprotocols = HeaderGrammar.tokenList(protocolValues) else { throw .malformedSubprotocols }
+        var subprotocols: [String] = []
+        for field in head.headers where HeaderGrammar.equalsIgnoringCase(field.name, "Sec-WebSocket-Protocol") {
+            guard HeaderGrammar.appendTokens(of: field.value, to: &subprotocols) else { throw .malformedSubprotocols }
+        }
         // RFC 6455 §4.2.1 (9): optionally, a |Sec-WebSocket-Extensions| header field (§9.1).
-        guard let offers = ExtensionOffer.parseList(head.values(forName: "Sec-WebSocket-Extensions")) else {
-            throw .malformedExtensions
+        var offers: [ExtensionOffer] = []
+        for field in head.headers where HeaderGrammar.equalsIgnoringCase(field.name, "Sec-WebSocket-Extensions") {
+            guard ExtensionOffer.appendOffers(of: field.value, to: &offers) else { throw .malformedExtensions }
         }
         self.host = host
         self.target = head.target

@@ -1,0 +1,168 @@
+import Foundation
+import FlowEngine
+import Synchronization
+import Testing
+@testable import CoachingCore
+
+/// The sweep visits only sessions with something due, and does exactly what visiting every
+/// session on every tick did: idle pushes, checkpoints, resume-window expiry, leaderboard time.
+struct ShardSweepTests {
+    /// A small deterministic generator (the scenario must be the same for both shards).
+    struct Generator {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+    }
+
+    /// One session of the scenario: typing bursts (a window every 5 s) and silences.
+    struct Script {
+        var id: String
+        var user: Int
+        var seq: Int64 = 0
+        var typingUntilMs: Int64 = 0
+        var quietUntilMs: Int64 = 0
+        var ended = false
+    }
+
+    /// Every action since `from`, as sorted canonical text (the order of visits within one
+    /// tick is not part of the contract; what each connection receives and what is stored is).
+    static func canonical(_ shell: RecordingShell, from: Int, records recordsFrom: Int) -> [String] {
+        var lines: [String] = []
+        for item in shell.recorded[from...] {
+            if case .message(let id, let object) = item {
+                let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+                lines.append("\(id) " + String(decoding: data, as: UTF8.self))
+            } else {
+                lines.append(String(describing: item))
+            }
+        }
+        for record in shell.records[recordsFrom...] { lines.append(String(describing: record)) }
+        return lines.sorted()
+    }
+
+    @Test("wake-ups do what visiting every session on every tick did, over 40 minutes of bursts, silences, ends and reconnects")
+    func sameAsVisitingEverySession() throws {
+        let wakeUps = ShardHarness()
+        let reference = ShardHarness()
+        reference.shard.visitsEverySession = true
+        let harnesses = [wakeUps, reference]
+        var generator = Generator(state: 0x5eed)
+        let users = (0..<5).map { ShardHarness.user("user\($0)") }
+        var connections = harnesses.map { harness in users.map { harness.connect($0) } }
+        var connected = Array(repeating: true, count: users.count)
+        var scripts: [Script] = []
+        var sessionNumber = 0
+        func newSession(for user: Int) {
+            sessionNumber += 1
+            let id = String(format: "00000000-0000-4000-8000-%012d", sessionNumber)
+            for index in harnesses.indices { harnesses[index].start(connections[index][user], id) }
+            scripts.append(Script(id: id, user: user))
+        }
+        for user in users.indices { for _ in 0..<3 { newSession(for: user) } }
+
+        var marks = harnesses.map { ($0.shell.recorded.count, $0.shell.records.count) }
+        var flowPushes = 0
+        for step in 0..<(40 * 60 * 2) {  // 500-ms steps
+            let nowMs = wakeUps.time.monotonicMs
+            for index in scripts.indices where !scripts[index].ended && connected[scripts[index].user] {
+                var script = scripts[index]
+                if nowMs < script.typingUntilMs {
+                    if step % 10 == index % 10 {  // one window every 5 s
+                        script.seq += 1
+                        let keystrokes = 20 + generator.next(40)
+                        for (harness, userConnections) in zip(harnesses, connections) {
+                            harness.activity(userConnections[script.user], script.id, seq: script.seq, keystrokes: keystrokes)
+                        }
+                    }
+                } else if nowMs >= script.quietUntilMs {
+                    // Next burst of 1–4 minutes after a silence of 10 s to 35 minutes.
+                    let quietMs = Int64(10_000 + generator.next(35 * 60_000))
+                    script.typingUntilMs = nowMs + Int64(60_000 + generator.next(180_000))
+                    script.quietUntilMs = script.typingUntilMs + quietMs
+                    if generator.next(8) == 0 {
+                        script.ended = true
+                        for (harness, userConnections) in zip(harnesses, connections) {
+                            harness.send(userConnections[script.user], [
+                                "type": "session.end", "session": script.id, "seq": script.seq, "at_ms": harness.time.wallMs,
+                            ])
+                        }
+                    }
+                }
+                scripts[index] = script
+                if script.ended { newSession(for: script.user) }
+            }
+            // Now and then a user's connection drops and comes back a little later (or not
+            // before its sessions' resume window ends).
+            if step % 97 == 0 {
+                let user = generator.next(users.count)
+                if connected[user] {
+                    for (harness, userConnections) in zip(harnesses, connections) {
+                        harness.shard.closed(userConnections[user], at: harness.time)
+                    }
+                    connected[user] = false
+                } else {
+                    for index in harnesses.indices {
+                        connections[index][user] = harnesses[index].connect(users[user])
+                        for script in scripts where script.user == user && !script.ended {
+                            harnesses[index].start(connections[index][user], script.id)
+                        }
+                    }
+                    connected[user] = true
+                }
+            }
+            if step % 20 == 0 { for harness in harnesses { harness.acknowledgeCheckpoints() } }
+            // What the inputs caused, then what the tick did.
+            for phase in ["inputs", "tick"] {
+                if phase == "tick" { for harness in harnesses { harness.tick(for: CoachingShard.tickIntervalMs) } }
+                let lines = zip(harnesses, marks).map { Self.canonical($0.shell, from: $1.0, records: $1.1) }
+                #expect(lines[0] == lines[1], "step \(step), \(phase)")
+                if lines[0] != lines[1] { return }
+                if phase == "tick" { flowPushes += lines[0].count { $0.contains("\"type\":\"flow\"") } }
+                marks = harnesses.map { ($0.shell.recorded.count, $0.shell.records.count) }
+            }
+        }
+        // The scenario exercised the timers, not only the messages.
+        #expect(flowPushes > 10)
+        #expect(reference.stats.sessionsExpired.load(ordering: .relaxed) > 0)
+        // And the wake-ups visited a small part of what the reference did.
+        #expect(wakeUps.shard.sessionVisits * 5 < reference.shard.sessionVisits,
+                "\(wakeUps.shard.sessionVisits) visits vs \(reference.shard.sessionVisits)")
+    }
+
+    @Test("a quiet, stored session is not visited again until something happens to it")
+    func quietSessionSleeps() {
+        let harness = ShardHarness()
+        let connection = harness.connect(ShardHarness.user("ada"))
+        let session = ShardHarness.newSession()
+        harness.start(connection, session)
+        harness.activity(connection, session, seq: 1)
+        // Idle after the idle gap, stored after the checkpoint interval.
+        harness.tick(for: 5 * 60_000)
+        harness.acknowledgeCheckpoints()
+        let visits = harness.shard.sessionVisits
+        harness.tick(for: 60 * 60_000)
+        #expect(harness.shard.sessionVisits == visits)
+        // A new window wakes it.
+        harness.activity(connection, session, seq: 2)
+        harness.tick(for: CoachingShard.tickIntervalMs)
+        #expect(harness.shard.sessionVisits == visits + 1)
+    }
+
+    @Test("a sleeping session whose connection drops still expires at the end of the resume window")
+    func sleepingSessionExpires() {
+        let harness = ShardHarness()
+        let connection = harness.connect(ShardHarness.user("ada"))
+        let session = ShardHarness.newSession()
+        harness.start(connection, session)
+        harness.activity(connection, session, seq: 1)
+        harness.tick(for: 5 * 60_000)
+        harness.acknowledgeCheckpoints()
+        harness.shard.closed(connection, at: harness.time)
+        harness.tick(for: harness.shard.settings.resumeWindowMs - CoachingShard.tickIntervalMs)
+        #expect(harness.stats.sessionsExpired.load(ordering: .relaxed) == 0)
+        harness.tick(for: 2 * CoachingShard.tickIntervalMs)
+        #expect(harness.stats.sessionsExpired.load(ordering: .relaxed) == 1)
+    }
+}
