@@ -98,8 +98,8 @@ public enum ConfigurationLoader {
         config.spillAfterRecords = reader.int(forKey: "database.spill_after_records", default: config.spillAfterRecords)
         config.coaching = readCoaching(reader)
         config.cluster.enabled = reader.bool(forKey: "cluster.enabled", default: false)
-        config.cluster.nodeId = reader.string(forKey: "cluster.node_id")
-        config.cluster.advertiseAddress = reader.string(forKey: "cluster.advertise_address")
+        config.cluster.nodeId = reader.string(forKey: "cluster.node_id").flatMap { $0.isEmpty ? nil : $0 }
+        config.cluster.advertiseAddress = reader.string(forKey: "cluster.advertise_address").flatMap { $0.isEmpty ? nil : $0 }
         config.cluster.heartbeatMs = Int64(reader.int(forKey: "cluster.heartbeat_ms", default: Int(config.cluster.heartbeatMs)))
         config.cluster.acquireTimeoutMs = Int64(
             reader.int(forKey: "cluster.acquire_timeout_ms", default: Int(config.cluster.acquireTimeoutMs)))
