@@ -30,86 +30,29 @@ LEADERBOARD_WAIT_S=${LEADERBOARD_WAIT_S:-20}
 for binary in "$BIN" "$SOAK"; do
   [ -x "$binary" ] || { echo "cluster-e2e: $binary not found; build it first" >&2; exit 2; }
 done
-command -v haproxy >/dev/null || { echo "cluster-e2e: haproxy is not installed (scripts/install-deps.sh)" >&2; exit 2; }
-
-WORK=$(mktemp -d -t flowcoach-cluster.XXXXXX)
-chmod 755 "$WORK"
-export FLOWCOACH_TEST_PG_DIR="$WORK/pg"
-declare -a NODE_PID=("" "" "" "")
-HAPROXY_PID=""
+NODE_COUNT=3
+LOG_PREFIX=cluster-e2e
+# shellcheck source=scripts/lib/cluster-env.sh
+. scripts/lib/cluster-env.sh
 SOAK_PID=""
 STATUS=1
-
-log() { echo "cluster-e2e: $*" >&2; }
 cleanup() {
   [ -n "$SOAK_PID" ] && kill -TERM "$SOAK_PID" 2>/dev/null || true
-  for pid in "${NODE_PID[@]}"; do [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${NODE_PID[@]}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
-  [ -n "$HAPROXY_PID" ] && kill -TERM "$HAPROXY_PID" 2>/dev/null || true
-  scripts/pg-test-cluster.sh stop "$WORK/pg" >/dev/null 2>&1 || true
-  if [ "$STATUS" -ne 0 ]; then
-    for i in 1 2 3; do
-      [ -f "$WORK/node$i.log" ] && { log "--- node$i log (tail)"; grep -v '"level":"info"' "$WORK/node$i.log" | tail -n 15 >&2; }
-    done
-  fi
-  if [ "${KEEP_WORK:-0}" = 1 ]; then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
+  cluster_cleanup "$STATUS"
 }
 trap cleanup EXIT
 
-read -r P1 P2 P3 PH < <(python3 -c '
-import socket
-sockets = [socket.socket() for _ in range(4)]
-for s in sockets: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in sockets))')
-PORTS=("" "$P1" "$P2" "$P3")
-
-export FLOWCOACH_DATABASE_URL
-FLOWCOACH_DATABASE_URL=$(scripts/pg-test-cluster.sh start "$WORK/pg")
-PSQL="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)/psql"
-"$BIN" migrate >/dev/null
-
+cluster_init
+P1=${PORTS[1]} P2=${PORTS[2]} P3=${PORTS[3]}
 log "creating $USERS users"
-for i in $(seq 1 "$USERS"); do
-  "$BIN" user add "cluster-$i" >/dev/null
-  ingest=$("$BIN" token create "cluster-$i" --scope ingest 2>/dev/null | grep -m1 '^fc_')
-  read=$("$BIN" token create "cluster-$i" --scope read 2>/dev/null | grep -m1 '^fc_')
-  echo "$ingest $read" >> "$WORK/tokens"
-done
+cluster_users "$USERS"
 READ_TOKEN=$(head -n1 "$WORK/tokens" | cut -d' ' -f2)
-
-start_node() {  # $1: node number
-  local i=$1
-  FLOWCOACH_CLUSTER_ENABLED="${CLUSTER_ENABLED:-true}" FLOWCOACH_CLUSTER_NODE_ID="node$i" \
-  FLOWCOACH_DATABASE_SPILL_JOURNAL="$WORK/spill-$i.journal" FLOWCOACH_SERVER_LOOPS=2 \
-  FLOWCOACH_LIMITS_CONNECTIONS_PER_IP=100000 FLOWCOACH_SESSIONS_CHECKPOINT_INTERVAL_MS=1000 \
-    "$BIN" serve --host 127.0.0.1 --port "${PORTS[$i]}" >> "$WORK/node$i.log" 2>&1 &
-  NODE_PID[$i]=$!
-}
-wait_ready() {  # $1: node number
-  for _ in $(seq 1 200); do
-    curl -fs "http://127.0.0.1:${PORTS[$1]}/readyz" >/dev/null 2>&1 && return 0
-    kill -0 "${NODE_PID[$1]}" 2>/dev/null || { log "node$1 exited"; return 1; }
-    sleep 0.1
-  done
-  log "node$1 did not become ready"; return 1
-}
-metric() {  # $1: node number, $2: metric name → the sum of its series
-  curl -fs "http://127.0.0.1:${PORTS[$1]}/metrics" | awk -v name="$2" '$1 ~ "^"name"({|$)" { sum += $2 } END { print sum + 0 }'
-}
+# Checkpoints every second: the boards follow the store, so they settle soon after the run.
+export FLOWCOACH_SESSIONS_CHECKPOINT_INTERVAL_MS=1000
 
 for i in 1 2 3; do start_node "$i"; done
 for i in 1 2 3; do wait_ready "$i"; done
-sed -e "s/^    bind :8080/    bind 127.0.0.1:$PH/" \
-    -e "s/^    server node1 .*/    server node1 127.0.0.1:$P1 check/" \
-    -e "s/^    server node2 .*/    server node2 127.0.0.1:$P2 check/" \
-    -e "s/^    server node3 .*/    server node3 127.0.0.1:$P3 check/" \
-    -e "s/^    maxconn 200000/    maxconn 4000/" config/haproxy.cfg > "$WORK/haproxy.cfg"
-haproxy -db -f "$WORK/haproxy.cfg" > "$WORK/haproxy.log" 2>&1 &
-HAPROXY_PID=$!
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$PH/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+start_haproxy
 log "3 nodes on $P1 $P2 $P3, HAProxy on $PH"
 
 "$SOAK" --url "ws://127.0.0.1:$PH/v1/ws" --route-key --token-file "$WORK/tokens" --users "$USERS" \
