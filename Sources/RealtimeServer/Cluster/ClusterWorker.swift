@@ -24,6 +24,10 @@ struct ClusterWorker {
     private static let askAgainMs: Int64 = 1_000
     private static let scoreFlushMs: Int64 = 200
     private static let reconnectMs: Int64 = 500
+    /// A user taken less than this ago is not handed over yet (the asking node asks again
+    /// every second): two connections of one user that reach two nodes (no routing key, or
+    /// the balancer's view changing) would otherwise bounce the user between them.
+    private static let minimumHoldMs: Int64 = 1_500
 
     private let node: ClusterNode
     private let settings: ClusterSettings
@@ -32,6 +36,7 @@ struct ClusterWorker {
     private let logger: Logger
     private var connection: ClusterConnection?
     private var holding: [String: Holding] = [:]
+    private var takenAtMs: [String: Int64] = [:]
     private var waiting: [Waiting] = []
     private var dirtyScores: Set<String> = []
     private var nextHeartbeatMs: Int64 = 0
@@ -67,22 +72,29 @@ struct ClusterWorker {
     }
 
     private mutating func step(now: Int64) throws(ClusterConnectionError) {
-        for request in node.takeRequests() {
-            switch request {
-            case .authenticate(let token, let fromDay, let reply):
-                try authenticate(token, fromDay: fromDay, reply: reply, now: now)
-            case .relinquished(let userId):
-                guard holding[userId] == .releasing else { continue }
-                holding[userId] = nil
-                if let connection, connection.isOpen { try connection.unlock(userId: userId) }
-                node.counters.usersReleased.add(1, ordering: .relaxed)
+        let requests = node.takeRequests()
+        for (index, request) in requests.enumerated() {
+            do {
+                switch request {
+                case .authenticate(let token, let fromDay, let reply):
+                    try authenticate(token, fromDay: fromDay, reply: reply, now: now)
+                case .relinquished(let userId):
+                    guard holding[userId] == .releasing else { continue }
+                    holding[userId] = nil
+                    node.counters.usersReleased.add(1, ordering: .relaxed)
+                    if let connection, connection.isOpen { try connection.unlock(userId: userId) }
+                }
+            } catch {
+                // Every check still queued is answered: the session that would lock is gone.
+                for case .authenticate(_, _, let reply) in requests[(index + 1)...] { reply(.unavailable) }
+                throw error
             }
         }
         if now >= nextRetryMs {
             nextRetryMs = now + Self.retryLockMs
             try retryWaiting(now: now)
         }
-        guard let connection else {
+        guard let connection, connection.isOpen else {
             // No session: wait for the next reconnect attempt without spinning.
             var pause = timespec(tv_sec: 0, tv_nsec: Int(Self.pollMs) * 1_000_000)
             nanosleep(&pause, nil)
@@ -102,15 +114,24 @@ struct ClusterWorker {
 
     // MARK: Ownership
 
+    /// Answers `reply` exactly once, or adds the check to ``waiting`` (answered later).
     private mutating func authenticate(
         _ token: String, fromDay: String, reply: @escaping @Sendable (AuthOutcome) -> Void, now: Int64
     ) throws(ClusterConnectionError) {
-        guard let connection, connection.isOpen else { return reply(.unavailable) }
-        let outcome = TokenCheck.run(token, store: connection.store, fromDay: fromDay, nowMs: WallClock.nowMs())
-        guard case .valid(let user) = outcome else {
-            if case .unavailable = outcome, !connection.isOpen { throw .sessionLost }
-            return reply(outcome)
+        do {
+            try checkAndTake(token, fromDay: fromDay, reply: reply, now: now)
+        } catch {
+            reply(.unavailable)
+            throw error
         }
+    }
+
+    private mutating func checkAndTake(
+        _ token: String, fromDay: String, reply: @escaping @Sendable (AuthOutcome) -> Void, now: Int64
+    ) throws(ClusterConnectionError) {
+        guard let connection, connection.isOpen else { return reply(.unavailable) }
+        let outcome = try check(token, fromDay: fromDay, on: connection)
+        guard case .valid(let user) = outcome else { return reply(outcome) }
         let userId = user.user.id
         switch holding[userId] {
         case .owned: return reply(outcome)
@@ -121,12 +142,20 @@ struct ClusterWorker {
             take(userId)
             // Read again under the lock: a previous owner may have committed its last
             // checkpoints and baseline between the first read and the lock.
-            return reply(TokenCheck.run(token, store: connection.store, fromDay: fromDay, nowMs: WallClock.nowMs()))
+            return reply(try check(token, fromDay: fromDay, on: connection))
         }
         try askForRelease(userId)
         waiting.append(Waiting(
             token: token, fromDay: fromDay, userId: userId, reply: reply, deadlineMs: now + settings.acquireTimeoutMs,
             nextAskMs: now + Self.askAgainMs))
+    }
+
+    /// A token check on the cluster session. A check that had to reconnect ran on a new
+    /// session, whose locks are not this node's: the session counts as lost.
+    private func check(_ token: String, fromDay: String, on connection: ClusterConnection) throws(ClusterConnectionError) -> AuthOutcome {
+        let outcome = TokenCheck.run(token, store: connection.store, fromDay: fromDay, nowMs: WallClock.nowMs())
+        guard connection.isOpen else { throw .sessionLost }
+        return outcome
     }
 
     private mutating func retryWaiting(now: Int64) throws(ClusterConnectionError) {
@@ -137,24 +166,32 @@ struct ClusterWorker {
             return
         }
         var still: [Waiting] = []
-        for var entry in waiting {
-            if holding[entry.userId] == .owned {
-                // Taken for another connection of the user meanwhile: the state is read after the lock.
-                entry.reply(TokenCheck.run(entry.token, store: connection.store, fromDay: entry.fromDay, nowMs: WallClock.nowMs()))
-            } else if holding[entry.userId] == nil, try connection.tryLock(userId: entry.userId) {
-                take(entry.userId)
-                // The previous owner's last checkpoints are committed now: read the user's state again.
-                entry.reply(TokenCheck.run(entry.token, store: connection.store, fromDay: entry.fromDay, nowMs: WallClock.nowMs()))
-            } else if now >= entry.deadlineMs {
-                node.counters.acquireTimeouts.add(1, ordering: .relaxed)
-                logger.notice("user still held by another node; refusing the connection", metadata: ["user": "\(entry.userId)"])
-                entry.reply(.unavailable)
-            } else {
-                if now >= entry.nextAskMs {
-                    entry.nextAskMs = now + Self.askAgainMs
-                    try askForRelease(entry.userId)
+        let pending = waiting
+        for (index, original) in pending.enumerated() {
+            var entry = original
+            do {
+                if holding[entry.userId] == .owned {
+                    // Taken for another connection of the user meanwhile: the state is read after the lock.
+                    entry.reply(try check(entry.token, fromDay: entry.fromDay, on: connection))
+                } else if holding[entry.userId] == nil, try connection.tryLock(userId: entry.userId) {
+                    take(entry.userId)
+                    // The previous owner's last checkpoints are committed now: read the user's state again.
+                    entry.reply(try check(entry.token, fromDay: entry.fromDay, on: connection))
+                } else if now >= entry.deadlineMs {
+                    node.counters.acquireTimeouts.add(1, ordering: .relaxed)
+                    logger.notice("user still held by another node; refusing the connection", metadata: ["user": "\(entry.userId)"])
+                    entry.reply(.unavailable)
+                } else {
+                    if now >= entry.nextAskMs {
+                        entry.nextAskMs = now + Self.askAgainMs
+                        try askForRelease(entry.userId)
+                    }
+                    still.append(entry)
                 }
-                still.append(entry)
+            } catch {
+                // Not answered yet: this one and the rest (answered when the loss is handled).
+                waiting = still + pending[index...]
+                throw error
             }
         }
         waiting = still
@@ -162,6 +199,7 @@ struct ClusterWorker {
 
     private mutating func take(_ userId: String) {
         holding[userId] = .owned
+        takenAtMs[userId] = MonotonicClock.nowMs()
         node.setOwned(userId, true)
     }
 
@@ -174,8 +212,11 @@ struct ClusterWorker {
     /// Another node wants a user this node holds: stop coaching them here (the home loop
     /// closes their sockets and queues their checkpoints), unlock once those are committed.
     private mutating func release(_ userId: String) {
-        guard holding[userId] == .owned else { return }
+        guard holding[userId] == .owned,
+            MonotonicClock.nowMs() - (takenAtMs[userId] ?? .min / 2) >= Self.minimumHoldMs
+        else { return }
         holding[userId] = .releasing
+        takenAtMs[userId] = nil
         node.setOwned(userId, false)  // first: a connection adopted after this is refused
         logger.info("handing a user over to another node", metadata: ["user": "\(userId)"])
         node.askHomeLoopToRelinquish(userId)
@@ -262,6 +303,7 @@ struct ClusterWorker {
         logger.error("cluster session lost: giving up every user until it is back", metadata: ["users": "\(given.count)"])
         for userId in holding.keys { node.askHomeLoopToRelinquish(userId) }
         holding.removeAll()
+        takenAtMs.removeAll()
         for entry in waiting { entry.reply(.unavailable) }
         waiting.removeAll()
     }
