@@ -7,6 +7,10 @@ needed=(pkg-config libssl-dev zlib1g-dev libpq-dev libsqlite3-dev openssl ${EXTR
 if ! ls /usr/lib/postgresql/*/bin/initdb /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   needed+=(postgresql)
 fi
+# HAProxy in front of several nodes in the cluster end-to-end test (scripts/cluster-e2e.sh).
+if ! command -v haproxy >/dev/null 2>&1; then
+  needed+=(haproxy)
+fi
 # Headless Chromium for the dashboard page test (Tests/Interop/test_dashboard.py).
 if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
   needed+=(chromium)

@@ -265,6 +265,7 @@ export class FlowcoachSession {
 /**
  * @typedef {object} ClientOptions
  * @property {string} url `ws://host:port/v1/ws` or `wss://…`
+ * @property {string} [routeKey] the same key for all of a user's clients (e.g. their user name), sent as `?route=` so a balancer in front of several nodes sends them to one node
  * @property {string | (() => (string | null | Promise<string | null>))} token a token, or a function asked at every connect
  * @property {{name: string, version: string}} [clientInfo] sent in `hello`
  * @property {string} [device] sent in `hello`
@@ -289,7 +290,8 @@ export class FlowcoachClient extends EventTarget {
   constructor(options) {
     super();
     if (!options || typeof options.url !== "string") throw new TypeError("options.url is required");
-    this.url = options.url;
+    const route = options.routeKey ? `${options.url.includes("?") ? "&" : "?"}route=${encodeURIComponent(options.routeKey)}` : "";
+    this.url = options.url + route;
     this.#token = options.token ?? null;
     this.#clientInfo = options.clientInfo ?? { name: "flowcoach-js", version: CLIENT_VERSION };
     this.#device = options.device ?? null;

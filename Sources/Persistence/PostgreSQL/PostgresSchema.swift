@@ -151,6 +151,7 @@ enum PostgresSchema {
                 keystroke_timeout_ms bigint NOT NULL CHECK (keystroke_timeout_ms > 0)
             );
             """),
+        clusterMigration,
     ]
 
     /// Every table that holds rows about a user, with the column naming them: purge and

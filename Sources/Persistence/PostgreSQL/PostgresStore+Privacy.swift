@@ -37,6 +37,9 @@ extension PostgresStore {
                 // Table and column names come from the fixed schema list, never from input.
                 summary.rowsDeleted[table] = try connection.query("DELETE FROM \(table) WHERE \(column) = $1", [.text(id)]).affectedRows
             }
+            if summary.rowsDeleted.values.contains(where: { $0 > 0 }) {
+                try connection.query(PostgresSchema.purgeNoticeSQL, [.text(id)])
+            }
             return summary
         }
     }

@@ -20,6 +20,8 @@ public final class CoachingServices: Sendable {
     let mailboxes: [LoopMailbox]
     let perIP: PerIPLimiter
     private let revocations: RevocationWatch
+    /// This node's part in a cluster (`cluster.enabled`), nil on a single node.
+    let cluster: ClusterNode?
     private let logger: Logger
     /// The store the reader uses, also used (before the reader starts) for the start-up
     /// rebuild of the leaderboards.
@@ -56,17 +58,27 @@ public final class CoachingServices: Sendable {
         leaderboards = LeaderboardOwner(
             configuration: LeaderboardConfiguration(minPublishIntervalMs: configuration.coaching.publishIntervalMs),
             sink: { event in for mailbox in mailboxes { mailbox.post(.publish(event)) } })
+        if configuration.cluster.enabled, let url = configuration.databaseURL {
+            cluster = ClusterNode(
+                configuration: configuration, url: url, mailboxes: mailboxes, leaderboards: leaderboards, writer: writer,
+                logger: logger)
+        } else {
+            cluster = nil
+        }
     }
 
     /// Rebuilds the leaderboards from the store, then starts the writer, reader and
     /// leaderboard threads.
     public func start() throws {
+        // Listening before the rebuild: a change committed meanwhile is heard, not lost.
+        cluster?.open()
         try rebuildLeaderboards()
         writer.start()
         reader.start()
         apiReader.start()
         try leaderboards.start()
         revocations.start()
+        cluster?.start()
     }
 
     /// After the loops stopped: commits what the writer holds, stops the other threads.
@@ -74,6 +86,8 @@ public final class CoachingServices: Sendable {
         revocations.stop()
         let flushed = writer.shutdown(timeoutMs: timeoutMs)
         if !flushed { logger.error("the writer did not finish in time; clients replay what was not acknowledged") }
+        // After the writer: the users' locks are released only once their checkpoints are in.
+        cluster?.stop()
         leaderboards.stop()
         reader.shutdown()
         apiReader.shutdown()
@@ -97,19 +111,9 @@ public final class CoachingServices: Sendable {
                     consentByTeam: Dictionary(memberships.map { ($0.teamId, $0.dataSharingConsent) }, uniquingKeysWith: { $1 })))
             }
         }
-        // Month and ISO week can start on different days: read from the earlier one, with
-        // a day of slack for time zones ahead of UTC.
-        let today = nowMs / 86_400_000
-        let monday = LocalTime.startOfWeek(containingDay: today)
-        let (year, month, _) = LocalTime.civil(ofDay: today)
-        let monthStart = LocalTime.day(year: year, month: month, day: 1) ?? today
-        let earliest = PeriodKeys(daysSinceEpoch: min(monday, monthStart) - 1).day
-        let aggregates = try readerStore.dailyAggregates(fromDay: earliest, userId: nil)
-        let totals = aggregates.map { day in
-            StoredTotals(
-                userId: day.userId, displayName: names[day.userId] ?? day.userId, day: day.day,
-                codingMs: day.activeMs, flowMs: day.flowMs, languageCodingMs: day.languageMs)
-        }
+        let aggregates = try readerStore.dailyAggregates(fromDay: LeaderboardRebuild.earliestDay(nowMs: nowMs), userId: nil)
+        let totals = aggregates.map { LeaderboardRebuild.totals($0, name: names[$0.userId] ?? $0.userId) }
+        cluster?.seedScores(totals)
         if !totals.isEmpty { leaderboards.post(.stored(totals)) }
         logger.info("leaderboards rebuilt from the store", metadata: ["users": "\(users.count)", "days": "\(totals.count)"])
     }

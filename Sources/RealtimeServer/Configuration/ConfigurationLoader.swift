@@ -22,6 +22,8 @@ public enum ConfigurationLoader {
         "limits.messages_per_second", "limits.message_burst", "limits.max_message_bytes",
         "limits.subscriptions_per_connection", "limits.connections_per_user", "limits.connections_per_ip",
         "limits.max_consecutive_errors", "auth.hello_timeout_ms", "auth.revocation_check_ms", "leaderboard.publish_interval_ms",
+        "cluster.enabled", "cluster.node_id", "cluster.advertise_address", "cluster.heartbeat_ms",
+        "cluster.acquire_timeout_ms", "cluster.statement_timeout_ms",
     ]
 
     /// Loads the layered configuration.
@@ -96,6 +98,14 @@ public enum ConfigurationLoader {
         config.spillJournalPath = reader.string(forKey: "database.spill_journal", default: config.spillJournalPath)
         config.spillAfterRecords = reader.int(forKey: "database.spill_after_records", default: config.spillAfterRecords)
         config.coaching = readCoaching(reader)
+        config.cluster.enabled = reader.bool(forKey: "cluster.enabled", default: false)
+        config.cluster.nodeId = reader.string(forKey: "cluster.node_id").flatMap { $0.isEmpty ? nil : $0 }
+        config.cluster.advertiseAddress = reader.string(forKey: "cluster.advertise_address").flatMap { $0.isEmpty ? nil : $0 }
+        config.cluster.heartbeatMs = Int64(reader.int(forKey: "cluster.heartbeat_ms", default: Int(config.cluster.heartbeatMs)))
+        config.cluster.acquireTimeoutMs = Int64(
+            reader.int(forKey: "cluster.acquire_timeout_ms", default: Int(config.cluster.acquireTimeoutMs)))
+        config.cluster.statementTimeoutMs = Int64(
+            reader.int(forKey: "cluster.statement_timeout_ms", default: Int(config.cluster.statementTimeoutMs)))
         try config.validate()
         return config
     }

@@ -79,6 +79,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var spillAfterRecords: Int = 16_384
     /// The coaching service: sessions, limits, authentication, leaderboards.
     public var coaching = CoachingSettings()
+    /// Several nodes on one PostgreSQL (`cluster.*`).
+    public var cluster = ClusterSettings()
 
     public init() {}
 
@@ -114,6 +116,12 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         try compression.validate()
         try coaching.validate()
+        try cluster.validate()
+        if cluster.enabled && databaseURL == nil {
+            throw .invalid(
+                key: "cluster.enabled",
+                reason: "several nodes share one PostgreSQL database: set database.url (SQLite is single-node)")
+        }
         if databasePath.isEmpty { throw .invalid(key: "database.path", reason: "must not be empty") }
         if spillAfterRecords < 1 { throw .invalid(key: "database.spill_after_records", reason: "must be ≥ 1") }
         if !["json", "text"].contains(logFormat) { throw .invalid(key: "log.format", reason: "must be json or text") }

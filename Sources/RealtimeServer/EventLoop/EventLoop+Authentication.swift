@@ -108,6 +108,10 @@ extension EventLoop {
         if let coaching = connection.coaching {
             coaching.id = token
             shard.adopted(coaching, user: transfer.user, helloRef: transfer.helloRef, at: coachingTime)
+            if let cluster = services?.cluster, !cluster.owns(transfer.user.user.id) {
+                // Handed to another node while this connection was on its way here.
+                shard.relinquish(userId: transfer.user.user.id, code: .tryAgainLater, at: coachingTime)
+            }
         }
         resumeInput(connection)
     }

@@ -46,6 +46,9 @@ extension EventLoop: CoachingShell {
             guard let connection = connection(for: id) else { return }
             handOver(connection, to: home, user: user, helloRef: helloRef)
         case .leaderboard(let input):
+            // Several nodes: the boards follow committed totals, which every node reads
+            // alike (ClusterScoreMirror); live time would count on one node only.
+            if case .score = input, services?.cluster != nil { return }
             services?.leaderboards.post(input)
         }
     }
@@ -110,6 +113,13 @@ extension EventLoop: CoachingShell {
         pauseInput(connection)
         let mailbox = mailbox
         let connectionToken = connection.token
+        if let cluster = services.cluster {
+            // The cluster thread checks the token and takes the user's ownership lock.
+            cluster.authenticate(token, fromDay: fromDay) { outcome in
+                mailbox.post(.authenticated(token: connectionToken, outcome: outcome))
+            }
+            return
+        }
         let queued = services.reader.submit { store in
             mailbox.post(.authenticated(token: connectionToken, outcome: TokenCheck.run(token, store: store, fromDay: fromDay, nowMs: WallClock.nowMs())))
         }
@@ -119,8 +129,12 @@ extension EventLoop: CoachingShell {
     }
 
     /// The reader's answer for the connection `token` (which may have closed meanwhile).
-    func receivedAuthentication(token: UInt64, outcome: AuthOutcome) {
+    func receivedAuthentication(token: UInt64, outcome answer: AuthOutcome) {
         guard let connection = connection(for: token), let coaching = connection.coaching, coaching.authenticating else { return }
+        var outcome = answer
+        if case .valid(let user) = answer, let cluster = services?.cluster, !cluster.owns(user.user.id) {
+            outcome = .unavailable  // handed to another node between the lock and now
+        }
         if case .valid = outcome, let response = connection.pendingHandshake {
             // The Bearer token checked out: the held upgrade is answered before any message.
             connection.pendingHandshake = nil

@@ -74,6 +74,9 @@ extension EventLoop {
             if let services, !services.writer.metrics.snapshot().storeAvailable {
                 respond(connection, status: 503, reason: "Service Unavailable", contentType: "text/plain",
                         body: Array("store unreachable: the writer is retrying\n".utf8))
+            } else if let cluster = services?.cluster, !cluster.isReady || shutdownDeadlineMs != nil {
+                respond(connection, status: 503, reason: "Service Unavailable", contentType: "text/plain",
+                        body: Array("cluster session down or draining: no new users here\n".utf8))
             } else {
                 respond(connection, status: 200, reason: "OK", contentType: "text/plain", body: Array("ready\n".utf8))
             }
@@ -86,6 +89,7 @@ extension EventLoop {
             }
             let text = MetricsText.render(allStats, writer: services?.writer.metrics.snapshot(),
                                           droppedLeaderboardInputs: services?.leaderboards.droppedInputs)
+                + (services?.cluster.map(ClusterMetrics.render) ?? "")
             respond(connection, status: 200, reason: "OK", contentType: "text/plain; version=0.0.4", body: Array(text.utf8))
         case "/":
             respond(connection, status: 200, reason: "OK", contentType: "text/html; charset=utf-8", body: DashboardPage.html,

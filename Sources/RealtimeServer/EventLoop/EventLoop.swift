@@ -203,6 +203,10 @@ public final class EventLoop: @unchecked Sendable {
         case .purgeUser(let userId):
             shard.purge(userId: userId, at: coachingTime)
             flushAll()
+        case .relinquishUser(let userId):
+            shard.relinquish(userId: userId, code: .serviceRestart, at: coachingTime)
+            flushAll()
+            services?.cluster?.homeLoopRelinquished(userId)
         case .storedDaysChanged(let userId, let added):
             shard.storedDaysChanged(userId: userId, added: added, at: coachingTime)
         }

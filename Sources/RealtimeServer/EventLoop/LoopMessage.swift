@@ -21,6 +21,9 @@ enum LoopMessage: Sendable {
     case tokensRevoked(Set<String>)
     /// The user's data was purged: forget their live state and subscriptions at once.
     case purgeUser(userId: String)
+    /// Several nodes: another node takes the user over, or this node lost its cluster
+    /// session. Close the user's sockets with 1012 and forget them (their home loop only).
+    case relinquishUser(userId: String)
     /// Heartbeats changed the user's stored days by `added` (per day): `stats:me` follows.
     case storedDaysChanged(userId: String, added: [UserDayTotals])
 }

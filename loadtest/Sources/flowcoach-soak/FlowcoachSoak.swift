@@ -75,6 +75,9 @@ struct FlowcoachSoak: ParsableCommand {
     @Option(help: "Server restarts to tolerate: disconnects and refused connects are not failures.")
     var expectRestarts: Int?
 
+    @Flag(help: "Send each user's routing key on the upgrade (?route=KEY) for a balancer that hashes it (several nodes).")
+    var routeKey = false
+
     @Flag(inversion: .prefixedNo, help: "Randomise reconnect backoff and the timer phase of resumed sessions, as real clients do (--no-jitter: the synchronised worst case).")
     var jitter: Bool?
 
@@ -173,6 +176,7 @@ struct FlowcoachSoak: ParsableCommand {
         if let caFile { configuration.caFile = caFile }
         if let expectRestarts { configuration.expectRestarts = expectRestarts }
         if let jitter { configuration.jitter.enabled = jitter }
+        if routeKey { configuration.routeKey = true }
         if let answerTimeoutMs { configuration.answerTimeoutMs = answerTimeoutMs }
         if let drainTimeoutMs { configuration.drainTimeoutMs = drainTimeoutMs }
         if let seed { configuration.seed = seed }

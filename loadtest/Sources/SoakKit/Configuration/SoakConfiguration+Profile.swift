@@ -7,7 +7,7 @@ extension SoakConfiguration {
     public static let profileKeys: [String] = [
         "description", "url", "users", "sessions_per_user", "dashboards", "channels", "interval_ms",
         "window_ms", "pipeline", "max_rate_per_connection", "session_windows", "duration_s", "messages", "ramp_per_s", "churn_per_s",
-        "source_addresses", "threads", "compression", "ca_file", "expect_restarts", "jitter",
+        "source_addresses", "threads", "compression", "ca_file", "expect_restarts", "jitter", "route_key",
         "answer_timeout_ms", "drain_timeout_ms", "seed", "allow_remote",
     ]
 
@@ -50,6 +50,7 @@ extension SoakConfiguration {
         case "ca_file": caFile = value.isNull ? nil : try value.ownedString()
         case "expect_restarts": expectRestarts = try int()
         case "jitter": jitter.enabled = try value.bool()
+        case "route_key": routeKey = try value.bool()
         case "answer_timeout_ms": answerTimeoutMs = try int()
         case "drain_timeout_ms": drainTimeoutMs = try int()
         case "seed": seed = UInt64(bitPattern: try value.int64())

@@ -43,6 +43,10 @@ public struct SoakConfiguration: Sendable, Equatable {
     /// Server restarts the run must survive: disconnects and refused connects are then
     /// expected, and sessions are resumed until the end.
     public var expectRestarts = 0
+    /// Send each user's routing key on the upgrade (`?route=KEY`, one key per user for all
+    /// of their connections), so a balancer that hashes it (HAProxy `balance url_param
+    /// route`) sends a user's connections to one node (`--route-key`, profile `"route_key"`).
+    public var routeKey = false
     /// Randomised reconnect backoff and timer phase after a resume, as real clients have;
     /// off (`--no-jitter`, profile `"jitter": false`) for the synchronised worst case.
     public var jitter = ReconnectJitter()

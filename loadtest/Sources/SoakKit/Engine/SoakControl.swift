@@ -66,4 +66,6 @@ struct ConnectionSpec: Sendable {
     var token: String?
     /// Network-order source address (0: any).
     var source: UInt32
+    /// The user's routing key sent on the upgrade (`--route-key`), nil for none.
+    var routeKey: String? = nil
 }

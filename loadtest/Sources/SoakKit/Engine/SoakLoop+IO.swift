@@ -79,7 +79,7 @@ extension SoakLoop {
         for _ in 0..<2 { withUnsafeBytes(of: connection.random.next()) { key.append(contentsOf: $0) } }
         let handshake = ClientHandshake(keyBytes: key, offersDeflate: configuration.compression)
         connection.handshake = handshake
-        connection.output.append(contentsOf: handshake.request(target: target, token: connection.spec.token))
+        connection.output.append(contentsOf: handshake.request(target: target, token: connection.spec.token, routeKey: connection.spec.routeKey))
         connection.phase = .upgrading
         markDirty(connection)
     }

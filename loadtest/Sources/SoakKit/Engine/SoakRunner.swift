@@ -48,15 +48,29 @@ public final class SoakRunner {
         }
         for session in 0..<configuration.sessionsPerUser {
             for user in 0..<configuration.users {
-                specs.append(ConnectionSpec(role: .editor(user: user, session: session), token: tokens.ingest[user], source: source(specs.count)))
+                specs.append(ConnectionSpec(
+                    role: .editor(user: user, session: session), token: tokens.ingest[user], source: source(specs.count),
+                    routeKey: routeKey(user)))
             }
         }
         for index in 0..<configuration.dashboards {
             let user = configuration.users > 0 ? index % configuration.users : index % Swift.max(tokens.count, 1)
             let token = user < tokens.count ? (tokens.read[user] ?? tokens.ingest[user]) : nil
-            specs.append(ConnectionSpec(role: .dashboard(user: user, index: index), token: token, source: source(specs.count)))
+            specs.append(ConnectionSpec(
+                role: .dashboard(user: user, index: index), token: token, source: source(specs.count), routeKey: routeKey(user)))
         }
         return specs
+    }
+
+    /// One key per user, the same for their editors and dashboards: the id part of their
+    /// ingest token (`fc_i_<id>_<secret>`; never the secret), else the user's index.
+    private func routeKey(_ user: Int) -> String? {
+        guard configuration.routeKey else { return nil }
+        if user < tokens.count {
+            let fields = tokens.ingest[user].split(separator: "_")
+            if fields.count >= 4 { return String(fields[2]) }
+        }
+        return "user\(user)"
     }
 
     /// Runs to the end and returns the report.

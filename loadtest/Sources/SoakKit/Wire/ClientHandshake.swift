@@ -32,8 +32,10 @@ public struct ClientHandshake: Sendable {
     }
 
     /// The request head.
-    public func request(target: SoakTarget, token: String?) -> [UInt8] {
-        var head = "GET \(target.path) HTTP/1.1\r\nHost: \(target.hostHeader)\r\nUpgrade: websocket\r\n"
+    public func request(target: SoakTarget, token: String?, routeKey: String? = nil) -> [UInt8] {
+        var path = target.path
+        if let routeKey { path += (path.contains("?") ? "&" : "?") + "route=" + routeKey }
+        var head = "GET \(path) HTTP/1.1\r\nHost: \(target.hostHeader)\r\nUpgrade: websocket\r\n"
             + "Connection: Upgrade\r\nSec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n"
             + "Sec-WebSocket-Protocol: \(Self.subprotocol)\r\nUser-Agent: flowcoach-soak/\(SoakVersion.current)\r\n"
         if let token { head += "Authorization: Bearer \(token)\r\n" }
