@@ -5,6 +5,8 @@ import CoachingCore
 /// GET    /v1/me
 /// GET    /v1/sessions?from&to&limit&before
 /// GET    /v1/insights?days
+/// GET    /v1/days?days
+/// GET    /v1/reports/week?week&format
 /// GET    /v1/teams/<team_id>/analytics?days
 /// GET    /v1/leaderboards/<day|week|month>/<coding_time|flow_time>?language
 /// GET    /v1/privacy/export
@@ -14,6 +16,8 @@ enum APIRoute: Hashable, Sendable {
     case me
     case sessions
     case insights
+    case days
+    case weekReport
     case teamAnalytics(teamId: String)
     case leaderboard(LeaderboardChannel.Period, LeaderboardChannel.Metric)
     case privacyExport
@@ -25,7 +29,7 @@ enum APIRoute: Hashable, Sendable {
     /// The method each route answers.
     var method: String {
         switch self {
-        case .me, .sessions, .insights, .teamAnalytics, .leaderboard, .privacyExport: "GET"
+        case .me, .sessions, .insights, .days, .weekReport, .teamAnalytics, .leaderboard, .privacyExport: "GET"
         case .privacyData: "DELETE"
         }
     }
@@ -34,7 +38,8 @@ enum APIRoute: Hashable, Sendable {
     var parameters: Set<String> {
         switch self {
         case .sessions: ["from", "to", "limit", "before"]
-        case .insights, .teamAnalytics: ["days"]
+        case .insights, .teamAnalytics, .days: ["days"]
+        case .weekReport: ["week", "format"]
         case .leaderboard: ["language"]
         case .me, .privacyExport, .privacyData: []
         }
@@ -58,6 +63,8 @@ enum APIRoute: Hashable, Sendable {
         case ("me", 3): return .me
         case ("sessions", 3): return .sessions
         case ("insights", 3): return .insights
+        case ("days", 3): return .days
+        case ("reports", 4) where segments[3] == "week": return .weekReport
         case ("privacy", 4) where segments[3] == "export": return .privacyExport
         case ("privacy", 4) where segments[3] == "data": return .privacyData
         case ("teams", 5) where segments[4] == "analytics":

@@ -48,6 +48,10 @@ public enum APIRouter {
             return try SessionHistoryEndpoint.respond(caller, parameters, store: context.store)
         case .insights:
             return try InsightsEndpoint.respond(caller, parameters, store: context.store, nowMs: context.nowMs)
+        case .days:
+            return try DayHistoryEndpoint.respond(caller, parameters, store: context.store, nowMs: context.nowMs)
+        case .weekReport:
+            return try WeekReportEndpoint.respond(caller, parameters, store: context.store, nowMs: context.nowMs)
         case .teamAnalytics(let teamId):
             return try TeamAnalyticsEndpoint.respond(caller, teamId: teamId, parameters, store: context.store, nowMs: context.nowMs)
         case .leaderboard(let period, let metric):
