@@ -66,6 +66,7 @@ extension CoachingShard {
         }
         user.statsDirty = true
         user.baselineDirty = true
+        announceGoalIfReached(user)
         stats.add(.activities)
     }
 

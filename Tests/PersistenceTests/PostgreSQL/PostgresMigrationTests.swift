@@ -12,9 +12,9 @@ extension PostgreSQLServerTests {
             guard let database = try PostgresTestDatabase.make() else { return }
             let store = try PostgresStore(url: database.url)
             let first = try store.migrate()
-            #expect(first.fromVersion == 0 && first.applied == [1, 2, 3] && first.toVersion == 3)
+            #expect(first.fromVersion == 0 && first.applied == [1, 2, 3, 4] && first.toVersion == 4)
             let second = try store.migrate()
-            #expect(second.applied.isEmpty && second.fromVersion == 3 && second.toVersion == 3)
+            #expect(second.applied.isEmpty && second.fromVersion == 4 && second.toVersion == 4)
             #expect(try PostgresStore(url: database.url).migrate().applied.isEmpty)
         }
 
@@ -35,8 +35,8 @@ extension PostgreSQLServerTests {
             #expect(failures.withLock { $0 } == [])
             let all = reports.withLock { $0 }
             #expect(all.count == 4)
-            #expect(all.flatMap(\.applied).sorted() == [1, 2, 3])
-            #expect(all.allSatisfy { $0.toVersion == 3 })
+            #expect(all.flatMap(\.applied).sorted() == Array(1...PostgresSchema.latestVersion))
+            #expect(all.allSatisfy { $0.toVersion == PostgresSchema.latestVersion })
             // The schema is whole: a batch goes through.
             let user = PersistenceFixtures.user()
             try stores[0].createUser(user)
@@ -48,7 +48,7 @@ extension PostgreSQLServerTests {
             guard let database = try PostgresTestDatabase.make() else { return }
             _ = try database.store()
             try database.execute("INSERT INTO schema_migrations (version, name) VALUES (99, 'future')")
-            #expect(throws: StoreError.schemaTooNew(found: 99, known: 3)) { try PostgresStore(url: database.url).migrate() }
+            #expect(throws: StoreError.schemaTooNew(found: 99, known: PostgresSchema.latestVersion)) { try PostgresStore(url: database.url).migrate() }
         }
 
         @Test("the schema uses PostgreSQL's types: uuid keys, timestamptz instants, date days, jsonb languages")
