@@ -1,3 +1,5 @@
+import FlowEngine
+
 /// An ISO 8601 week, `YYYY-Www` (weeks start on Monday; week 1 is the one holding 4 January).
 struct ISOWeek: Hashable, Sendable, CustomStringConvertible {
     /// The week's Monday.
@@ -51,8 +53,8 @@ struct ISOWeek: Hashable, Sendable, CustomStringConvertible {
         return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-W" + (week.count < 2 ? "0" : "") + week
     }
 
-    /// 0 for Monday … 6 for Sunday (1970-01-01, day 0, was a Thursday).
+    /// 0 for Monday … 6 for Sunday.
     static func weekdayIndex(of day: LocalDay) -> Int {
-        Int(((day.dayNumber + 3) % 7 + 7) % 7)
+        Int(LocalTime.weekday(ofDay: day.dayNumber))
     }
 }

@@ -17,7 +17,7 @@ struct APIRouterContractTests {
     /// the grammar; targets are built from them and then mutated at random.
     static let paths = [
         "/v1/me", "/v1/sessions", "/v1/insights", "/v1/days", "/v1/reports/week", "/v1/reports/month", "/v1/teams/7ea00000-0000-4000-8000-000000000007/analytics",
-        "/v1/teams/x/analytics", "/v1/leaderboards/day/flow_time", "/v1/leaderboards/month/coding_time",
+        "/v1/teams/x/analytics", "/v1/teams/7ea00000-0000-4000-8000-000000000007/wellbeing", "/v1/leaderboards/day/flow_time", "/v1/leaderboards/month/coding_time",
         "/v1/privacy/export", "/v1/privacy/data", "/v1/me/", "/v1/sessionz", "/v1/leaderboards/year/flow_time", "/v2/me",
     ]
     static let names = ["from", "to", "limit", "before", "days", "language", "week", "x", "", "%66rom", "LIMIT"]
