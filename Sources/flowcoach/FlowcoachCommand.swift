@@ -7,7 +7,7 @@ struct FlowcoachCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flowcoach",
         abstract: "Real-time flow coaching over WebSocket.",
-        subcommands: [Serve.self, Replay.self, UserCommand.self, TokenCommand.self, TeamCommand.self, MigrateCommand.self],
+        subcommands: [Serve.self, Replay.self, UserCommand.self, TokenCommand.self, TeamCommand.self, GoalCommand.self, MigrateCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -122,7 +122,7 @@ struct ReplayRun: ~Copyable {
                 _ = engine.acknowledgeBreak(user: user, reminder: ack.reminder, action: ack.action, atMs: lastAtMs)
             case .sessionStart, .hello, .ping:
                 break
-            case .subscribe, .unsubscribe, .privacySet:
+            case .subscribe, .unsubscribe, .privacySet, .goalSet:
                 reject(number, "unknown_type", "\(message.typeName) is not part of a replay")
             }
         }

@@ -46,7 +46,7 @@ def schema_for(message, messages):
             return "TeamEvent"
         return "LeaderboardEvent"
     names = {"welcome": "Welcome", "session.started": "SessionStarted", "flow": "Flow",
-             "durable": "Durable", "break": "Break", "session.summary": "SessionSummary",
+             "durable": "Durable", "break": "Break", "goal": "Goal", "session.summary": "SessionSummary",
              "subscribed": "Subscribed", "unsubscribed": "Unsubscribed", "ack": "Ack",
              "pong": "Pong", "error": "Error"}
     assert kind in names, f"the server sent a message type the document does not describe: {kind}"
@@ -84,6 +84,9 @@ def test_every_server_message_matches_the_document(v1_factory, spec):
         editor.expect("durable", seq=12, timeout=5)
         subscribe(editor, "leaderboard:day:coding_time")  # own rank
         editor.request({"type": "privacy.set", "share_project_names": True}, "ack")
+        # A goal already reached: acknowledged, then pushed to alice's connection.
+        editor.request({"type": "goal.set", "period": "day", "metric": "active", "target_ms": 60_000}, "ack")
+        editor.expect("goal")
         editor.request({"type": "ping"}, "pong")
         editor.send("{bad")
         editor.expect("error")
@@ -106,5 +109,5 @@ def test_every_server_message_matches_the_document(v1_factory, spec):
                                  f"{json.dumps(message)[:600]}") from None
     expected = {"Welcome", "SessionStarted", "Flow", "Durable", "SessionSummary", "Subscribed",
                 "Unsubscribed", "LeaderboardEvent", "TeamEvent", "StatsEvent",
-                "Ack", "Pong", "Error"}
+                "Ack", "Pong", "Error", "Goal"}
     assert expected <= kinds, f"not exercised: {expected - kinds}"

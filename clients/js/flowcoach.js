@@ -453,6 +453,15 @@ export class FlowcoachClient extends EventTarget {
   }
 
   /**
+   * Sets the user's goal (`target_ms` 0 removes it); a `goal` event follows when it is reached.
+   * @param {{period: "day" | "week", metric: "active" | "flow", target_ms: number}} goal
+   * @returns {Promise<object>} the `ack`
+   */
+  setGoal(goal) {
+    return this.request({ type: "goal.set", ...goal }, "ack");
+  }
+
+  /**
    * Sends one request on the open connection; resolves with its answer of type `answer`,
    * rejects with a {@link FlowcoachError} (the server's `error`, `not_connected`,
    * `disconnected`, `timeout`).
@@ -619,6 +628,7 @@ export class FlowcoachClient extends EventTarget {
         this.#snapshots.set(message.channel, message.data);
         return this.#emit("event", message);
       case "break": return this.#emit("break", message);
+      case "goal": return this.#emit("goal", message);
       case "error": return this.#onError(message);
       default: return this.#answer(message);
     }

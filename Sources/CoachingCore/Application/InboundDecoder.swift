@@ -119,6 +119,7 @@ public struct InboundDecoder: ~Copyable {
         if type == "unsubscribe" { return .unsubscribe(channel: try channel(object)) }
         if type == "break.ack" { return try decodeBreakAck(object) }
         if type == "privacy.set" { return try decodePrivacySet(object) }
+        if type == "goal.set" { return try decodeGoalSet(object) }
         throw Self.unknownType(type)
     }
 
@@ -126,6 +127,6 @@ public struct InboundDecoder: ~Copyable {
     public static func unknownType(_ type: JSONStringView) -> AppError {
         let shown = type.utf8Count <= 64 ? "\"\(type.makeString())\"" : "of \(type.utf8Count) bytes"
         return AppError(.unknownType, "unknown message type \(shown); expected one of hello, session.start, "
-            + "activity, session.end, subscribe, unsubscribe, break.ack, privacy.set, ping")
+            + "activity, session.end, subscribe, unsubscribe, break.ack, privacy.set, goal.set, ping")
     }
 }

@@ -28,6 +28,8 @@ public enum InboundMessage: Sendable, Hashable {
     case privacySet(PrivacyChange)
     /// `ping`: answered by `pong`.
     case ping
+    /// `goal.set`: the user's new goal; nil removes it.
+    case goalSet(UserGoal?)
 
     /// The `type` string of this message (`session.start`, …).
     public var typeName: StaticString {
@@ -41,6 +43,7 @@ public enum InboundMessage: Sendable, Hashable {
         case .breakAck: "break.ack"
         case .privacySet: "privacy.set"
         case .ping: "ping"
+        case .goalSet: "goal.set"
         }
     }
 

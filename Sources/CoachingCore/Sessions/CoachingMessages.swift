@@ -26,11 +26,18 @@ public struct UserProfile: Sendable {
     /// `goalStreak.throughDay` (the user's local day when the profile was read): the
     /// streak survives restarts and counts days other processes saw.
     public var goalStreak: StoredStreak
+    /// The user's own goal, nil when they set none.
+    public var goal: UserGoal?
+    /// The current day's and week's keys in which the goal was already recorded as reached
+    /// (the `goal` push is not repeated after a restart).
+    public var goalsReached: Set<String>
 
     public init(
         privacy: PrivacySettings, memberships: [TeamMembership], baseline: BaselineRecord?, recentDays: [UserDayTotals],
-        goalStreak: StoredStreak = StoredStreak(days: 0, beforeDay: 0)
+        goalStreak: StoredStreak = StoredStreak(days: 0, beforeDay: 0), goal: UserGoal? = nil, goalsReached: Set<String> = []
     ) {
+        self.goal = goal
+        self.goalsReached = goalsReached
         self.privacy = privacy
         self.memberships = memberships
         self.baseline = baseline

@@ -20,6 +20,13 @@ public final class UserState {
     public var storedDays: [UserDayTotals]
     /// The goal streak from the store when this state was created (see ``streakDays(today:)``).
     public var storedStreak: StoredStreak
+    /// The user's own goal (`goal.set`), nil without one.
+    public var goal: UserGoal?
+    /// Day and week keys whose `goal` push went out (or was recorded by an earlier process).
+    public var goalsAnnounced: Set<String>
+    /// The goal's window for the last local day asked about, so the activity path computes
+    /// the day texts once a day, not per message.
+    public var goalWindow: GoalWindow?
     /// Baseline changed since it was last handed to the writer.
     public var baselineDirty = false
     public var lastBaselineSaveMono: Int64
@@ -46,6 +53,8 @@ public final class UserState {
         teamIds = Set(authenticated.profile.memberships.map(\.teamId))
         storedDays = authenticated.profile.recentDays
         storedStreak = authenticated.profile.goalStreak
+        goal = authenticated.profile.goal
+        goalsAnnounced = authenticated.profile.goalsReached
         self.utcOffsetMs = utcOffsetMs
         self.offsetRefreshDueMono = offsetRefreshDueMono
         lastBaselineSaveMono = nowMono

@@ -67,6 +67,7 @@ extension CoachingShard {
         }
         user.statsDirty = true
         user.baselineDirty = true
+        announceGoalIfReached(user)
         stats.add(.activities)
     }
 

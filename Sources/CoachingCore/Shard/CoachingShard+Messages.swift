@@ -90,6 +90,8 @@ extension CoachingShard {
             accepted(connection)
             encoder.pong(ref: ref)
             sendEncoded(connection)
+        case .goalSet(let goal):
+            receivedGoalSet(connection, user, goal, ref: ref)
         }
     }
 

@@ -2,12 +2,13 @@ import FlowEngine
 
 /// The goal streak of `stats:me`, from the store rather than from what this process saw:
 /// the streak stored when the user's state was created, continued through the days since
-/// with the same stored-plus-live totals `stats:me` shows.
+/// with the same stored-plus-live totals `stats:me` shows. The rule is the user's own daily
+/// goal (active or flow time) when they set one, else the configured daily goal.
 extension CoachingShard {
     /// Consecutive days meeting the daily goal up to local day `today`. Today counts once it
     /// meets the goal; until then it does not break the streak.
     func streakDays(of user: UserState, today: Int64) -> Int {
-        let goal = configuration.flow.daily.streakGoal.value
+        let rule = streakRule(of: user)
         var streak = user.storedStreak.days
         var day = user.storedStreak.beforeDay
         if day > today || today - day > 31 {
@@ -16,7 +17,7 @@ extension CoachingShard {
             day = today
         }
         while day <= today {
-            if activeMs(of: user, onDay: day) >= goal {
+            if time(of: user, from: day, through: day, metric: rule.metric) >= rule.minimumMs {
                 streak += 1
             } else if day < today {
                 streak = 0
@@ -26,14 +27,10 @@ extension CoachingShard {
         return streak
     }
 
-    /// Active time of local day `day`: stored totals plus what live sessions added since.
-    func activeMs(of user: UserState, onDay day: Int64) -> Int64 {
-        let key = PeriodKeys(daysSinceEpoch: day).day
-        var total: Int64 = 0
-        for stored in user.storedDays where stored.day == key { total += stored.activeMs }
-        for session in user.sessions.values {
-            for tally in session.days where tally.day == day { total += tally.activeMs }
-        }
-        return total
+    /// What a day must reach to count: the user's daily goal, else the configured one.
+    func streakRule(of user: UserState) -> (metric: UserGoal.Metric, minimumMs: Int64) {
+        if let goal = user.goal, goal.period == .day { return (goal.metric, goal.targetMs) }
+        return (.active, configuration.flow.daily.streakGoal.value)
     }
+
 }

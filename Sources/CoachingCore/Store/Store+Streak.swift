@@ -31,4 +31,33 @@ extension Store {
             }
         }
     }
+
+    /// The streak of days meeting the user's daily goal (`goal` nil or weekly: the
+    /// configured `defaultMinimumActiveMs`), ending at `day`. Active-time rules use
+    /// ``goalStreak(userId:endingAt:minimumActiveMs:)``; flow-time rules read the stored
+    /// days of the last ``flowStreakHorizonDays`` days (a longer streak is reported as that).
+    public func goalStreak(userId: String, endingAt day: String, goal: UserGoal?, defaultMinimumActiveMs: Int64) throws(StoreError) -> Int {
+        guard let goal, goal.period == .day, goal.metric == .flow else {
+            let minimum = goal.map { $0.period == .day ? $0.targetMs : defaultMinimumActiveMs } ?? defaultMinimumActiveMs
+            return try goalStreak(userId: userId, endingAt: day, minimumActiveMs: minimum)
+        }
+        guard let last = LocalTime.day(parsing: day) else {
+            throw .invalidValue(what: "day '\(day)' is not a YYYY-MM-DD date")
+        }
+        let first = last - Int64(Self.flowStreakHorizonDays - 1)
+        var flowByDay: [String: Int64] = [:]
+        for aggregate in try dailyAggregates(fromDay: LocalTime.dayText(ofDay: first), userId: userId) where aggregate.day <= day {
+            flowByDay[aggregate.day, default: 0] += aggregate.flowMs
+        }
+        var streak = 0
+        var expected = last
+        while expected >= first, flowByDay[LocalTime.dayText(ofDay: expected), default: 0] >= goal.targetMs {
+            streak += 1
+            expected -= 1
+        }
+        return streak
+    }
+
+    /// How far back a flow-time streak is counted.
+    public static var flowStreakHorizonDays: Int { 400 }
 }

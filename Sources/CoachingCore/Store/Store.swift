@@ -119,6 +119,19 @@ public protocol Store: AnyObject, Sendable {
     func heartbeatTimeoutMs(userId: String) throws(StoreError) -> Int64?
     func setHeartbeatTimeoutMs(_ timeoutMs: Int64?, userId: String) throws(StoreError)
 
+    // MARK: Goals
+
+    /// The user's goal; nil when they set none.
+    func goal(userId: String) throws(StoreError) -> UserGoal?
+    /// Replaces the user's goal (nil removes it). `.notFound` for an unknown user.
+    func setGoal(_ goal: UserGoal?, userId: String) throws(StoreError)
+    /// Records that the user reached their goal of `period` (a day `YYYY-MM-DD` or a week
+    /// `YYYY-Www`): true the first time, false when it was recorded before (by this
+    /// process before a restart, or another one), so the `goal` push goes out once.
+    func claimGoalReached(userId: String, period: String, atMs: Int64) throws(StoreError) -> Bool
+    /// Which of `periods` the user's goal was already recorded as reached in.
+    func goalsReached(userId: String, periods: [String]) throws(StoreError) -> Set<String>
+
     // MARK: Export and purge
 
     /// Everything stored about the user, or nil when there is no such user.

@@ -7,7 +7,7 @@
 ///
 /// A self-contained migration: renumber it freely if another lands first.
 extension PostgresSchema {
-    static let clusterMigration = Migration(version: 4, name: "cluster", sql: """
+    static let clusterMigration = Migration(version: 5, name: "cluster", sql: """
         CREATE TABLE cluster_nodes (
             id text PRIMARY KEY,
             address text NOT NULL,

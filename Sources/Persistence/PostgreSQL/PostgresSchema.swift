@@ -151,12 +151,29 @@ enum PostgresSchema {
                 keystroke_timeout_ms bigint NOT NULL CHECK (keystroke_timeout_ms > 0)
             );
             """),
+        // Goals and the periods they were reached in (see SQLiteSchema version 4).
+        Migration(version: 4, name: "goals", sql: """
+            CREATE TABLE user_goals (
+                user_id uuid PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                period text NOT NULL CHECK (period IN ('day', 'week')),
+                metric text NOT NULL CHECK (metric IN ('active', 'flow')),
+                target_ms bigint NOT NULL CHECK (target_ms > 0)
+            );
+            CREATE TABLE goals_reached (
+                user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                period text NOT NULL,
+                reached_at timestamptz NOT NULL,
+                PRIMARY KEY (user_id, period)
+            );
+            """),
         clusterMigration,
     ]
 
     /// Every table that holds rows about a user, with the column naming them: purge and
     /// its test walk this list (children before parents).
     static let userTables: [(table: String, column: String)] = [
+        ("goals_reached", "user_id"),
+        ("user_goals", "user_id"),
         ("heartbeats", "user_id"),
         ("heartbeat_days", "user_id"),
         ("heartbeat_settings", "user_id"),

@@ -139,11 +139,29 @@ enum SQLiteSchema {
                 keystroke_timeout_ms INTEGER NOT NULL CHECK (keystroke_timeout_ms > 0)
             );
             """),
+        // Goals (UserGoal) and the periods a goal was reached in: the `goal` push goes out
+        // once per period, across restarts (the key is the day or ISO week).
+        Migration(version: 4, name: "goals", sql: """
+            CREATE TABLE user_goals (
+                user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                period TEXT NOT NULL CHECK (period IN ('day', 'week')),
+                metric TEXT NOT NULL CHECK (metric IN ('active', 'flow')),
+                target_ms INTEGER NOT NULL CHECK (target_ms > 0)
+            );
+            CREATE TABLE goals_reached (
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                period TEXT NOT NULL,
+                reached_at_ms INTEGER NOT NULL,
+                PRIMARY KEY (user_id, period)
+            ) WITHOUT ROWID;
+            """),
     ]
 
     /// Every table that holds rows about a user, with the column naming them: purge and
     /// its test walk this list, so a new table cannot be forgotten by one and not the other.
     static let userTables: [(table: String, column: String)] = [
+        ("goals_reached", "user_id"),
+        ("user_goals", "user_id"),
         ("heartbeats", "user_id"),
         ("heartbeat_days", "user_id"),
         ("heartbeat_settings", "user_id"),

@@ -11,15 +11,18 @@ enum TokenCheck {
             switch try TokenAuthenticator.verify(text, in: store) {
             case .valid(let record, let user):
                 let today = LocalTime.day(atMs: nowMs, utcOffsetMs: UserTime.offsetMs(timeZone: user.timeZone, atMs: nowMs))
+                let goal = try store.goal(userId: user.id)
                 let streak = try store.goalStreak(
-                    userId: user.id, endingAt: LocalTime.dayText(ofDay: today - 1),
-                    minimumActiveMs: FlowEngineConfiguration.standard.daily.streakGoal.value)
+                    userId: user.id, endingAt: LocalTime.dayText(ofDay: today - 1), goal: goal,
+                    defaultMinimumActiveMs: FlowEngineConfiguration.standard.daily.streakGoal.value)
+                let keys = PeriodKeys(daysSinceEpoch: today)
                 let profile = UserProfile(
                     privacy: try store.privacySettings(userId: user.id),
                     memberships: try store.memberships(userId: user.id),
                     baseline: try store.baseline(userId: user.id),
                     recentDays: try store.dailyAggregates(fromDay: fromDay, userId: user.id),
-                    goalStreak: StoredStreak(days: streak, beforeDay: today))
+                    goalStreak: StoredStreak(days: streak, beforeDay: today), goal: goal,
+                    goalsReached: try store.goalsReached(userId: user.id, periods: [keys.day, keys.week]))
                 return .valid(AuthenticatedUser(user: user, scope: record.scope, tokenId: record.id, profile: profile))
             case .malformed:
                 return .refused(reason: "the token is malformed (expected fc_<i|r>_<id>_<secret>)")

@@ -5,7 +5,10 @@ import CoachingCore
 /// GET    /v1/me
 /// GET    /v1/sessions?from&to&limit&before
 /// GET    /v1/insights?days
+/// GET    /v1/days?days
+/// GET    /v1/reports/week?week&format
 /// GET    /v1/teams/<team_id>/analytics?days
+/// GET    /v1/teams/<team_id>/wellbeing?days
 /// GET    /v1/leaderboards/<day|week|month>/<coding_time|flow_time>?language
 /// GET    /v1/privacy/export
 /// DELETE /v1/privacy/data
@@ -14,7 +17,10 @@ enum APIRoute: Hashable, Sendable {
     case me
     case sessions
     case insights
+    case days
+    case weekReport
     case teamAnalytics(teamId: String)
+    case teamWellbeing(teamId: String)
     case leaderboard(LeaderboardChannel.Period, LeaderboardChannel.Metric)
     case privacyExport
     case privacyData
@@ -25,7 +31,7 @@ enum APIRoute: Hashable, Sendable {
     /// The method each route answers.
     var method: String {
         switch self {
-        case .me, .sessions, .insights, .teamAnalytics, .leaderboard, .privacyExport: "GET"
+        case .me, .sessions, .insights, .days, .weekReport, .teamAnalytics, .teamWellbeing, .leaderboard, .privacyExport: "GET"
         case .privacyData: "DELETE"
         }
     }
@@ -34,7 +40,8 @@ enum APIRoute: Hashable, Sendable {
     var parameters: Set<String> {
         switch self {
         case .sessions: ["from", "to", "limit", "before"]
-        case .insights, .teamAnalytics: ["days"]
+        case .insights, .teamAnalytics, .teamWellbeing, .days: ["days"]
+        case .weekReport: ["week", "format"]
         case .leaderboard: ["language"]
         case .me, .privacyExport, .privacyData: []
         }
@@ -58,13 +65,15 @@ enum APIRoute: Hashable, Sendable {
         case ("me", 3): return .me
         case ("sessions", 3): return .sessions
         case ("insights", 3): return .insights
+        case ("days", 3): return .days
+        case ("reports", 4) where segments[3] == "week": return .weekReport
         case ("privacy", 4) where segments[3] == "export": return .privacyExport
         case ("privacy", 4) where segments[3] == "data": return .privacyData
-        case ("teams", 5) where segments[4] == "analytics":
+        case ("teams", 5) where segments[4] == "analytics" || segments[4] == "wellbeing":
             guard let teamId = PercentDecoding.decode(segments[3]), teamId.utf8.count <= maxTeamIdBytes else {
                 throw .notFound("no such team")
             }
-            return .teamAnalytics(teamId: teamId)
+            return segments[4] == "analytics" ? .teamAnalytics(teamId: teamId) : .teamWellbeing(teamId: teamId)
         case ("leaderboards", 5):
             guard let period = LeaderboardChannel.Period(rawValue: String(segments[3])) else {
                 throw .notFound("no leaderboard period '\(printable(segments[3]))' (use day, week or month)")

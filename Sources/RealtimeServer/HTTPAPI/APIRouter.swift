@@ -48,8 +48,14 @@ public enum APIRouter {
             return try SessionHistoryEndpoint.respond(caller, parameters, store: context.store)
         case .insights:
             return try InsightsEndpoint.respond(caller, parameters, store: context.store, nowMs: context.nowMs)
+        case .days:
+            return try DayHistoryEndpoint.respond(caller, parameters, store: context.store, nowMs: context.nowMs)
+        case .weekReport:
+            return try WeekReportEndpoint.respond(caller, parameters, store: context.store, nowMs: context.nowMs)
         case .teamAnalytics(let teamId):
             return try TeamAnalyticsEndpoint.respond(caller, teamId: teamId, parameters, store: context.store, nowMs: context.nowMs)
+        case .teamWellbeing(let teamId):
+            return try TeamWellbeingEndpoint.respond(caller, teamId: teamId, parameters, store: context.store, nowMs: context.nowMs)
         case .leaderboard(let period, let metric):
             return try LeaderboardEndpoint.respond(caller, period: period, metric: metric, parameters, owner: context.leaderboards)
         case .privacyExport:

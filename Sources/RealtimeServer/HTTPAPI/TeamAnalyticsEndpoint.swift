@@ -18,16 +18,7 @@ enum TeamAnalyticsEndpoint {
         _ caller: APICaller, teamId: String, _ query: APIQuery, store: any Store, nowMs: Int64
     ) throws(APIError) -> APIResponse {
         let days = try query.integer("days", in: 1...maxDays) ?? defaultDays
-        let userId = caller.user.id
-        // Membership first, from the caller's own rows: the team id is compared, never
-        // looked up, before the caller is known to belong to it.
-        let ownMemberships = try APIRouter.read { () throws(StoreError) in try store.memberships(userId: userId) }
-        guard ownMemberships.contains(where: { $0.teamId == teamId }) else {
-            throw .forbidden("you are not a member of this team")
-        }
-        let team = try APIRouter.read { () throws(StoreError) in try store.team(id: teamId) }
-        let members = try APIRouter.read { () throws(StoreError) in try store.memberships(teamId: teamId) }
-        let consenting = members.filter(\.dataSharingConsent)
+        let (team, consenting) = try TeamAccess.consentingMembers(caller, teamId: teamId, store: store)
 
         let today = caller.calendar.day(atMs: nowMs)
         let first = today.adding(days: -Int64(days - 1))

@@ -425,6 +425,8 @@ extension PostgreSQLServerTests {
                 try store.setPrivacySettings(PrivacySettings(leaderboardVisible: false), userId: member.id, atMs: 4)
                 try store.setHeartbeatTimeoutMs(600_000, userId: member.id)
                 _ = try store.ingestHeartbeats(Self.ingest(member.id, [Self.beat(0), Self.beat(60)]))
+                try store.setGoal(UserGoal(period: .day, metric: .flow, targetMs: 3_600_000), userId: member.id)
+                _ = try store.claimGoalReached(userId: member.id, period: "2025-11-22", atMs: 6)
             }
             let session = Fixtures.checkpoint(user: user.id, seq: 7, periods: [Fixtures.period(11)])
             try store.writeBatch(

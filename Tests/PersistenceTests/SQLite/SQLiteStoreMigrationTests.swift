@@ -11,11 +11,11 @@ struct SQLiteStoreMigrationTests {
         let store = try SQLiteStore(path: database.path)
         let first = try store.migrate()
         #expect(first.fromVersion == 0)
-        #expect(first.applied == [1, 2, 3])
-        #expect(first.toVersion == 3)
+        #expect(first.applied == [1, 2, 3, 4])
+        #expect(first.toVersion == 4)
         let second = try store.migrate()
         #expect(second.applied.isEmpty)
-        #expect(second.fromVersion == 3 && second.toVersion == 3)
+        #expect(second.fromVersion == 4 && second.toVersion == 4)
     }
 
     @Test("a second process opening the same file sees the migrated schema and keeps the data")

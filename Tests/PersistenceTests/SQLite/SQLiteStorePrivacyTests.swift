@@ -19,6 +19,8 @@ struct SQLiteStorePrivacyTests {
             try store.createToken(TokenRecord(id: token.id, userId: member.id, scope: .ingest, secretHash: token.secretHash, createdAtMs: 3))
             try store.setPrivacySettings(PrivacySettings(leaderboardVisible: false), userId: member.id, atMs: 4)
             try HeartbeatFixtures.store(into: store, userId: member.id, atMs: 1_763_805_600_000)
+            try store.setGoal(UserGoal(period: .day, metric: .flow, targetMs: 3_600_000), userId: member.id)
+            _ = try store.claimGoalReached(userId: member.id, period: "2025-11-22", atMs: 6)
         }
         let session = PersistenceFixtures.checkpoint(user: user.id, seq: 7, periods: [PersistenceFixtures.period(11)])
         try store.writeBatch(

@@ -34,6 +34,14 @@ final class FlakyStore: Store, Sendable {
         try inner.sessionSpans(userId: userId, fromMs: fromMs, toMs: toMs)
     }
     func heartbeatTimeoutMs(userId: String) throws(StoreError) -> Int64? { try inner.heartbeatTimeoutMs(userId: userId) }
+    func goal(userId: String) throws(StoreError) -> UserGoal? { try inner.goal(userId: userId) }
+    func setGoal(_ goal: UserGoal?, userId: String) throws(StoreError) { try inner.setGoal(goal, userId: userId) }
+    func claimGoalReached(userId: String, period: String, atMs: Int64) throws(StoreError) -> Bool {
+        try inner.claimGoalReached(userId: userId, period: period, atMs: atMs)
+    }
+    func goalsReached(userId: String, periods: [String]) throws(StoreError) -> Set<String> {
+        try inner.goalsReached(userId: userId, periods: periods)
+    }
     func setHeartbeatTimeoutMs(_ timeoutMs: Int64?, userId: String) throws(StoreError) {
         try inner.setHeartbeatTimeoutMs(timeoutMs, userId: userId)
     }

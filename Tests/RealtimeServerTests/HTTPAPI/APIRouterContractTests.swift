@@ -16,14 +16,14 @@ struct APIRouterContractTests {
     /// Paths (real ones and near misses), parameter names and values that reach deep into
     /// the grammar; targets are built from them and then mutated at random.
     static let paths = [
-        "/v1/me", "/v1/sessions", "/v1/insights", "/v1/teams/7ea00000-0000-4000-8000-000000000007/analytics",
-        "/v1/teams/x/analytics", "/v1/leaderboards/day/flow_time", "/v1/leaderboards/month/coding_time",
+        "/v1/me", "/v1/sessions", "/v1/insights", "/v1/days", "/v1/reports/week", "/v1/reports/month", "/v1/teams/7ea00000-0000-4000-8000-000000000007/analytics",
+        "/v1/teams/x/analytics", "/v1/teams/7ea00000-0000-4000-8000-000000000007/wellbeing", "/v1/leaderboards/day/flow_time", "/v1/leaderboards/month/coding_time",
         "/v1/privacy/export", "/v1/privacy/data", "/v1/me/", "/v1/sessionz", "/v1/leaderboards/year/flow_time", "/v2/me",
     ]
-    static let names = ["from", "to", "limit", "before", "days", "language", "x", "", "%66rom", "LIMIT"]
+    static let names = ["from", "to", "limit", "before", "days", "language", "week", "x", "", "%66rom", "LIMIT"]
     static let values = [
         "2026-11-22", "2026-11-01", "2026-02-30", "%", "%2F", "%00", "%C3%A9", "%FF", "+", "-1", "0", "7", "50", "201",
-        "'", "\"", ";", "..", "MTp4", "swift", "c++", "", "%ZZ", "é", "99999999999999999999",
+        "'", "\"", ";", "..", "MTp4", "swift", "c++", "2026-W47", "2026-W54", "", "%ZZ", "é", "99999999999999999999",
     ]
 
     @Test("random targets get a documented status and a JSON body whose code matches it")

@@ -22,6 +22,8 @@ struct PrivacyEndpointsTests {
             try world.store.setPrivacySettings(PrivacySettings(leaderboardVisible: false, shareProjectNames: true), userId: user.id, atMs: 5)
             // 2026-11-19T08:00:00Z: a heartbeat-only day before the sessions' days.
             try HeartbeatFixtures.store(into: world.store, userId: user.id, atMs: 1_795_075_200_000)
+            try world.store.setGoal(UserGoal(period: .week, metric: .active, targetMs: 36_000_000), userId: user.id)
+            _ = try world.store.claimGoalReached(userId: user.id, period: "2026-W47", atMs: 6)
         }
         return sessions.filter { $0.userId == world.ada.id }
     }

@@ -1,0 +1,101 @@
+import FlowEngine
+import WireJSON
+
+/// The user's own goal: its progress on `stats:me`, the `goal` push when it is reached
+/// (once per day or week, recorded in the store so a restart does not repeat it), and
+/// `goal.set`.
+extension CoachingShard {
+    /// The goal's current period key (`YYYY-MM-DD` or `YYYY-Www`) and the user's time
+    /// toward it, stored plus live; nil without a goal.
+    func goalProgress(of user: UserState, today: Int64) -> (key: String, progressMs: Int64)? {
+        guard let goal = user.goal else { return nil }
+        if user.goalWindow?.today != today || user.goalWindow?.period != goal.period {
+            user.goalWindow = GoalWindow(today: today, period: goal.period)
+        }
+        guard let window = user.goalWindow else { return nil }
+        return (window.key, time(of: user, window.first, window.firstKey, through: today, window.todayKey, metric: goal.metric))
+    }
+
+    /// Active or flow time of local days `first…last`: stored totals plus what live
+    /// sessions added since (the same sum as `stats:me`'s).
+    func time(of user: UserState, from first: Int64, through last: Int64, metric: UserGoal.Metric) -> Int64 {
+        time(of: user, first, PeriodKeys(daysSinceEpoch: first).day, through: last, PeriodKeys(daysSinceEpoch: last).day,
+             metric: metric)
+    }
+
+    private func time(
+        of user: UserState, _ first: Int64, _ firstKey: String, through last: Int64, _ lastKey: String, metric: UserGoal.Metric
+    ) -> Int64 {
+        var total: Int64 = 0
+        for stored in user.storedDays where stored.day >= firstKey && stored.day <= lastKey {
+            total += metric == .flow ? stored.flowMs : stored.activeMs
+        }
+        for session in user.sessions.values {
+            for tally in session.days where tally.day >= first && tally.day <= last {
+                total += metric == .flow ? tally.flowMs : tally.activeMs
+            }
+        }
+        return total
+    }
+
+    /// `stats:me`'s `goal` member: the goal with its progress, or null.
+    func writeGoal(of user: UserState, today: Int64, into writer: inout JSONWriter) {
+        guard let goal = user.goal, let progress = goalProgress(of: user, today: today) else {
+            writer.null()
+            return
+        }
+        writer.beginObject()
+        writer.key("period"); writer.value(string: goal.period.rawValue)
+        writer.key("metric"); writer.value(string: goal.metric.rawValue)
+        writer.key("target_ms"); writer.value(goal.targetMs)
+        writer.key("key"); writer.value(string: progress.key)
+        writer.key("progress_ms"); writer.value(progress.progressMs)
+        writer.key("reached"); writer.value(progress.progressMs >= goal.targetMs)
+        writer.endObject()
+    }
+
+    /// Pushes `goal` to every connection of the user (editors and dashboards) the first time
+    /// the goal's period reaches its target, and records that in the store.
+    func announceGoalIfReached(_ user: UserState) {
+        guard let goal = user.goal else { return }
+        let today = DayTally.dayIndex(atMs: now.wallMs, utcOffsetMs: user.utcOffsetMs)
+        guard let progress = goalProgress(of: user, today: today), progress.progressMs >= goal.targetMs,
+            !user.goalsAnnounced.contains(progress.key)
+        else { return }
+        user.goalsAnnounced.insert(progress.key)
+        let userId = user.userId
+        let key = progress.key
+        let atMs = now.wallMs
+        _ = shell.submit(StoreJob(name: "recording a reached goal", userId: userId) { store throws(StoreError) in
+            _ = try store.claimGoalReached(userId: userId, period: key, atMs: atMs)
+        })
+        for connection in user.connections where !connection.closing && connection.isAuthenticated {
+            encoder.goalReached(goal, key: key, progressMs: progress.progressMs)
+            sendEncoded(connection)
+        }
+        user.statsDirty = true
+    }
+
+    /// `goal.set`: applied at once (progress on `stats:me`), stored by the writer. A goal
+    /// already reached in the current period is announced at once.
+    func receivedGoalSet(_ connection: CoachingConnection, _ user: UserState, _ goal: UserGoal?, ref: RequestID?) {
+        let userId = user.userId
+        let queued = shell.submit(StoreJob(name: "storing a goal", userId: userId) { store throws(StoreError) in
+            try store.setGoal(goal, userId: userId)
+        })
+        guard queued else {
+            reject(connection, AppError(.internal, "goal.set: the store is busy; retry", ref: ref))
+            return
+        }
+        if user.goal != goal {
+            // A new goal is a new promise: its own push, even in a period an old one reached.
+            user.goalsAnnounced = []
+        }
+        user.goal = goal
+        user.statsDirty = true
+        accepted(connection)
+        encoder.ack(ref: ref)
+        sendEncoded(connection)
+        announceGoalIfReached(user)
+    }
+}

@@ -1,0 +1,28 @@
+/// A user's own goal (`goal.set`, `flowcoach goal set`): reach `targetMs` of active or flow
+/// time each local day or ISO week. A user without a stored goal has none (the streak then
+/// counts days reaching the configured daily goal).
+public struct UserGoal: Sendable, Hashable, Codable {
+    public enum Period: String, Sendable, Hashable, Codable, CaseIterable {
+        case day, week
+    }
+
+    public enum Metric: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Active (coding) time.
+        case active
+        /// Time in flow.
+        case flow
+    }
+
+    public var period: Period
+    public var metric: Metric
+    public var targetMs: Int64
+
+    /// Longest accepted target: a whole week.
+    public static let maxTargetMs: Int64 = 7 * 86_400_000
+
+    public init(period: Period, metric: Metric, targetMs: Int64) {
+        self.period = period
+        self.metric = metric
+        self.targetMs = targetMs
+    }
+}

@@ -1,0 +1,49 @@
+public import CoachingCore
+
+/// A user's goal and the periods it was reached in (`user_goals`, `goals_reached`).
+extension SQLiteStore {
+    public func goal(userId: String) throws(StoreError) -> UserGoal? {
+        try connection.statement("SELECT period, metric, target_ms FROM user_goals WHERE user_id = ?")
+            .queryFirst([.text(userId)]) { row throws(StoreError) in
+                let periodText = try row.text(0)
+                let metricText = try row.text(1)
+                guard let period = UserGoal.Period(rawValue: periodText), let metric = UserGoal.Metric(rawValue: metricText) else {
+                    throw .corruptRow(table: "user_goals", column: "period, metric")
+                }
+                return UserGoal(period: period, metric: metric, targetMs: try row.integer(2))
+            } ?? nil
+    }
+
+    public func setGoal(_ goal: UserGoal?, userId: String) throws(StoreError) {
+        guard let goal else {
+            _ = try connection.statement("DELETE FROM user_goals WHERE user_id = ?").run([.text(userId)])
+            return
+        }
+        guard goal.targetMs > 0 && goal.targetMs <= UserGoal.maxTargetMs else {
+            throw .invalidValue(what: "goal target \(goal.targetMs) ms (1 ms … one week)")
+        }
+        guard try user(id: userId) != nil else { throw .notFound(what: "user \(userId)") }
+        _ = try connection.statement("""
+            INSERT INTO user_goals (user_id, period, metric, target_ms) VALUES (?, ?, ?, ?)
+            ON CONFLICT (user_id) DO UPDATE SET period = excluded.period, metric = excluded.metric, target_ms = excluded.target_ms
+            """).run([.text(userId), .text(goal.period.rawValue), .text(goal.metric.rawValue), .integer(goal.targetMs)])
+    }
+
+    public func claimGoalReached(userId: String, period: String, atMs: Int64) throws(StoreError) -> Bool {
+        // A purged user claims nothing (and breaks no foreign key).
+        try connection.statement("""
+            INSERT INTO goals_reached (user_id, period, reached_at_ms)
+            SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)
+            ON CONFLICT (user_id, period) DO NOTHING
+            """).run([.text(userId), .text(period), .integer(atMs)]) == 1
+    }
+
+    public func goalsReached(userId: String, periods: [String]) throws(StoreError) -> Set<String> {
+        var reached = Set<String>()
+        let select = try connection.statement("SELECT 1 FROM goals_reached WHERE user_id = ? AND period = ?")
+        for period in periods where try select.queryFirst([.text(userId), .text(period)], { _ throws(StoreError) in true }) == true {
+            reached.insert(period)
+        }
+        return reached
+    }
+}
