@@ -80,6 +80,8 @@ struct Serve: AsyncParsableCommand {
         try services.start()
         let server = try Server(configuration: settings, logger: logger, services: services)
         try server.start()
+        let heapTrimmer = HeapTrimmer(intervalMs: settings.heapTrimIntervalMs, logger: logger)
+        heapTrimmer.start()
         if let portFile {
             let ports = settings.tlsPort == nil ? "\(server.port)\n" : "\(server.port) \(server.tlsPort)\n"
             try ports.write(toFile: portFile, atomically: true, encoding: .utf8)
@@ -90,6 +92,7 @@ struct Serve: AsyncParsableCommand {
                 logger.info("shutting down", metadata: ["grace_ms": "\(settings.shutdownGraceMs)"])
                 server.shutdown()
                 server.waitUntilStopped()
+                heapTrimmer.stop()
                 services.shutdown()
                 logger.info("stopped")
                 return

@@ -3,7 +3,6 @@ import FlowEngine
 public import Logging
 import LoopKit
 public import Persistence
-import Synchronization
 
 /// The threads and shared pieces behind `/v1/ws`, created once per process and handed to
 /// every event loop: the persistence writer, the store reader, the leaderboard owner, the
@@ -120,10 +119,11 @@ public final class CoachingServices: Sendable {
 }
 
 /// Open connections per client address, shared by all loops (touched on accept and close
-/// only, never per message).
+/// only, never per message). Every loop takes the lock, so it is a `ThreadLock`, whose
+/// ordering ThreadSanitizer sees (see ThreadLock).
 final class PerIPLimiter: Sendable {
     private let limit: Int
-    private let counts = Mutex<[PeerHost: Int]>([:])
+    private let counts = ThreadLock<[PeerHost: Int]>([:])
 
     init(limit: Int) { self.limit = limit }
 

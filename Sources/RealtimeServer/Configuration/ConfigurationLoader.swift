@@ -8,7 +8,7 @@ import SystemPackage
 public enum ConfigurationLoader {
     /// Every key the server reads, with the `ServerConfiguration` property it sets.
     public static let keys: [String] = [
-        "server.host", "server.port", "server.plaintext", "tls.port", "tls.certificate_chain", "tls.private_key", "server.loops", "server.max_connections_per_loop", "server.shutdown_grace_ms",
+        "server.host", "server.port", "server.plaintext", "tls.port", "tls.certificate_chain", "tls.private_key", "server.loops", "server.max_connections_per_loop", "server.shutdown_grace_ms", "server.heap_trim_interval_ms",
         "websocket.echo", "websocket.handshake_timeout_ms", "websocket.ping_interval_ms", "websocket.missed_pongs",
         "websocket.close_timeout_ms", "websocket.max_frame_bytes", "websocket.max_message_bytes",
         "websocket.max_outbound_bytes", "websocket.max_stall_ms", "websocket.allowed_origins", "metrics.token", "metrics.listen",
@@ -66,6 +66,7 @@ public enum ConfigurationLoader {
         config.loops = reader.int(forKey: "server.loops", default: config.loops)
         config.maxConnectionsPerLoop = reader.int(forKey: "server.max_connections_per_loop", default: config.maxConnectionsPerLoop)
         config.shutdownGraceMs = Int64(reader.int(forKey: "server.shutdown_grace_ms", default: Int(config.shutdownGraceMs)))
+        config.heapTrimIntervalMs = Int64(reader.int(forKey: "server.heap_trim_interval_ms", default: Int(config.heapTrimIntervalMs)))
         config.echoEnabled = reader.bool(forKey: "websocket.echo", default: config.echoEnabled)
         config.handshakeTimeoutMs = Int64(reader.int(forKey: "websocket.handshake_timeout_ms", default: Int(config.handshakeTimeoutMs)))
         config.pingIntervalMs = Int64(reader.int(forKey: "websocket.ping_interval_ms", default: Int(config.pingIntervalMs)))

@@ -45,6 +45,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// `/metrics` on its own `host:port` (`metrics.listen`, e.g. `127.0.0.1:9464`) and no
     /// longer on the public port; nil: on the public port.
     public var metricsListen: String?
+    /// How often freed heap is handed back to the kernel (`server.heap_trim_interval_ms`,
+    /// `malloc_trim`); 0: never.
+    public var heapTrimIntervalMs: Int64 = 60_000
     /// Origins allowed to open WebSockets (`websocket.allowed_origins`, comma-separated);
     /// empty: any origin (auth is by token, not by cookie, so a foreign page gains nothing).
     public var allowedOrigins: [String] = []
@@ -125,6 +128,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         if databasePath.isEmpty { throw .invalid(key: "database.path", reason: "must not be empty") }
         if spillAfterRecords < 1 { throw .invalid(key: "database.spill_after_records", reason: "must be ≥ 1") }
         if !["json", "text"].contains(logFormat) { throw .invalid(key: "log.format", reason: "must be json or text") }
+        if heapTrimIntervalMs != 0 && !(1_000...3_600_000).contains(heapTrimIntervalMs) {
+            throw .invalid(key: "server.heap_trim_interval_ms", reason: "must be 0 (off) or 1000…3600000")
+        }
         if let metricsListen, Self.hostAndPort(metricsListen) == nil {
             throw .invalid(key: "metrics.listen", reason: "must be host:port (127.0.0.1:9464, [::1]:9464)")
         }

@@ -1,0 +1,55 @@
+import Foundation
+import Glibc
+import Logging
+import LoopKit
+import Synchronization
+
+/// Hands freed heap back to the kernel every `server.heap_trim_interval_ms`.
+///
+/// glibc's `free` returns memory to the kernel only from the top of an arena. The memory of
+/// thousands of connections and sessions is spread all over the heap. So after clients leave,
+/// it stays counted in the server's RSS although nothing uses it any more: measured after
+/// 10,000 sessions had gone, 14 MiB in use against 59 MiB held. `malloc_trim(0)` releases the
+/// free pages inside each arena as well (`MADV_DONTNEED`). It takes each arena's lock for a
+/// moment, which a loop only notices if it allocates at that instant. The loops allocate
+/// nothing in steady state, so once a minute costs nothing measurable.
+final class HeapTrimmer: Sendable {
+    /// glibc's `malloc_trim`, looked up once: `<malloc.h>` is not part of the Glibc module.
+    private typealias TrimFunction = @convention(c) (Int) -> Int32
+    private static let mallocTrim: TrimFunction? = dlsym(nil, "malloc_trim").map { unsafeBitCast($0, to: TrimFunction.self) }
+
+    private let intervalMs: Int64
+    private let logger: Logger
+    private let stopped = Atomic<Bool>(false)
+    private let wakeUp = DispatchSemaphore(value: 0)
+
+    init(intervalMs: Int64, logger: Logger) {
+        self.intervalMs = intervalMs
+        self.logger = logger
+    }
+
+    /// Starts the trimming thread; does nothing when the interval is 0 (off).
+    func start() {
+        guard intervalMs > 0 else { return }
+        let thread = Thread { [self] in run() }
+        thread.name = "flowcoach-heap-trim"
+        thread.start()
+    }
+
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+        wakeUp.signal()
+    }
+
+    private func run() {
+        while !stopped.load(ordering: .relaxed) {
+            _ = wakeUp.wait(timeout: .now() + .milliseconds(Int(intervalMs)))
+            guard !stopped.load(ordering: .relaxed) else { return }
+            let startedNs = MonotonicClock.nowNs()
+            let released = Self.mallocTrim?(0) ?? 0
+            logger.debug("heap trimmed", metadata: [
+                "released": "\(released != 0)", "took_us": "\((MonotonicClock.nowNs() &- startedNs) / 1_000)",
+            ])
+        }
+    }
+}
