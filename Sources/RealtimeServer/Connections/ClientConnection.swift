@@ -58,7 +58,7 @@ final class ClientConnection {
     }
     var endpoint: WebSocketEndpoint?
     /// The TLS session on a `wss://` connection; nil on plaintext.
-    var tls: TLSSession?
+    var tls: BoxedTLSSession?
     /// Bytes the kernel has not accepted yet (empty, without capacity, when idle).
     var pendingOutput = ByteWriter()
     /// Monotonic time the peer last took output from us, or when output started waiting

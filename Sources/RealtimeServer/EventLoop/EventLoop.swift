@@ -299,7 +299,7 @@ public final class EventLoop: @unchecked Sendable {
             handshakeDeadlineMs: nowMs + configuration.handshakeTimeoutMs)
         if tls, let contexts = tlsContexts {
             do {
-                connection.tls = try TLSSession(context: contexts.current)
+                connection.tls = BoxedTLSSession(try TLSSession(context: contexts.current))
             } catch {
                 logger.error("TLS session setup failed", metadata: ["error": "\(error)"])
                 close(fd)

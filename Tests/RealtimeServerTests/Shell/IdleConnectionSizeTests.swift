@@ -19,7 +19,7 @@ struct IdleConnectionSizeTests {
         return usableSize(Unmanaged.passUnretained(object).toOpaque())
     }
 
-    @Test("an upgraded connection's object stays within 560 bytes of heap")
+    @Test("an upgraded connection's object stays within 440 bytes of heap")
     func upgradedConnectionSize() {
         let connection = ClientConnection(
             fd: -1, token: 0, peer: PeerAddress(sockaddr_storage()), nowMs: 0, handshakeDeadlineMs: 0)
@@ -29,7 +29,7 @@ struct IdleConnectionSizeTests {
         connection.phase = .webSocket
         let bytes = Self.heapBytes(of: connection)
         print("ClientConnection heap bytes after the upgrade: \(bytes)")
-        #expect(bytes > 0 && bytes <= 560)
+        #expect(bytes > 0 && bytes <= 440)
     }
 
     @Test("the HTTP-phase state comes back when written after it was released")
