@@ -83,7 +83,7 @@ connections)
     sed -n "$(( (i - 1) * users_per_node + 1 )),$(( i * users_per_node ))p" "$WORK/tokens" > "$WORK/tokens-$i"
     "$SOAK" --url "ws://127.0.0.1:${PORTS[$i]}/v1/ws" --token-file "$WORK/tokens-$i" --users "$users_per_node" \
       --sessions-per-user 4 --dashboards 0 --interval-ms 30000 --window-ms 30000 --duration "$DURATION" \
-      --ramp 1000 --source-addresses 4 --answer-timeout-ms 60000 --drain-timeout-ms 120000 \
+      --ramp "${RAMP:-400}" --source-addresses 4 --answer-timeout-ms 60000 --drain-timeout-ms 120000 \
       --json "$WORK/report-$i.json" --quiet > "$WORK/soak-$i.txt" 2>&1 &
     SOAK_PIDS+=($!)
   done
