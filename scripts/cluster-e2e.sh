@@ -95,6 +95,7 @@ owned2_after=$(metric 2 flowcoach_cluster_users_owned)
 released=$(( $(metric 1 flowcoach_cluster_users_released_total) + $(metric 3 flowcoach_cluster_users_released_total) ))
 log "after the restart: node2 holds $owned2_after users; node1+node3 handed over $released users in all ($handbacks_before before node2 was ready)"
 [ "$(metric 2 flowcoach_cluster_live_nodes)" -eq 3 ] || failures+=("node2 does not see 3 live nodes in cluster_nodes")
+[ "$owned2_after" -gt 0 ] || failures+=("the restarted node2 took no user back")
 
 # Leaderboards: every node's day board equal, and equal to the stored totals.
 day=$(date -u +%F)
