@@ -53,14 +53,18 @@ throughput)
   start_haproxy
   notices_before=0
   declare -a ticks_before
+  haproxy_before=$(cpu_ticks "$HAPROXY_PID")
   for i in $(seq 1 "$NODE_COUNT"); do
     notices_before=$((notices_before + $(metric "$i" flowcoach_cluster_notices_received_total)))
     ticks_before[$i]=$(cpu_ticks "${NODE_PID[$i]}")
   done
   started=$(date +%s.%N)
+  set +e
   "$SOAK" --profile peak --url "ws://127.0.0.1:$PH/v1/ws" --route-key --token-file "$WORK/tokens" \
-    --users "$USERS" --duration "$DURATION" --json "$WORK/report.json" --quiet
+    --users "$USERS" --duration "$DURATION" --json "$WORK/report.json" --quiet > "$WORK/soak.txt"
   STATUS=$?
+  set -e
+  cat "$WORK/soak.txt"
   elapsed=$(python3 -c "import time; print(time.time() - $started)")
   notices_after=0
   for i in $(seq 1 "$NODE_COUNT"); do
@@ -68,6 +72,7 @@ throughput)
     ticks=$(( $(cpu_ticks "${NODE_PID[$i]}") - ticks_before[$i] ))
     log "node$i: CPU $(python3 -c "print(round($ticks / $(getconf CLK_TCK) / $elapsed * 100))") % of one core, $(metric "$i" flowcoach_cluster_users_owned) users"
   done
+  log "HAProxy: CPU $(python3 -c "print(round(($(cpu_ticks "$HAPROXY_PID") - $haproxy_before) / $(getconf CLK_TCK) / $elapsed * 100))") % of one core"
   log "notices heard: $(python3 -c "print(round(($notices_after - $notices_before) / $NODE_COUNT / $elapsed))")/s per node (each node hears every notice)"
   ;;
 connections)
@@ -78,7 +83,7 @@ connections)
     sed -n "$(( (i - 1) * users_per_node + 1 )),$(( i * users_per_node ))p" "$WORK/tokens" > "$WORK/tokens-$i"
     "$SOAK" --url "ws://127.0.0.1:${PORTS[$i]}/v1/ws" --token-file "$WORK/tokens-$i" --users "$users_per_node" \
       --sessions-per-user 4 --dashboards 0 --interval-ms 30000 --window-ms 30000 --duration "$DURATION" \
-      --ramp 1000 --source-addresses 4 --answer-timeout-ms 60000 --drain-timeout-ms 120000 \
+      --ramp "${RAMP:-400}" --source-addresses 4 --answer-timeout-ms 60000 --drain-timeout-ms 120000 \
       --json "$WORK/report-$i.json" --quiet > "$WORK/soak-$i.txt" 2>&1 &
     SOAK_PIDS+=($!)
   done

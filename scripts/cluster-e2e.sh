@@ -8,11 +8,15 @@
 # Passes when:
 #   - the soak passes: every activity answered, every session resumed, every session's
 #     summary equal to what was sent (replays counted once: each acknowledged activity is
-#     stored exactly once), no unexpected error, no break reminder repeated;
+#     stored exactly once), no unexpected error (break reminders are not asserted here: a
+#     user is coached by one node at a time, and a new owner starts a fresh scheduler);
 #   - while the node was down, the other nodes resumed sessions (flowcoach_sessions_resumed_total);
 #   - the restarted node registered again and took users back (hand-overs were asked for);
 #   - the day's coding-time leaderboard read from each node directly is the same on all
-#     three, and equals the totals stored in PostgreSQL (within LEADERBOARD_WAIT_S).
+#     three, and equals the totals stored in PostgreSQL (within LEADERBOARD_WAIT_S);
+#   - with PostgreSQL killed, every node gives its users up, answers 503 on /readyz and
+#     refuses a new user's upgrade (503); once it is back, the nodes are ready again and
+#     the upgrade succeeds.
 #
 # FLOWCOACH_BIN / FLOWCOACH_SOAK_BIN: the executables (default .build/debug/…). DURATION
 # seconds of load (default 45), KILL_AT seconds into the run (default 12), DOWN seconds the
@@ -91,6 +95,7 @@ owned2_after=$(metric 2 flowcoach_cluster_users_owned)
 released=$(( $(metric 1 flowcoach_cluster_users_released_total) + $(metric 3 flowcoach_cluster_users_released_total) ))
 log "after the restart: node2 holds $owned2_after users; node1+node3 handed over $released users in all ($handbacks_before before node2 was ready)"
 [ "$(metric 2 flowcoach_cluster_live_nodes)" -eq 3 ] || failures+=("node2 does not see 3 live nodes in cluster_nodes")
+[ "$owned2_after" -gt 0 ] || failures+=("the restarted node2 took no user back")
 
 # Leaderboards: every node's day board equal, and equal to the stored totals.
 day=$(date -u +%F)
@@ -127,6 +132,39 @@ PY
 else
   log "the day's coding-time leaderboard is the same on the three nodes and in the store ($result)"
 fi
+
+# Partition from PostgreSQL: every node gives its users up, says 503 on /readyz and
+# refuses new users until the database is back; then it serves again.
+upgrade_status() {  # $1: node number → the HTTP status of a Bearer upgrade with user 1's token
+  curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $(head -n1 "$WORK/tokens" | cut -d' ' -f1)" \
+    -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
+    -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' -H 'Sec-WebSocket-Protocol: flowcoach.v1' \
+    "http://127.0.0.1:${PORTS[$1]}/v1/ws" || true
+}
+readyz_all() {  # $1: expected status on every node, within 15 s
+  for _ in $(seq 1 60); do
+    local all=yes
+    for i in 1 2 3; do
+      [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:${PORTS[$i]}/readyz")" = "$1" ] || all=""
+    done
+    [ -n "$all" ] && return 0
+    sleep 0.25
+  done
+  return 1
+}
+log "stopping PostgreSQL (kill)"
+scripts/pg-test-cluster.sh kill "$WORK/pg" >/dev/null
+readyz_all 503 || failures+=("/readyz did not answer 503 on every node without PostgreSQL")
+lost=$(( $(metric 1 flowcoach_cluster_sessions_lost_total) + $(metric 2 flowcoach_cluster_sessions_lost_total) + $(metric 3 flowcoach_cluster_sessions_lost_total) ))
+[ "$lost" -ge 3 ] || failures+=("the nodes did not notice the lost cluster session ($lost)")
+[ "$(metric 1 flowcoach_cluster_users_owned)" -eq 0 ] || failures+=("node1 still holds users without PostgreSQL")
+status=$(upgrade_status 1)
+[ "$status" = 503 ] || failures+=("a new user's upgrade without PostgreSQL answered $status, not 503")
+scripts/pg-test-cluster.sh restart "$WORK/pg" >/dev/null
+readyz_all 200 || failures+=("/readyz did not come back on every node after PostgreSQL restarted")
+status=$(upgrade_status 1)
+[ "$status" = 101 ] || failures+=("a user's upgrade after PostgreSQL came back answered $status, not 101")
+log "without PostgreSQL: /readyz 503 on every node, sessions lost $lost, new users refused; back: ready, upgrade $status"
 
 if [ "${#failures[@]}" -gt 0 ]; then
   for failure in "${failures[@]}"; do log "FAILED: $failure"; done

@@ -5,7 +5,9 @@ soak client works through HAProxy with routing keys and resume while one node is
 with SIGKILL and started again. The script checks that every acknowledged activity is
 stored exactly once (exact session summaries), that sessions resumed on the other nodes,
 that the restarted node took its users back, and that the day's leaderboard read from each
-node is the same and equals the store's totals. Needs the PostgreSQL server binaries and
+node is the same and equals the store's totals; then that with PostgreSQL killed every
+node gives its users up, says 503 on /readyz and refuses new users, and serves again once
+the database is back. Needs the PostgreSQL server binaries and
 HAProxy (scripts/install-deps.sh installs both).
 """
 import os

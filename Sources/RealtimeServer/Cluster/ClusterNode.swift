@@ -10,8 +10,10 @@ import Synchronization
 /// registry heartbeat — and feeds the loops and the leaderboard owner through their
 /// mailboxes. Nothing else touches that session.
 ///
-/// **Ownership.** Every token check goes through this thread: a valid token for a user this
-/// node does not hold yet takes the user's advisory lock first. When another node holds it,
+/// **Ownership.** The store reader checks tokens as on one node; a valid token of a user
+/// this node does not hold yet comes here, and this thread takes the user's advisory lock
+/// before the connection is answered (then checks the token again and reads the user's
+/// state under the lock). When another node holds the lock,
 /// this node asks that node to hand the user over (``ClusterNotice/releaseRequested``) and
 /// tries again until `cluster.acquire_timeout_ms`; then the client is refused (503 / 1013)
 /// and retries. The holder's home loop closes the user's sockets with 1012, queues their
@@ -49,7 +51,7 @@ final class ClusterNode: Sendable {
     let counters = ClusterCounters()
 
     enum Request: Sendable {
-        case authenticate(token: String, fromDay: String, reply: @Sendable (AuthOutcome) -> Void)
+        case claim(userId: String, token: String, fromDay: String, reply: @Sendable (AuthOutcome) -> Void)
         case relinquished(userId: String)
     }
 
@@ -78,10 +80,12 @@ final class ClusterNode: Sendable {
 
     var ownedCount: Int { owned.withLock { $0.count } }
 
-    /// Checks a token and takes the user's lock; `reply` is called on the cluster thread.
-    func authenticate(_ token: String, fromDay: String, reply: @escaping @Sendable (AuthOutcome) -> Void) {
+    /// A valid token of a user this node does not hold: take the user's lock (asking the
+    /// holder to hand them over), then check the token again and read the user's state
+    /// under the lock. `reply` is called once, on the cluster thread.
+    func claim(_ userId: String, token: String, fromDay: String, reply: @escaping @Sendable (AuthOutcome) -> Void) {
         guard !stopping.load(ordering: .relaxed) else { return reply(.unavailable) }
-        inbox.withLock { $0.append(.authenticate(token: token, fromDay: fromDay, reply: reply)) }
+        inbox.withLock { $0.append(.claim(userId: userId, token: token, fromDay: fromDay, reply: reply)) }
     }
 
     /// The user's home loop gave them up and the writer committed what it queued: unlock.

@@ -66,7 +66,7 @@ struct ClusterWorker {
         connection?.close()
         node.setReady(false)
         for request in node.takeRequests() {
-            if case .authenticate(_, _, let reply) = request { reply(.unavailable) }
+            if case .claim(_, _, _, let reply) = request { reply(.unavailable) }
         }
         for entry in waiting { entry.reply(.unavailable) }
     }
@@ -76,8 +76,8 @@ struct ClusterWorker {
         for (index, request) in requests.enumerated() {
             do {
                 switch request {
-                case .authenticate(let token, let fromDay, let reply):
-                    try authenticate(token, fromDay: fromDay, reply: reply, now: now)
+                case .claim(let userId, let token, let fromDay, let reply):
+                    try claim(userId, token: token, fromDay: fromDay, reply: reply, now: now)
                 case .relinquished(let userId):
                     guard holding[userId] == .releasing else { continue }
                     holding[userId] = nil
@@ -86,7 +86,7 @@ struct ClusterWorker {
                 }
             } catch {
                 // Every check still queued is answered: the session that would lock is gone.
-                for case .authenticate(_, _, let reply) in requests[(index + 1)...] { reply(.unavailable) }
+                for case .claim(_, _, _, let reply) in requests[(index + 1)...] { reply(.unavailable) }
                 throw error
             }
         }
@@ -114,27 +114,24 @@ struct ClusterWorker {
 
     // MARK: Ownership
 
-    /// Answers `reply` exactly once, or adds the check to ``waiting`` (answered later).
-    private mutating func authenticate(
-        _ token: String, fromDay: String, reply: @escaping @Sendable (AuthOutcome) -> Void, now: Int64
+    /// Answers `reply` exactly once, or adds the claim to ``waiting`` (answered later).
+    private mutating func claim(
+        _ userId: String, token: String, fromDay: String, reply: @escaping @Sendable (AuthOutcome) -> Void, now: Int64
     ) throws(ClusterConnectionError) {
         do {
-            try checkAndTake(token, fromDay: fromDay, reply: reply, now: now)
+            try take(userId, token: token, fromDay: fromDay, reply: reply, now: now)
         } catch {
             reply(.unavailable)
             throw error
         }
     }
 
-    private mutating func checkAndTake(
-        _ token: String, fromDay: String, reply: @escaping @Sendable (AuthOutcome) -> Void, now: Int64
+    private mutating func take(
+        _ userId: String, token: String, fromDay: String, reply: @escaping @Sendable (AuthOutcome) -> Void, now: Int64
     ) throws(ClusterConnectionError) {
         guard let connection, connection.isOpen else { return reply(.unavailable) }
-        let outcome = try check(token, fromDay: fromDay, on: connection)
-        guard case .valid(let user) = outcome else { return reply(outcome) }
-        let userId = user.user.id
         switch holding[userId] {
-        case .owned: return reply(outcome)
+        case .owned: return reply(try check(token, fromDay: fromDay, on: connection))
         case .releasing: return reply(.unavailable)  // being handed to another node
         case nil: break
         }

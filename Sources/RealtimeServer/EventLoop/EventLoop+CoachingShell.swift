@@ -113,15 +113,17 @@ extension EventLoop: CoachingShell {
         pauseInput(connection)
         let mailbox = mailbox
         let connectionToken = connection.token
-        if let cluster = services.cluster {
-            // The cluster thread checks the token and takes the user's ownership lock.
-            cluster.authenticate(token, fromDay: fromDay) { outcome in
-                mailbox.post(.authenticated(token: connectionToken, outcome: outcome))
-            }
-            return
-        }
+        let cluster = services.cluster
         let queued = services.reader.submit { store in
-            mailbox.post(.authenticated(token: connectionToken, outcome: TokenCheck.run(token, store: store, fromDay: fromDay, nowMs: WallClock.nowMs())))
+            let outcome = TokenCheck.run(token, store: store, fromDay: fromDay, nowMs: WallClock.nowMs())
+            if let cluster, case .valid(let user) = outcome, !cluster.owns(user.user.id) {
+                // Several nodes: the cluster thread takes the user's ownership lock first.
+                cluster.claim(user.user.id, token: token, fromDay: fromDay) { outcome in
+                    mailbox.post(.authenticated(token: connectionToken, outcome: outcome))
+                }
+                return
+            }
+            mailbox.post(.authenticated(token: connectionToken, outcome: outcome))
         }
         // Answered through the mailbox like a real answer: the shard is still handling the
         // input that asked, and is not re-entered.
