@@ -120,6 +120,11 @@ def test_charts_show_the_seeded_weeks_with_text_alternatives(seeded_world):
         rows = browser.evaluate("Array.from(document.querySelectorAll('#days-table tbody tr')).map(r => r.dataset.row)")
         assert rows == [d["day"] for d in days["days"]]
 
+        # stats:me still counts today's ended sessions once they left the server's memory.
+        today_active = days["days"][-1]["active_ms"]
+        browser.wait_for("(document.querySelector('[data-key=\"today.active_ms\"]') || {}).textContent === "
+                         + json.dumps(duration(today_active)), timeout=15)
+
         # Today's timeline: one band per working/flow stretch of today's stored sessions.
         bands = expected_bands(stored_today)
         assert bands >= 2 * len(stored_today) >= 4, stored_today
@@ -167,7 +172,8 @@ def test_charts_show_the_seeded_weeks_with_text_alternatives(seeded_world):
         with open(os.path.join(out, "first-paint.txt"), "w") as record:
             record.write(f"first-contentful-paint {paint:.1f} ms\n")
         print(f"screenshots and first paint ({paint:.1f} ms) in {out}")
-        assert 0 < paint < 1000, paint
+        # A sanity bound for a loaded CI machine; the figure is measured in docs/BENCHMARKS.md.
+        assert 0 < paint < 3000, paint
     finally:
         browser.close()
 
