@@ -13,7 +13,7 @@ from websockets.sync.client import connect
 
 class Browser:
     def __init__(self, binary, width=1280, height=900):
-        self.profile = tempfile.TemporaryDirectory(prefix="flowcoach-cdp-")
+        self.profile = tempfile.TemporaryDirectory(prefix="flowcoach-cdp-", ignore_cleanup_errors=True)
         self.process = subprocess.Popen(
             [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
              "--no-default-browser-check", "--hide-scrollbars", f"--user-data-dir={self.profile.name}",

@@ -20,7 +20,7 @@ import pytest
 
 from cdp import Browser
 from dashboard_fixture import FIXTURE_ENV, WINDOW_MS, day_label, seed_day, seed_history, utc_midnight_ms
-from flowv1 import V1Client, flow_window, new_session, now_ms, seeded, utc_day_safe
+from flowv1 import V1Client, flow_window, new_session, now_ms, seeded, storm_window, utc_day_safe
 from test_dashboard import chromium
 
 PAGE_BUDGET_BYTES = 120 * 1024
@@ -120,6 +120,11 @@ def test_charts_show_the_seeded_weeks_with_text_alternatives(seeded_world):
         rows = browser.evaluate("Array.from(document.querySelectorAll('#days-table tbody tr')).map(r => r.dataset.row)")
         assert rows == [d["day"] for d in days["days"]]
 
+        # stats:me still counts today's ended sessions once they left the server's memory.
+        today_active = days["days"][-1]["active_ms"]
+        browser.wait_for("(document.querySelector('[data-key=\"today.active_ms\"]') || {}).textContent === "
+                         + json.dumps(duration(today_active)), timeout=15)
+
         # Today's timeline: one band per working/flow stretch of today's stored sessions.
         bands = expected_bands(stored_today)
         assert bands >= 2 * len(stored_today) >= 4, stored_today
@@ -167,7 +172,8 @@ def test_charts_show_the_seeded_weeks_with_text_alternatives(seeded_world):
         with open(os.path.join(out, "first-paint.txt"), "w") as record:
             record.write(f"first-contentful-paint {paint:.1f} ms\n")
         print(f"screenshots and first paint ({paint:.1f} ms) in {out}")
-        assert 0 < paint < 1000, paint
+        # A sanity bound for a loaded CI machine; the figure is measured in docs/BENCHMARKS.md.
+        assert 0 < paint < 3000, paint
     finally:
         browser.close()
 
@@ -242,3 +248,31 @@ def test_week_report_json_and_printable_html(v1_factory):
         assert refused.value.code == 400 and b"week" in refused.value.read()
     assert api_json(world, "/v1/reports/week?week=2020-W53")["from"] == "2020-12-28"
     assert api_json(world, "/v1/reports/week?week=2026-W01")["from"] == "2025-12-29"
+
+
+def test_a_break_reminder_is_marked_on_todays_timeline(v1_factory):
+    """A reminder is sent on every connection of the user: the page marks it on the
+    timeline and counts it in the timeline's text alternative."""
+    world = v1_factory(teams=TEAM, env=FIXTURE_ENV)
+    binary = chromium()
+    utc_day_safe(40 * 60)
+    browser = Browser(binary)
+    try:
+        open_dashboard(browser, world)
+        assert text(browser, "timeline-summary").endswith("0 break reminders.")
+        rng = seeded(8)
+        session = new_session()
+        start = now_ms() - 35 * 60_000
+        with V1Client.authed(world, world.token("alice")) as editor:
+            editor.start(session, start, project="breaks")
+            # Busy but never in flow (context switches): a micro break after ~25 minutes.
+            for seq in range(1, 33):
+                editor.activity(storm_window(rng, session, seq, start + seq * 60_000, window_ms=60_000))
+                if editor.seen("break"):
+                    break
+            assert editor.seen("break"), "no break reminder after 32 busy minutes"
+            browser.wait_for("document.querySelectorAll('#timeline path.mark').length === 1", timeout=10)
+        assert text(browser, "timeline-summary").endswith("1 break reminder."), text(browser, "timeline-summary")
+        assert "break reminder (micro)" in text(browser, "timeline-table") or "break reminder (rest)" in text(browser, "timeline-table")
+    finally:
+        browser.close()

@@ -63,7 +63,9 @@ extension CoachingShard {
         if let reminder = update.breakReminder {
             stats.add(.breakReminders)
             encoder.breakReminder(reminder)
-            sendEncoded(connection)
+            // One reminder per user, on every live connection: the dashboard marks it and
+            // may answer it as well as the editor.
+            for live in user.connections where !live.closing && live.isAuthenticated { sendEncoded(live) }
         }
         user.statsDirty = true
         user.baselineDirty = true

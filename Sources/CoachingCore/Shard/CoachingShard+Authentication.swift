@@ -137,6 +137,7 @@ extension CoachingShard {
             user.user = authenticated.user
             user.privacy = authenticated.profile.privacy
             user.teamIds = Set(authenticated.profile.memberships.map(\.teamId))
+            refreshGoal(of: user, from: authenticated.profile)
         } else {
             user = UserState(
                 authenticated: authenticated, configuration: configuration.flow, nowMono: now.monotonicMs,

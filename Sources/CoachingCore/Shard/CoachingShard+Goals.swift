@@ -98,4 +98,15 @@ extension CoachingShard {
         sendEncoded(connection)
         announceGoalIfReached(user)
     }
+
+    /// A new connection of a user with state here brings the stored goal (the CLI may have
+    /// changed it) and the periods already recorded as reached.
+    func refreshGoal(of user: UserState, from profile: UserProfile) {
+        if user.goal != profile.goal {
+            user.goal = profile.goal
+            user.goalsAnnounced = []
+            user.statsDirty = true
+        }
+        user.goalsAnnounced.formUnion(profile.goalsReached)
+    }
 }

@@ -154,6 +154,7 @@ extension CoachingShard {
     /// Drops a session from memory (its final state is with the writer).
     public func forget(_ live: LiveSession, of user: UserState) {
         parkScore(of: live)
+        foldIntoStoredDays(live, of: user)
         user.sessions[live.id] = nil
         stats.add(.sessionsLive, -1)
         user.statsDirty = true

@@ -23,3 +23,23 @@ extension CoachingShard {
         user.statsDirty = true
     }
 }
+
+extension CoachingShard {
+    /// A session leaves memory only once its final checkpoint is with the writer: what it
+    /// added to its days since this state was created becomes part of the stored days, so
+    /// `stats:me`, the goal and the streak keep counting it.
+    func foldIntoStoredDays(_ live: LiveSession, of user: UserState) {
+        for tally in live.days where tally.activeMs > 0 || tally.flowMs > 0 {
+            let key = tally.dayKey
+            if let index = user.storedDays.firstIndex(where: { $0.day == key }) {
+                user.storedDays[index].activeMs += tally.activeMs
+                user.storedDays[index].flowMs += tally.flowMs
+                for (language, ms) in tally.languageMs { user.storedDays[index].languageMs[language, default: 0] += ms }
+            } else {
+                user.storedDays.append(UserDayTotals(
+                    userId: user.userId, day: key, activeMs: tally.activeMs, flowMs: tally.flowMs, keystrokes: tally.keystrokes,
+                    linesAdded: tally.linesAdded, linesDeleted: tally.linesDeleted, sessions: 1, languageMs: tally.languageMs))
+            }
+        }
+    }
+}

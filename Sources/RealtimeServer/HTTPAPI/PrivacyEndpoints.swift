@@ -15,7 +15,8 @@ enum PrivacyEndpoints {
         guard let export = try APIRouter.read({ () throws(StoreError) in try store.exportUser(id: userId) }) else {
             throw .notFound("the account no longer exists")
         }
-        let body = UserExportDocument.encode(export, exportedAtMs: nowMs)
+        let goal = try APIRouter.read { () throws(StoreError) in try store.goal(userId: userId) }
+        let body = UserExportDocument.encode(export, goal: goal, exportedAtMs: nowMs)
         let filename = "flowcoach-export-" + Self.filenameSafe(caller.user.name, fallback: userId) + ".json"
         return APIResponse(
             status: 200, json: body,

@@ -3,13 +3,13 @@ import Foundation
 import WireJSON
 
 /// The JSON document of `GET /v1/privacy/export` (format `flowcoach.export.v1`): the
-/// account, privacy settings, tokens (ids, scopes and times; never hashes), team
+/// account, privacy settings, the goal, tokens (ids, scopes and times; never hashes), team
 /// memberships, every session with its days and flow periods, daily aggregates and the
 /// detector's baseline (base64). Field names as in the rest of the API.
 enum UserExportDocument {
     static let format = "flowcoach.export.v1"
 
-    static func encode(_ export: UserExport, exportedAtMs: Int64) -> [UInt8] {
+    static func encode(_ export: UserExport, goal: UserGoal? = nil, exportedAtMs: Int64) -> [UInt8] {
         var json = JSONWriter(capacity: 4096 + export.sessions.count * 1024)
         json.beginObject()
         json.key("format"); json.value(string: format)
@@ -17,6 +17,16 @@ enum UserExportDocument {
         json.key("exported_at_ms"); json.value(exportedAtMs)
         json.key("user"); json.writeUser(export.user)
         json.key("privacy"); json.writePrivacy(export.privacy)
+        json.key("goal")
+        if let goal {
+            json.beginObject()
+            json.key("period"); json.value(string: goal.period.rawValue)
+            json.key("metric"); json.value(string: goal.metric.rawValue)
+            json.key("target_ms"); json.value(goal.targetMs)
+            json.endObject()
+        } else {
+            json.null()
+        }
         json.key("tokens")
         json.beginArray()
         for token in export.tokens {

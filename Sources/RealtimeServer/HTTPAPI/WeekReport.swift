@@ -22,7 +22,9 @@ struct WeekReport: Sendable {
     }
 
     let week: ISOWeek
+    /// What a goal day must reach: the user's daily goal, else the configured active time.
     let goalMs: Int64
+    let goalMetric: UserGoal.Metric
     let totals: Totals
     let previous: Totals
     let history: DayHistory
@@ -33,16 +35,17 @@ struct WeekReport: Sendable {
     ///   - sessions: the sessions that started in `week`; `previousSessions` in the week before.
     ///   - daily: the user's daily aggregates from the previous week's Monday on.
     init(
-        week: ISOWeek, goalMs: Int64, sessions: [StoredSession], previousSessions: [StoredSession],
+        week: ISOWeek, goalMs: Int64, goalMetric: UserGoal.Metric = .active, sessions: [StoredSession], previousSessions: [StoredSession],
         daily: [UserDayTotals], calendar: UserCalendar
     ) {
         self.week = week
         self.goalMs = goalMs
+        self.goalMetric = goalMetric
         history = DayHistory(daily: daily, sessions: sessions, window: week.days)
         insights = PersonalInsights(sessions: sessions, daily: daily, window: week.days, calendar: calendar)
-        totals = Self.totals(of: history, sessions: sessions, goalMs: goalMs)
+        totals = Self.totals(of: history, sessions: sessions, goalMs: goalMs, metric: goalMetric)
         let before = DayHistory(daily: daily, sessions: previousSessions, window: week.previous.days)
-        previous = Self.totals(of: before, sessions: previousSessions, goalMs: goalMs)
+        previous = Self.totals(of: before, sessions: previousSessions, goalMs: goalMs, metric: goalMetric)
         var longest: LongestFlow?
         for session in sessions {
             for period in session.flowPeriods {
@@ -55,12 +58,19 @@ struct WeekReport: Sendable {
         longestFlow = longest
     }
 
-    private static func totals(of history: DayHistory, sessions: [StoredSession], goalMs: Int64) -> Totals {
+    /// Whether `day` reached the goal.
+    func goalMet(_ day: DayHistory.Day) -> Bool { Self.goalMet(day, goalMs: goalMs, metric: goalMetric) }
+
+    private static func goalMet(_ day: DayHistory.Day, goalMs: Int64, metric: UserGoal.Metric) -> Bool {
+        goalMs > 0 && (metric == .flow ? day.flowMs : day.activeMs) >= goalMs
+    }
+
+    private static func totals(of history: DayHistory, sessions: [StoredSession], goalMs: Int64, metric: UserGoal.Metric) -> Totals {
         var totals = Totals()
         for day in history.days {
             totals.activeMs = totals.activeMs.addingClamped(day.activeMs)
             totals.flowMs = totals.flowMs.addingClamped(day.flowMs)
-            if goalMs > 0 && day.activeMs >= goalMs { totals.goalDays += 1 }
+            if goalMet(day, goalMs: goalMs, metric: metric) { totals.goalDays += 1 }
         }
         totals.sessions = Int64(sessions.count)
         totals.interruptions = sessions.reduce(0) { $0.addingClamped($1.checkpoint.totals.interruptions) }

@@ -37,12 +37,16 @@ enum WeekReportEndpoint {
         }
         let current = try sessions(week.days)
         let before = try sessions(previous.days)
-        let daily = try APIRouter.read { () throws(StoreError) in
+        let aggregates = try APIRouter.read { () throws(StoreError) in
             try store.dailyAggregates(fromDay: previous.monday.description, userId: userId)
         }
+        // The user's daily goal decides the goal days; without one, the configured daily goal.
+        let goal = try APIRouter.read { () throws(StoreError) in try store.goal(userId: userId) }
+        let daily = goal.flatMap { $0.period == .day ? $0 : nil }
         let report = WeekReport(
-            week: week, goalMs: FlowEngineConfiguration.standard.daily.streakGoal.value, sessions: current,
-            previousSessions: before, daily: daily, calendar: calendar)
+            week: week, goalMs: daily?.targetMs ?? FlowEngineConfiguration.standard.daily.streakGoal.value,
+            goalMetric: daily?.metric ?? .active, sessions: current,
+            previousSessions: before, daily: aggregates, calendar: calendar)
         if html {
             return WeekReportPage.response(report, user: caller.user, calendar: calendar)
         }
@@ -60,6 +64,7 @@ extension JSONWriter {
         key("from"); value(string: report.week.days.lowerBound.description)
         key("to"); value(string: report.week.days.upperBound.description)
         key("goal_ms"); value(report.goalMs)
+        key("goal_metric"); value(string: report.goalMetric.rawValue)
         key("totals"); writeWeekTotals(report.totals)
         key("previous")
         beginObject()
@@ -73,7 +78,7 @@ extension JSONWriter {
             key("day"); value(string: day.day.description)
             key("active_ms"); value(day.activeMs)
             key("flow_ms"); value(day.flowMs)
-            key("goal_met"); value(report.goalMs > 0 && day.activeMs >= report.goalMs)
+            key("goal_met"); value(report.goalMet(day))
             endObject()
         }
         endArray()

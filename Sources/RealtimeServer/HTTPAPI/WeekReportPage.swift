@@ -54,10 +54,10 @@ enum WeekReportPage {
         out += "</tbody></table>"
 
         out += "<h2>Days</h2>" + dayChart(report)
-        out += "<table id=\"days\"><caption class=\"muted\">Active and flow time per day; goal \(duration(report.goalMs)) active</caption>"
+        out += "<table id=\"days\"><caption class=\"muted\">Active and flow time per day; goal \(duration(report.goalMs)) \(report.goalMetric == .flow ? "in flow" : "active")</caption>"
         out += "<thead><tr><th>Day</th><th class=\"num\">Active</th><th class=\"num\">Flow</th><th>Goal</th></tr></thead><tbody>"
         for day in report.history.days {
-            let met = report.goalMs > 0 && day.activeMs >= report.goalMs
+            let met = report.goalMet(day)
             out += "<tr><td>\(day.day)</td><td class=\"num\">\(duration(day.activeMs))</td>"
             out += "<td class=\"num\">\(duration(day.flowMs))</td><td>\(met ? "met" : "—")</td></tr>"
         }

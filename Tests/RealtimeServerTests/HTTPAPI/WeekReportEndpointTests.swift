@@ -1,4 +1,5 @@
 import CoachingCore
+import Persistence
 import Foundation
 import Testing
 
@@ -72,6 +73,19 @@ struct WeekReportEndpointTests {
             #expect(APITestWorld.error(response).message.hasPrefix("week"))
         }
         #expect(world.get("/v1/reports/week?format=pdf", as: world.ada).status == 400)
+    }
+
+    @Test("goal days follow the user's own daily goal, on its metric")
+    func ownGoal() throws {
+        let world = try APITestWorld()
+        try populate(world)
+        // 30 minutes of flow a day: Monday (40 min) and Wednesday (25 min) → only Monday.
+        try world.store.setGoal(UserGoal(period: .day, metric: .flow, targetMs: 30 * 60_000), userId: world.ada.id)
+        let body = APITestWorld.json(world.get("/v1/reports/week", as: world.ada))
+        #expect(body["goal_metric"] as? String == "flow")
+        #expect(APITestWorld.int(body["goal_ms"]) == Int64(30 * 60_000))
+        #expect(APITestWorld.int((body["totals"] as? [String: Any])?["goal_days"]) == 1)
+        #expect(APITestWorld.int(((body["previous"] as? [String: Any])?["totals"] as? [String: Any])?["goal_days"]) == 0)
     }
 
     @Test("ISO weeks: the week of 4 January is week 1; 53-week years")
