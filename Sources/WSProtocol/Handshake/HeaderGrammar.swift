@@ -131,41 +131,8 @@ public enum HeaderGrammar {
     /// Whether an element of the list `value` equals `token` (ASCII case-insensitive),
     /// scanning in place; nil when a quoted string is not terminated (as ``listElements(_:)``).
     public static func listContains(_ value: String, _ token: String) -> Bool? {
-        let bytes = value.utf8
         var found = false
-        var inQuotes = false
-        var escaped = false
-        var elementStart = bytes.startIndex
-        func check(_ end: String.UTF8View.Index) {
-            var element = bytes[elementStart..<end]
-            while let f = element.first, f == 0x20 || f == 0x09 { element = element.dropFirst() }
-            while let l = element.last, l == 0x20 || l == 0x09 { element = element.dropLast() }
-            if element.count == token.utf8.count
-                && zip(element, token.utf8).allSatisfy({ lowercased($0) == lowercased($1) }) {
-                found = true
-            }
-        }
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            if inQuotes {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inQuotes = false
-                }
-            } else if byte == UInt8(ascii: ",") {
-                check(index)
-                elementStart = bytes.index(after: index)
-            } else if byte == UInt8(ascii: "\"") {
-                inQuotes = true
-            }
-            index = bytes.index(after: index)
-        }
-        guard !inQuotes else { return nil }
-        check(bytes.endIndex)
+        guard forEachListElement(value, { if equalsIgnoringCase($0, token) { found = true } }) else { return nil }
         return found
     }
 
