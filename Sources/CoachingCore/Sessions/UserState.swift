@@ -49,6 +49,9 @@ public final class UserState {
             baseline = decoded
         }
         coach = UserCoach(configuration: configuration, baseline: baseline)
+        if let breaks = authenticated.profile.baseline?.breaks, !breaks.isEmpty {
+            coach.restoreBreaks(from: breaks)
+        }
         privacy = authenticated.profile.privacy
         teamIds = Set(authenticated.profile.memberships.map(\.teamId))
         storedDays = authenticated.profile.recentDays
