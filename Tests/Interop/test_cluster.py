@@ -30,14 +30,15 @@ def test_three_nodes_behind_haproxy_survive_a_killed_node_and_agree_on_leaderboa
     assert "cluster-e2e: passed" in result.stderr
 
 
-def test_a_break_reminder_is_not_sent_again_after_a_move_and_the_next_comes_once():
-    """scripts/cluster-breaks-e2e.sh: a reminder sent by node1, which is then killed, is not
+def test_after_a_move_break_reminders_are_not_repeated_and_the_owner_hears_other_nodes():
+    """scripts/cluster-move-e2e.sh: a reminder sent by node1, which is then killed, is not
     sent again by node2 (which loads the break scheduler's state from PostgreSQL); the
-    repeat after `repeat_after` comes once, with the next id."""
+    repeat after `repeat_after` comes once, with the next id; heartbeats posted to node3
+    show on node2's `stats:me`."""
     environment = dict(os.environ, FLOWCOACH_BIN=BIN, PYTHON=sys.executable)
     environment.pop("FLOWCOACH_DATABASE_URL", None)
     environment.pop("FLOWCOACH_TEST_PG_DIR", None)
     result = subprocess.run(
-        [str(ROOT / "scripts" / "cluster-breaks-e2e.sh")], env=environment, capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, f"cluster-breaks-e2e failed:\n{result.stderr[-6000:]}"
-    assert "cluster-breaks-e2e: passed" in result.stderr
+        [str(ROOT / "scripts" / "cluster-move-e2e.sh")], env=environment, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, f"cluster-move-e2e failed:\n{result.stderr[-6000:]}"
+    assert "cluster-move-e2e: passed" in result.stderr
