@@ -135,8 +135,10 @@ extension CoachingShard {
 
     /// What the store keeps of the user's coach: the node that coaches them next restores it.
     func coachRecord(of user: UserState) -> BaselineRecord {
-        BaselineRecord(userId: user.userId, updatedAtMs: now.wallMs, bytes: user.coach.baseline.encode(),
-                       breaks: user.coach.breaks.encode())
+        let savedAtMs = user.lastCoachSavedAtMs == .min ? now.wallMs : max(now.wallMs, user.lastCoachSavedAtMs + 1)
+        user.lastCoachSavedAtMs = savedAtMs
+        return BaselineRecord(userId: user.userId, updatedAtMs: savedAtMs, bytes: user.coach.baseline.encode(),
+                              breaks: user.coach.breaks.encode())
     }
 
     /// A connected session's latest checkpoint has not been acknowledged yet: at shutdown

@@ -91,4 +91,24 @@ struct ShardBreakStateTests {
         let answeredAgain = coach.receivedBreakAck(reminder: 1, action: .taken, atMs: first.time.wallMs)
         #expect(!answeredAgain)
     }
+
+    @Test("each coach state handed to the writer is newer than the last, also within one millisecond and after a clock behind the previous owner's")
+    func savesAreOrdered() throws {
+        let first = ShardHarness()
+        var user = ShardHarness.user("clock")
+        user.profile.baseline = BaselineRecord(userId: user.user.id, updatedAtMs: first.time.wallMs + 60_000, bytes: [])
+        let editor = first.connect(user)
+        let session = ShardHarness.newSession()
+        first.start(editor, session)
+        let sent = Self.feedUntilBreak(first, editor, session, fromSeq: 1, limit: 60)
+        let reminder = try #require(sent.reminder)
+        first.send(editor, ["type": "break.ack", "reminder": reminder, "action": "snoozed"])  // same millisecond
+        let saved = first.shell.records.compactMap { record -> Int64? in
+            if case .baseline(let baseline) = record { return baseline.updatedAtMs }
+            return nil
+        }
+        #expect(saved.count >= 2)
+        #expect(zip(saved, saved.dropFirst()).allSatisfy { $0 < $1 })
+        #expect((saved.first ?? 0) > user.profile.baseline?.updatedAtMs ?? .max)
+    }
 }
