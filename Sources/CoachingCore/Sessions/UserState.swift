@@ -30,6 +30,10 @@ public final class UserState {
     /// Baseline changed since it was last handed to the writer.
     public var baselineDirty = false
     public var lastBaselineSaveMono: Int64
+    /// `updatedAtMs` of the coach state last handed to the writer (or loaded): the next one
+    /// is later still, so the store's "newest wins" keeps it even when two saves fall in
+    /// one millisecond or this node's clock is behind the previous owner's.
+    public var lastCoachSavedAtMs: Int64
     /// `stats:me` changed since it was last published.
     public var statsDirty = true
     /// Hash of the last `stats:me` payload sent (events only when it changed).
@@ -49,6 +53,9 @@ public final class UserState {
             baseline = decoded
         }
         coach = UserCoach(configuration: configuration, baseline: baseline)
+        if let breaks = authenticated.profile.baseline?.breaks, !breaks.isEmpty {
+            coach.restoreBreaks(from: breaks)
+        }
         privacy = authenticated.profile.privacy
         teamIds = Set(authenticated.profile.memberships.map(\.teamId))
         storedDays = authenticated.profile.recentDays
@@ -58,6 +65,7 @@ public final class UserState {
         self.utcOffsetMs = utcOffsetMs
         self.offsetRefreshDueMono = offsetRefreshDueMono
         lastBaselineSaveMono = nowMono
+        lastCoachSavedAtMs = authenticated.profile.baseline?.updatedAtMs ?? .min
     }
 
     /// Live sessions that have not ended (the per-user limit counts these).

@@ -69,6 +69,9 @@ extension CoachingShard {
         }
         user.statsDirty = true
         user.baselineDirty = true
+        // A reminder sent is stored at once, ahead of the checkpoint that will cover this
+        // window: once that seq is `durable`, a node that takes the user over knows it.
+        if update.breakReminder != nil { saveBaseline(of: user) }
         announceGoalIfReached(user)
         stats.add(.activities)
     }

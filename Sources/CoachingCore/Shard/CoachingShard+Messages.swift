@@ -82,6 +82,7 @@ extension CoachingShard {
                 return
             }
             accepted(connection)
+            saveBaseline(of: user)  // the answer holds on another node, or after a restart
             encoder.ack(ref: ref)
             sendEncoded(connection)
         case .privacySet(let change):

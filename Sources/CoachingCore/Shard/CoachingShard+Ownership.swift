@@ -21,7 +21,7 @@ extension CoachingShard {
             parkScore(of: live)
         }
         if user.baselineDirty {
-            _ = shell.enqueue(.baseline(BaselineRecord(userId: user.userId, updatedAtMs: now.wallMs, bytes: user.coach.baseline.encode())))
+            _ = shell.enqueue(.baseline(coachRecord(of: user)))
         }
         flushScores()
         stats.add(.sessionsLive, -user.sessions.values.count)

@@ -125,12 +125,20 @@ extension CoachingShard {
         }
     }
 
-    private func saveBaseline(of user: UserState) {
-        let record = BaselineRecord(userId: user.userId, updatedAtMs: now.wallMs, bytes: user.coach.baseline.encode())
-        if shell.enqueue(.baseline(record)) {
+    /// Hands the user's coach state (baseline and break scheduler) to the writer.
+    func saveBaseline(of user: UserState) {
+        if shell.enqueue(.baseline(coachRecord(of: user))) {
             user.baselineDirty = false
             user.lastBaselineSaveMono = now.monotonicMs
         }
+    }
+
+    /// What the store keeps of the user's coach: the node that coaches them next restores it.
+    func coachRecord(of user: UserState) -> BaselineRecord {
+        let savedAtMs = user.lastCoachSavedAtMs == .min ? now.wallMs : max(now.wallMs, user.lastCoachSavedAtMs + 1)
+        user.lastCoachSavedAtMs = savedAtMs
+        return BaselineRecord(userId: user.userId, updatedAtMs: savedAtMs, bytes: user.coach.baseline.encode(),
+                              breaks: user.coach.breaks.encode())
     }
 
     /// A connected session's latest checkpoint has not been acknowledged yet: at shutdown

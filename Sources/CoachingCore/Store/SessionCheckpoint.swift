@@ -137,17 +137,33 @@ public struct SessionCheckpoint: Sendable, Hashable, Codable {
     }
 }
 
-/// The opaque per-user baseline of the flow detector (FlowEngine serializes it). A newer
-/// `updatedAtMs` replaces an older one; an older one never overwrites a newer one.
+/// The opaque per-user state of the coach (FlowEngine serializes both parts): the flow
+/// detector's baseline and the break scheduler's state, so the node or process that
+/// coaches the user next goes on where this one stopped. A newer `updatedAtMs` replaces
+/// an older one; an older one never overwrites a newer one.
 public struct BaselineRecord: Sendable, Hashable, Codable {
     public var userId: String
     public var updatedAtMs: Int64
     public var bytes: [UInt8]
+    /// The break scheduler's state; empty when none was saved (records of earlier builds).
+    public var breaks: [UInt8]
 
-    public init(userId: String, updatedAtMs: Int64, bytes: [UInt8]) {
+    public init(userId: String, updatedAtMs: Int64, bytes: [UInt8], breaks: [UInt8] = []) {
         self.userId = userId
         self.updatedAtMs = updatedAtMs
         self.bytes = bytes
+        self.breaks = breaks
+    }
+
+    enum CodingKeys: String, CodingKey { case userId, updatedAtMs, bytes, breaks }
+
+    /// Spill-journal entries written before the break state existed decode with none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        userId = try container.decode(String.self, forKey: .userId)
+        updatedAtMs = try container.decode(Int64.self, forKey: .updatedAtMs)
+        bytes = try container.decode([UInt8].self, forKey: .bytes)
+        breaks = try container.decodeIfPresent([UInt8].self, forKey: .breaks) ?? []
     }
 }
 

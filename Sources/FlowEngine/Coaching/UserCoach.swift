@@ -81,6 +81,16 @@ public struct UserCoach: Sendable {
         return session.totals.summary(endMs: end, detector: session.detector)
     }
 
+    /// Continues the break coaching from ``BreakScheduler/encode()``'s output (saved by the
+    /// node or process that coached the user before), with this coach's break settings.
+    /// Returns `false` and keeps the current scheduler for bytes that do not decode.
+    @discardableResult
+    public mutating func restoreBreaks(from bytes: some Collection<UInt8>) -> Bool {
+        guard let restored = BreakScheduler(settings: configuration.breaks, bytes: bytes) else { return false }
+        breaks = restored
+        return true
+    }
+
     /// `break.ack`: `false` when `reminder` is not the outstanding reminder.
     @discardableResult
     public mutating func receivedBreakAck(reminder: UInt64, action: BreakAction, atMs: Int64) -> Bool {

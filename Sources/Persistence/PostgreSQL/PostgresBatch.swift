@@ -1,6 +1,6 @@
 import CoachingCore
 
-/// A `writeBatch` call turned into the 32 array parameters of
+/// A `writeBatch` call turned into the 33 array parameters of
 /// `PostgresStore.writeBatchSQL`, one binary-format array per column (`PGBinaryArray`).
 ///
 /// One statement cannot upsert the same key twice (`ON CONFLICT DO UPDATE command cannot
@@ -126,11 +126,12 @@ struct PostgresBatch {
     }
 
     private mutating func encodeBaselines(_ baselines: [BaselineRecord]) throws(StoreError) {
-        var columns = [PGBinaryArray.Element]([.uuid, .int8, .bytea]).map { PGBinaryArray($0) }
+        var columns = [PGBinaryArray.Element]([.uuid, .int8, .bytea, .bytea]).map { PGBinaryArray($0) }
         for baseline in baselines {
             try columns[0].append(uuid: baseline.userId)
             columns[1].append(baseline.updatedAtMs)
             columns[2].append(bytea: baseline.bytes)
+            columns[3].append(bytea: baseline.breaks)
         }
         parameters.append(contentsOf: columns.map(\.value))
     }

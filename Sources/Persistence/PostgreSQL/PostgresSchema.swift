@@ -167,6 +167,7 @@ enum PostgresSchema {
             );
             """),
         clusterMigration,
+        breakStateMigration,
     ]
 
     /// Every table that holds rows about a user, with the column naming them: purge and

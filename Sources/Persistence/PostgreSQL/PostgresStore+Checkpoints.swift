@@ -103,13 +103,15 @@ extension PostgresStore {
             RETURNING 1
         ),
         baseline_input AS (
-            SELECT * FROM unnest($30::uuid[], $31::bigint[], $32::bytea[]) AS b(user_id, updated_ms, baseline)
+            SELECT * FROM unnest($30::uuid[], $31::bigint[], $32::bytea[], $33::bytea[])
+                AS b(user_id, updated_ms, baseline, break_state)
         ),
         baselines AS (
-            INSERT INTO user_baselines AS ub (user_id, updated_at, baseline)
-            SELECT b.user_id, \(SQL.timestamp("b.updated_ms")), b.baseline FROM baseline_input b
+            INSERT INTO user_baselines AS ub (user_id, updated_at, baseline, break_state)
+            SELECT b.user_id, \(SQL.timestamp("b.updated_ms")), b.baseline, b.break_state FROM baseline_input b
             WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = b.user_id)
-            ON CONFLICT (user_id) DO UPDATE SET updated_at = excluded.updated_at, baseline = excluded.baseline
+            ON CONFLICT (user_id) DO UPDATE SET updated_at = excluded.updated_at, baseline = excluded.baseline,
+                break_state = excluded.break_state
             WHERE excluded.updated_at > ub.updated_at
             RETURNING 1
         )

@@ -81,9 +81,10 @@ extension PostgresStore {
     public func baseline(userId: String) throws(StoreError) -> BaselineRecord? {
         guard SQL.isUUID(userId) else { return nil }
         let result = try connection.query(
-            "SELECT user_id, \(SQL.milliseconds("updated_at")), baseline FROM user_baselines WHERE user_id = $1", [.text(userId)])
+            "SELECT user_id, \(SQL.milliseconds("updated_at")), baseline, break_state FROM user_baselines WHERE user_id = $1", [.text(userId)])
         guard result.rowCount > 0 else { return nil }
-        return BaselineRecord(userId: try result.text(0, 0), updatedAtMs: try result.integer(0, 1), bytes: try result.bytea(0, 2))
+        return BaselineRecord(userId: try result.text(0, 0), updatedAtMs: try result.integer(0, 1), bytes: try result.bytea(0, 2),
+                              breaks: try result.bytea(0, 3))
     }
 
     public func dailyAggregates(fromDay: String, userId: String?) throws(StoreError) -> [UserDayTotals] {

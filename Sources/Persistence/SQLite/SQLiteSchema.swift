@@ -155,6 +155,7 @@ enum SQLiteSchema {
                 PRIMARY KEY (user_id, period)
             ) WITHOUT ROWID;
             """),
+        breakStateMigration,
     ]
 
     /// Every table that holds rows about a user, with the column naming them: purge and

@@ -121,10 +121,11 @@ extension SQLiteStore {
             return
         }
         let changed = try connection.statement("""
-            INSERT INTO user_baselines (user_id, updated_at_ms, baseline) VALUES (?, ?, ?)
-            ON CONFLICT (user_id) DO UPDATE SET updated_at_ms = excluded.updated_at_ms, baseline = excluded.baseline
+            INSERT INTO user_baselines (user_id, updated_at_ms, baseline, break_state) VALUES (?, ?, ?, ?)
+            ON CONFLICT (user_id) DO UPDATE SET updated_at_ms = excluded.updated_at_ms, baseline = excluded.baseline,
+                break_state = excluded.break_state
             WHERE excluded.updated_at_ms > user_baselines.updated_at_ms
-            """).run([.text(baseline.userId), .integer(baseline.updatedAtMs), .blob(baseline.bytes)])
+            """).run([.text(baseline.userId), .integer(baseline.updatedAtMs), .blob(baseline.bytes), .blob(baseline.breaks)])
         summary.baselinesStored += changed
     }
 }

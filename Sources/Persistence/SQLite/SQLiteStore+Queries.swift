@@ -60,9 +60,9 @@ extension SQLiteStore {
     }
 
     public func baseline(userId: String) throws(StoreError) -> BaselineRecord? {
-        try connection.statement("SELECT user_id, updated_at_ms, baseline FROM user_baselines WHERE user_id = ?")
+        try connection.statement("SELECT user_id, updated_at_ms, baseline, break_state FROM user_baselines WHERE user_id = ?")
             .queryFirst([.text(userId)]) { row throws(StoreError) in
-                BaselineRecord(userId: try row.text(0), updatedAtMs: try row.integer(1), bytes: try row.blob(2))
+                BaselineRecord(userId: try row.text(0), updatedAtMs: try row.integer(1), bytes: try row.blob(2), breaks: try row.blob(3))
             }
     }
 

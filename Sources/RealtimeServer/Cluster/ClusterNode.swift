@@ -53,6 +53,7 @@ final class ClusterNode: Sendable {
     enum Request: Sendable {
         case claim(userId: String, token: String, fromDay: String, reply: @Sendable (AuthOutcome) -> Void)
         case relinquished(userId: String)
+        case announce(ClusterNotice)
     }
 
     init(
@@ -91,6 +92,12 @@ final class ClusterNode: Sendable {
     /// The user's home loop gave them up and the writer committed what it queued: unlock.
     func relinquished(_ userId: String) {
         inbox.withLock { $0.append(.relinquished(userId: userId)) }
+    }
+
+    /// Sends `notice` to every node, this one included (dropped while the session is away:
+    /// the owner's `stats:me` then lags until the user's state is loaded again).
+    func announce(_ notice: ClusterNotice) {
+        inbox.withLock { $0.append(.announce(notice)) }
     }
 
     /// Opens the session and registers the node (before the leaderboards are rebuilt, so

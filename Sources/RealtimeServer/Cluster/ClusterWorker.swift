@@ -83,6 +83,10 @@ struct ClusterWorker {
                     holding[userId] = nil
                     node.counters.usersReleased.add(1, ordering: .relaxed)
                     if let connection, connection.isOpen { try connection.unlock(userId: userId) }
+                case .announce(let notice):
+                    guard let connection, connection.isOpen else { continue }
+                    try connection.notify(notice)
+                    node.counters.noticesSent.add(1, ordering: .relaxed)
                 }
             } catch {
                 // Every check still queued is answered: the session that would lock is gone.
@@ -231,6 +235,7 @@ struct ClusterWorker {
             do {
                 let settings = try store.privacySettings(userId: userId)
                 leaderboards.post(.privacy(userId: userId, leaderboardVisible: settings.leaderboardVisible))
+                homeMailbox(of: userId).post(.privacyChanged(userId: userId, settings: settings))
             } catch {
                 logger.warning("could not read changed privacy settings", metadata: ["user": "\(userId)", "error": "\(error)"])
             }
@@ -240,10 +245,19 @@ struct ClusterWorker {
             node.withMirror { $0.forget(userId: userId) }
             leaderboards.post(.purge(userId: userId))
             for mailbox in mailboxes { mailbox.post(.purgeUser(userId: userId)) }
+        case .heartbeatTimeAdded(let userId, let day, let activeMs, let languageMs):
+            // Only the owner holds the user's state; any other loop ignores it.
+            homeMailbox(of: userId).post(.storedDaysChanged(userId: userId, added: [UserDayTotals(
+                userId: userId, day: day, activeMs: activeMs, flowMs: 0, keystrokes: 0, linesAdded: 0, linesDeleted: 0,
+                sessions: 0, languageMs: languageMs)]))
         case .releaseRequested(let userId, let requester):
             guard requester != node.nodeId else { return }
             release(userId)
         }
+    }
+
+    private func homeMailbox(of userId: String) -> LoopMailbox {
+        mailboxes[CoachingShard.homeLoop(of: userId, loops: mailboxes.count)]
     }
 
     /// Reads the changed users' stored days and hands the boards the differences.

@@ -52,10 +52,18 @@ extension EventLoop {
         let token = connection.token
         let mailboxes = services.mailboxes
         let leaderboards = services.leaderboards
+        let cluster = services.cluster
         let nowMs = wallClockMs()
         let job: @Sendable (any Store) -> Void = { store in
             let context = APIContext(store: store, leaderboards: leaderboards, nowMs: nowMs, storedDaysChanged: { userId, added in
-                mailboxes[CoachingShard.homeLoop(of: userId, loops: mailboxes.count)].post(.storedDaysChanged(userId: userId, added: added))
+                guard let cluster else {
+                    mailboxes[CoachingShard.homeLoop(of: userId, loops: mailboxes.count)].post(.storedDaysChanged(userId: userId, added: added))
+                    return
+                }
+                // The user's owner may be another node: every node hears it, the owner counts it.
+                for day in added {
+                    cluster.announce(.heartbeatTimeAdded(userId: userId, day: day.day, activeMs: day.activeMs, languageMs: day.languageMs))
+                }
             }, purgeLiveState: { userId in
                 for loop in mailboxes { loop.post(.purgeUser(userId: userId)) }
             })

@@ -209,6 +209,8 @@ public final class EventLoop: @unchecked Sendable {
             services?.cluster?.homeLoopRelinquished(userId)
         case .storedDaysChanged(let userId, let added):
             shard.storedDaysChanged(userId: userId, added: added, at: coachingTime)
+        case .privacyChanged(let userId, let settings):
+            shard.storedPrivacyChanged(userId: userId, settings: settings, at: coachingTime)
         }
     }
 

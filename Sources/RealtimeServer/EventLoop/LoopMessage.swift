@@ -26,6 +26,9 @@ enum LoopMessage: Sendable {
     case relinquishUser(userId: String)
     /// Heartbeats changed the user's stored days by `added` (per day): `stats:me` follows.
     case storedDaysChanged(userId: String, added: [UserDayTotals])
+    /// Several nodes: the user's privacy settings changed through another node (or the
+    /// admin CLI): the owner's copy follows (its home loop only).
+    case privacyChanged(userId: String, settings: PrivacySettings)
 }
 
 /// An event loop's mailbox: LoopKit's queue + eventfd, carrying `LoopMessage`s.

@@ -13,6 +13,8 @@ struct ClusterNoticeTests {
             .tokenRevoked(tokenId: "AbC123xy"),
             .userPurged(userId: "u2"),
             .releaseRequested(userId: "u3", byNode: "host-8080"),
+            .heartbeatTimeAdded(userId: "u4", day: "2026-12-06", activeMs: -1_500, languageMs: ["C#": 600, "a:b,\"c\"": -2_100]),
+            .heartbeatTimeAdded(userId: "u5", day: "2026-12-07", activeMs: 0, languageMs: [:]),
         ]
         for notice in notices {
             #expect(ClusterNotice(payload: notice.payload) == notice)
@@ -26,6 +28,17 @@ struct ClusterNoticeTests {
         #expect(ClusterNotice(payload: "s:") == nil)
         #expect(ClusterNotice(payload: "nothing") == nil)
         #expect(ClusterNotice(payload: "h:user") == nil)  // a release names the asking node
+        #expect(ClusterNotice(payload: "w:user:2026-12-06:12") == nil)  // heartbeat time without languages
+        #expect(ClusterNotice(payload: "w:user:2026-12-06:x:{}") == nil)
+        #expect(ClusterNotice(payload: "w:user::12:{}") == nil)
+    }
+
+    @Test("heartbeat time with a language map too long for NOTIFY goes without its languages")
+    func heartbeatLanguagesBounded() {
+        let many = Dictionary(uniqueKeysWithValues: (0..<400).map { ("language-number-\($0)", Int64($0)) })
+        let notice = ClusterNotice.heartbeatTimeAdded(userId: "u", day: "2026-12-06", activeMs: 9, languageMs: many)
+        #expect(notice.payload.utf8.count < 8_000)
+        #expect(ClusterNotice(payload: notice.payload) == .heartbeatTimeAdded(userId: "u", day: "2026-12-06", activeMs: 9, languageMs: [:]))
     }
 
     @Test("lock keys are stable and differ between users")

@@ -276,6 +276,28 @@ extension PostgreSQLServerTests {
             #expect(try store.baseline(userId: user.id)?.bytes == all)
         }
 
+        @Test("the break scheduler's state is stored with the baseline, guarded alike, and read back", arguments: StoreKind.allCases)
+        func breakStateWithBaseline(_ kind: StoreKind) throws {
+            guard let fixture = try ContractStore.make(kind) else { return }
+            let store = fixture.store
+            let user = Fixtures.user()
+            try store.createUser(user)
+            var scheduler = BreakScheduler()
+            _ = scheduler.record(BreakActivity(atMs: 1_763_000_060_000, windowMs: 60_000, active: true))
+            let saved = BaselineRecord(userId: user.id, updatedAtMs: 200, bytes: [7], breaks: scheduler.encode())
+            #expect(try store.writeBatch([], baselines: [saved]).baselinesStored == 1)
+            #expect(try store.baseline(userId: user.id) == saved)
+            let restored = try #require(try store.baseline(userId: user.id))
+            #expect(BreakScheduler(settings: BreakSettings(), bytes: restored.breaks) == scheduler)
+            // An older record changes neither part.
+            #expect(try store.writeBatch([], baselines: [BaselineRecord(userId: user.id, updatedAtMs: 100, bytes: [1], breaks: [1])])
+                .baselinesStored == 0)
+            #expect(try store.baseline(userId: user.id)?.breaks == saved.breaks)
+            // A record without break state (an earlier build's spill journal) stores none.
+            try store.writeBatch([], baselines: [BaselineRecord(userId: user.id, updatedAtMs: 300, bytes: [2])])
+            #expect(try store.baseline(userId: user.id)?.breaks == [])
+        }
+
         @Test("daily aggregates sum the sessions of each user and day, per language", arguments: StoreKind.allCases)
         func dailyAggregates(_ kind: StoreKind) throws {
             guard let fixture = try ContractStore.make(kind) else { return }
