@@ -9,7 +9,8 @@
 #     RSS measured at the same point of the warm-up plateau (no per-session memory kept).
 #
 # FLOWCOACH_BIN / FLOWCOACH_SOAK_BIN (default .build/release/…, build with
-# `swift build -c release`), DURATION (default 3600), SAMPLE (default 60),
+# `swift build -c release`), DURATION (default 3600), SAMPLE (default 60), USERS (default
+# 2500, × 4 sessions each),
 # RESUME_WINDOW_MS (default 120000: shorter than the 10-minute default so the run ends
 # sooner; what matters is that it passes), OUT (default soak-rss-<time>: samples in
 # rss.tsv, the soak's JSON report, the server log). Extra arguments go to flowcoach-soak.
@@ -22,6 +23,7 @@ SOAK=${FLOWCOACH_SOAK_BIN:-.build/release/flowcoach-soak}
 DURATION=${DURATION:-3600}
 SAMPLE=${SAMPLE:-60}
 RESUME_WINDOW_MS=${RESUME_WINDOW_MS:-120000}
+USERS=${USERS:-2500}
 OUT=${OUT:-soak-rss-$(date -u +%Y%m%dT%H%M%S)}
 for binary in "$BIN" "$SOAK"; do
   [ -x "$binary" ] || { echo "soak-rss: $binary not found; build it first (swift build -c release)" >&2; exit 2; }
@@ -70,10 +72,10 @@ printf 'elapsed_s\tphase\trss_kib\thwm_kib\tstore_kib\n' > "$OUT/rss.tsv"
 ) &
 SAMPLER_PID=$!
 
-# 2,500 users × 4 sessions from 4 source addresses (the server admits 4,096 connections per address).
+# USERS × 4 sessions from 4 source addresses (the server admits 4,096 connections per address).
 echo load > "$PHASE_FILE"
 "$SOAK" --profile steady --url "ws://127.0.0.1:$PORT/v1/ws" --duration "$DURATION" --source-addresses 4 \
-  --create-users 2500 --flowcoach-bin "$BIN" --database "$WORK/store.sqlite" \
+  --users "$USERS" --create-users "$USERS" --flowcoach-bin "$BIN" --database "$WORK/store.sqlite" \
   --server-pid "$SERVER_PID" --json "$OUT/report.json" "$@" > "$OUT/report.txt"
 STATUS=$?
 echo "soak-rss: the soak ended with status $STATUS; waiting for the resume window ($RESUME_WINDOW_MS ms) to pass" >&2
@@ -97,7 +99,9 @@ print(f"load samples: {len(load)}; RSS {load[0][2] / 1024:.1f} MiB at t={load[0]
       f"{first[2] / 1024:.1f} MiB at t={first[0]} s, {end[2] / 1024:.1f} MiB at t={end[0]} s (VmHWM {end[3] / 1024:.1f} MiB)")
 print(f"last 30 minutes of load: {growth:+.2f} % (limit +1 %); store file {first[4] / 1024:.1f} → {end[4] / 1024:.1f} MiB")
 after = left[-1] if left else end
-print(f"after every client left and the resume window passed: {after[2] / 1024:.1f} MiB at t={after[0]} s")
+peak = max(r[2] for r in rows)
+print(f"after every client left and the resume window passed: {after[2] / 1024:.1f} MiB at t={after[0]} s "
+      f"(peak {peak / 1024:.1f} MiB, before any client {rows[0][2] / 1024:.1f} MiB)")
 flat = growth <= 1.0
 print("verdict: " + ("FLAT" if flat else "GROWING"))
 sys.exit(0 if flat else 3)

@@ -32,7 +32,8 @@ public final class LeaderboardOwner: Sendable {
     private let periodsAt: @Sendable (Int64) -> PeriodKeys
     private let sink: Sink
     private let book: Mutex<LeaderboardBook>
-    private let inbox = Mutex<[LeaderboardInput]>([])
+    /// Posted to by every loop: a `ThreadLock`, whose ordering ThreadSanitizer sees (see ThreadLock).
+    private let inbox = ThreadLock<[LeaderboardInput]>([])
     private let published: Mutex<(periods: PeriodKeys, events: [ChannelKey: ChannelEvent])>
     private let running = Atomic<Bool>(false)
     private let dropped = Atomic<Int>(0)
