@@ -167,6 +167,7 @@ enum PostgresSchema {
             );
             """),
         clusterMigration,
+        marksMigration,
     ]
 
     /// Every table that holds rows about a user, with the column naming them: purge and
@@ -178,6 +179,7 @@ enum PostgresSchema {
         ("heartbeat_days", "user_id"),
         ("heartbeat_settings", "user_id"),
         ("session_days", "user_id"),
+        ("session_marks", "user_id"),
         ("flow_states", "user_id"),
         ("coding_sessions", "user_id"),
         ("user_baselines", "user_id"),

@@ -155,6 +155,7 @@ enum SQLiteSchema {
                 PRIMARY KEY (user_id, period)
             ) WITHOUT ROWID;
             """),
+        marksMigration,
     ]
 
     /// Every table that holds rows about a user, with the column naming them: purge and
@@ -166,6 +167,7 @@ enum SQLiteSchema {
         ("heartbeat_days", "user_id"),
         ("heartbeat_settings", "user_id"),
         ("session_days", "user_id"),
+        ("session_marks", "user_id"),
         ("flow_states", "user_id"),
         ("coding_sessions", "user_id"),
         ("user_baselines", "user_id"),

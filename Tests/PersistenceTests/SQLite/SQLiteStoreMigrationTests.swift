@@ -11,11 +11,11 @@ struct SQLiteStoreMigrationTests {
         let store = try SQLiteStore(path: database.path)
         let first = try store.migrate()
         #expect(first.fromVersion == 0)
-        #expect(first.applied == [1, 2, 3, 4])
-        #expect(first.toVersion == 4)
+        #expect(first.applied == [1, 2, 3, 4, 5])
+        #expect(first.toVersion == 5)
         let second = try store.migrate()
         #expect(second.applied.isEmpty)
-        #expect(second.fromVersion == 4 && second.toVersion == 4)
+        #expect(second.fromVersion == 5 && second.toVersion == 5)
     }
 
     @Test("a second process opening the same file sees the migrated schema and keeps the data")
