@@ -54,26 +54,67 @@ extension CoachingShard {
         writer.endObject()
     }
 
-    /// Pushes `goal` to every connection of the user (editors and dashboards) the first time
-    /// the goal's period reaches its target, and records that in the store.
+    /// When the goal's period reaches its target, claims the period in the store; the
+    /// `goal` push follows only if the store answers that this claim was the first
+    /// (`goalClaimAnswered`), so two nodes, or a restart racing a claim in flight, never
+    /// both push.
     func announceGoalIfReached(_ user: UserState) {
         guard let goal = user.goal else { return }
         let today = DayTally.dayIndex(atMs: now.wallMs, utcOffsetMs: user.utcOffsetMs)
         guard let progress = goalProgress(of: user, today: today), progress.progressMs >= goal.targetMs,
             !user.goalsAnnounced.contains(progress.key)
         else { return }
-        user.goalsAnnounced.insert(progress.key)
         let userId = user.userId
         let key = progress.key
+        let signature = goal.signature
         let atMs = now.wallMs
-        _ = shell.submit(StoreJob(name: "recording a reached goal", userId: userId) { store throws(StoreError) in
-            _ = try store.claimGoalReached(userId: userId, period: key, atMs: atMs)
-        })
-        for connection in user.connections where !connection.closing && connection.isAuthenticated {
-            encoder.goalReached(goal, key: key, progressMs: progress.progressMs)
-            sendEncoded(connection)
+        let queued = shell.submit(StoreJob(name: "recording a reached goal", userId: userId, answer: { store in
+            do {
+                return .goalClaimed(userId: userId, key: key, first: try store.claimGoalReached(
+                    userId: userId, period: key, goal: signature, atMs: atMs))
+            } catch {
+                return .goalClaimed(userId: userId, key: key, first: nil)
+            }
+        }))
+        // Asked once; a busy queue or a failed claim lets the next activity ask again.
+        if queued { user.goalsAnnounced.insert(key) }
+    }
+
+    /// The store's answer to a claim: the first claim of the period pushes `goal` to every
+    /// connection of the user (editors and dashboards), with the progress now.
+    public func storeJobAnswered(_ answer: StoreJobAnswer, at time: CoachingTime) {
+        now = time
+        switch answer {
+        case .goalClaimed(let userId, let key, let first):
+            guard let user = users[userId] else { return }
+            guard let first else {
+                user.goalsAnnounced.remove(key)
+                return
+            }
+            let today = DayTally.dayIndex(atMs: now.wallMs, utcOffsetMs: user.utcOffsetMs)
+            guard first, let goal = user.goal, let progress = goalProgress(of: user, today: today), progress.key == key else {
+                return
+            }
+            for connection in user.connections where !connection.closing && connection.isAuthenticated {
+                encoder.goalReached(goal, key: key, progressMs: progress.progressMs)
+                sendEncoded(connection)
+            }
+            user.statsDirty = true
         }
-        user.statsDirty = true
+    }
+
+    /// Goals changed in the store (the CLI, another node): users with state here take the
+    /// new goal at once, so `stats:me` shows its progress, and it is announced if already
+    /// reached. Idempotent: the poll reports a change more than once.
+    public func goalsChanged(_ changes: [GoalChange], at time: CoachingTime) {
+        now = time
+        for change in changes {
+            guard let user = users[change.userId], user.goal != change.goal else { continue }
+            user.goal = change.goal
+            user.goalsAnnounced = []
+            user.statsDirty = true
+            announceGoalIfReached(user)
+        }
     }
 
     /// `goal.set`: applied at once (progress on `stats:me`), stored by the writer. A goal

@@ -26,3 +26,21 @@ public struct UserGoal: Sendable, Hashable, Codable {
         self.targetMs = targetMs
     }
 }
+
+extension UserGoal {
+    /// The goal as one short text (`day:flow:3600000`): what a reached period is recorded
+    /// for, so a changed goal gets its own push in a period an earlier goal reached.
+    public var signature: String { "\(period.rawValue):\(metric.rawValue):\(targetMs)" }
+}
+
+/// A goal changed in the store (by the CLI, another node or this one): the user's goal now,
+/// nil when they removed it.
+public struct GoalChange: Sendable, Hashable {
+    public var userId: String
+    public var goal: UserGoal?
+
+    public init(userId: String, goal: UserGoal?) {
+        self.userId = userId
+        self.goal = goal
+    }
+}

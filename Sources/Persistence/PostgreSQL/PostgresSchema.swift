@@ -174,6 +174,7 @@ enum PostgresSchema {
     /// its test walk this list (children before parents).
     static let userTables: [(table: String, column: String)] = [
         ("goals_reached", "user_id"),
+        ("goal_changes", "user_id"),
         ("user_goals", "user_id"),
         ("heartbeats", "user_id"),
         ("heartbeat_days", "user_id"),

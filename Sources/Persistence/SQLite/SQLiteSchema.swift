@@ -162,6 +162,7 @@ enum SQLiteSchema {
     /// its test walk this list, so a new table cannot be forgotten by one and not the other.
     static let userTables: [(table: String, column: String)] = [
         ("goals_reached", "user_id"),
+        ("goal_changes", "user_id"),
         ("user_goals", "user_id"),
         ("heartbeats", "user_id"),
         ("heartbeat_days", "user_id"),

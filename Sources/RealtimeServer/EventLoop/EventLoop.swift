@@ -209,6 +209,12 @@ public final class EventLoop: @unchecked Sendable {
             services?.cluster?.homeLoopRelinquished(userId)
         case .storedDaysChanged(let userId, let added):
             shard.storedDaysChanged(userId: userId, added: added, at: coachingTime)
+        case .storeJobAnswered(let answer):
+            shard.storeJobAnswered(answer, at: coachingTime)
+            flushAll()
+        case .goalsChanged(let changes):
+            shard.goalsChanged(changes, at: coachingTime)
+            flushAll()
         }
     }
 

@@ -26,6 +26,10 @@ enum LoopMessage: Sendable {
     case relinquishUser(userId: String)
     /// Heartbeats changed the user's stored days by `added` (per day): `stats:me` follows.
     case storedDaysChanged(userId: String, added: [UserDayTotals])
+    /// The answer to a store job this loop's shard submitted.
+    case storeJobAnswered(StoreJobAnswer)
+    /// Goals set or removed in the store (the CLI, another node): users homed here follow.
+    case goalsChanged([GoalChange])
 }
 
 /// An event loop's mailbox: LoopKit's queue + eventfd, carrying `LoopMessage`s.
