@@ -136,6 +136,8 @@ public protocol Store: AnyObject, Sendable {
     /// Users whose goal was set or removed at or after `sinceMs` (by the store's clock), with
     /// their goal now: the server polls this so a goal set elsewhere reaches open dashboards.
     func goalChanges(sinceMs: Int64) throws(StoreError) -> [GoalChange]
+    /// Every period the user's goal was recorded as reached in, oldest first (the export).
+    func reachedGoalPeriods(userId: String) throws(StoreError) -> [GoalReachedRecord]
 
     // MARK: Export and purge
 

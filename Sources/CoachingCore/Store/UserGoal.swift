@@ -44,3 +44,18 @@ public struct GoalChange: Sendable, Hashable {
         self.goal = goal
     }
 }
+
+/// A period the user's goal was recorded as reached in (`goals_reached`): for the export.
+public struct GoalReachedRecord: Sendable, Hashable {
+    /// The day `YYYY-MM-DD` or ISO week `YYYY-Www`.
+    public var period: String
+    public var reachedAtMs: Int64
+    /// The `UserGoal.signature` that reached it ('' when recorded before goals were told apart).
+    public var goal: String
+
+    public init(period: String, reachedAtMs: Int64, goal: String) {
+        self.period = period
+        self.reachedAtMs = reachedAtMs
+        self.goal = goal
+    }
+}

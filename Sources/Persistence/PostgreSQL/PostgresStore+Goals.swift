@@ -88,4 +88,16 @@ extension PostgresStore {
         }
         return reached
     }
+
+    public func reachedGoalPeriods(userId: String) throws(StoreError) -> [GoalReachedRecord] {
+        guard SQL.isUUID(userId) else { return [] }
+        let rows = try connection.query("""
+            SELECT period, \(SQL.milliseconds("reached_at")), goal FROM goals_reached WHERE user_id = $1 ORDER BY reached_at, period
+            """, [.text(userId)])
+        var records: [GoalReachedRecord] = []
+        for row in 0..<rows.rowCount {
+            records.append(GoalReachedRecord(period: try rows.text(row, 0), reachedAtMs: try rows.integer(row, 1), goal: try rows.text(row, 2)))
+        }
+        return records
+    }
 }

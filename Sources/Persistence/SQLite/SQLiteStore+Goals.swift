@@ -70,4 +70,12 @@ extension SQLiteStore {
         }
         return reached
     }
+
+    public func reachedGoalPeriods(userId: String) throws(StoreError) -> [GoalReachedRecord] {
+        try connection.statement(
+            "SELECT period, reached_at_ms, goal FROM goals_reached WHERE user_id = ? ORDER BY reached_at_ms, period"
+        ).query([.text(userId)]) { row throws(StoreError) in
+            GoalReachedRecord(period: try row.text(0), reachedAtMs: try row.integer(1), goal: try row.text(2))
+        }
+    }
 }

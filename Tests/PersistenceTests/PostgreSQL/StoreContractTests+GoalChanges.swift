@@ -42,5 +42,11 @@ extension PostgreSQLServerTests.StoreContractTests {
         #expect(try store.claimGoalReached(userId: user.id, period: "2026-12-06", goal: second, atMs: 3))
         #expect(try !store.claimGoalReached(userId: user.id, period: "2026-12-06", goal: second, atMs: 4))
         #expect(try store.goalsReached(userId: user.id, periods: ["2026-12-06"]) == ["2026-12-06"])
+        #expect(try store.claimGoalReached(userId: user.id, period: "2026-W49", goal: second, atMs: 5))
+        // The export lists them, oldest first, with the goal that reached each.
+        #expect(try store.reachedGoalPeriods(userId: user.id) == [
+            GoalReachedRecord(period: "2026-12-06", reachedAtMs: 3, goal: second),
+            GoalReachedRecord(period: "2026-W49", reachedAtMs: 5, goal: second),
+        ])
     }
 }

@@ -68,6 +68,7 @@ struct APIStoreFailureTests {
         func revokeToken(id: String, atMs: Int64) throws(StoreError) -> Bool { try inner.revokeToken(id: id, atMs: atMs) }
         func revokedTokenIds(sinceMs: Int64) throws(StoreError) -> [String] { try inner.revokedTokenIds(sinceMs: sinceMs) }
         func goalChanges(sinceMs: Int64) throws(StoreError) -> [GoalChange] { try inner.goalChanges(sinceMs: sinceMs) }
+        func reachedGoalPeriods(userId: String) throws(StoreError) -> [GoalReachedRecord] { try inner.reachedGoalPeriods(userId: userId) }
         func createTeam(_ team: Team) throws(StoreError) { try inner.createTeam(team) }
         func team(id: String) throws(StoreError) -> Team? { try inner.team(id: id) }
         func team(named name: String) throws(StoreError) -> Team? { try inner.team(named: name) }

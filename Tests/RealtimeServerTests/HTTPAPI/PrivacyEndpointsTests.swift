@@ -119,6 +119,11 @@ struct PrivacyEndpointsTests {
         #expect(decoded.sessions.flatMap(\.flowPeriods).count == 2)
         #expect(decoded.tokens.count == 3 && decoded.tokens.contains { $0.revokedAtMs != nil })
         #expect(decoded.baseline?.bytes == [0, 1, 2, 250, 255])
+        // The goal and the periods it was reached in.
+        #expect((json["goal"] as? [String: Any])?["period"] as? String == "week")
+        let reached = try #require(json["goals_reached"] as? [[String: Any]])
+        #expect(reached.map { $0["period"] as? String } == ["2026-W47"])
+        #expect(reached.first.flatMap { APITestWorld.int($0["reached_at_ms"]) } == 6)
         // Nothing of anyone else, and never a token secret or hash.
         #expect(!response.text.contains(world.bob.id))
         #expect(!response.text.contains("hash"))
