@@ -56,7 +56,7 @@ extension CoachingShard {
 
     /// When the goal's period reaches its target, claims the period in the store; the
     /// `goal` push follows only if the store answers that this claim was the first
-    /// (`goalClaimAnswered`), so two nodes, or a restart racing a claim in flight, never
+    /// (`storeJobAnswered`), so two nodes, or a restart racing a claim in flight, never
     /// both push.
     func announceGoalIfReached(_ user: UserState) {
         guard let goal = user.goal else { return }
@@ -100,16 +100,21 @@ extension CoachingShard {
                 sendEncoded(connection)
             }
             user.statsDirty = true
+        case .goalStored(let userId):
+            guard let user = users[userId] else { return }
+            user.goalWritesInFlight = max(0, user.goalWritesInFlight - 1)
         }
     }
 
     /// Goals changed in the store (the CLI, another node): users with state here take the
     /// new goal at once, so `stats:me` shows its progress, and it is announced if already
-    /// reached. Idempotent: the poll reports a change more than once.
+    /// reached. Idempotent: the poll reports a change more than once. A user with a
+    /// `goal.set` of this node still on its way to the store is skipped: the poll may be
+    /// reporting the goal it replaces.
     public func goalsChanged(_ changes: [GoalChange], at time: CoachingTime) {
         now = time
         for change in changes {
-            guard let user = users[change.userId], user.goal != change.goal else { continue }
+            guard let user = users[change.userId], user.goalWritesInFlight == 0, user.goal != change.goal else { continue }
             user.goal = change.goal
             user.goalsAnnounced = []
             user.statsDirty = true
@@ -121,9 +126,15 @@ extension CoachingShard {
     /// already reached in the current period is announced at once.
     func receivedGoalSet(_ connection: CoachingConnection, _ user: UserState, _ goal: UserGoal?, ref: RequestID?) {
         let userId = user.userId
-        let queued = shell.submit(StoreJob(name: "storing a goal", userId: userId) { store throws(StoreError) in
-            try store.setGoal(goal, userId: userId)
-        })
+        let queued = shell.submit(StoreJob(name: "storing a goal", userId: userId, answer: { store in
+            do {
+                try store.setGoal(goal, userId: userId)
+            } catch {
+                // The goal stays applied here until the next change; the poll reports the
+                // stored one only when something changes it.
+            }
+            return .goalStored(userId: userId)
+        }))
         guard queued else {
             reject(connection, AppError(.internal, "goal.set: the store is busy; retry", ref: ref))
             return
@@ -133,6 +144,7 @@ extension CoachingShard {
             user.goalsAnnounced = []
         }
         user.goal = goal
+        user.goalWritesInFlight += 1
         user.statsDirty = true
         accepted(connection)
         encoder.ack(ref: ref)

@@ -46,4 +46,6 @@ public enum StoreJobAnswer: Sendable, Hashable {
     /// shard pushes `goal`), false when recorded before (by a restart or another node),
     /// nil when the store failed (the next activity tries again).
     case goalClaimed(userId: String, key: String, first: Bool?)
+    /// A `goal.set` of the user reached the store (or failed there).
+    case goalStored(userId: String)
 }
