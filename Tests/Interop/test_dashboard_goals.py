@@ -139,3 +139,26 @@ def test_a_cli_goal_reaches_a_running_server(v1_factory):
         editor.activity(flow_window(rng, session, 3, start + 3 * 60_000, window_ms=60_000))
         flush(editor)
         assert len(editor.seen("goal")) == 1
+
+
+def test_a_weekly_goal_counts_a_streak_of_weeks_from_stored_days(v1_factory):
+    """A weekly goal set with the CLI while the server runs: `stats:me` shows the streak of
+    complete ISO weeks that met it, read from the store (20 minutes in each of the last two
+    weeks, 5 in the week before, which breaks it)."""
+    world = v1_factory(env=dict(FIXTURE_ENV, FLOWCOACH_AUTH_REVOCATION_CHECK_MS="500"))
+    rng = seeded(6)
+    with V1Client.authed(world, world.token("bob")) as editor:
+        seed_day(editor, rng, 21, 5, storm_windows=0)
+        for back in (14, 7):   # the same weekday one and two weeks back: the two weeks before this one
+            seed_day(editor, rng, back, 20, storm_windows=0)
+    with V1Client.authed(world, world.token("bob", "read")) as reader:
+        subscribe(reader, "stats:me")
+        assert stats_with(reader, lambda d: "streak_weeks" in d)["streak_weeks"] == 0
+        admin(world.database, "goal", "set", "bob", "--period", "week", "--metric", "active", "--minutes", "10")
+        data = stats_with(reader, lambda d: d.get("goal") is not None and d["streak_weeks"] > 0, timeout=10)
+        assert data["streak_weeks"] == 2, data
+    # The same from a fresh process (the token check reads it).
+    world.restart()
+    with V1Client.authed(world, world.token("bob", "read")) as reader:
+        subscribe(reader, "stats:me")
+        assert stats_with(reader, lambda d: "streak_weeks" in d)["streak_weeks"] == 2

@@ -103,7 +103,23 @@ extension CoachingShard {
         case .goalStored(let userId):
             guard let user = users[userId] else { return }
             user.goalWritesInFlight = max(0, user.goalWritesInFlight - 1)
+        case .weekStreak(let userId, let goal, let weeks):
+            guard let user = users[userId], user.goal == goal else { return }
+            user.storedStreak.weeks = weeks ?? 0
+            user.statsDirty = true
         }
+    }
+
+    /// A changed goal's week streak is read from the store again (the stored one counted
+    /// the old goal); until the answer, only the weeks this state saw count.
+    func refreshWeekStreak(of user: UserState) {
+        user.storedStreak.weeks = 0
+        guard let goal = user.goal, goal.period == .week else { return }
+        let userId = user.userId
+        let day = LocalTime.dayText(ofDay: user.storedStreak.beforeDay)
+        _ = shell.submit(StoreJob(name: "reading the week streak", userId: userId, answer: { store in
+            .weekStreak(userId: userId, goal: goal, weeks: try? store.weekStreak(userId: userId, beforeWeekOf: day, goal: goal))
+        }))
     }
 
     /// Goals changed in the store (the CLI, another node): users with state here take the
@@ -118,6 +134,7 @@ extension CoachingShard {
             user.goal = change.goal
             user.goalsAnnounced = []
             user.statsDirty = true
+            refreshWeekStreak(of: user)
             announceGoalIfReached(user)
         }
     }
@@ -130,8 +147,8 @@ extension CoachingShard {
             do {
                 try store.setGoal(goal, userId: userId)
             } catch {
-                // The goal stays applied here until the next change; the poll reports the
-                // stored one only when something changes it.
+                // Applied here regardless (as before: a store failure is not the user's);
+                // the answer only ends the in-flight window.
             }
             return .goalStored(userId: userId)
         }))
@@ -142,8 +159,9 @@ extension CoachingShard {
         if user.goal != goal {
             // A new goal is a new promise: its own push, even in a period an old one reached.
             user.goalsAnnounced = []
+            user.goal = goal
+            refreshWeekStreak(of: user)
         }
-        user.goal = goal
         user.goalWritesInFlight += 1
         user.statsDirty = true
         accepted(connection)
@@ -159,6 +177,7 @@ extension CoachingShard {
             user.goal = profile.goal
             user.goalsAnnounced = []
             user.statsDirty = true
+            refreshWeekStreak(of: user)
         }
         user.goalsAnnounced.formUnion(profile.goalsReached)
     }

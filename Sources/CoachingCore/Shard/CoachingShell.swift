@@ -48,4 +48,7 @@ public enum StoreJobAnswer: Sendable, Hashable {
     case goalClaimed(userId: String, key: String, first: Bool?)
     /// A `goal.set` of the user reached the store (or failed there).
     case goalStored(userId: String)
+    /// `Store.weekStreak` for `goal` before the week of the user's stored streak day (nil:
+    /// the store failed; the streak then counts from the current week).
+    case weekStreak(userId: String, goal: UserGoal, weeks: Int?)
 }
