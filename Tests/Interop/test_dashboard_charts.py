@@ -59,11 +59,13 @@ def duration(ms):
 
 def expected_bands(sessions):
     """Today's bands as the page must split them: per session, working up to each flow
-    period, the period, and working after the last one up to the session's last window."""
+    period or stored interrupted / idle mark, the stretch itself, and working after the
+    last one up to the session's last window."""
     count = 0
     for s in sessions:
         cursor = s["started_at_ms"]
-        for p in sorted(s["periods"], key=lambda p: p["start_ms"]):
+        stretches = s["periods"] + [m for m in s["marks"] if m["kind"] != "break"]
+        for p in sorted(stretches, key=lambda p: p["start_ms"]):
             count += (p["start_ms"] > cursor) + (p["end_ms"] > max(cursor, p["start_ms"]))
             cursor = max(cursor, p["end_ms"])
         count += s["last_at_ms"] > cursor
@@ -274,5 +276,44 @@ def test_a_break_reminder_is_marked_on_todays_timeline(v1_factory):
             browser.wait_for("document.querySelectorAll('#timeline path.mark').length === 1", timeout=10)
         assert text(browser, "timeline-summary").endswith("1 break reminder."), text(browser, "timeline-summary")
         assert "break reminder (micro)" in text(browser, "timeline-table") or "break reminder (rest)" in text(browser, "timeline-table")
+    finally:
+        browser.close()
+
+
+def test_a_reloaded_page_draws_stored_interruptions_and_breaks(v1_factory):
+    """A page opened after a session ended draws it from the store alone: the interrupted
+    stretch as its own band and the break reminder as a mark (the page never saw either
+    live)."""
+    world = v1_factory(teams=TEAM, env=FIXTURE_ENV)
+    binary = chromium()
+    utc_day_safe(80 * 60)
+    rng = seeded(12)
+    session = new_session()
+    start = now_ms() - 75 * 60_000
+    seq = 0
+    with V1Client.authed(world, world.token("alice")) as editor:
+        editor.start(session, start, project="reload")
+        # Flow first (a break reminder waits while in flow), then context switches: the flow
+        # period ends interrupted and the reminder due meanwhile goes out.
+        for _ in range(30):
+            seq += 1
+            editor.activity(flow_window(rng, session, seq, start + seq * WINDOW_MS, window_ms=WINDOW_MS))
+        while seq < 70 and not editor.seen("break"):
+            seq += 1
+            editor.activity(storm_window(rng, session, seq, start + seq * WINDOW_MS, window_ms=WINDOW_MS))
+        assert editor.seen("break"), "no break reminder in 70 busy minutes"
+        editor.end(session, seq, start + (seq + 1) * WINDOW_MS)
+        editor.expect(lambda m: m["type"] == "durable" and m["session"] == session and m["seq"] >= seq, timeout=15)
+    stored = api_json(world, "/v1/sessions?limit=5")["sessions"][0]
+    kinds = [m["kind"] for m in stored["marks"]]
+    assert "interrupted" in kinds and kinds.count("break") == 1, stored["marks"]
+    browser = Browser(binary)
+    try:
+        open_dashboard(browser, world)
+        browser.wait_for("document.querySelectorAll('#timeline rect.band[data-state=interrupted]').length >= 1", timeout=10)
+        assert browser.evaluate("document.querySelectorAll('#timeline path.mark').length") == 1
+        summary = text(browser, "timeline-summary")
+        assert " interrupted" in summary and summary.endswith("1 break reminder."), summary
+        assert "break reminder" in text(browser, "timeline-table")
     finally:
         browser.close()

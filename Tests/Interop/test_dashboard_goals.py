@@ -107,3 +107,58 @@ def test_a_cli_goal_counts_the_streak_from_stored_days(v1_factory):
         assert stats_with(reader, lambda d: "streak_days" in d)["streak_days"] == 0
     with pytest.raises(RuntimeError):
         admin(world.database, "goal", "set", "bob", "--metric", "joy", "--minutes", "10")
+
+
+def test_a_cli_goal_reaches_a_running_server(v1_factory):
+    """`flowcoach goal set` writes the store from another process: the server's store poll
+    (`auth.revocation_check_ms`) brings it to the user's open connections within a bounded
+    time, with fresh progress on `stats:me` and the `goal` push when it is already reached —
+    once, however often the poll reports the change."""
+    world = v1_factory(env=dict(FIXTURE_ENV, FLOWCOACH_AUTH_REVOCATION_CHECK_MS="500"))
+    utc_day_safe(600)
+    rng = seeded(5)
+    session = new_session()
+    start = now_ms() - 5 * 60_000
+    with V1Client.authed(world, world.token("carol", "read")) as dashboard, \
+            V1Client.authed(world, world.token("carol")) as editor:
+        subscribe(dashboard, "stats:me")
+        stats_with(dashboard, lambda d: d.get("goal") is None)
+        editor.start(session, start, project="cli-goal")
+        for seq in range(1, 3):
+            editor.activity(flow_window(rng, session, seq, start + seq * 60_000, window_ms=60_000))
+        flush(editor)
+        out = admin(world.database, "goal", "set", "carol", "--period", "day", "--metric", "active", "--minutes", "1")
+        assert "1 minutes of active time per day" in out, out
+        # The poll runs every 0.5 s; allow for a slow machine.
+        data = stats_with(dashboard, lambda d: d.get("goal") is not None, timeout=10)
+        assert data["goal"]["target_ms"] == 60_000 and data["goal"]["progress_ms"] >= 120_000 and data["goal"]["reached"]
+        push = editor.expect("goal", timeout=10)
+        assert push["target_ms"] == 60_000 and push["metric"] == "active"
+        dashboard.expect("goal", timeout=10)
+        # More activity (the shard looks again) and more polls: no second push.
+        editor.activity(flow_window(rng, session, 3, start + 3 * 60_000, window_ms=60_000))
+        flush(editor)
+        assert len(editor.seen("goal")) == 1
+
+
+def test_a_weekly_goal_counts_a_streak_of_weeks_from_stored_days(v1_factory):
+    """A weekly goal set with the CLI while the server runs: `stats:me` shows the streak of
+    complete ISO weeks that met it, read from the store (20 minutes in each of the last two
+    weeks, 5 in the week before, which breaks it)."""
+    world = v1_factory(env=dict(FIXTURE_ENV, FLOWCOACH_AUTH_REVOCATION_CHECK_MS="500"))
+    rng = seeded(6)
+    with V1Client.authed(world, world.token("bob")) as editor:
+        seed_day(editor, rng, 21, 5, storm_windows=0)
+        for back in (14, 7):   # the same weekday one and two weeks back: the two weeks before this one
+            seed_day(editor, rng, back, 20, storm_windows=0)
+    with V1Client.authed(world, world.token("bob", "read")) as reader:
+        subscribe(reader, "stats:me")
+        assert stats_with(reader, lambda d: "streak_weeks" in d)["streak_weeks"] == 0
+        admin(world.database, "goal", "set", "bob", "--period", "week", "--metric", "active", "--minutes", "10")
+        data = stats_with(reader, lambda d: d.get("goal") is not None and d["streak_weeks"] > 0, timeout=10)
+        assert data["streak_weeks"] == 2, data
+    # The same from a fresh process (the token check reads it).
+    world.restart()
+    with V1Client.authed(world, world.token("bob", "read")) as reader:
+        subscribe(reader, "stats:me")
+        assert stats_with(reader, lambda d: "streak_weeks" in d)["streak_weeks"] == 2

@@ -51,10 +51,14 @@ public struct UserProfile: Sendable {
 public struct StoredStreak: Sendable, Hashable {
     public var days: Int
     public var beforeDay: Int64
+    /// Complete weeks before the week of `beforeDay` that met the user's weekly goal
+    /// (`Store.weekStreak`); 0 without a weekly goal.
+    public var weeks: Int
 
-    public init(days: Int, beforeDay: Int64) {
+    public init(days: Int, beforeDay: Int64, weeks: Int = 0) {
         self.days = days
         self.beforeDay = beforeDay
+        self.weeks = weeks
     }
 }
 

@@ -54,6 +54,10 @@ public final class LiveSession {
     public static let maximumDays = 8
     /// Flow periods completed and not yet accepted by the writer.
     public var pendingPeriods: [FlowPeriodRecord] = []
+    /// Timeline marks completed and not yet accepted by the writer.
+    public var pendingMarks: [SessionMarkRecord] = []
+    /// The interrupted or idle stretch under way (its kind and event-time start), if any.
+    public var openMark: (kind: SessionMarkKind, startMs: Int64)?
     /// `sessionFlowMs` already attributed to a day / leaderboard.
     public var accountedFlowMs: Int64 = 0
     public var answered = AnsweredFlows()
@@ -118,7 +122,8 @@ public final class LiveSession {
         }
         return SessionCheckpoint(
             sessionId: idText, userId: userId, seq: lastSeq, startedAtMs: startedAtMs, lastAtMs: lastAtMs,
-            ended: ended, project: project, totals: totals, days: merged, completedFlowPeriods: pendingPeriods)
+            ended: ended, project: project, totals: totals, days: merged, completedFlowPeriods: pendingPeriods,
+            completedMarks: pendingMarks)
     }
 
     private static func weighted(_ a: Double, _ weightA: Int64, _ b: Double, _ weightB: Int64) -> Double {

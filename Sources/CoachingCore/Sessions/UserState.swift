@@ -24,6 +24,9 @@ public final class UserState {
     public var goal: UserGoal?
     /// Day and week keys whose `goal` push went out (or was recorded by an earlier process).
     public var goalsAnnounced: Set<String>
+    /// `goal.set`s handed to the writer and not yet answered: until they are stored, the
+    /// store poll may still report the goal they replace, which must not undo them.
+    public var goalWritesInFlight = 0
     /// The goal's window for the last local day asked about, so the activity path computes
     /// the day texts once a day, not per message.
     public var goalWindow: GoalWindow?

@@ -62,6 +62,7 @@ extension CoachingShard {
         sendEncoded(connection)
         if let reminder = update.breakReminder {
             stats.add(.breakReminders)
+            live.noteBreakReminder(atMs: window.atMs)
             encoder.breakReminder(reminder)
             // One reminder per user, on every live connection: the dashboard marks it and
             // may answer it as well as the editor.
@@ -91,6 +92,7 @@ extension CoachingShard {
         live.days[tally].linesDeleted += min(max(window.linesDeleted, 0), 1_000_000)
         if activeMs > 0, let language { live.days[tally].addLanguage(language, ms: activeMs) }
         if let period = flow.endedPeriod { live.pendingPeriods.append(FlowPeriodRecord(period)) }
+        live.noteState(flow)
         addScore(live, language: language, atMs: window.atMs, codingMs: activeMs, flowMs: flowDelta)
     }
 

@@ -127,6 +127,7 @@ extension CoachingShard {
         writer.key("week")
         weekTotals.write(into: &writer)
         writer.key("streak_days"); writer.value(streakDays(of: user, today: today))
+        writer.key("streak_weeks"); writer.value(streakWeeks(of: user, today: today))
         writer.key("goal"); writeGoal(of: user, today: today, into: &writer)
         writer.key("sessions")
         writer.beginArray()

@@ -54,35 +54,104 @@ extension CoachingShard {
         writer.endObject()
     }
 
-    /// Pushes `goal` to every connection of the user (editors and dashboards) the first time
-    /// the goal's period reaches its target, and records that in the store.
+    /// When the goal's period reaches its target, claims the period in the store; the
+    /// `goal` push follows only if the store answers that this claim was the first
+    /// (`storeJobAnswered`), so two nodes, or a restart racing a claim in flight, never
+    /// both push.
     func announceGoalIfReached(_ user: UserState) {
         guard let goal = user.goal else { return }
         let today = DayTally.dayIndex(atMs: now.wallMs, utcOffsetMs: user.utcOffsetMs)
         guard let progress = goalProgress(of: user, today: today), progress.progressMs >= goal.targetMs,
             !user.goalsAnnounced.contains(progress.key)
         else { return }
-        user.goalsAnnounced.insert(progress.key)
         let userId = user.userId
         let key = progress.key
+        let signature = goal.signature
         let atMs = now.wallMs
-        _ = shell.submit(StoreJob(name: "recording a reached goal", userId: userId) { store throws(StoreError) in
-            _ = try store.claimGoalReached(userId: userId, period: key, atMs: atMs)
-        })
-        for connection in user.connections where !connection.closing && connection.isAuthenticated {
-            encoder.goalReached(goal, key: key, progressMs: progress.progressMs)
-            sendEncoded(connection)
+        let queued = shell.submit(StoreJob(name: "recording a reached goal", userId: userId, answer: { store in
+            do {
+                return .goalClaimed(userId: userId, key: key, first: try store.claimGoalReached(
+                    userId: userId, period: key, goal: signature, atMs: atMs))
+            } catch {
+                return .goalClaimed(userId: userId, key: key, first: nil)
+            }
+        }))
+        // Asked once; a busy queue or a failed claim lets the next activity ask again.
+        if queued { user.goalsAnnounced.insert(key) }
+    }
+
+    /// The store's answer to a claim: the first claim of the period pushes `goal` to every
+    /// connection of the user (editors and dashboards), with the progress now.
+    public func storeJobAnswered(_ answer: StoreJobAnswer, at time: CoachingTime) {
+        now = time
+        switch answer {
+        case .goalClaimed(let userId, let key, let first):
+            guard let user = users[userId] else { return }
+            guard let first else {
+                user.goalsAnnounced.remove(key)
+                return
+            }
+            let today = DayTally.dayIndex(atMs: now.wallMs, utcOffsetMs: user.utcOffsetMs)
+            guard first, let goal = user.goal, let progress = goalProgress(of: user, today: today), progress.key == key else {
+                return
+            }
+            for connection in user.connections where !connection.closing && connection.isAuthenticated {
+                encoder.goalReached(goal, key: key, progressMs: progress.progressMs)
+                sendEncoded(connection)
+            }
+            user.statsDirty = true
+        case .goalStored(let userId):
+            guard let user = users[userId] else { return }
+            user.goalWritesInFlight = max(0, user.goalWritesInFlight - 1)
+        case .weekStreak(let userId, let goal, let weeks):
+            guard let user = users[userId], user.goal == goal else { return }
+            user.storedStreak.weeks = weeks ?? 0
+            user.statsDirty = true
         }
-        user.statsDirty = true
+    }
+
+    /// A changed goal's week streak is read from the store again (the stored one counted
+    /// the old goal); until the answer, only the weeks this state saw count.
+    func refreshWeekStreak(of user: UserState) {
+        user.storedStreak.weeks = 0
+        guard let goal = user.goal, goal.period == .week else { return }
+        let userId = user.userId
+        let day = LocalTime.dayText(ofDay: user.storedStreak.beforeDay)
+        _ = shell.submit(StoreJob(name: "reading the week streak", userId: userId, answer: { store in
+            .weekStreak(userId: userId, goal: goal, weeks: try? store.weekStreak(userId: userId, beforeWeekOf: day, goal: goal))
+        }))
+    }
+
+    /// Goals changed in the store (the CLI, another node): users with state here take the
+    /// new goal at once, so `stats:me` shows its progress, and it is announced if already
+    /// reached. Idempotent: the poll reports a change more than once. A user with a
+    /// `goal.set` of this node still on its way to the store is skipped: the poll may be
+    /// reporting the goal it replaces.
+    public func goalsChanged(_ changes: [GoalChange], at time: CoachingTime) {
+        now = time
+        for change in changes {
+            guard let user = users[change.userId], user.goalWritesInFlight == 0, user.goal != change.goal else { continue }
+            user.goal = change.goal
+            user.goalsAnnounced = []
+            user.statsDirty = true
+            refreshWeekStreak(of: user)
+            announceGoalIfReached(user)
+        }
     }
 
     /// `goal.set`: applied at once (progress on `stats:me`), stored by the writer. A goal
     /// already reached in the current period is announced at once.
     func receivedGoalSet(_ connection: CoachingConnection, _ user: UserState, _ goal: UserGoal?, ref: RequestID?) {
         let userId = user.userId
-        let queued = shell.submit(StoreJob(name: "storing a goal", userId: userId) { store throws(StoreError) in
-            try store.setGoal(goal, userId: userId)
-        })
+        let queued = shell.submit(StoreJob(name: "storing a goal", userId: userId, answer: { store in
+            do {
+                try store.setGoal(goal, userId: userId)
+            } catch {
+                // Applied here regardless (as before: a store failure is not the user's);
+                // the answer only ends the in-flight window.
+            }
+            return .goalStored(userId: userId)
+        }))
         guard queued else {
             reject(connection, AppError(.internal, "goal.set: the store is busy; retry", ref: ref))
             return
@@ -90,8 +159,10 @@ extension CoachingShard {
         if user.goal != goal {
             // A new goal is a new promise: its own push, even in a period an old one reached.
             user.goalsAnnounced = []
+            user.goal = goal
+            refreshWeekStreak(of: user)
         }
-        user.goal = goal
+        user.goalWritesInFlight += 1
         user.statsDirty = true
         accepted(connection)
         encoder.ack(ref: ref)
@@ -106,6 +177,7 @@ extension CoachingShard {
             user.goal = profile.goal
             user.goalsAnnounced = []
             user.statsDirty = true
+            refreshWeekStreak(of: user)
         }
         user.goalsAnnounced.formUnion(profile.goalsReached)
     }

@@ -130,6 +130,7 @@ extension CoachingShard {
         live.lastAtMs = live.endedAtMs
         accountFlowOnly(flowDelta, atMs: live.endedAtMs, of: live, user)
         if let period = live.flow.closingPeriod { live.pendingPeriods.append(FlowPeriodRecord(period)) }
+        live.closeMark(atMs: live.endedAtMs)
         live.dirty = true
         live.detachedAtMono = live.detachedAtMono ?? now.monotonicMs  // ended sessions linger for retried ends
         live.carrier?.sessions.removeAll { $0 == live.id }  // a connection carries open sessions only
@@ -171,6 +172,7 @@ extension CoachingShard {
             return
         }
         live.pendingPeriods.removeAll()
+        live.pendingMarks.removeAll()
         live.checkpointedSeq = live.lastSeq
         live.dirty = false
         live.lastCheckpointMono = now.monotonicMs

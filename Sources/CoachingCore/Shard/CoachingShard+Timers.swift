@@ -105,6 +105,7 @@ extension CoachingShard {
                 live.accountedFlowMs = max(live.accountedFlowMs, flow.sessionFlowMs)
                 accountFlowOnly(flowDelta, atMs: clientNow, of: live, user)
                 if let period = flow.endedPeriod { live.pendingPeriods.append(FlowPeriodRecord(period)) }
+                live.noteState(flow)
                 live.dirty = true
                 user.statsDirty = true
                 if let connection = live.carrier {

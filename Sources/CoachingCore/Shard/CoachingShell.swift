@@ -21,10 +21,34 @@ public struct StoreJob: Sendable {
     public var name: String
     public var userId: String
     public var run: @Sendable (any Store) throws(StoreError) -> Void
+    /// A job whose answer the shard needs: the shell runs this instead of `run` and hands
+    /// its answer back to the submitting shard (`storeJobAnswered`).
+    public var answer: (@Sendable (any Store) -> StoreJobAnswer)?
 
     public init(name: String, userId: String, run: @escaping @Sendable (any Store) throws(StoreError) -> Void) {
         self.name = name
         self.userId = userId
         self.run = run
+        answer = nil
     }
+
+    public init(name: String, userId: String, answer: @escaping @Sendable (any Store) -> StoreJobAnswer) {
+        self.name = name
+        self.userId = userId
+        run = { _ throws(StoreError) in }
+        self.answer = answer
+    }
+}
+
+/// What a store job tells the shard that submitted it.
+public enum StoreJobAnswer: Sendable, Hashable {
+    /// `claimGoalReached`'s answer for the user's period `key`: true the first time (this
+    /// shard pushes `goal`), false when recorded before (by a restart or another node),
+    /// nil when the store failed (the next activity tries again).
+    case goalClaimed(userId: String, key: String, first: Bool?)
+    /// A `goal.set` of the user reached the store (or failed there).
+    case goalStored(userId: String)
+    /// `Store.weekStreak` for `goal` before the week of the user's stored streak day (nil:
+    /// the store failed; the streak then counts from the current week).
+    case weekStreak(userId: String, goal: UserGoal, weeks: Int?)
 }

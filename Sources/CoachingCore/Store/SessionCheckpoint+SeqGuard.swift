@@ -22,7 +22,7 @@ extension SessionCheckpoint {
 
     /// Folds another checkpoint of the same session into this one (coalescing a batch):
     /// the one that wins by `supersedes(_:)` keeps its totals and days, and the flow periods
-    /// of both are united by start. A checkpoint of another user is ignored entirely.
+    /// and timeline marks of both are united by start. A checkpoint of another user is ignored entirely.
     public mutating func absorb(_ other: SessionCheckpoint) {
         guard other.userId == userId else { return }
         var periods = completedFlowPeriods
@@ -30,7 +30,10 @@ extension SessionCheckpoint {
         for period in other.completedFlowPeriods where starts.insert(period.startMs).inserted {
             periods.append(period)
         }
+        var marks = completedMarks
+        marks.unite(other.completedMarks)
         if other.supersedes(self) { self = other }
         completedFlowPeriods = periods
+        completedMarks = marks
     }
 }

@@ -90,7 +90,8 @@ public struct FlowPeriodRecord: Sendable, Hashable, Codable {
 /// (replays and retries are no-ops).
 /// `completedFlowPeriods` lists the periods completed since the previous checkpoint the
 /// writer *accepted*; they are inserted idempotently (keyed by start), so sending one twice
-/// is harmless.
+/// is harmless. `completedMarks` (interrupted and idle stretches, break reminders) follow the
+/// same rule.
 public struct SessionCheckpoint: Sendable, Hashable, Codable {
     /// The client-chosen session UUID (lowercase string).
     public var sessionId: String
@@ -109,11 +110,14 @@ public struct SessionCheckpoint: Sendable, Hashable, Codable {
     /// language breakdown.
     public var days: [SessionDayTotals]
     public var completedFlowPeriods: [FlowPeriodRecord]
+    /// Timeline marks completed since the previous accepted checkpoint.
+    public var completedMarks: [SessionMarkRecord]
 
     public init(
         sessionId: String, userId: String, seq: Int64, startedAtMs: Int64, lastAtMs: Int64,
         ended: Bool = false, project: String? = nil, totals: CheckpointTotals = CheckpointTotals(),
-        days: [SessionDayTotals] = [], completedFlowPeriods: [FlowPeriodRecord] = []
+        days: [SessionDayTotals] = [], completedFlowPeriods: [FlowPeriodRecord] = [],
+        completedMarks: [SessionMarkRecord] = []
     ) {
         self.sessionId = sessionId
         self.userId = userId
@@ -125,6 +129,7 @@ public struct SessionCheckpoint: Sendable, Hashable, Codable {
         self.totals = totals
         self.days = days
         self.completedFlowPeriods = completedFlowPeriods
+        self.completedMarks = completedMarks
     }
 
     /// Active time per language over the whole session (sum over `days`).
@@ -196,5 +201,25 @@ public struct UserDayTotals: Sendable, Hashable, Codable {
         self.linesDeleted = linesDeleted
         self.sessions = sessions
         self.languageMs = languageMs
+    }
+}
+
+extension SessionCheckpoint {
+    /// Decodes a checkpoint; one spilled by an earlier build (no `completedMarks`) decodes
+    /// with none, so a journal survives an upgrade.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            sessionId: try values.decode(String.self, forKey: .sessionId),
+            userId: try values.decode(String.self, forKey: .userId),
+            seq: try values.decode(Int64.self, forKey: .seq),
+            startedAtMs: try values.decode(Int64.self, forKey: .startedAtMs),
+            lastAtMs: try values.decode(Int64.self, forKey: .lastAtMs),
+            ended: try values.decode(Bool.self, forKey: .ended),
+            project: try values.decodeIfPresent(String.self, forKey: .project),
+            totals: try values.decode(CheckpointTotals.self, forKey: .totals),
+            days: try values.decode([SessionDayTotals].self, forKey: .days),
+            completedFlowPeriods: try values.decode([FlowPeriodRecord].self, forKey: .completedFlowPeriods),
+            completedMarks: try values.decodeIfPresent([SessionMarkRecord].self, forKey: .completedMarks) ?? [])
     }
 }

@@ -128,9 +128,16 @@ public protocol Store: AnyObject, Sendable {
     /// Records that the user reached their goal of `period` (a day `YYYY-MM-DD` or a week
     /// `YYYY-Www`): true the first time, false when it was recorded before (by this
     /// process before a restart, or another one), so the `goal` push goes out once.
-    func claimGoalReached(userId: String, period: String, atMs: Int64) throws(StoreError) -> Bool
+    /// `goal` is the goal's `signature`: a period recorded for another goal is claimed again
+    /// (a new goal is a new promise), a period recorded for this one is not.
+    func claimGoalReached(userId: String, period: String, goal: String, atMs: Int64) throws(StoreError) -> Bool
     /// Which of `periods` the user's goal was already recorded as reached in.
     func goalsReached(userId: String, periods: [String]) throws(StoreError) -> Set<String>
+    /// Users whose goal was set or removed at or after `sinceMs` (by the store's clock), with
+    /// their goal now: the server polls this so a goal set elsewhere reaches open dashboards.
+    func goalChanges(sinceMs: Int64) throws(StoreError) -> [GoalChange]
+    /// Every period the user's goal was recorded as reached in, oldest first (the export).
+    func reachedGoalPeriods(userId: String) throws(StoreError) -> [GoalReachedRecord]
 
     // MARK: Export and purge
 
@@ -148,5 +155,10 @@ extension Store {
     @discardableResult
     public func writeBatch(_ checkpoints: [SessionCheckpoint]) throws(StoreError) -> BatchSummary {
         try writeBatch(checkpoints, baselines: [])
+    }
+
+    /// Claims a period for no particular goal (fixtures, imports).
+    public func claimGoalReached(userId: String, period: String, atMs: Int64) throws(StoreError) -> Bool {
+        try claimGoalReached(userId: userId, period: period, goal: "", atMs: atMs)
     }
 }

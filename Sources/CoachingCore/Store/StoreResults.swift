@@ -57,10 +57,13 @@ public struct StoredSession: Sendable, Hashable, Codable {
     public var checkpoint: SessionCheckpoint
     /// All flow periods of the session, by start.
     public var flowPeriods: [FlowPeriodRecord]
+    /// Its interrupted and idle stretches and break reminders, by start.
+    public var marks: [SessionMarkRecord]
 
-    public init(checkpoint: SessionCheckpoint, flowPeriods: [FlowPeriodRecord]) {
+    public init(checkpoint: SessionCheckpoint, flowPeriods: [FlowPeriodRecord], marks: [SessionMarkRecord] = []) {
         self.checkpoint = checkpoint
         self.flowPeriods = flowPeriods
+        self.marks = marks
     }
 }
 

@@ -1,6 +1,6 @@
 import CoachingCore
 
-/// A `writeBatch` call turned into the 33 array parameters of
+/// A `writeBatch` call turned into the 37 array parameters of
 /// `PostgresStore.writeBatchSQL`, one binary-format array per column (`PGBinaryArray`).
 ///
 /// One statement cannot upsert the same key twice (`ON CONFLICT DO UPDATE command cannot
@@ -10,7 +10,8 @@ import CoachingCore
 ///   wins by the seq guard (`supersedes(_:)`, the rule of the statement's own guard) keeps
 ///   its totals, flow periods are united; the folded-away ones count as `stale` (the
 ///   winner covers them);
-/// - a checkpoint's days are unique by day (the last entry wins), its periods by start;
+/// - a checkpoint's days are unique by day (the last entry wins), its periods by start, its
+///   marks by kind and start;
 /// - baselines of one user keep the newest.
 /// Records whose user id is not a UUID cannot belong to a stored user: they are counted as
 /// orphaned here, like checkpoints of a purged user. A session id that is not a UUID cannot
@@ -61,6 +62,7 @@ struct PostgresBatch {
         try encodeDays(sessions)
         try encodePeriods(sessions)
         try encodeBaselines(baselineOrder.compactMap { newestBaseline[$0] })
+        try encodeMarks(sessions)
     }
 
     private mutating func encodeSessions(_ sessions: [SessionCheckpoint]) throws(StoreError) {
@@ -120,6 +122,21 @@ struct PostgresBatch {
                 columns[2].append(period.endMs)
                 columns[3].append(period.meanIntensity)
                 columns[4].append(period.peakIntensity)
+            }
+        }
+        parameters.append(contentsOf: columns.map(\.value))
+    }
+
+    private mutating func encodeMarks(_ sessions: [SessionCheckpoint]) throws(StoreError) {
+        var columns = [PGBinaryArray.Element]([.uuid, .text, .int8, .int8]).map { PGBinaryArray($0) }
+        for checkpoint in sessions {
+            var unique: [SessionMarkRecord] = []
+            unique.unite(checkpoint.completedMarks)
+            for mark in unique {
+                try columns[0].append(uuid: checkpoint.sessionId)
+                try columns[1].append(mark.kind.rawValue)
+                columns[2].append(mark.startMs)
+                columns[3].append(mark.endMs)
             }
         }
         parameters.append(contentsOf: columns.map(\.value))

@@ -168,17 +168,20 @@ enum PostgresSchema {
             """),
         clusterMigration,
         breakStateMigration,
+        marksMigration,
     ]
 
     /// Every table that holds rows about a user, with the column naming them: purge and
     /// its test walk this list (children before parents).
     static let userTables: [(table: String, column: String)] = [
         ("goals_reached", "user_id"),
+        ("goal_changes", "user_id"),
         ("user_goals", "user_id"),
         ("heartbeats", "user_id"),
         ("heartbeat_days", "user_id"),
         ("heartbeat_settings", "user_id"),
         ("session_days", "user_id"),
+        ("session_marks", "user_id"),
         ("flow_states", "user_id"),
         ("coding_sessions", "user_id"),
         ("user_baselines", "user_id"),

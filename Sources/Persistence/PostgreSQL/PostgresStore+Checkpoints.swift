@@ -15,7 +15,8 @@ extension PostgresStore {
     ///   higher seq or the same seq saying more);
     /// - days are upserted only for written sessions;
     /// - flow periods are inserted for sessions written now or already owned by the same
-    ///   user, `ON CONFLICT DO NOTHING` (idempotent by (session, start));
+    ///   user, `ON CONFLICT DO NOTHING` (idempotent by (session, start)); timeline marks
+    ///   likewise (by (session, kind, start));
     /// - a baseline replaces only an older one.
     /// Foreign keys of days and periods to the sessions inserted by the same statement are
     /// checked at the end of the statement, when those rows exist.
@@ -100,6 +101,16 @@ extension PostgresStore {
             WHERE p.session_id IN (SELECT session_id FROM written)
                 OR EXISTS (SELECT 1 FROM coding_sessions s WHERE s.session_id = i.session_id AND s.user_id = i.user_id)
             ON CONFLICT (session_id, start_at) DO NOTHING
+            RETURNING 1
+        ),
+        marks AS (
+            INSERT INTO session_marks (session_id, user_id, kind, start_at, end_at)
+            SELECT m.session_id, i.user_id, m.kind, \(SQL.timestamp("m.start_ms")), \(SQL.timestamp("m.end_ms"))
+            FROM unnest($34::uuid[], $35::text[], $36::bigint[], $37::bigint[]) AS m(session_id, kind, start_ms, end_ms)
+            JOIN input i ON i.session_id = m.session_id
+            WHERE m.session_id IN (SELECT session_id FROM written)
+                OR EXISTS (SELECT 1 FROM coding_sessions s WHERE s.session_id = i.session_id AND s.user_id = i.user_id)
+            ON CONFLICT (session_id, kind, start_at) DO NOTHING
             RETURNING 1
         ),
         baseline_input AS (

@@ -45,7 +45,8 @@ extension PostgresStore {
         return try complete(checkpoints)
     }
 
-    /// Adds their days (with languages) and flow periods to checkpoint rows, in two queries.
+    /// Adds their days (with languages), flow periods and marks to checkpoint rows, in three
+    /// queries.
     private func complete(_ checkpoints: [SessionCheckpoint]) throws(StoreError) -> [StoredSession] {
         guard !checkpoints.isEmpty else { return [] }
         var ids = PGArrayLiteral()
@@ -71,10 +72,24 @@ extension PostgresStore {
                 startMs: try periodRows.integer(row, 1), endMs: try periodRows.integer(row, 2),
                 meanIntensity: try periodRows.real(row, 3), peakIntensity: try periodRows.real(row, 4)))
         }
+        var marks: [String: [SessionMarkRecord]] = [:]
+        let markRows = try connection.query("""
+            SELECT session_id, kind, \(SQL.milliseconds("start_at")), \(SQL.milliseconds("end_at"))
+            FROM session_marks WHERE session_id = ANY($1::uuid[]) ORDER BY session_id, start_at, kind
+            """, [ids.value])
+        for row in 0..<markRows.rowCount {
+            guard let kind = SessionMarkKind(rawValue: try markRows.text(row, 1)) else {
+                throw .corruptRow(table: "session_marks", column: "kind")
+            }
+            marks[try markRows.text(row, 0), default: []].append(SessionMarkRecord(
+                kind: kind, startMs: try markRows.integer(row, 2), endMs: try markRows.integer(row, 3)))
+        }
         return checkpoints.map { checkpoint in
             var checkpoint = checkpoint
             checkpoint.days = days[checkpoint.sessionId] ?? []
-            return StoredSession(checkpoint: checkpoint, flowPeriods: periods[checkpoint.sessionId] ?? [])
+            return StoredSession(
+                checkpoint: checkpoint, flowPeriods: periods[checkpoint.sessionId] ?? [],
+                marks: marks[checkpoint.sessionId] ?? [])
         }
     }
 

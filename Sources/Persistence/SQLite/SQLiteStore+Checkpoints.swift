@@ -1,6 +1,6 @@
 public import CoachingCore
 
-/// `writeBatch`: session checkpoints, flow periods, per-day totals and baselines in one
+/// `writeBatch`: session checkpoints, flow periods, timeline marks, per-day totals and baselines in one
 /// transaction, idempotent under replay.
 extension SQLiteStore {
     @discardableResult
@@ -40,6 +40,7 @@ extension SQLiteStore {
                 summary.orphaned += 1
             } else if owner == checkpoint.userId {
                 try insertFlowPeriods(of: checkpoint)
+                try insertMarks(of: checkpoint)
                 summary.stale += 1
             } else {
                 summary.conflicting.append(checkpoint.sessionId)
@@ -50,6 +51,7 @@ extension SQLiteStore {
             try write(day, of: checkpoint)
         }
         try insertFlowPeriods(of: checkpoint)
+        try insertMarks(of: checkpoint)
         summary.stored += 1
     }
 
@@ -109,6 +111,20 @@ extension SQLiteStore {
             try insert.run([
                 .text(checkpoint.sessionId), .text(checkpoint.userId), .integer(period.startMs), .integer(period.endMs),
                 .real(period.meanIntensity), .real(period.peakIntensity),
+            ])
+        }
+    }
+
+    private func insertMarks(of checkpoint: SessionCheckpoint) throws(StoreError) {
+        guard !checkpoint.completedMarks.isEmpty else { return }
+        let insert = try connection.statement("""
+            INSERT INTO session_marks (session_id, user_id, kind, start_ms, end_ms)
+            VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, kind, start_ms) DO NOTHING
+            """)
+        for mark in checkpoint.completedMarks {
+            try insert.run([
+                .text(checkpoint.sessionId), .text(checkpoint.userId), .text(mark.kind.rawValue), .integer(mark.startMs),
+                .integer(mark.endMs),
             ])
         }
     }

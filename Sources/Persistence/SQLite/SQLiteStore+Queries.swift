@@ -37,7 +37,7 @@ extension SQLiteStore {
         return result
     }
 
-    /// Adds the session's days (with languages) and flow periods to a checkpoint row.
+    /// Adds the session's days (with languages), flow periods and marks to a checkpoint row.
     private func complete(_ checkpoint: SessionCheckpoint) throws(StoreError) -> StoredSession {
         var checkpoint = checkpoint
         let id = SQLiteValue.text(checkpoint.sessionId)
@@ -56,7 +56,15 @@ extension SQLiteStore {
             """).query([id]) { row throws(StoreError) in
                 FlowPeriodRecord(startMs: try row.integer(0), endMs: try row.integer(1), meanIntensity: try row.real(2), peakIntensity: try row.real(3))
             }
-        return StoredSession(checkpoint: checkpoint, flowPeriods: periods)
+        let marks = try connection.statement("""
+            SELECT kind, start_ms, end_ms FROM session_marks WHERE session_id = ? ORDER BY start_ms, kind
+            """).query([id]) { row throws(StoreError) in
+                guard let kind = SessionMarkKind(rawValue: try row.text(0)) else {
+                    throw .corruptRow(table: "session_marks", column: "kind")
+                }
+                return SessionMarkRecord(kind: kind, startMs: try row.integer(1), endMs: try row.integer(2))
+            }
+        return StoredSession(checkpoint: checkpoint, flowPeriods: periods, marks: marks)
     }
 
     public func baseline(userId: String) throws(StoreError) -> BaselineRecord? {

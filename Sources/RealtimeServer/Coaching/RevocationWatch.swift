@@ -9,6 +9,8 @@ import Synchronization
 /// another process (or node), and the loops never ask the store by themselves, so a timer
 /// thread asks the store reader every `auth.revocation_check_ms` for tokens revoked since
 /// the last look and posts them to every loop, whose shard closes their connections.
+/// The same look brings goals changed since (`flowcoach goal set`, another node): the
+/// user's home loop takes the new goal, and `stats:me` shows its progress.
 ///
 /// The look-back keeps a minute of slack: a revocation stamped by a CLI whose clock lags
 /// ours, or one that landed while a loop was still adopting the connection, is reported
@@ -58,7 +60,11 @@ final class RevocationWatch: Sendable {
         let sinceMs = lastLookMs.withLock { $0 } - Self.slackMs
         do {
             let revoked = try store.revokedTokenIds(sinceMs: sinceMs)
+            let goals = try store.goalChanges(sinceMs: sinceMs)
             lastLookMs.withLock { $0 = startedMs }
+            if !goals.isEmpty {
+                for mailbox in mailboxes { mailbox.post(.goalsChanged(goals)) }
+            }
             guard !revoked.isEmpty else { return }
             let ids = Set(revoked)
             for mailbox in mailboxes { mailbox.post(.tokensRevoked(ids)) }

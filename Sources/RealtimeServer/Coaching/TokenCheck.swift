@@ -15,13 +15,16 @@ enum TokenCheck {
                 let streak = try store.goalStreak(
                     userId: user.id, endingAt: LocalTime.dayText(ofDay: today - 1), goal: goal,
                     defaultMinimumActiveMs: FlowEngineConfiguration.standard.daily.streakGoal.value)
+                let weeks = try goal.map { goal throws(StoreError) in
+                    try store.weekStreak(userId: user.id, beforeWeekOf: LocalTime.dayText(ofDay: today), goal: goal)
+                } ?? 0
                 let keys = PeriodKeys(daysSinceEpoch: today)
                 let profile = UserProfile(
                     privacy: try store.privacySettings(userId: user.id),
                     memberships: try store.memberships(userId: user.id),
                     baseline: try store.baseline(userId: user.id),
                     recentDays: try store.dailyAggregates(fromDay: fromDay, userId: user.id),
-                    goalStreak: StoredStreak(days: streak, beforeDay: today), goal: goal,
+                    goalStreak: StoredStreak(days: streak, beforeDay: today, weeks: weeks), goal: goal,
                     goalsReached: try store.goalsReached(userId: user.id, periods: [keys.day, keys.week]))
                 return .valid(AuthenticatedUser(user: user, scope: record.scope, tokenId: record.id, profile: profile))
             case .malformed:

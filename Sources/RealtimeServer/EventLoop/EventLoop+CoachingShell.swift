@@ -59,6 +59,11 @@ extension EventLoop: CoachingShell {
 
     public func submit(_ job: StoreJob) -> Bool {
         guard let services else { return false }
+        if let answer = job.answer {
+            // The answer comes back to this loop's shard through its mailbox.
+            let mailbox = mailbox
+            return services.writer.submit { store in mailbox.post(.storeJobAnswered(answer(store))) }
+        }
         let logger = logger
         return services.writer.submit { store in
             do {

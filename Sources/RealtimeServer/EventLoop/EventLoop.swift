@@ -211,6 +211,12 @@ public final class EventLoop: @unchecked Sendable {
             shard.storedDaysChanged(userId: userId, added: added, at: coachingTime)
         case .privacyChanged(let userId, let settings):
             shard.storedPrivacyChanged(userId: userId, settings: settings, at: coachingTime)
+        case .storeJobAnswered(let answer):
+            shard.storeJobAnswered(answer, at: coachingTime)
+            flushAll()
+        case .goalsChanged(let changes):
+            shard.goalsChanged(changes, at: coachingTime)
+            flushAll()
         }
     }
 

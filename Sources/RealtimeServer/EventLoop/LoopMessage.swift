@@ -29,6 +29,10 @@ enum LoopMessage: Sendable {
     /// Several nodes: the user's privacy settings changed through another node (or the
     /// admin CLI): the owner's copy follows (its home loop only).
     case privacyChanged(userId: String, settings: PrivacySettings)
+    /// The answer to a store job this loop's shard submitted.
+    case storeJobAnswered(StoreJobAnswer)
+    /// Goals set or removed in the store (the CLI, another node): users homed here follow.
+    case goalsChanged([GoalChange])
 }
 
 /// An event loop's mailbox: LoopKit's queue + eventfd, carrying `LoopMessage`s.

@@ -90,6 +90,17 @@ extension JSONWriter {
             endObject()
         }
         endArray()
+        // The timeline's other states and the break reminders, by start.
+        key("marks")
+        beginArray()
+        for mark in stored.marks {
+            beginObject()
+            key("kind"); value(string: mark.kind.rawValue)
+            key("start_ms"); value(mark.startMs)
+            key("end_ms"); value(mark.endMs)
+            endObject()
+        }
+        endArray()
         endObject()
     }
 

@@ -16,7 +16,8 @@ enum PrivacyEndpoints {
             throw .notFound("the account no longer exists")
         }
         let goal = try APIRouter.read { () throws(StoreError) in try store.goal(userId: userId) }
-        let body = UserExportDocument.encode(export, goal: goal, exportedAtMs: nowMs)
+        let reached = try APIRouter.read { () throws(StoreError) in try store.reachedGoalPeriods(userId: userId) }
+        let body = UserExportDocument.encode(export, goal: goal, goalsReached: reached, exportedAtMs: nowMs)
         let filename = "flowcoach-export-" + Self.filenameSafe(caller.user.name, fallback: userId) + ".json"
         return APIResponse(
             status: 200, json: body,

@@ -3,13 +3,15 @@ import Foundation
 import WireJSON
 
 /// The JSON document of `GET /v1/privacy/export` (format `flowcoach.export.v1`): the
-/// account, privacy settings, the goal, tokens (ids, scopes and times; never hashes), team
+/// account, privacy settings, the goal and the periods it was reached in, tokens (ids, scopes and times; never hashes), team
 /// memberships, every session with its days and flow periods, daily aggregates and the
 /// detector's baseline (base64). Field names as in the rest of the API.
 enum UserExportDocument {
     static let format = "flowcoach.export.v1"
 
-    static func encode(_ export: UserExport, goal: UserGoal? = nil, exportedAtMs: Int64) -> [UInt8] {
+    static func encode(
+        _ export: UserExport, goal: UserGoal? = nil, goalsReached: [GoalReachedRecord] = [], exportedAtMs: Int64
+    ) -> [UInt8] {
         var json = JSONWriter(capacity: 4096 + export.sessions.count * 1024)
         json.beginObject()
         json.key("format"); json.value(string: format)
@@ -27,6 +29,16 @@ enum UserExportDocument {
         } else {
             json.null()
         }
+        json.key("goals_reached")
+        json.beginArray()
+        for reached in goalsReached {
+            json.beginObject()
+            json.key("period"); json.value(string: reached.period)
+            json.key("reached_at_ms"); json.value(reached.reachedAtMs)
+            json.key("goal"); json.value(string: reached.goal)
+            json.endObject()
+        }
+        json.endArray()
         json.key("tokens")
         json.beginArray()
         for token in export.tokens {

@@ -24,14 +24,66 @@ struct ShardGoalTests {
         for seq: Int64 in 1...2 { harness.activity(editor, session, seq: seq, atMs: harness.time.wallMs - 20_000 + seq * 5_000) }
         #expect(goals(harness, editor).isEmpty)
         harness.activity(editor, session, seq: 3, atMs: harness.time.wallMs - 5_000)
+        // Reached: the period is claimed in the store, and only its answer pushes.
+        #expect(goals(harness, editor).isEmpty)
+        #expect(harness.shell.jobs.map(\.name) == ["storing a goal", "recording a reached goal"])
+        let key = PeriodKeys(utcMs: harness.time.wallMs).day
+        harness.shard.storeJobAnswered(.goalClaimed(userId: user.user.id, key: key, first: true), at: harness.time)
         let push = goals(harness, editor)
         #expect(push.count == 1)
         #expect(push.first?["period"] as? String == "day" && push.first?["target_ms"] as? Int == 15_000)
         #expect(push.first?["key"] as? String == PeriodKeys(utcMs: harness.time.wallMs).day)
         #expect(goals(harness, dashboard).count == 1)
-        #expect(harness.shell.jobs.map(\.name).contains("recording a reached goal"))
         harness.activity(editor, session, seq: 4, atMs: harness.time.wallMs)
         #expect(goals(harness, editor).count == 1, "once per period")
+        #expect(harness.shell.jobs.filter { $0.name == "recording a reached goal" }.count == 1, "claimed once")
+    }
+
+    @Test("a period another node (or a restart) claimed first is not pushed; a failed claim is asked again")
+    func claimedElsewhere() {
+        let harness = ShardHarness()
+        var user = ShardHarness.user("cy")
+        user.profile.goal = UserGoal(period: .day, metric: .active, targetMs: 5_000)
+        let editor = harness.connect(user)
+        let session = ShardHarness.newSession()
+        harness.start(editor, session)
+        harness.activity(editor, session, seq: 1, atMs: harness.time.wallMs - 1_000)
+        harness.activity(editor, session, seq: 2, atMs: harness.time.wallMs)
+        let key = PeriodKeys(utcMs: harness.time.wallMs).day
+        #expect(harness.shell.jobs.filter { $0.name == "recording a reached goal" }.count == 1)
+        harness.shard.storeJobAnswered(.goalClaimed(userId: user.user.id, key: key, first: nil), at: harness.time)
+        harness.activity(editor, session, seq: 3, atMs: harness.time.wallMs)
+        #expect(harness.shell.jobs.filter { $0.name == "recording a reached goal" }.count == 2, "asked again after a failure")
+        harness.shard.storeJobAnswered(.goalClaimed(userId: user.user.id, key: key, first: false), at: harness.time)
+        harness.activity(editor, session, seq: 4, atMs: harness.time.wallMs)
+        #expect(goals(harness, editor).isEmpty)
+        #expect(harness.shell.jobs.filter { $0.name == "recording a reached goal" }.count == 2, "not asked again once answered")
+    }
+
+    @Test("a goal changed in the store reaches the user's state: progress at once, announced if reached")
+    func changedElsewhere() {
+        let harness = ShardHarness()
+        let user = ShardHarness.user("dee")
+        let editor = harness.connect(user)
+        let session = ShardHarness.newSession()
+        harness.start(editor, session)
+        harness.activity(editor, session, seq: 1, atMs: harness.time.wallMs - 1_000)
+        harness.activity(editor, session, seq: 2, atMs: harness.time.wallMs)
+        #expect(harness.shell.jobs.filter { $0.name == "recording a reached goal" }.isEmpty)
+        let goal = UserGoal(period: .day, metric: .active, targetMs: 5_000)
+        harness.shard.goalsChanged([GoalChange(userId: user.user.id, goal: goal), GoalChange(userId: "nobody", goal: nil)], at: harness.time)
+        #expect(harness.shard.users[user.user.id]?.goal == goal)
+        #expect(harness.shell.jobs.filter { $0.name == "recording a reached goal" }.count == 1, "already reached: claimed")
+        harness.shard.goalsChanged([GoalChange(userId: user.user.id, goal: goal)], at: harness.time)
+        #expect(harness.shell.jobs.filter { $0.name == "recording a reached goal" }.count == 1, "a repeated report changes nothing")
+        // A goal.set here, not yet stored: the poll's older answer does not undo it.
+        harness.send(editor, ["type": "goal.set", "id": "g", "period": "week", "metric": "flow", "target_ms": 60_000])
+        let weekly = UserGoal(period: .week, metric: .flow, targetMs: 60_000)
+        harness.shard.goalsChanged([GoalChange(userId: user.user.id, goal: goal)], at: harness.time)
+        #expect(harness.shard.users[user.user.id]?.goal == weekly)
+        harness.shard.storeJobAnswered(.goalStored(userId: user.user.id), at: harness.time)
+        harness.shard.goalsChanged([GoalChange(userId: user.user.id, goal: goal)], at: harness.time)
+        #expect(harness.shard.users[user.user.id]?.goal == goal, "once stored, the store's answer stands")
     }
 
     @Test("a period recorded as reached before a restart is not pushed again; stats:me shows the progress")

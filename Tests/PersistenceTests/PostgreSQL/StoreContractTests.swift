@@ -450,9 +450,12 @@ extension PostgreSQLServerTests {
                 try store.setGoal(UserGoal(period: .day, metric: .flow, targetMs: 3_600_000), userId: member.id)
                 _ = try store.claimGoalReached(userId: member.id, period: "2025-11-22", atMs: 6)
             }
-            let session = Fixtures.checkpoint(user: user.id, seq: 7, periods: [Fixtures.period(11)])
+            var session = Fixtures.checkpoint(user: user.id, seq: 7, periods: [Fixtures.period(11)])
+            session.completedMarks = [SessionMarkRecord(kind: .interrupted, startMs: 20, endMs: 30)]
+            var bystander = Fixtures.checkpoint(user: other.id, seq: 3, periods: [Fixtures.period(12)])
+            bystander.completedMarks = [SessionMarkRecord(kind: .breakReminder, startMs: 40, endMs: 40)]
             try store.writeBatch(
-                [session, Fixtures.checkpoint(user: other.id, seq: 3, periods: [Fixtures.period(12)])],
+                [session, bystander],
                 baselines: [BaselineRecord(userId: user.id, updatedAtMs: 5, bytes: [9, 9]), BaselineRecord(userId: other.id, updatedAtMs: 5, bytes: [1])])
             return (user, other, session)
         }
@@ -502,6 +505,7 @@ extension PostgreSQLServerTests {
             #expect(export.teams.map(\.userId) == [user.id])
             #expect(export.sessions.map(\.checkpoint.sessionId) == [session.sessionId])
             #expect(export.sessions.first?.flowPeriods == session.completedFlowPeriods)
+            #expect(export.sessions.first?.marks == session.completedMarks)
             #expect(export.daily.map(\.day) == ["2025-11-22", "2026-11-22"])  // a heartbeat day, a session day
             #expect(export.baseline?.bytes == [9, 9])
             let json = try JSONEncoder().encode(export)

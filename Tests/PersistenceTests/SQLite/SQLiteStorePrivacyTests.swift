@@ -22,9 +22,12 @@ struct SQLiteStorePrivacyTests {
             try store.setGoal(UserGoal(period: .day, metric: .flow, targetMs: 3_600_000), userId: member.id)
             _ = try store.claimGoalReached(userId: member.id, period: "2025-11-22", atMs: 6)
         }
-        let session = PersistenceFixtures.checkpoint(user: user.id, seq: 7, periods: [PersistenceFixtures.period(11)])
+        var session = PersistenceFixtures.checkpoint(user: user.id, seq: 7, periods: [PersistenceFixtures.period(11)])
+        session.completedMarks = [SessionMarkRecord(kind: .interrupted, startMs: 20, endMs: 30)]
+        var bystander = PersistenceFixtures.checkpoint(user: other.id, seq: 3, periods: [PersistenceFixtures.period(12)])
+        bystander.completedMarks = [SessionMarkRecord(kind: .breakReminder, startMs: 40, endMs: 40)]
         try store.writeBatch(
-            [session, PersistenceFixtures.checkpoint(user: other.id, seq: 3, periods: [PersistenceFixtures.period(12)])],
+            [session, bystander],
             baselines: [BaselineRecord(userId: user.id, updatedAtMs: 5, bytes: [9, 9]), BaselineRecord(userId: other.id, updatedAtMs: 5, bytes: [1])])
         return (user, other, session)
     }
@@ -70,6 +73,7 @@ struct SQLiteStorePrivacyTests {
         #expect(export.teams.map(\.userId) == [user.id])
         #expect(export.sessions.map(\.checkpoint.sessionId) == [session.sessionId])
         #expect(export.sessions.first?.flowPeriods == session.completedFlowPeriods)
+        #expect(export.sessions.first?.marks == session.completedMarks)
         #expect(export.daily.map(\.day) == ["2025-11-22", "2026-11-22"])  // a heartbeat day, a session day
         #expect(export.baseline?.bytes == [9, 9])
         let json = String(decoding: try JSONEncoder().encode(export), as: UTF8.self)

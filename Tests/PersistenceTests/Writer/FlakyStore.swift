@@ -36,8 +36,8 @@ final class FlakyStore: Store, Sendable {
     func heartbeatTimeoutMs(userId: String) throws(StoreError) -> Int64? { try inner.heartbeatTimeoutMs(userId: userId) }
     func goal(userId: String) throws(StoreError) -> UserGoal? { try inner.goal(userId: userId) }
     func setGoal(_ goal: UserGoal?, userId: String) throws(StoreError) { try inner.setGoal(goal, userId: userId) }
-    func claimGoalReached(userId: String, period: String, atMs: Int64) throws(StoreError) -> Bool {
-        try inner.claimGoalReached(userId: userId, period: period, atMs: atMs)
+    func claimGoalReached(userId: String, period: String, goal: String, atMs: Int64) throws(StoreError) -> Bool {
+        try inner.claimGoalReached(userId: userId, period: period, goal: goal, atMs: atMs)
     }
     func goalsReached(userId: String, periods: [String]) throws(StoreError) -> Set<String> {
         try inner.goalsReached(userId: userId, periods: periods)
@@ -56,6 +56,8 @@ final class FlakyStore: Store, Sendable {
     func tokens(userId: String?) throws(StoreError) -> [TokenRecord] { try inner.tokens(userId: userId) }
     func revokeToken(id: String, atMs: Int64) throws(StoreError) -> Bool { try inner.revokeToken(id: id, atMs: atMs) }
     func revokedTokenIds(sinceMs: Int64) throws(StoreError) -> [String] { try inner.revokedTokenIds(sinceMs: sinceMs) }
+    func goalChanges(sinceMs: Int64) throws(StoreError) -> [GoalChange] { try inner.goalChanges(sinceMs: sinceMs) }
+    func reachedGoalPeriods(userId: String) throws(StoreError) -> [GoalReachedRecord] { try inner.reachedGoalPeriods(userId: userId) }
     func createTeam(_ team: Team) throws(StoreError) { try inner.createTeam(team) }
     func team(id: String) throws(StoreError) -> Team? { try inner.team(id: id) }
     func team(named name: String) throws(StoreError) -> Team? { try inner.team(named: name) }

@@ -17,7 +17,12 @@ struct PrivacyEndpointsTests {
                 user, start: "2026-11-20T08:00:00Z", day: "2026-11-20", flowPeriods: [(5, 20), (40, 15)], focus: 0.625,
                 interruptions: 2, meanRecoveryMs: 45_000,
                 extraDays: [SessionDayTotals(day: "2026-11-21", activeMs: 1_000, flowMs: 0, languageMs: ["c++": 1_000])]))
-            sessions.append(try world.session(user, start: "2026-11-21T08:00:00Z", day: "2026-11-21", project: nil))
+            let second = try world.session(user, start: "2026-11-21T08:00:00Z", day: "2026-11-21", project: nil)
+            sessions.append(second)
+            // A break reminder, stored by a later checkpoint at the same seq (as a live one is).
+            var marked = second
+            marked.completedMarks = [SessionMarkRecord(kind: .breakReminder, startMs: second.startedAtMs + 60_000, endMs: second.startedAtMs + 60_000)]
+            try world.store.writeBatch([marked])
             try world.store.writeBatch([], baselines: [BaselineRecord(userId: user.id, updatedAtMs: 9, bytes: [0, 1, 2, 250, 255])])
             try world.store.setPrivacySettings(PrivacySettings(leaderboardVisible: false, shareProjectNames: true), userId: user.id, atMs: 5)
             // 2026-11-19T08:00:00Z: a heartbeat-only day before the sessions' days.
@@ -70,7 +75,12 @@ struct PrivacyEndpointsTests {
                     sessionId: session["id"] as? String ?? "", userId: userId, seq: try int(session, "seq"),
                     startedAtMs: try int(session, "started_at_ms"), lastAtMs: try int(session, "last_at_ms"),
                     ended: session["ended"] as? Bool ?? false, project: session["project"] as? String, totals: totals, days: days),
-                flowPeriods: periods)
+                flowPeriods: periods,
+                marks: try #require(session["marks"] as? [[String: Any]]).map { mark in
+                    SessionMarkRecord(
+                        kind: try #require(SessionMarkKind(rawValue: mark["kind"] as? String ?? "")),
+                        startMs: try int(mark, "start_ms"), endMs: try int(mark, "end_ms"))
+                })
         }
         let daily = try #require(json["daily"] as? [[String: Any]]).map { day in
             UserDayTotals(
@@ -109,6 +119,11 @@ struct PrivacyEndpointsTests {
         #expect(decoded.sessions.flatMap(\.flowPeriods).count == 2)
         #expect(decoded.tokens.count == 3 && decoded.tokens.contains { $0.revokedAtMs != nil })
         #expect(decoded.baseline?.bytes == [0, 1, 2, 250, 255])
+        // The goal and the periods it was reached in.
+        #expect((json["goal"] as? [String: Any])?["period"] as? String == "week")
+        let reached = try #require(json["goals_reached"] as? [[String: Any]])
+        #expect(reached.map { $0["period"] as? String } == ["2026-W47"])
+        #expect(reached.first.flatMap { APITestWorld.int($0["reached_at_ms"]) } == 6)
         // Nothing of anyone else, and never a token secret or hash.
         #expect(!response.text.contains(world.bob.id))
         #expect(!response.text.contains("hash"))
