@@ -12,6 +12,10 @@ public final class LoopStats: Sendable {
     public let messagesSent = Atomic<Int>(0)
     public let bytesReceived = Atomic<Int>(0)
     public let bytesSent = Atomic<Int>(0)
+    /// Socket reads that returned data, and write calls (one `writev` each): with the
+    /// message counters they give messages per read and frames per write (batching).
+    public let socketReads = Atomic<Int>(0)
+    public let socketWrites = Atomic<Int>(0)
     public let protocolErrors = Atomic<Int>(0)
     public let slowReadersClosed = Atomic<Int>(0)
     public let pingTimeouts = Atomic<Int>(0)
@@ -40,7 +44,7 @@ public final class LoopStats: Sendable {
 
     /// Names of the counters, for `add(_:_:)`.
     public enum Counter: Sendable {
-        case connectionsAccepted, connectionsOpen, webSocketsOpen, handshakesRejected, handshakeTimeouts, messagesReceived, messagesSent, bytesReceived, bytesSent, protocolErrors, slowReadersClosed, pingTimeouts, httpRequests, acceptFailures
+        case connectionsAccepted, connectionsOpen, webSocketsOpen, handshakesRejected, handshakeTimeouts, messagesReceived, messagesSent, bytesReceived, bytesSent, socketReads, socketWrites, protocolErrors, slowReadersClosed, pingTimeouts, httpRequests, acceptFailures
         case activities, duplicateActivities, sessionsStarted, sessionsResumed, sessionsEnded, sessionsExpired, checkpointsEnqueued, checkpointsRefused, durableAcksSent, appErrors, rateLimited, authFailures, handOvers, connectionsRefused, channelEventsSent, breakReminders, usersLive, sessionsLive
     }
 
@@ -57,6 +61,8 @@ public final class LoopStats: Sendable {
         case .messagesSent: messagesSent.add(amount, ordering: .relaxed)
         case .bytesReceived: bytesReceived.add(amount, ordering: .relaxed)
         case .bytesSent: bytesSent.add(amount, ordering: .relaxed)
+        case .socketReads: socketReads.add(amount, ordering: .relaxed)
+        case .socketWrites: socketWrites.add(amount, ordering: .relaxed)
         case .protocolErrors: protocolErrors.add(amount, ordering: .relaxed)
         case .slowReadersClosed: slowReadersClosed.add(amount, ordering: .relaxed)
         case .pingTimeouts: pingTimeouts.add(amount, ordering: .relaxed)

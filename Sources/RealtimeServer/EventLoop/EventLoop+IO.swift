@@ -25,6 +25,7 @@ extension EventLoop {
             closeConnection(connection)
         case .transferred(let count):
             stats.add(.bytesReceived, count)
+            stats.add(.socketReads)
             received(connection, UnsafeMutableRawBufferPointer(rebasing: readBuffer[0..<count]))
             flush(connection)
         }
@@ -63,6 +64,7 @@ extension EventLoop {
             connection.tls?.receivedEndOfStream()
         case .transferred(let count):
             stats.add(.bytesReceived, count)
+            stats.add(.socketReads)
             connection.tls?.receivedCiphertext(UnsafeRawBufferPointer(rebasing: cipherBuffer[0..<count]))
         }
         readBufferedPlaintext(connection)
@@ -135,6 +137,7 @@ extension EventLoop {
         let result = connection.pendingOutput.withUnsafeReadableBytes { pending in
             fresh.withUnsafeReadableBytes { bytes in SystemCall.write(connection.fd, pending, bytes) }
         }
+        stats.add(.socketWrites)
         let wasWaiting = !connection.pendingOutput.isEmpty
         switch result {
         case .failed:

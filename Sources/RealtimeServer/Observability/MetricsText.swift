@@ -22,6 +22,8 @@ enum MetricsText {
         Metric(name: "flowcoach_messages_sent_total", help: "WebSocket data messages sent.", type: "counter") { $0.messagesSent.load(ordering: .relaxed) },
         Metric(name: "flowcoach_bytes_received_total", help: "Bytes read from sockets.", type: "counter") { $0.bytesReceived.load(ordering: .relaxed) },
         Metric(name: "flowcoach_bytes_sent_total", help: "Bytes written to sockets.", type: "counter") { $0.bytesSent.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_socket_reads_total", help: "Socket reads that returned data.", type: "counter") { $0.socketReads.load(ordering: .relaxed) },
+        Metric(name: "flowcoach_socket_writes_total", help: "Socket write calls (one writev each).", type: "counter") { $0.socketWrites.load(ordering: .relaxed) },
         Metric(name: "flowcoach_protocol_errors_total", help: "Connections failed for RFC 6455 violations.", type: "counter") { $0.protocolErrors.load(ordering: .relaxed) },
         Metric(name: "flowcoach_slow_readers_closed_total", help: "Connections closed because their output queue overflowed.", type: "counter") { $0.slowReadersClosed.load(ordering: .relaxed) },
         Metric(name: "flowcoach_ping_timeouts_total", help: "Connections closed after unanswered pings.", type: "counter") { $0.pingTimeouts.load(ordering: .relaxed) },
