@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Logging
 import LoopKit
+import RealtimeServer
 import Synchronization
 
 /// Hands freed heap back to the kernel every `server.heap_trim_interval_ms`.
@@ -18,38 +19,26 @@ final class HeapTrimmer: Sendable {
     private typealias TrimFunction = @convention(c) (Int) -> Int32
     private static let mallocTrim: TrimFunction? = dlsym(nil, "malloc_trim").map { unsafeBitCast($0, to: TrimFunction.self) }
 
-    private let intervalMs: Int64
     private let logger: Logger
-    private let stopped = Atomic<Bool>(false)
-    private let wakeUp = DispatchSemaphore(value: 0)
+    private let thread: PeriodicThread
 
     init(intervalMs: Int64, logger: Logger) {
-        self.intervalMs = intervalMs
         self.logger = logger
+        thread = PeriodicThread(name: "flowcoach-heap-trim", intervalMs: intervalMs)
     }
 
     /// Starts the trimming thread; does nothing when the interval is 0 (off).
     func start() {
-        guard intervalMs > 0 else { return }
-        let thread = Thread { [self] in run() }
-        thread.name = "flowcoach-heap-trim"
-        thread.start()
+        thread.start { [logger] in Self.trim(logger: logger) }
     }
 
-    func stop() {
-        stopped.store(true, ordering: .relaxed)
-        wakeUp.signal()
-    }
+    func stop() { thread.stop() }
 
-    private func run() {
-        while !stopped.load(ordering: .relaxed) {
-            _ = wakeUp.wait(timeout: .now() + .milliseconds(Int(intervalMs)))
-            guard !stopped.load(ordering: .relaxed) else { return }
-            let startedNs = MonotonicClock.nowNs()
-            let released = Self.mallocTrim?(0) ?? 0
-            logger.debug("heap trimmed", metadata: [
-                "released": "\(released != 0)", "took_us": "\((MonotonicClock.nowNs() &- startedNs) / 1_000)",
-            ])
-        }
+    private static func trim(logger: Logger) {
+        let startedNs = MonotonicClock.nowNs()
+        let released = mallocTrim?(0) ?? 0
+        logger.debug("heap trimmed", metadata: [
+            "released": "\(released != 0)", "took_us": "\((MonotonicClock.nowNs() &- startedNs) / 1_000)",
+        ])
     }
 }

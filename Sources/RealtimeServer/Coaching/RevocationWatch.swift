@@ -20,40 +20,25 @@ final class RevocationWatch: Sendable {
 
     private let reader: StoreReader
     private let mailboxes: [LoopMailbox]
-    private let intervalMs: Int64
     private let logger: Logger
-    private let stopped = Atomic<Bool>(false)
     /// Wall time (ms) of the last successful look; touched by reader-thread jobs only,
     /// which run one at a time.
     private let lastLookMs: Mutex<Int64>
-    private let wakeUp = DispatchSemaphore(value: 0)
+    private let thread: PeriodicThread
 
     init(reader: StoreReader, mailboxes: [LoopMailbox], intervalMs: Int64, logger: Logger) {
         self.reader = reader
         self.mailboxes = mailboxes
-        self.intervalMs = intervalMs
         self.logger = logger
         lastLookMs = Mutex(WallClock.nowMs())
+        thread = PeriodicThread(name: "flowcoach-revocations", intervalMs: intervalMs)
     }
 
     func start() {
-        let thread = Thread { [self] in run() }
-        thread.name = "flowcoach-revocations"
-        thread.start()
+        thread.start { [self] in _ = reader.submit { [self] store in look(in: store) } }
     }
 
-    func stop() {
-        stopped.store(true, ordering: .relaxed)
-        wakeUp.signal()
-    }
-
-    private func run() {
-        while !stopped.load(ordering: .relaxed) {
-            _ = wakeUp.wait(timeout: .now() + .milliseconds(Int(intervalMs)))
-            guard !stopped.load(ordering: .relaxed) else { return }
-            _ = reader.submit { [self] store in look(in: store) }
-        }
-    }
+    func stop() { thread.stop() }
 
     private func look(in store: any Store) {
         let startedMs = WallClock.nowMs()
