@@ -20,6 +20,16 @@ extension JSONWriter {
         endObject()
     }
 
+    /// A team answer's `team` member: `{"id", "name"}`, the name null when the team is gone.
+    mutating func writeTeamMember(id teamId: String, team: Team?) {
+        key("team")
+        beginObject()
+        key("id"); value(string: teamId)
+        key("name")
+        if let team { value(string: team.name) } else { null() }
+        endObject()
+    }
+
     mutating func writePrivacy(_ settings: PrivacySettings) {
         beginObject()
         key("leaderboard_visible"); value(settings.leaderboardVisible)

@@ -37,12 +37,7 @@ enum TeamAnalyticsEndpoint {
 
         return APIRouter.ok { json in
             json.beginObject()
-            json.key("team")
-            json.beginObject()
-            json.key("id"); json.value(string: teamId)
-            json.key("name")
-            if let team { json.value(string: team.name) } else { json.null() }
-            json.endObject()
+            json.writeTeamMember(id: teamId, team: team)
             json.key("days"); json.value(days)
             json.key("from"); json.value(string: first.description)
             json.key("to"); json.value(string: today.description)

@@ -32,12 +32,7 @@ enum TeamWellbeingEndpoint {
         let wellbeing = TeamWellbeing(members: members, window: first...today)
         return APIRouter.ok { json in
             json.beginObject()
-            json.key("team")
-            json.beginObject()
-            json.key("id"); json.value(string: teamId)
-            json.key("name")
-            if let team { json.value(string: team.name) } else { json.null() }
-            json.endObject()
+            json.writeTeamMember(id: teamId, team: team)
             json.key("from"); json.value(string: first.description)
             json.key("to"); json.value(string: today.description)
             json.key("consenting_members"); json.value(consenting.count)
