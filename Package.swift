@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "flowcoach",
             dependencies: [
-                "RealtimeServer", "CoachingCore", "Persistence", "FlowEngine", "FlowEvaluation", "WireJSON",
+                "RealtimeServer", "CoachingCore", "Persistence", "FlowEngine", "FlowEvaluation", "WireJSON", "LoopKit", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -56,17 +56,24 @@ done
 PORT=$(cut -d' ' -f1 "$WORK/port")
 
 # One line per sample: seconds since the server started, phase, VmRSS and VmHWM (KiB),
-# the store file's size (KiB).
+# the store file's size (KiB), then RSS split into anonymous and file-backed pages and
+# malloc's bytes in use and held free (KiB, from /metrics): a leak grows the heap in use,
+# fragmentation the free bytes, mapped files the file-backed part.
 PHASE_FILE="$WORK/phase"
 echo provisioning > "$PHASE_FILE"
 STARTED=$(date +%s)
-printf 'elapsed_s\tphase\trss_kib\thwm_kib\tstore_kib\n' > "$OUT/rss.tsv"
+printf 'elapsed_s\tphase\trss_kib\thwm_kib\tstore_kib\tanon_kib\tfile_kib\theap_used_kib\theap_free_kib\n' > "$OUT/rss.tsv"
+gauge_kib() { awk -v name="$1" '$1 == name {printf "%d", $2 / 1024}' "$WORK/metrics.txt" 2>/dev/null; }
 (
   while kill -0 "$SERVER_PID" 2>/dev/null; do
     rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null)
     hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null)
+    anon=$(awk '/^RssAnon:/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null)
+    file=$(awk '/^RssFile:/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null)
     store=$(( $(stat -c %s "$WORK/store.sqlite" 2>/dev/null || echo 0) / 1024 ))
-    printf '%s\t%s\t%s\t%s\t%s\n' "$(( $(date +%s) - STARTED ))" "$(cat "$PHASE_FILE")" "$rss" "$hwm" "$store" >> "$OUT/rss.tsv"
+    curl -s -m 10 -o "$WORK/metrics.txt" "http://127.0.0.1:$PORT/metrics" || : > "$WORK/metrics.txt"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(( $(date +%s) - STARTED ))" "$(cat "$PHASE_FILE")" "$rss" "$hwm" "$store" \
+      "$anon" "$file" "$(gauge_kib flowcoach_heap_in_use_bytes)" "$(gauge_kib flowcoach_heap_free_bytes)" >> "$OUT/rss.tsv"
     sleep "$SAMPLE"
   done
 ) &
@@ -88,7 +95,8 @@ python3 - "$OUT/rss.tsv" "$DURATION" "$SAMPLE" <<'PY' | tee "$OUT/verdict.txt"
 import sys
 path, duration, sample = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rows = [line.split("\t") for line in open(path).read().splitlines()[1:]]
-rows = [(int(t), phase, int(rss or 0), int(hwm or 0), int(store or 0)) for t, phase, rss, hwm, store in rows]
+rows = [(int(t), phase, int(rss or 0), int(hwm or 0), int(store or 0), *(int(x or 0) for x in rest))
+        for t, phase, rss, hwm, store, *rest in rows]
 load = [r for r in rows if r[1] == "load"]
 left = [r for r in rows if r[1] == "left"]
 end = load[-1]

@@ -1,5 +1,6 @@
 // Linux-only declarations that Glibc's Swift overlay does not import:
-// epoll, eventfd, timerfd, TCP options. Header-only; no code of our own.
+// epoll, eventfd, timerfd, TCP options, malloc's statistics and trimming. Header-only; no
+// code of our own.
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
@@ -15,6 +16,14 @@
 static inline void flowcoach_set_thread_name(const char *name) {
     prctl(PR_SET_NAME, name, 0, 0, 0);
 }
+
+/// glibc's heap statistics and trimming (mallinfo2 needs glibc 2.33), declared here: including
+/// <malloc.h> in this module makes libc's time and stdio types ambiguous to Swift.
+struct mallinfo2 {
+    size_t arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
+};
+extern struct mallinfo2 mallinfo2(void);
+extern int malloc_trim(size_t pad);
 
 /// accept4(2) is a GNU extension; declared here because Glibc's module is built without _GNU_SOURCE.
 extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);

@@ -1,5 +1,5 @@
 import Foundation
-import Glibc
+import CLinux
 import Logging
 import LoopKit
 import RealtimeServer
@@ -15,10 +15,6 @@ import Synchronization
 /// moment, which a loop only notices if it allocates at that instant. The loops allocate
 /// nothing in steady state, so once a minute costs nothing measurable.
 final class HeapTrimmer: Sendable {
-    /// glibc's `malloc_trim`, looked up once: `<malloc.h>` is not part of the Glibc module.
-    private typealias TrimFunction = @convention(c) (Int) -> Int32
-    private static let mallocTrim: TrimFunction? = dlsym(nil, "malloc_trim").map { unsafeBitCast($0, to: TrimFunction.self) }
-
     private let logger: Logger
     private let thread: PeriodicThread
 
@@ -36,7 +32,7 @@ final class HeapTrimmer: Sendable {
 
     private static func trim(logger: Logger) {
         let startedNs = MonotonicClock.nowNs()
-        let released = mallocTrim?(0) ?? 0
+        let released = malloc_trim(0)
         logger.debug("heap trimmed", metadata: [
             "released": "\(released != 0)", "took_us": "\((MonotonicClock.nowNs() &- startedNs) / 1_000)",
         ])

@@ -76,6 +76,7 @@ enum MetricsText {
             text += "# TYPE flowcoach_leaderboard_dropped_inputs_total counter\n"
             text += "flowcoach_leaderboard_dropped_inputs_total \(droppedLeaderboardInputs)\n"
         }
+        text += ProcessMemory.sample().exposition
         for metric in metrics {
             text += "# HELP \(metric.name) \(metric.help)\n# TYPE \(metric.name) \(metric.type)\n"
             for (index, stats) in loops.enumerated() {

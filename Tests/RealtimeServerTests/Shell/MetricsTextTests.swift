@@ -17,6 +17,26 @@ struct MetricsTextTests {
         #expect(text.contains("# TYPE flowcoach_connections_open gauge\n"))
     }
 
+    @Test("process memory takes RSS and its anonymous and file-backed parts from /proc status text")
+    func processMemoryFields() {
+        var memory = ProcessMemory()
+        memory.readFields(of: "Name:\tflowcoach\nVmHWM:\t  120000 kB\nVmRSS:\t  103200 kB\nRssAnon:\t   70000 kB\nRssFile:\t   33000 kB\nRssShmem:\t     200 kB\n")
+        #expect(memory.residentBytes == 103_200 * 1024)
+        #expect(memory.residentAnonymousBytes == 70_000 * 1024)
+        #expect(memory.residentFileBytes == 33_000 * 1024)
+    }
+
+    @Test("the metrics carry this process's resident memory and malloc's bytes in use")
+    func processMemoryIsLive() {
+        let memory = ProcessMemory.sample()
+        #expect(memory.residentBytes > 0)
+        #expect(memory.residentAnonymousBytes > 0)
+        #expect(memory.heapInUseBytes > 0)
+        let text = MetricsText.render([LoopStats()])
+        #expect(text.contains("# TYPE process_resident_memory_bytes gauge\n"))
+        #expect(text.contains("# TYPE flowcoach_heap_in_use_bytes gauge\n"))
+    }
+
     @Test("JSON log lines escape quotes, backslashes and control characters")
     func logEscaping() {
         var line = ""
