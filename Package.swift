@@ -63,7 +63,7 @@ let package = Package(
         // and accounts (token digests through OpenSSL).
         .target(
             name: "Persistence",
-            dependencies: ["CoachingCore", "FlowEngine", "WireJSON", "CSQLite", "CLibPQ", "COpenSSL"],
+            dependencies: ["CoachingCore", "FlowEngine", "WireJSON", "CSQLite", "CLibPQ", "COpenSSL", "CLinux"],
             swiftSettings: strictSettings
         ),
 

@@ -1,4 +1,5 @@
 public import CoachingCore
+import CLinux
 import Foundation
 import Synchronization
 
@@ -29,8 +30,10 @@ public final class StoreReader: Sendable {
 
     /// Starts the thread (named after `name`).
     public func start() {
-        let thread = Thread { [self] in run() }
-        thread.name = name
+        let thread = Thread { [self] in
+            flowcoach_set_thread_name(name)  // Foundation's `Thread.name` does not reach the kernel here
+            run()
+        }
         thread.start()
     }
 

@@ -1,4 +1,5 @@
 public import CoachingCore
+import CLinux
 import Foundation
 import Synchronization
 
@@ -57,8 +58,10 @@ public final class PersistenceWriter: Sendable {
     public func start() {
         guard started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
         let worker = worker
-        let thread = Thread { worker.run() }
-        thread.name = "flowcoach-writer"
+        let thread = Thread {
+            flowcoach_set_thread_name("flowcoach-writer")  // Foundation's `Thread.name` does not reach the kernel here
+            worker.run()
+        }
         thread.start()
     }
 

@@ -1,4 +1,5 @@
 public import CoachingCore
+import CLinux
 import Glibc
 public import LoopKit
 import Synchronization
@@ -108,7 +109,7 @@ public final class LeaderboardOwner: Sendable {
         return events.count
     }
 
-    /// Starts the owner thread (`lb-owner`). Calling it twice is a no-op.
+    /// Starts the owner thread (`flowcoach-boards`). Calling it twice is a no-op.
     public func start() throws(LeaderboardOwnerError) {
         guard running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
         final class Box: Sendable {
@@ -143,6 +144,7 @@ public final class LeaderboardOwner: Sendable {
     }
 
     private func run() {
+        flowcoach_set_thread_name("flowcoach-boards")
         let interval = max(1, configuration.tickIntervalMs)
         while running.load(ordering: .acquiring) {
             tick()

@@ -1,3 +1,4 @@
+import CLinux
 import Foundation
 import Synchronization
 
@@ -19,8 +20,10 @@ public final class PeriodicThread: Sendable {
     /// interval of 0 or less means off.
     public func start(_ body: @escaping @Sendable () -> Void) {
         guard intervalMs > 0 else { return }
-        let thread = Thread { [self] in run(body) }
-        thread.name = name
+        let thread = Thread { [self] in
+            flowcoach_set_thread_name(name)  // Foundation's `Thread.name` does not reach the kernel here
+            run(body)
+        }
         thread.start()
     }
 
