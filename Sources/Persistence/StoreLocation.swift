@@ -35,17 +35,20 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Opens the store and applies pending migrations (the server and admin commands).
-    /// `sqliteCacheKiB` bounds an SQLite connection's page cache (PostgreSQL ignores it).
-    public func open(sqliteCacheKiB: Int = SQLiteStore.defaultCacheKiB) throws(StoreError) -> any Store {
-        let store = try connect(sqliteCacheKiB: sqliteCacheKiB)
+    /// `sqliteCacheKiB` bounds an SQLite connection's page cache and `sqliteSynchronous` sets
+    /// its commits' durability (PostgreSQL ignores both).
+    public func open(sqliteCacheKiB: Int = SQLiteStore.defaultCacheKiB,
+                     sqliteSynchronous: SQLiteStore.Synchronous = .full) throws(StoreError) -> any Store {
+        let store = try connect(sqliteCacheKiB: sqliteCacheKiB, sqliteSynchronous: sqliteSynchronous)
         try store.migrate()
         return store
     }
 
     /// Opens the store without migrating (`flowcoach migrate` reports what it applies).
-    public func connect(sqliteCacheKiB: Int = SQLiteStore.defaultCacheKiB) throws(StoreError) -> any Store {
+    public func connect(sqliteCacheKiB: Int = SQLiteStore.defaultCacheKiB,
+                        sqliteSynchronous: SQLiteStore.Synchronous = .full) throws(StoreError) -> any Store {
         switch self {
-        case .sqlite(let path): try SQLiteStore(path: path, cacheKiB: sqliteCacheKiB)
+        case .sqlite(let path): try SQLiteStore(path: path, synchronous: sqliteSynchronous, cacheKiB: sqliteCacheKiB)
         case .postgres(let url): try PostgresStore(url: url)
         }
     }
