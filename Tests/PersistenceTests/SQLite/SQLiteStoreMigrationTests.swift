@@ -41,6 +41,18 @@ struct SQLiteStoreMigrationTests {
         #expect(FileManager.default.fileExists(atPath: database.path + "-wal"))
     }
 
+    @Test("a store location opens FULL by default and NORMAL when asked (the reader's session claims)")
+    func synchronousSetting() throws {
+        let database = TemporaryDatabase()
+        func synchronous(_ store: any Store) throws -> Int64? {
+            let sqlite = try #require(store as? SQLiteStore)
+            return try sqlite.connection.statement("PRAGMA synchronous").queryFirst { row throws(StoreError) in try row.integer(0) }
+        }
+        let location = StoreLocation.sqlite(path: database.path)
+        #expect(try synchronous(location.open()) == 2)
+        #expect(try synchronous(location.open(sqliteSynchronous: .normal)) == 1)
+    }
+
     @Test("a path that cannot be created is an openFailed error, not a crash")
     func unopenablePath() {
         #expect(throws: StoreError.self) { try SQLiteStore(path: "/proc/flowcoach/nope/db.sqlite") }
