@@ -8,7 +8,8 @@ import WSProtocol
 ///
 /// Kept small: an idle WebSocket holds no buffers of its own. Output is produced into the
 /// loop's shared cork buffer and only what the kernel did not take is copied into
-/// `pendingOutput`; partial frames are held by the endpoint only while incomplete.
+/// `pendingOutput`; partial frames are held by the endpoint only while incomplete, and the
+/// storage it keeps for reuse is released when the idle sweep pings the connection.
 final class ClientConnection {
     /// What the bytes on this connection currently mean.
     enum Phase {
