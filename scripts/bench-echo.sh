@@ -269,10 +269,12 @@ for run in $(seq 1 "$RUNS"); do
             stop_server
         fi
         # A fresh process for the idle test: its RSS before connecting is the baseline.
+        # Three source addresses: Flowcoach's limits.connections_per_ip (4,096) would answer
+        # part of 10,000 connections from two with 429.
         if (( IDLE_CONNS > 0 )) && start_server "$server"; then
             sleep 1
             run_wsload "$server" "idle$IDLE_CONNS" "$run" -- idle -u "ws://127.0.0.1:$PORT/echo" \
-                -c "$IDLE_CONNS" -a 2 -d "$DURATION" -P "$SERVER_PID"
+                -c "$IDLE_CONNS" -a 3 -d "$DURATION" -P "$SERVER_PID"
             stop_server
         fi
     done

@@ -6,7 +6,14 @@
 //      session — rate limit, seq checks, detection, accounting, `flow` encoded and handed
 //      to the shell — through a shell that copies nothing;
 //   3. the opening handshake (parse the request head from one read, validate, accept, write
-//      the 101): not a steady-state path, so it has a budget per handshake instead of 0.
+//      the 101): not a steady-state path, so it has a budget per handshake instead of 0;
+//   4. the transport echo (what `/echo` does per message): a server `WebSocketEndpoint`
+//      decodes a masked 64-byte text frame in place and frames the answer, with the frame
+//      whole in one read and split across two (the endpoint's storage is reused).
+//
+// `flowcoach-alloc-check endpoint-echo ROUNDS [SPLIT_AT]` runs only check 4's loop, ROUNDS
+// times (the frame whole, or split after SPLIT_AT bytes), and counts nothing: a fixed workload for `valgrind --tool=callgrind` (instructions per
+// message = the difference of two round counts ÷ their difference).
 //
 // Run under the malloc-counting interposer (scripts/check-allocations.sh). Each check warms
 // up, then counts the allocations of the measuring thread over many rounds and prints
@@ -80,6 +87,57 @@ func measure(_ name: String, budget: UInt64 = 0, _ body: (Int) -> Void) -> Bool 
     let microseconds = Double(cpuNs) / Double(rounds) / 1_000
     print("\(name): \(allocations) allocations in \(rounds) rounds (budget \(budget) per round); \(microseconds) µs CPU per round")
     return allocations <= budget * UInt64(rounds)
+}
+
+/// One `/echo` round trip through a server endpoint: `frame` is copied into `readBuffer`
+/// (the endpoint unmasks in place) and fed whole, or in two reads split at `split`.
+struct EndpointEcho: ~Copyable {
+    var endpoint = WebSocketEndpoint(role: .server)
+    var output = ByteWriter(capacity: 4096)
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
+    let frame: [UInt8] = {
+        var writer = ByteWriter()
+        let message = [UInt8](repeating: UInt8(ascii: "a"), count: 64)
+        FrameEncoder.writeFrame(opcode: .text, payload: message, mask: MaskingKey(1, 2, 3, 4), into: &writer)
+        return writer.readableBytes
+    }()
+
+    deinit { readBuffer.deallocate() }
+
+    /// Returns the bytes of the echoed frame.
+    mutating func roundTrip(split: Int?) -> Int {
+        frame.withUnsafeBytes { readBuffer.copyMemory(from: $0) }
+        let cut = split ?? frame.count
+        feed(UnsafeMutableRawBufferPointer(rebasing: readBuffer[0..<cut]))
+        if cut < frame.count { feed(UnsafeMutableRawBufferPointer(rebasing: readBuffer[cut..<frame.count])) }
+        let written = output.readableCount
+        output.consume(written)
+        return written
+    }
+
+    private mutating func feed(_ bytes: UnsafeMutableRawBufferPointer) {
+        var consumed = 0
+        while true {
+            switch endpoint.nextEvent(from: bytes, consumed: &consumed, output: &output) {
+            case .needMoreData:
+                return
+            case .text(let payload):
+                endpoint.send(.text, payload: payload, into: &output)
+            default:
+                print("error: the echo endpoint produced an unexpected event")
+                exit(1)
+            }
+        }
+    }
+}
+
+if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "endpoint-echo", let count = Int(CommandLine.arguments[2]) {
+    let split = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) : nil
+    var echo = EndpointEcho()
+    var bytes = 0
+    for _ in 0..<count { bytes &+= echo.roundTrip(split: split) }
+    print("endpoint-echo: \(count) round trips, \(bytes) bytes echoed")
+    exit(0)
 }
 
 // Payloads are built before anything is counted.
@@ -164,9 +222,14 @@ let browserHandshakeClean = measure("HandshakeBrowser", budget: handshakeBudget)
     sink &+= handshake(browserRequest, policy: handshakePolicy, into: &handshakeOutput)
 }
 
+// 4. The transport echo, whole and split across two reads.
+var endpointEcho = EndpointEcho()
+let echoWholeClean = measure("EndpointEchoWhole") { _ in sink &+= endpointEcho.roundTrip(split: nil) }
+let echoSplitClean = measure("EndpointEchoSplit") { _ in sink &+= endpointEcho.roundTrip(split: 40) }
+
 guard shell.sentBytes > 0, sink > 0 else {
     print("error: the checks produced no output (the session did not start?)")
     exit(1)
 }
 if threadCount == nil, getenv("FLOWCOACH_REQUIRE_MALLOC_COUNTER") != nil { exit(2) }
-exit(codecClean && shardClean && minimalHandshakeClean && browserHandshakeClean ? 0 : 1)
+exit(codecClean && shardClean && minimalHandshakeClean && browserHandshakeClean && echoWholeClean && echoSplitClean ? 0 : 1)

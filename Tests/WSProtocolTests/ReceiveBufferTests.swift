@@ -30,14 +30,21 @@ struct ReceiveBufferTests {
         #expect(buffer.bytes().isEmpty)
     }
 
-    @Test("append(maximumCount:) keeps exactly what the body wrote")
-    func appendInPlace() {
+    @Test("an empty buffer is one nil pointer; the control start lives in the allocation")
+    func layoutAndControlStart() {
+        #expect(MemoryLayout<ReceiveBuffer>.size == 8)
         var buffer = ReceiveBuffer()
-        buffer.append(maximumCount: 16) { raw in
-            raw[0] = 1
-            raw[1] = 2
-            return 2
-        }
-        #expect(Array(buffer.bytes()) == [1, 2])
+        buffer.controlStart = 0  // nothing stored: allowed, allocates nothing
+        #expect(buffer.capacity == 0)
+        [UInt8](repeating: 1, count: 10).withUnsafeBytes { buffer.append($0) }
+        buffer.controlStart = buffer.count
+        [UInt8](repeating: 2, count: 300).withUnsafeBytes { buffer.append($0) }  // grows: the header moves along
+        #expect(buffer.controlStart == 10)
+        #expect(buffer.bytes(from: buffer.controlStart).count == 300)
+        #expect(Array(buffer.bytes()).prefix(11) == [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2])
+        buffer.removeAll(retainingUpTo: 1024)
+        #expect(buffer.count == 0 && buffer.controlStart == 0 && buffer.capacity >= 310)
+        buffer.removeAll(retainingUpTo: 0)
+        #expect(buffer.capacity == 0 && buffer.bytes().isEmpty)
     }
 }

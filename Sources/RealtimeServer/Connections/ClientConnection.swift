@@ -8,7 +8,8 @@ import WSProtocol
 ///
 /// Kept small: an idle WebSocket holds no buffers of its own. Output is produced into the
 /// loop's shared cork buffer and only what the kernel did not take is copied into
-/// `pendingOutput`; partial frames are held by the endpoint only while incomplete.
+/// `pendingOutput`; partial frames are held by the endpoint only while incomplete, and the
+/// storage it keeps for reuse is released when the idle sweep pings the connection.
 final class ClientConnection {
     /// What the bytes on this connection currently mean.
     enum Phase {
@@ -31,13 +32,51 @@ final class ClientConnection {
         case coaching
     }
 
-    let fd: Int32
+    // Stored properties are declared widest first, because Swift lays a class out in
+    // declaration order and every idle connection pays for the padding: 216 heap bytes
+    // after an upgrade (IdleConnectionSizeTests; docs/BENCHMARKS.md "RSS per idle
+    // connection").
+
     /// Epoll token (`generation << 32 | slot`) in the owning loop's table; changes when the
     /// connection moves to its user's home loop.
     var token: UInt64
+    /// Monotonic time of the last byte received (liveness for idle pings).
+    var lastReceivedMs: Int64
+    /// When the current phase times out (handshake, close reply).
+    var deadlineMs: Int64
+    /// Monotonic time the peer last took output from us, or when output started waiting
+    /// (the slow-reader rule judges by how long a reader makes no progress).
+    var lastOutputProgressMs: Int64 = 0
+    /// The TLS session on a `wss://` connection; nil on plaintext.
+    var tls: BoxedTLSSession?
+    /// Coaching-protocol state (`/v1/ws` only), owned by the loop's coaching shard.
+    var coaching: CoachingConnection?
+    /// What only the HTTP phase needs, in a box of its own: an idle WebSocket holds a nil
+    /// reference instead of the parser, an API body and a held-back 101 (about 225 bytes
+    /// of the object, inline even when nil).
+    private var setup: SetupState? = SetupState()
+    /// Input is paused while an answer from another thread is awaited (token check,
+    /// session look-up): no reads, and the bytes already read but not yet processed wait
+    /// here (at most one read's worth; see `isInputPaused`).
+    var stashedInput: [UInt8] = []
+    /// Bytes the kernel has not accepted yet (empty, without capacity, when idle).
+    var pendingOutput = ByteWriter()
     let peer: PeerAddress
     var phase: Phase = .readingRequest
     var route: Route = .none
+    let fd: Int32
+    var endpoint: WebSocketEndpoint?
+    /// Whether EPOLLOUT is armed (only while `pendingOutput` is non-empty).
+    var wantsWritable = false
+    /// Pings sent since the peer last sent anything.
+    var unansweredPings: UInt8 = 0
+    /// No reads while an answer from another thread is awaited (see `stashedInput`).
+    var isInputPaused = false
+    /// Counted in the per-IP limiter (released once, on close).
+    var countedPerIP = false
+    /// Accepted past `limits.connections_per_ip`: its request gets a 429.
+    var overIPLimit = false
+
     /// The request parser until a complete head arrived.
     var requestParser: HTTPRequestParser? {
         get { setup?.requestParser }
@@ -56,24 +95,6 @@ final class ClientConnection {
             releaseSetupIfDone()
         }
     }
-    var endpoint: WebSocketEndpoint?
-    /// The TLS session on a `wss://` connection; nil on plaintext.
-    var tls: BoxedTLSSession?
-    /// Bytes the kernel has not accepted yet (empty, without capacity, when idle).
-    var pendingOutput = ByteWriter()
-    /// Monotonic time the peer last took output from us, or when output started waiting
-    /// (the slow-reader rule judges by how long a reader makes no progress).
-    var lastOutputProgressMs: Int64 = 0
-    /// Whether EPOLLOUT is armed (only while `pendingOutput` is non-empty).
-    var wantsWritable = false
-    /// Monotonic time of the last byte received (liveness for idle pings).
-    var lastReceivedMs: Int64
-    /// When the current phase times out (handshake, close reply).
-    var deadlineMs: Int64
-    /// Pings sent since the peer last sent anything.
-    var unansweredPings: UInt8 = 0
-    /// Coaching-protocol state (`/v1/ws` only), owned by the loop's coaching shard.
-    var coaching: CoachingConnection?
     /// The 101 answer held back while a Bearer token is checked.
     var pendingHandshake: HandshakeResponse? {
         get { setup?.pendingHandshake }
@@ -83,19 +104,6 @@ final class ClientConnection {
             releaseSetupIfDone()
         }
     }
-    /// What only the HTTP phase needs, in a box of its own: an idle WebSocket holds a nil
-    /// reference instead of the parser, an API body and a held-back 101 (about 225 bytes
-    /// of the object, inline even when nil).
-    private var setup: SetupState? = SetupState()
-    /// Input is paused while an answer from another thread is awaited (token check,
-    /// session look-up): no reads, and the bytes already read but not yet processed wait
-    /// here (at most one read's worth).
-    var isInputPaused = false
-    var stashedInput: [UInt8] = []
-    /// Counted in the per-IP limiter (released once, on close).
-    var countedPerIP = false
-    /// Accepted past `limits.connections_per_ip`: its request gets a 429.
-    var overIPLimit = false
 
     init(fd: Int32, token: UInt64, peer: PeerAddress, nowMs: Int64, handshakeDeadlineMs: Int64) {
         self.fd = fd

@@ -51,6 +51,9 @@ extension EventLoop {
             return
         }
         connection.unansweredPings += 1
+        // Quiet for a ping interval: the receive storage a split frame left for reuse goes
+        // back too, so that an idle endpoint holds no buffer (a busy one keeps reusing it).
+        connection.endpoint?.releaseRetainedStorage()
         writeOutput(to: connection) { _ = connection.endpoint?.sendPing(UnsafeRawBufferPointer(start: nil, count: 0), into: &$0) }
         flush(connection)
     }

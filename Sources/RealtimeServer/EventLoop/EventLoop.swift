@@ -30,10 +30,13 @@ public final class EventLoop: @unchecked Sendable {
     var tlsListener: Listener?
     /// Certificates for new TLS connections (swapped on SIGHUP; live sessions keep theirs).
     let tlsContexts: TLSContextStore?
-    /// Connection table indexed by slot; a slot's generation changes whenever it is reused.
+    /// Connection table indexed by slot (8 bytes per slot).
     var connections: [ClientConnection?] = []
-    var generations: [UInt32] = []
     var freeSlots: [Int] = []
+    /// Generation of the last token handed out. One counter for the loop rather than one
+    /// per slot: a reused slot still gets a token its previous occupant never had (so stale
+    /// events and late answers are dropped), without a second array beside the table.
+    var lastGeneration: UInt32 = 0
     var openCount = 0
     /// Loop-owned receive buffer: every read lands here and is parsed in place.
     let readBuffer: UnsafeMutableRawBufferPointer
@@ -295,9 +298,9 @@ public final class EventLoop: @unchecked Sendable {
         } else {
             slot = connections.count
             connections.append(nil)
-            generations.append(0)
         }
-        return (slot, UInt64(generations[slot]) << 32 | UInt64(slot))
+        lastGeneration &+= 1
+        return (slot, UInt64(lastGeneration) << 32 | UInt64(slot))
     }
 
     private func register(fd: Int32, peer: PeerAddress, tls: Bool, counted: Bool) {
@@ -353,7 +356,6 @@ public final class EventLoop: @unchecked Sendable {
             stats.add(.webSocketsOpen, -1)
         }
         connections[connection.slot] = nil
-        generations[connection.slot] &+= 1
         freeSlots.append(connection.slot)
         openCount -= 1
         stats.add(.connectionsOpen, -1)

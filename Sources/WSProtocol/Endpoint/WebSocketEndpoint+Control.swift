@@ -68,7 +68,7 @@ extension WebSocketEndpoint {
     mutating func releaseAll() {
         pendingRelease = .nothing
         storage.removeAll(retainingUpTo: 0)
-        transformOutput.reset(keepingCapacityUpTo: 0)
+        extras?.transformOutput.reset(keepingCapacityUpTo: 0)
         assembler.completeMessage()
     }
 
@@ -103,9 +103,11 @@ extension WebSocketEndpoint {
         case .client:
             // RFC 6455 §5.3: the masking key MUST be unpredictable; a fresh key per frame.
             // take() leaves the existential uniquely referenced, so mutating it never copies a box.
-            guard var generator = maskingKeys.take() else { preconditionFailure("WebSocketEndpoint: client without masking keys") }
+            guard let extras, var generator = extras.maskingKeys.take() else {
+                preconditionFailure("WebSocketEndpoint: client without masking keys")
+            }
             let key = MaskingKey.random(using: &generator)
-            maskingKeys = generator
+            extras.maskingKeys = generator
             return key
         }
     }

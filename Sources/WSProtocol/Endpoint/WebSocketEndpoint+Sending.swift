@@ -11,7 +11,7 @@ extension WebSocketEndpoint {
         precondition(opcode == .text || opcode == .binary, "WebSocketEndpoint.send: only text or binary, got \(opcode)")
         guard state == .open else { return false }
         let mask = nextMaskingKey()
-        if let transform {
+        if let transform = extras?.transform {
             transform.encode(payload) { encoded, bits in
                 FrameEncoder.writeFrame(opcode: opcode, payload: encoded, reservedBits: bits, mask: mask, into: &output)
             }

@@ -13,31 +13,30 @@
 ///
 /// `~Copyable`: the endpoint owns its receive storage and its extension state, and a copy of
 /// a connection's state machine would be a bug.
+///
+/// Every connection holds one inline, so the stored layout is kept small (90 bytes;
+/// `EndpointLayoutTests`): what only extensions and clients need is boxed in
+/// `EndpointExtras`, the receive storage is one pointer, each limit is stored once, and the
+/// properties are declared widest first (Swift lays a struct out in declaration order).
 public struct WebSocketEndpoint: ~Copyable {
-    /// The side this endpoint plays.
-    public let role: Role
-    /// The limits enforced on received frames and messages.
-    public let limits: Limits
-    /// Where the endpoint is in the connection's life.
-    public internal(set) var state: EndpointState = .open
-
     var decoder: FrameDecoder
     var assembler: MessageAssembler
+    /// `Limits.retainedBufferCapacity`, clamped to 4 GiB.
+    let retainedBufferCapacity: UInt32
+    /// `Limits.maxMessageSize` (the frame limit is the decoder's).
+    let maxMessageSize: Int
     var storage = ReceiveBuffer()
-    /// Output of the extension's decoder before it is validated into `storage`.
-    var transformOutput = ByteWriter()
-    /// Storage index where a control payload split across reads begins.
-    var controlStart = 0
+    /// The negotiated extension and a client's masking keys; nil for a plain server endpoint.
+    let extras: EndpointExtras?
+    /// Where the endpoint is in the connection's life.
+    public internal(set) var state: EndpointState = .open
     /// Storage to release at the start of the next call (delivered payloads stay valid until then).
     var pendingRelease = PendingRelease.nothing
-    /// The negotiated extension, if any.
-    let transform: (any MessageTransform)?
-    /// Masking-key source for the client role (RFC 6455 §5.3: strong entropy, injected).
-    var maskingKeys: (any RandomNumberGenerator)?
 
-    enum PendingRelease {
+    enum PendingRelease: UInt8 {
         case nothing
-        case controlPayload(from: Int)
+        /// The control payload stored from `storage.controlStart` on.
+        case controlPayload
         case message
     }
 
@@ -53,13 +52,24 @@ public struct WebSocketEndpoint: ~Copyable {
         maskingKeys: (any RandomNumberGenerator)? = nil
     ) {
         precondition(role == .server || maskingKeys != nil, "WebSocketEndpoint: a client needs masking keys")
-        self.role = role
-        self.limits = limits
-        self.transform = transform
-        self.maskingKeys = maskingKeys
         decoder = FrameDecoder(
             role: role, maxFrameSize: limits.maxFrameSize, allowedReservedBits: transform?.claimedReservedBits ?? 0)
-        assembler = MessageAssembler(maxMessageSize: limits.maxMessageSize)
+        assembler = MessageAssembler()
+        retainedBufferCapacity = UInt32(clamping: limits.retainedBufferCapacity)
+        maxMessageSize = limits.maxMessageSize
+        extras = transform == nil && maskingKeys == nil
+            ? nil : EndpointExtras(transform: transform, maskingKeys: maskingKeys)
+    }
+
+    /// The side this endpoint plays.
+    public var role: Role { decoder.role }
+
+    /// The limits enforced on received frames and messages (`retainedBufferCapacity`
+    /// clamped to 4 GiB).
+    public var limits: Limits {
+        Limits(
+            maxFrameSize: decoder.maxFrameSize, maxMessageSize: maxMessageSize,
+            retainedBufferCapacity: Int(retainedBufferCapacity))
     }
 
     /// What the shell must do with the transport after flushing the output.
@@ -74,8 +84,20 @@ public struct WebSocketEndpoint: ~Copyable {
     public var isAwaitingCloseReply: Bool { state == .closeSent }
 
     /// Bytes of receive storage currently allocated (0 for an idle endpoint past its
-    /// retained capacity; tests and metrics).
-    public var bufferedCapacity: Int { storage.capacity + transformOutput.capacity }
+    /// retained capacity, or after `releaseRetainedStorage()`; tests and metrics).
+    public var bufferedCapacity: Int { storage.capacity + (extras?.transformOutput.capacity ?? 0) }
+
+    /// Frees the receive storage kept for reuse (at most `Limits.retainedBufferCapacity`
+    /// bytes after a frame split across reads) unless a partial message or control frame is
+    /// still held. The shell calls it for a connection that went quiet, so that an idle
+    /// endpoint holds no buffer; a busy one keeps reusing its storage. Payload pointers from
+    /// the previous call become invalid.
+    public mutating func releaseRetainedStorage() {
+        releasePending()
+        guard storage.count == 0 else { return }
+        storage.removeAll(retainingUpTo: 0)
+        extras?.transformOutput.reset(keepingCapacityUpTo: 0)
+    }
 
     /// Decodes the next event from `bytes[consumed...]`, unmasking in place, and advances
     /// `consumed`.
@@ -104,7 +126,8 @@ public struct WebSocketEndpoint: ~Copyable {
                 return failConnection(violation, output: &output)
             case .header(let header):
                 if !header.opcode.isControl,
-                   let violation = assembler.receivedHeader(header, claimedBits: transform?.claimedReservedBits ?? 0) {
+                   let violation = assembler.receivedHeader(
+                       header, claimedBits: decoder.allowedReservedBits, maxMessageSize: maxMessageSize) {
                     consumed = bytes.count
                     return failConnection(violation, output: &output)
                 }
@@ -126,11 +149,11 @@ public struct WebSocketEndpoint: ~Copyable {
             if isFirst && isLast {
                 return receivedControl(header.opcode, UnsafeRawBufferPointer(run), output: &output)
             }
-            if isFirst { controlStart = storage.count }
+            if isFirst { storage.controlStart = storage.count }
             storage.append(UnsafeRawBufferPointer(run))
             guard isLast else { return nil }
-            pendingRelease = .controlPayload(from: controlStart)
-            return receivedControl(header.opcode, storage.bytes(from: controlStart), output: &output)
+            pendingRelease = .controlPayload
+            return receivedControl(header.opcode, storage.bytes(from: storage.controlStart), output: &output)
         }
         let isText = assembler.messageOpcode == .text
         let endsMessage = isLast && header.fin
@@ -165,10 +188,10 @@ public struct WebSocketEndpoint: ~Copyable {
 
     /// Passes a run of a transformed message through the extension into `storage`.
     private mutating func decodeTransformed(_ run: UnsafeRawBufferPointer, isFinal: Bool, isText: Bool) -> ProtocolViolation? {
-        guard let transform else { return .reservedBitsSet }
-        let limit = limits.maxMessageSize
+        guard let extras, let transform = extras.transform else { return .reservedBitsSet }
+        let limit = maxMessageSize
         do {
-            try transform.decode(run, isFinalFragment: isFinal, into: &transformOutput, limit: limit)
+            try transform.decode(run, isFinalFragment: isFinal, into: &extras.transformOutput, limit: limit)
         } catch {
             switch error {
             case .invalidData: return .invalidExtensionData
@@ -177,13 +200,13 @@ public struct WebSocketEndpoint: ~Copyable {
             }
         }
         let budget = limit - storage.count
-        guard transformOutput.readableCount <= budget else { return .messageTooBig(limit: limits.maxMessageSize) }
-        let violation: ProtocolViolation? = transformOutput.withUnsafeReadableBytes { decoded in
+        guard extras.transformOutput.readableCount <= budget else { return .messageTooBig(limit: limit) }
+        let violation: ProtocolViolation? = extras.transformOutput.withUnsafeReadableBytes { decoded in
             if isText, !assembler.utf8.validate(decoded) { return .invalidUTF8 }
             storage.append(decoded)
             return nil
         }
-        transformOutput.reset(keepingCapacityUpTo: limits.retainedBufferCapacity)
+        extras.transformOutput.reset(keepingCapacityUpTo: Int(retainedBufferCapacity))
         return violation
     }
 
@@ -192,11 +215,16 @@ public struct WebSocketEndpoint: ~Copyable {
         switch pendingRelease {
         case .nothing:
             return
-        case .controlPayload(let start):
-            storage.truncate(to: start)
-            if start == 0 { storage.removeAll(retainingUpTo: limits.retainedBufferCapacity) }
+        case .controlPayload:
+            let start = storage.controlStart
+            if start == 0 {
+                storage.removeAll(retainingUpTo: Int(retainedBufferCapacity))
+            } else {
+                storage.truncate(to: start)
+                storage.controlStart = 0
+            }
         case .message:
-            storage.removeAll(retainingUpTo: limits.retainedBufferCapacity)
+            storage.removeAll(retainingUpTo: Int(retainedBufferCapacity))
         }
         pendingRelease = .nothing
     }

@@ -25,13 +25,15 @@ public struct FrameDecoder: Sendable {
         case payload(FrameHeader, remaining: Int)
     }
 
-    /// The side we play: a server requires masked frames, a client unmasked ones.
-    public let role: Role
+    // Declared widest first (Swift lays a struct out in declaration order): every
+    // connection's endpoint holds a decoder inline.
     /// Largest payload length a header may announce.
     public var maxFrameSize: Int
+    var state: State = .header(PartialFrameHeader())
+    /// The side we play: a server requires masked frames, a client unmasked ones.
+    public let role: Role
     /// RSV bits (first-byte positions) given meaning by a negotiated extension.
     public var allowedReservedBits: UInt8
-    var state: State = .header(PartialFrameHeader())
 
     /// Creates a decoder for `role` with a frame size limit.
     public init(role: Role, maxFrameSize: Int, allowedReservedBits: UInt8 = 0) {

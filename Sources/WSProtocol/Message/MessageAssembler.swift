@@ -3,28 +3,26 @@
 /// Tracks whether a message is in progress, its opcode, whether a negotiated extension
 /// transforms it, the wire bytes received so far and the UTF-8 state of a text message.
 /// Control frames never touch it: they may be injected between fragments.
+///
+/// Stored widest first (Swift lays a struct out in declaration order): 12 bytes inside every
+/// endpoint. The size limit is the endpoint's, passed in with each header.
 struct MessageAssembler: Sendable {
+    /// Payload bytes of the message received so far (before any transform).
+    private(set) var wireBytes = 0
     /// The opcode of the message in progress (`.text` or `.binary`), nil between messages.
     private(set) var messageOpcode: Opcode?
     /// Whether the message in progress had claimed RSV bits on its first frame.
     private(set) var isTransformed = false
-    /// Payload bytes of the message received so far (before any transform).
-    private(set) var wireBytes = 0
     /// UTF-8 state of the text message in progress.
     var utf8 = UTF8Validator()
-    /// Largest message size.
-    let maxMessageSize: Int
-
-    init(maxMessageSize: Int) {
-        self.maxMessageSize = maxMessageSize
-    }
 
     /// True between messages.
     var isIdle: Bool { messageOpcode == nil }
 
     /// Validates a data frame's header against the message in progress and starts or
-    /// extends the message. `claimedBits` are the RSV bits a negotiated extension owns.
-    mutating func receivedHeader(_ header: FrameHeader, claimedBits: UInt8) -> ProtocolViolation? {
+    /// extends the message. `claimedBits` are the RSV bits a negotiated extension owns;
+    /// `maxMessageSize` is the largest message (the sum of its fragments' payloads).
+    mutating func receivedHeader(_ header: FrameHeader, claimedBits: UInt8, maxMessageSize: Int) -> ProtocolViolation? {
         let opcode = header.opcode
         if opcode == .continuation {
             // RFC 6455 §5.4: a fragmented message consists of a single frame with FIN clear
