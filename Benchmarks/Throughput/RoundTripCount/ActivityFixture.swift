@@ -1,3 +1,8 @@
+// The same `activity` and shard set-up as CoachingBenchmarks, repeated on purpose: this
+// executable builds without the benchmark framework (nothing but the round trips inside
+// callgrind's count), and ActivityFixture.swift and RoundTripSteps.swift also build
+// unchanged against `f5ba33d`, whose tree has no CoachingBenchmarks of this shape.
+
 /// The benchmark's `activity` (CoachingBenchmarks' template): 64 intervals of steady
 /// typing; `seq` (10 digits) and `at_ms` (13 digits) are advanced in place, one window per
 /// 10 s of event time.
