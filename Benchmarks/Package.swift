@@ -91,4 +91,20 @@ package.targets += [
         swiftSettings: benchmarkSettings
     ),
 ]
-package.products += [.executable(name: "WriterThroughput", targets: ["WriterThroughput"])]
+package.targets += [
+    // The coaching round trip without a benchmark framework around it, for callgrind's
+    // instruction counts (docs/BENCHMARKS.md "Instructions per coaching round trip").
+    .executableTarget(
+        name: "RoundTripCount",
+        dependencies: [
+            .product(name: "CoachingCore", package: rootPackageIdentity),
+            .product(name: "WSProtocol", package: rootPackageIdentity),
+        ],
+        path: "Throughput/RoundTripCount",
+        swiftSettings: benchmarkSettings
+    ),
+]
+package.products += [
+    .executable(name: "WriterThroughput", targets: ["WriterThroughput"]),
+    .executable(name: "RoundTripCount", targets: ["RoundTripCount"]),
+]

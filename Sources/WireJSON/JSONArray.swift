@@ -64,6 +64,15 @@ public struct JSONArray: Sequence {
         }
         cursor += 1
         var p = tape.bytes + Int(node.start)
+        let zero = UInt8(ascii: "0")
+        // Keystroke intervals: one to three digits, unrolled.
+        switch node.length {
+        case 1: return Int32(p[0] &- zero)
+        case 2 where p[0] != UInt8(ascii: "-"): return Int32(p[0] &- zero) &* 10 &+ Int32(p[1] &- zero)
+        case 3 where p[0] != UInt8(ascii: "-"):
+            return Int32(p[0] &- zero) &* 100 &+ Int32(p[1] &- zero) &* 10 &+ Int32(p[2] &- zero)
+        default: break
+        }
         let end = p + Int(node.length)
         let negative = p.pointee == UInt8(ascii: "-")
         if negative { p += 1 }

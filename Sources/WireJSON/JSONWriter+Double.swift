@@ -36,27 +36,49 @@ extension JSONWriter {
             appendFraction(0, digits: fractionDigits)
             return
         }
+        let (whole, fraction) = Self.fixedPoint(magnitude, scale: scale)
+        if double < 0 && (whole != 0 || fraction != 0) { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(whole, minimumCount: 1)
+        appendFraction(fraction, digits: fractionDigits)
+    }
+
+    /// `magnitude` rounded to the nearest multiple of 1/`scale` (`scale` = 10^digits),
+    /// ties to even, as its whole part and its fraction in units of 1/`scale`.
+    ///
+    /// - Precondition: `magnitude` is finite, non-negative and below 2^52.
+    static func fixedPoint(_ magnitude: Double, scale: UInt64) -> (whole: UInt64, fraction: UInt64) {
+        // Fast path: one floating-point product. While it is below 2^40 its error is at
+        // most 2^-13, so when it lies farther than 2^-10 from a tie (n + 0.5) it rounds to the
+        // same integer as the exact product; only near-ties take the exact path.
+        let product = magnitude * Double(scale)
+        if product < 0x1p40 {
+            let nearest = product.rounded(.toNearestOrEven)
+            if (product - nearest).magnitude < 0.5 - 0x1p-10 {
+                let (whole, fraction) = UInt64(nearest).quotientAndRemainder(dividingBy: scale)
+                return (whole, fraction)
+            }
+        }
+        // magnitude = significand × 2^exponent, significand < 2^53, exponent < 0.
+        let significand = magnitude.significandBitPattern
+            | (magnitude.isNormal ? UInt64(1) << 52 : 0)
+        let exponent = magnitude.isNormal ? Int(magnitude.exponentBitPattern) - 1075 : -1074
         // scaled = round(significand × 10^fractionDigits / 2^shift), exactly.
         let shift = -exponent
-        let product = UInt128(significand) * UInt128(scale)  // < 2^110
+        let exact = UInt128(significand) * UInt128(scale)  // < 2^110
         var scaled: UInt128 = 0
         if shift < 112 {
-            scaled = product >> shift
-            let remainder = product - (scaled << shift)
+            scaled = exact >> shift
+            let remainder = exact - (scaled << shift)
             let half = UInt128(1) << (shift - 1)
             if remainder > half || (remainder == half && scaled & 1 == 1) { scaled += 1 }
         }  // else the value is below half a unit of the last digit: 0.
-        if double < 0 && scaled != 0 { bytes.append(UInt8(ascii: "-")) }
-        // The integer part is below 2^53 here, so quotient and remainder fit in UInt64.
-        let (whole, fraction): (UInt64, UInt64)
+        // The integer part is below 2^52 here, so quotient and remainder fit in UInt64.
         if scaled <= UInt128(UInt64.max) {
-            (whole, fraction) = UInt64(scaled).quotientAndRemainder(dividingBy: scale)
-        } else {
-            let (q, r) = scaled.quotientAndRemainder(dividingBy: UInt128(scale))
-            (whole, fraction) = (UInt64(q), UInt64(r))
+            let (whole, fraction) = UInt64(scaled).quotientAndRemainder(dividingBy: scale)
+            return (whole, fraction)
         }
-        appendDigits(whole, minimumCount: 1)
-        appendFraction(fraction, digits: fractionDigits)
+        let (q, r) = scaled.quotientAndRemainder(dividingBy: UInt128(scale))
+        return (UInt64(q), UInt64(r))
     }
 
     /// Writes `.` and `fraction` zero-padded to `digits` digits (nothing when 0).

@@ -40,7 +40,9 @@ public struct JSONWriter: Sendable {
     /// Number of bytes written.
     public var count: Int { bytes.count }
 
-    /// Calls `body` with the written bytes (no copy).
+    /// Calls `body` with the written bytes (no copy). Inlinable so that callers get it
+    /// specialized: the generic form looks up `Result`'s metadata at run time on every call.
+    @inlinable
     public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         let result = bytes.withUnsafeBytes { raw in Result { () throws(E) -> R in try body(raw) } }
         return try result.get()

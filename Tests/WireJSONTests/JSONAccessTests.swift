@@ -105,6 +105,16 @@ struct JSONAccessTests {
         }
     }
 
+    @Test("short and long integers, signed or not, read the same into a buffer as one by one")
+    func integerArrayWidths() throws {
+        let values: [Int64] = [0, 7, -7, 42, -42, 999, -99, 1000, -999, 123_456_789, -12_345_678, 2_147_483_647, -2_147_483_648]
+        let text = #"{"list":["# + values.map(String.init).joined(separator: ",") + "]}"
+        let buffer = UnsafeMutableBufferPointer<Int32>.allocate(capacity: values.count)
+        defer { buffer.deallocate() }
+        #expect(try withObject(text) { o throws(JSONError) in try o.int32s("list", into: buffer) } == values.count)
+        #expect(buffer.map(Int64.init) == values)
+    }
+
     @Test("a parser is reused across documents of different shapes")
     func parserReuse() throws {
         var parser = JSONParser(initialCapacity: 16)

@@ -6,22 +6,27 @@ public import WireJSON
 extension InboundDecoder {
     /// Decodes `activity` into ``window`` and returns `.activity(session:)`.
     public mutating func decodeActivity(_ object: JSONObject, nowMs: Int64) throws(AppError) -> InboundMessage {
-        let session = try object.sessionID("session", scratch: &scratch)
+        // Fields in PROTOCOL.md's order, which is the order clients write them: each
+        // look-up then compares one member name (any order gives the same result).
+        var fields = JSONMembersInOrder(object)
+        let session = try JSONObject.sessionID(fields.member("session"), "session", scratch: &scratch)
         let count = limits.maximumCount
-        window.seq = try object.integer("seq", in: 1...limits.maximumSeq)
-        window.atMs = try object.instant("at_ms", limits: limits, nowMs: nowMs)
-        window.windowMs = try object.integer("window_ms", in: 1...limits.maximumWindowMs)
-        window.keystrokes = try object.integer("keystrokes", in: 0...count)
-        try readIntervals(object)
-        window.contextSwitches = try object.integer("context_switches", in: 0...count)
-        window.errorEvents = try object.integer("error_events", in: 0...count)
-        window.focusMs = try object.integer("focus_ms", in: 0...limits.maximumFocusMs)
-        window.filesModified = try object.integer("files_modified", in: 0...count)
-        window.linesAdded = try object.integer("lines_added", in: 0...count)
-        window.linesDeleted = try object.integer("lines_deleted", in: 0...count)
-        window.fileSaved = try object.optionalBool("file_saved") ?? false
-        window.commit = try object.optionalBool("commit") ?? false
-        window.language = try name(object, "language", maximumBytes: limits.maximumLanguageBytes)
+        window.seq = try JSONObject.integer(fields.member("seq"), "seq", in: 1...limits.maximumSeq)
+        window.atMs = try JSONObject.instant(fields.member("at_ms"), "at_ms", limits: limits, nowMs: nowMs)
+        window.windowMs = try JSONObject.integer(fields.member("window_ms"), "window_ms", in: 1...limits.maximumWindowMs)
+        window.keystrokes = try JSONObject.integer(fields.member("keystrokes"), "keystrokes", in: 0...count)
+        try readIntervals(fields.member("keystroke_intervals"))
+        window.contextSwitches = try JSONObject.integer(fields.member("context_switches"), "context_switches", in: 0...count)
+        window.errorEvents = try JSONObject.integer(fields.member("error_events"), "error_events", in: 0...count)
+        window.focusMs = try JSONObject.integer(fields.member("focus_ms"), "focus_ms", in: 0...limits.maximumFocusMs)
+        window.filesModified = try JSONObject.integer(fields.member("files_modified"), "files_modified", in: 0...count)
+        window.linesAdded = try JSONObject.integer(fields.member("lines_added"), "lines_added", in: 0...count)
+        window.linesDeleted = try JSONObject.integer(fields.member("lines_deleted"), "lines_deleted", in: 0...count)
+        // Looked up in wire order, checked in the order errors have always been reported.
+        let language = fields.member("language")
+        window.fileSaved = try JSONObject.optionalBool(fields.member("file_saved"), "file_saved") ?? false
+        window.commit = try JSONObject.optionalBool(fields.member("commit"), "commit") ?? false
+        window.language = try name(language, "language", maximumBytes: limits.maximumLanguageBytes)
         return .activity(session: session)
     }
 
@@ -29,9 +34,9 @@ extension InboundDecoder {
     ///
     /// The count is checked against the limit from the array header before any element is
     /// read (STYLE.md: limits are enforced when the length is known).
-    private mutating func readIntervals(_ object: JSONObject) throws(AppError) {
+    private mutating func readIntervals(_ member: JSONValue?) throws(AppError) {
         let array: JSONArray
-        do { array = try object.array("keystroke_intervals") } catch {
+        do { array = try JSONObject.required(member, "keystroke_intervals").array() } catch {
             throw JSONObject.fieldError(error, "keystroke_intervals")
         }
         guard array.count <= limits.maximumIntervals else {
@@ -59,7 +64,12 @@ extension InboundDecoder {
     /// An optional short name (`language`, `project`), interned; `nil` when absent, `null`
     /// or empty.
     public mutating func name(_ object: JSONObject, _ key: StaticString, maximumBytes: Int) throws(AppError) -> String? {
-        guard let view = try object.optionalText(key, maximumBytes: maximumBytes) else { return nil }
+        try name(object[key], key, maximumBytes: maximumBytes)
+    }
+
+    /// The same for a member already looked up (`nil`: absent).
+    public mutating func name(_ member: JSONValue?, _ key: StaticString, maximumBytes: Int) throws(AppError) -> String? {
+        guard let view = try JSONObject.optionalText(member, key, maximumBytes: maximumBytes) else { return nil }
         // RFC 8259 forbids raw control characters in strings, so only the escaped path
         // (`\u0001`) can carry them.
         if let plain = view.unescapedUTF8 { return names.string(utf8: plain) }

@@ -27,7 +27,7 @@ public struct OutboundEncoder: Sendable {
 
     /// Calls `body` with the last message's bytes, without copying.
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
-        writer.withUnsafeBytes { raw in body(raw) }
+        writer.bytes.withUnsafeBytes(body)
     }
 
     // MARK: Hot messages
@@ -37,32 +37,48 @@ public struct OutboundEncoder: Sendable {
     /// repeated `seq` (`"duplicate":true`; the field is omitted otherwise).
     public mutating func flow(session: SessionID, assessment: FlowAssessment,
                               duplicate: Bool = false, ref: RequestID? = nil) {
-        begin("flow")
-        writer.key("session"); write(session)
-        writer.key("seq"); writer.value(assessment.seq)
-        writer.key("state"); writer.value(string: assessment.state.wireName)
-        writer.key("in_flow"); writer.value(assessment.inFlow)
-        writer.key("intensity"); writeRatio(assessment.intensity)
-        writer.key("confidence"); writeRatio(assessment.confidence)
-        writer.key("flow_ms"); writer.value(assessment.flowMs)
-        writer.key("session_flow_ms"); writer.value(assessment.sessionFlowMs)
-        writer.key("recommendations")
-        writer.beginArray()
+        // Two fragments of pre-encoded names around the recommendations: one copy each
+        // into the buffer instead of one per key and value (the hottest message).
+        writer.reset()
+        writer.appendFragment(maximumCount: Self.flowHeadBytes) { head in
+            head.literal(#"{"type":"flow","session":""#)
+            head.write(count: SessionID.textLength) { session.write(into: $0) }
+            head.literal(#"","seq":"#)
+            head.value(assessment.seq)
+            head.literal(assessment.state.flowStateFields)
+            head.value(Self.ratio(assessment.intensity), fractionDigits: 3)
+            head.literal(#","confidence":"#)
+            head.value(Self.ratio(assessment.confidence), fractionDigits: 3)
+            head.literal(#","flow_ms":"#)
+            head.value(assessment.flowMs)
+            head.literal(#","session_flow_ms":"#)
+            head.value(assessment.sessionFlowMs)
+            head.literal(#","recommendations":["#)
+        }
         for recommendation in assessment.recommendations { writer.value(string: recommendation.text) }
-        writer.endArray()
         // Why: the detector's four scores and the reason for the last change of state.
         let components = assessment.components
-        writer.key("components")
-        writer.beginObject()
-        writer.key("rhythm"); writeRatio(components.rhythm)
-        writer.key("focus"); writeRatio(components.focus)
-        writer.key("errors"); writeRatio(components.errors)
-        writer.key("focus_time"); writeRatio(components.focusTime)
-        writer.endObject()
-        if let reason = assessment.reason.wireName { writer.key("reason"); writer.value(string: reason) }
-        if duplicate { writer.key("duplicate"); writer.value(true) }
+        writer.appendFragment(maximumCount: Self.flowTailBytes) { tail in
+            tail.literal(#"],"components":{"rhythm":"#)
+            tail.value(Self.ratio(components.rhythm), fractionDigits: 3)
+            tail.literal(#","focus":"#)
+            tail.value(Self.ratio(components.focus), fractionDigits: 3)
+            tail.literal(#","errors":"#)
+            tail.value(Self.ratio(components.errors), fractionDigits: 3)
+            tail.literal(#","focus_time":"#)
+            tail.value(Self.ratio(components.focusTime), fractionDigits: 3)
+            tail.literal("}")
+            tail.literal(assessment.reason.flowReasonField)
+            if duplicate { tail.literal(#","duplicate":true"#) }
+        }
         end(ref: ref)
     }
+
+    /// Upper bounds of the two `flow` fragments: literals (with the longest state and
+    /// reason), a 36-byte id, three integers of at most 20 bytes and ratios of 5 come to
+    /// 256 and 123 bytes.
+    static var flowHeadBytes: Int { 320 }
+    static var flowTailBytes: Int { 160 }
 
     /// `durable`: a checkpoint covering the session's data up to `seq` is stored.
     public mutating func durable(session: SessionID, seq: Int64) {
@@ -98,7 +114,12 @@ public struct OutboundEncoder: Sendable {
 
     /// Writes a ratio clamped to 0…1 with three decimals (NaN as 0).
     public mutating func writeRatio(_ value: Double) {
-        let clamped = value.isNaN ? 0 : Swift.min(Swift.max(value, 0), 1)
-        writer.value(clamped, fractionDigits: 3)
+        writer.value(Self.ratio(value), fractionDigits: 3)
+    }
+
+    /// `value` clamped to 0…1 (NaN as 0).
+    @inline(__always)
+    static func ratio(_ value: Double) -> Double {
+        value.isNaN ? 0 : Swift.min(Swift.max(value, 0), 1)
     }
 }

@@ -23,24 +23,26 @@ public struct SessionID: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (hex digits of either case);
     /// `nil` for anything else, including braces, `urn:uuid:` prefixes and missing hyphens.
     public init?(utf8 text: UnsafeRawBufferPointer) {
-        guard text.count == Self.textLength else { return nil }
-        var words: (UInt64, UInt64) = (0, 0)
-        var digits = 0
-        for index in 0..<Self.textLength {
-            let byte = text[index]
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-                continue
-            }
-            guard let nibble = Self.hexValue(byte) else { return nil }
-            if digits < 16 {
-                words.0 = words.0 << 4 | UInt64(nibble)
-            } else {
-                words.1 = words.1 << 4 | UInt64(nibble)
-            }
-            digits += 1
+        guard text.count == Self.textLength, let base = text.baseAddress else { return nil }
+        // Named by every `activity`: the groups read at their fixed places, hyphens checked.
+        let p = base.assumingMemoryBound(to: UInt8.self)
+        guard p[8] == UInt8(ascii: "-"), p[13] == UInt8(ascii: "-"), p[18] == UInt8(ascii: "-"),
+              p[23] == UInt8(ascii: "-"),
+              let group1 = Self.readHex(p, count: 8), let group2 = Self.readHex(p + 9, count: 4),
+              let group3 = Self.readHex(p + 14, count: 4), let group4 = Self.readHex(p + 19, count: 4),
+              let group5 = Self.readHex(p + 24, count: 12) else { return nil }
+        self.init(high: group1 << 32 | group2 << 16 | group3, low: group4 << 48 | group5)
+    }
+
+    /// The value of `count` hex digits at `p`, or `nil` when one is not a hex digit.
+    @inline(__always)
+    private static func readHex(_ p: UnsafePointer<UInt8>, count: Int) -> UInt64? {
+        var value: UInt64 = 0
+        for index in 0..<count {
+            guard let nibble = hexValue(p[index]) else { return nil }
+            value = value << 4 | UInt64(nibble)
         }
-        self.init(high: words.0, low: words.1)
+        return value
     }
 
     /// Parses the text form of `string` (see ``init(utf8:)``).
@@ -54,17 +56,31 @@ public struct SessionID: Sendable, Hashable, Comparable, CustomStringConvertible
     /// ``textLength`` bytes.
     public func write(into buffer: UnsafeMutableRawBufferPointer) {
         precondition(buffer.count >= Self.textLength, "SessionID: buffer shorter than 36 bytes")
-        let hex: StaticString = "0123456789abcdef"
-        var digit = 0
-        for index in 0..<Self.textLength {
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                buffer[index] = UInt8(ascii: "-")
-                continue
-            }
-            let word = digit < 16 ? high : low
-            let shift = UInt64(60 - 4 * (digit % 16))
-            buffer[index] = hex.utf8Start[Int((word >> shift) & 0xF)]
-            digit += 1
+        // On every `flow`: two hex digits per byte, straight from the words, with the
+        // hyphens at their fixed places (no per-character index arithmetic).
+        let out = buffer.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt8.self)
+        Self.writeHex(high >> 32, digits: 8, to: out)
+        out[8] = UInt8(ascii: "-")
+        Self.writeHex(high >> 16, digits: 4, to: out + 9)
+        out[13] = UInt8(ascii: "-")
+        Self.writeHex(high, digits: 4, to: out + 14)
+        out[18] = UInt8(ascii: "-")
+        Self.writeHex(low >> 48, digits: 4, to: out + 19)
+        out[23] = UInt8(ascii: "-")
+        Self.writeHex(low, digits: 12, to: out + 24)
+    }
+
+    /// Writes the low `digits` hex digits of `word`, lowercase, most significant first.
+    @inline(__always)
+    private static func writeHex(_ word: UInt64, digits: Int, to out: UnsafeMutablePointer<UInt8>) {
+        var rest = word
+        var index = digits
+        while index > 0 {
+            index &-= 1
+            let nibble = UInt8(truncatingIfNeeded: rest & 0xF)
+            // 0–9 → "0"–"9", 10–15 → "a"–"f" ("a" is 39 past "0" + 10).
+            out[index] = UInt8(ascii: "0") &+ nibble &+ (nibble > 9 ? 39 : 0)
+            rest >>= 4
         }
     }
 

@@ -24,8 +24,11 @@ public struct DayTally {
     }
 
     public mutating func addLanguage(_ language: String, ms: Int64) {
-        if languageMs[language] != nil || languageMs.count < Self.maximumLanguages {
-            languageMs[language, default: 0] += ms
+        // One hash of the name per window (the usual case: a language already counted).
+        if let index = languageMs.index(forKey: language) {
+            languageMs.values[index] += ms
+        } else if languageMs.count < Self.maximumLanguages {
+            languageMs[language] = ms
         }
     }
 

@@ -5,42 +5,47 @@ public import FlowEngine
 ///
 /// Owned by the home loop's thread (reached only through its `UserState`).
 public final class LiveSession {
+    // Exclusivity: the fields the `activity` path touches are `@exclusivity(unchecked)`.
+    // Only the shard's loop thread reaches them, and none is held across a call that could
+    // reach them again (`flow` is lent to `UserCoach.ingest`, which calls nothing back), so the
+    // run-time checks (about 76 instructions each, ~17 per activity) guard nothing here
+    // (docs/BENCHMARKS.md "Instructions per coaching round trip").
     public let id: SessionID
     /// The id as the store keys it (lowercase UUID text).
     public let idText: String
     public let userId: String
-    public var flow: FlowSession
+    @exclusivity(unchecked) public var flow: FlowSession
     public let startedAtMs: Int64
     public let project: String?
 
     /// Highest `activity` seq processed (the contract's `last_seq`).
-    public var lastSeq: Int64 = 0
+    @exclusivity(unchecked) public var lastSeq: Int64 = 0
     /// Highest seq the store has confirmed (`durable_seq`).
     public var durableSeq: Int64 = 0
     /// Highest seq handed to the writer.
     public var checkpointedSeq: Int64 = 0
     /// Gaps in `seq` seen (the client may have dropped data).
-    public var gaps: Int64 = 0
+    @exclusivity(unchecked) public var gaps: Int64 = 0
     /// Something changed since the last checkpoint handed to the writer.
-    public var dirty = false
+    @exclusivity(unchecked) public var dirty = false
     /// `session.end` was processed; the checkpoint marks the session ended.
-    public var ended = false
+    @exclusivity(unchecked) public var ended = false
     public var endedAtMs: Int64 = 0
     /// Order in which the user's sessions ended (1, 2, …): which ended sessions are the most
     /// recent. The monotonic clock cannot tell: several sessions end within one millisecond.
     public var endOrder: UInt64 = 0
 
     /// The connection carrying the session, nil while detached.
-    public var carrier: CoachingConnection?
+    @exclusivity(unchecked) public var carrier: CoachingConnection?
     /// Monotonic time the session lost its connection (resume window).
     public var detachedAtMono: Int64?
     /// Monotonic time of the last `activity` (to estimate client time for idle pushes).
-    public var lastActivityMono: Int64
+    @exclusivity(unchecked) public var lastActivityMono: Int64
     /// Event time of the last processed message.
-    public var lastAtMs: Int64
+    @exclusivity(unchecked) public var lastAtMs: Int64
     /// Event time of the latest window accepted (nil before the first): later windows may
     /// trail it by at most `sessions.max_clock_skew_ms`.
-    public var latestWindowAtMs: Int64?
+    @exclusivity(unchecked) public var latestWindowAtMs: Int64?
     /// Monotonic time of the last checkpoint handed to the writer.
     public var lastCheckpointMono: Int64
 
@@ -50,22 +55,22 @@ public final class LiveSession {
     public var baseDays: [SessionDayTotals]
     /// Per-day contributions since this process took the session over (at most
     /// `maximumDays`: an `activity` on a further day is refused).
-    public var days: [DayTally] = []
+    @exclusivity(unchecked) public var days: [DayTally] = []
     public static let maximumDays = 8
     /// Flow periods completed and not yet accepted by the writer.
-    public var pendingPeriods: [FlowPeriodRecord] = []
+    @exclusivity(unchecked) public var pendingPeriods: [FlowPeriodRecord] = []
     /// Timeline marks completed and not yet accepted by the writer.
     public var pendingMarks: [SessionMarkRecord] = []
     /// The interrupted or idle stretch under way (its kind and event-time start), if any.
     public var openMark: (kind: SessionMarkKind, startMs: Int64)?
     /// `sessionFlowMs` already attributed to a day / leaderboard.
-    public var accountedFlowMs: Int64 = 0
-    public var answered = AnsweredFlows()
+    @exclusivity(unchecked) public var accountedFlowMs: Int64 = 0
+    @exclusivity(unchecked) public var answered = AnsweredFlows()
     /// Leaderboard time not yet flushed to the owner.
-    public var score = SessionScore(language: nil, utcDay: 0)
+    @exclusivity(unchecked) public var score = SessionScore(language: nil, utcDay: 0)
     /// Monotonic time of this session's earliest pending entry in the shard's wake-ups
     /// (`Int64.max`: none, nothing is due until something happens to it).
-    public var wakeMs: Int64 = .max
+    @exclusivity(unchecked) public var wakeMs: Int64 = .max
 
     public init(id: SessionID, userId: String, flow: FlowSession, startedAtMs: Int64, project: String?, nowMono: Int64,
          restoring stored: SessionCheckpoint? = nil) {

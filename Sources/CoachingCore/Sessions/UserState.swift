@@ -5,23 +5,28 @@ public import FlowEngine
 /// the user's sessions, the sessions, the user's sockets on this loop and what `stats:me`
 /// shows. Owned by the home loop's thread; no locks.
 public final class UserState {
+    // Exclusivity: the fields the `activity` path touches are `@exclusivity(unchecked)`.
+    // Only the shard's loop thread reaches them, and none is held across a call that could
+    // reach them again (`coach` is lent to `UserCoach.ingest`, which calls nothing back), so the
+    // run-time checks (about 76 instructions each, ~17 per activity) guard nothing here
+    // (docs/BENCHMARKS.md "Instructions per coaching round trip").
     public let userId: String
     public var user: User
-    public var coach: UserCoach
+    @exclusivity(unchecked) public var coach: UserCoach
     public var privacy: PrivacySettings
     public var teamIds: Set<String>
-    public var sessions: [SessionID: LiveSession] = [:]
+    @exclusivity(unchecked) public var sessions: [SessionID: LiveSession] = [:]
     /// The user's authenticated connections on this loop.
-    public var connections: [CoachingConnection] = []
+    @exclusivity(unchecked) public var connections: [CoachingConnection] = []
     /// The user's UTC offset, refreshed from their time zone now and then (not per message).
-    public var utcOffsetMs: Int64
+    @exclusivity(unchecked) public var utcOffsetMs: Int64
     public var offsetRefreshDueMono: Int64
     /// Stored per-day totals loaded when this state was created (base of `stats:me`).
     public var storedDays: [UserDayTotals]
     /// The goal streak from the store when this state was created (see ``streakDays(today:)``).
     public var storedStreak: StoredStreak
     /// The user's own goal (`goal.set`), nil without one.
-    public var goal: UserGoal?
+    @exclusivity(unchecked) public var goal: UserGoal?
     /// Day and week keys whose `goal` push went out (or was recorded by an earlier process).
     public var goalsAnnounced: Set<String>
     /// `goal.set`s handed to the writer and not yet answered: until they are stored, the
@@ -29,16 +34,16 @@ public final class UserState {
     public var goalWritesInFlight = 0
     /// The goal's window for the last local day asked about, so the activity path computes
     /// the day texts once a day, not per message.
-    public var goalWindow: GoalWindow?
+    @exclusivity(unchecked) public var goalWindow: GoalWindow?
     /// Baseline changed since it was last handed to the writer.
-    public var baselineDirty = false
+    @exclusivity(unchecked) public var baselineDirty = false
     public var lastBaselineSaveMono: Int64
     /// `updatedAtMs` of the coach state last handed to the writer (or loaded): the next one
     /// is later still, so the store's "newest wins" keeps it even when two saves fall in
     /// one millisecond or this node's clock is behind the previous owner's.
     public var lastCoachSavedAtMs: Int64
     /// `stats:me` changed since it was last published.
-    public var statsDirty = true
+    @exclusivity(unchecked) public var statsDirty = true
     /// Hash of the last `stats:me` payload sent (events only when it changed).
     public var lastStatsDigest = 0
     public var lastStatsPublishMono: Int64 = -1_000_000_000  // "long ago" without overflow

@@ -12,6 +12,10 @@ public import WSProtocol
 /// One shard per loop; all of a user's connections and sessions meet on the user's home
 /// loop (``homeLoop(of:loops:)``), so nothing here is shared between threads.
 public final class CoachingShard {
+    // Exclusivity: `now`, `sweeping` and `sessionWakeUps` are `@exclusivity(unchecked)`: read
+    // or set on every message by the loop thread alone, never lent across a call (the
+    // encoder and decoder keep their checks: the shell runs while the encoder's bytes are lent).
+
     /// Everything the shard is configured with.
     public struct Configuration: Sendable {
         public var settings: CoachingSettings
@@ -60,11 +64,11 @@ public final class CoachingShard {
     /// Leaderboard time accrued since the last flush, per (user, language, UTC day).
     public var pendingScores: [ScoreKey: ScoreAmount] = [:]
     /// The time of the input being handled.
-    public var now = CoachingTime(monotonicMs: 0, wallMs: 0)
+    @exclusivity(unchecked) public var now = CoachingTime(monotonicMs: 0, wallMs: 0)
     /// When each session next needs the sweep (see ``tick(at:)``).
-    var sessionWakeUps = TimerHeap<LiveSession>()
+    @exclusivity(unchecked) var sessionWakeUps = TimerHeap<LiveSession>()
     /// ``tick(at:)`` is visiting due sessions: a wake-up asked for now waits for the next tick.
-    var sweeping = false
+    @exclusivity(unchecked) var sweeping = false
     /// Sessions visited by the sweep so far.
     public internal(set) var sessionVisits = 0
     /// Visit every session on every tick, as the sweep did before wake-ups: the reference

@@ -1,3 +1,4 @@
+import Foundation
 import FlowEngine
 @testable import CoachingCore
 import Testing
@@ -75,6 +76,23 @@ struct InboundDecoderErrorTests {
         }
         let withID = String(F.activity(setting: "seq", to: "\"x\"").dropLast()) + #","id":"abc"}"#
         #expect(rejection(withID).ref == RequestID("abc"))
+    }
+
+    @Test("with several bad fields the first one checked is reported, whatever the members' order")
+    func firstBadFieldWins() {
+        // language is written before file_saved, and checked after it.
+        expectInvalid(String(F.activity(setting: "language", to: "5").dropLast()) + #","file_saved":1}"#, field: "file_saved")
+        let reversed = #"{"commit":"yes","file_saved":true,"language":"swift","lines_deleted":3,"lines_added":12,"#
+            + #""files_modified":1,"focus_ms":9000,"error_events":2,"context_switches":1,"#
+            + #""keystroke_intervals":\#(F.intervals64),"keystrokes":64,"window_ms":10000,"at_ms":\#(F.atMs),"#
+            + #""seq":"7","session":"\#(F.session)","type":"activity"}"#
+        expectInvalid(reversed, field: "seq")
+        let decoded = F.decode(reversed.replacingOccurrences(of: #""seq":"7""#, with: #""seq":7"#)
+            .replacingOccurrences(of: #""commit":"yes""#, with: #""commit":false"#))
+        guard case .message(.activity, _) = decoded else {
+            Issue.record("the reversed activity did not decode: \(decoded)")
+            return
+        }
     }
 
     @Test("numbers outside Int64 are invalid_field, never wrapped")

@@ -47,6 +47,23 @@ struct OutboundEncoderTests {
         }
     }
 
+    @Test("flow's components and reason are byte-exact, and every reason is its wire name")
+    func flowComponentsAndReason() throws {
+        var encoder = OutboundEncoder()
+        var assessment = F.assessment(seq: 1_234_567_890_123, recommendations: [])
+        assessment.components = FlowComponents(rhythm: 0.8125, focus: 0.0005, errors: 1.25, focusTime: -0.3)
+        assessment.reason = .steadyRhythm
+        encoder.flow(session: session, assessment: assessment, duplicate: true, ref: RequestID("r"))
+        #expect(text(encoder) == #"{"type":"flow","session":"123e4567-e89b-12d3-a456-426614174000","seq":1234567890123,"state":"flow","in_flow":true,"intensity":0.847,"confidence":0.600,"flow_ms":120000,"session_flow_ms":360000,"recommendations":[],"components":{"rhythm":0.812,"focus":0.001,"errors":1.000,"focus_time":0.000},"reason":"steady_rhythm","duplicate":true,"ref":"r"}"#)
+        for reason in FlowReason.allCases {
+            assessment.reason = reason
+            encoder.flow(session: session, assessment: assessment)
+            try parsed(encoder) { object throws in
+                #expect(try object.stringIfPresent("reason")?.makeString() == reason.wireName)
+            }
+        }
+    }
+
     @Test("durable is byte-exact")
     func durableExact() {
         var encoder = OutboundEncoder()

@@ -1,0 +1,107 @@
+// Instruction counts of the coaching round trip, for callgrind.
+//
+// The `activity` round trip of CoachingBenchmarks (`CoachingShard.receivedText`: decode 64
+// intervals, rate limit, seq contract, `UserCoach.ingest`, day tallies and leaderboard time,
+// encode `flow` → `perform(.send)` → frame into the connection's output → flush), as a plain
+// release executable with no benchmark framework around it, so that valgrind counts only
+// the round trips and their set-up. Run it with two counts and divide the difference: the
+// set-up, the 500 warm-up updates and the process start cancel out.
+//
+//     swift build -c release --product RoundTripCount
+//     valgrind --tool=callgrind --callgrind-out-file=/tmp/rt-1000 .build/release/RoundTripCount 1000
+//     valgrind --tool=callgrind --callgrind-out-file=/tmp/rt-3000 .build/release/RoundTripCount 3000
+//     # instructions per round trip = (Ir of 3000 − Ir of 1000) ÷ 2000
+//
+// `--steps` runs the steps alone, without the shard (RoundTripSteps.swift), as the
+// benchmark of `f5ba33d` did. `--digest` prints a hash of every byte framed, to check
+// that a change of the encoder leaves the wire as it was (not while counting: the hash
+// costs instructions).
+//
+// docs/BENCHMARKS.md "Instructions per coaching round trip" has the figures.
+import CoachingCore
+import Glibc
+import WSProtocol
+
+/// The least a loop's shell does for `perform(.send)`: frame the payload into the
+/// connection's output at once; everything else the activity path never asks for.
+final class FramingShell: CoachingShell {
+    var endpoint = WebSocketEndpoint()
+    var output = ByteWriter(capacity: 4_096)
+    var framed: Int = 0
+    var lookUp: SessionStartRequest?
+
+    func perform(_ action: CoachingAction) {
+        switch action {
+        case .send(_, let payload):
+            _ = endpoint.send(.text, payload: payload, into: &output)
+            framed += 1
+        case .lookUpSession(_, let request):
+            lookUp = request
+        case .deliverSnapshot, .publishLocally, .close, .refuseUpgrade, .checkToken, .resumeInput,
+             .handOver, .leaderboard:
+            break
+        }
+    }
+
+    func enqueue(_ record: PersistenceRecord) -> Bool { true }
+    func submit(_ job: StoreJob) -> Bool { true }
+    func latestSnapshot(for key: ChannelKey) -> ChannelEvent? { nil }
+}
+
+/// One shard, one authenticated connection, one live session; `warmUp` updates, then
+/// `rounds` counted ones, each flushed (and hashed when asked) as the shell would.
+func runShard(warmUp: Int, rounds: Int, hashing: Bool) -> FramedOutput {
+    var fixture = ActivityFixture()
+    var settings = CoachingSettings()
+    settings.maxSeqGap = .max  // the fixture's first seq is a 10-digit one
+    let shell = FramingShell()
+    var time = CoachingTime(monotonicMs: 1_000_000, wallMs: ActivityFixture.firstAtMs)
+    let shard = CoachingShard(
+        configuration: CoachingShard.Configuration(settings: settings, utcOffsetMs: { _, _ in ActivityFixture.utcOffsetMs }),
+        shell: shell, stats: LoopStats())
+    let connection = shard.opened(id: 1, bearerToken: nil, at: time)
+    Array(#"{"type":"hello","token":"fc_i_bench_token"}"#.utf8).withUnsafeBytes {
+        shard.receivedText(connection, $0, at: time)
+    }
+    let user = User(id: "00000000-0000-4000-8000-00000000beef", name: "bench", displayName: "Bench",
+                    timeZone: "Europe/Berlin", createdAtMs: 0)
+    shard.tokenChecked(connection, outcome: .valid(AuthenticatedUser(
+        user: user, scope: .ingest, tokenId: "t-bench",
+        profile: UserProfile(privacy: .defaults, memberships: [], baseline: nil, recentDays: []))), at: time)
+    Array((#"{"type":"session.start","session":"\#(ActivityFixture.session)","project":"flowcoach","#
+        + #""language":"swift","at_ms":\#(ActivityFixture.firstAtMs - ActivityFixture.windowMs)}"#).utf8).withUnsafeBytes {
+        shard.receivedText(connection, $0, at: time)
+    }
+    guard let request = shell.lookUp else { fatalError("RoundTripCount: session.start asked for no look-up") }
+    shard.sessionLookedUp(connection, request: request, outcome: .notFound, at: time)
+    shell.output.consume(shell.output.readableCount)
+
+    var framed = FramedOutput(hashing: hashing)
+    for round in 0..<(warmUp + rounds) {
+        fixture.advance()
+        time.monotonicMs += ActivityFixture.windowMs
+        time.wallMs = fixture.atMs
+        let sent = shell.framed
+        fixture.bytes.withUnsafeBytes { shard.receivedText(connection, $0, at: time) }
+        if shell.framed == sent { fatalError("RoundTripCount: activity \(fixture.seq) not answered") }
+        if round >= warmUp {
+            framed.frames += shell.framed - sent
+            shell.output.withUnsafeReadableBytes { framed.add($0) }
+        }
+        shell.output.consume(shell.output.readableCount)
+    }
+    return framed
+}
+
+let arguments = CommandLine.arguments
+let options = arguments.dropFirst(2)
+guard arguments.count >= 2, let rounds = Int(arguments[1]), rounds >= 0,
+      options.allSatisfy({ $0 == "--digest" || $0 == "--steps" }) else {
+    print("usage: RoundTripCount ROUND_TRIPS [--steps] [--digest]")
+    exit(2)
+}
+let hashing = options.contains("--digest")
+let framed = options.contains("--steps")
+    ? runSteps(warmUp: 500, rounds: rounds, hashing: hashing)
+    : runShard(warmUp: 500, rounds: rounds, hashing: hashing)
+print("round trips: \(rounds) after 500 warm-up, " + framed.summary)
