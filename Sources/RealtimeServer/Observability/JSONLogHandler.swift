@@ -1,3 +1,4 @@
+import CLinux
 import CoachingCore
 import Glibc
 public import Logging
