@@ -169,6 +169,7 @@ enum PostgresSchema {
         clusterMigration,
         breakStateMigration,
         marksMigration,
+        statementNotifyMigration,
     ]
 
     /// Every table that holds rows about a user, with the column naming them: purge and
