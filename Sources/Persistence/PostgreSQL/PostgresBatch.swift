@@ -96,9 +96,11 @@ struct PostgresBatch {
         let types: [PGBinaryArray.Element] = [.uuid, .date, .int8, .int8, .int8, .int8, .int8, .jsonb]
         var columns = types.map { PGBinaryArray($0, reservingCapacity: sessions.count * 16) }
         for checkpoint in sessions {
-            // The last entry for a day wins, as if the days were upserted one by one.
+            // The last entry for a day wins, as if the days were upserted one by one. A lone
+            // day (the usual checkpoint) skips the set and its allocation.
+            let lone = checkpoint.days.count == 1
             var seen = Set<String>()
-            for day in checkpoint.days.reversed() where seen.insert(day.day).inserted {
+            for day in checkpoint.days.reversed() where lone || seen.insert(day.day).inserted {
                 try columns[0].append(uuid: checkpoint.sessionId)
                 try columns[1].append(day: day.day)
                 columns[2].append(day.activeMs)
@@ -115,8 +117,9 @@ struct PostgresBatch {
     private mutating func encodePeriods(_ sessions: [SessionCheckpoint]) throws(StoreError) {
         var columns = [PGBinaryArray.Element]([.uuid, .int8, .int8, .float8, .float8]).map { PGBinaryArray($0) }
         for checkpoint in sessions {
+            let lone = checkpoint.completedFlowPeriods.count == 1
             var seen = Set<Int64>()
-            for period in checkpoint.completedFlowPeriods where seen.insert(period.startMs).inserted {
+            for period in checkpoint.completedFlowPeriods where lone || seen.insert(period.startMs).inserted {
                 try columns[0].append(uuid: checkpoint.sessionId)
                 columns[1].append(period.startMs)
                 columns[2].append(period.endMs)
