@@ -23,8 +23,12 @@ struct PostgresBatch {
     private(set) var isEmpty = true
 
     init(checkpoints: [SessionCheckpoint], baselines: [BaselineRecord]) throws(StoreError) {
-        var order: [String] = []
-        var folded: [String: SessionCheckpoint] = [:]
+        // One hash lookup per checkpoint: the position of its session's first checkpoint
+        // (the writer's batches are coalesced already, so a second one is rare).
+        var sessions: [SessionCheckpoint] = []
+        sessions.reserveCapacity(checkpoints.count)
+        var position: [String: Int] = [:]
+        position.reserveCapacity(checkpoints.count)
         for checkpoint in checkpoints {
             guard PostgresSQL.isUUID(checkpoint.sessionId) else {
                 throw .invalidValue(what: "session id '\(checkpoint.sessionId)' is not a UUID")
@@ -33,12 +37,12 @@ struct PostgresBatch {
                 summary.orphaned += 1
                 continue
             }
-            if folded[checkpoint.sessionId] != nil {
-                folded[checkpoint.sessionId]?.absorb(checkpoint)
+            if let first = position.updateValue(sessions.count, forKey: checkpoint.sessionId) {
+                position[checkpoint.sessionId] = first
+                sessions[first].absorb(checkpoint)
                 summary.stale += 1
             } else {
-                folded[checkpoint.sessionId] = checkpoint
-                order.append(checkpoint.sessionId)
+                sessions.append(checkpoint)
             }
         }
         var newestBaseline: [String: BaselineRecord] = [:]
@@ -55,9 +59,8 @@ struct PostgresBatch {
                 baselineOrder.append(baseline.userId)
             }
         }
-        guard !order.isEmpty || !baselineOrder.isEmpty else { return }
+        guard !sessions.isEmpty || !baselineOrder.isEmpty else { return }
         isEmpty = false
-        let sessions = order.compactMap { folded[$0] }
         try encodeSessions(sessions)
         try encodeDays(sessions)
         try encodePeriods(sessions)
