@@ -36,6 +36,8 @@ struct Options {
     var directory: String?
     /// A PostgreSQL database to write into instead of a fresh SQLite file per run.
     var databaseURL: String?
+    /// The local cluster's `postmaster.pid`, to report the server's CPU per checkpoint too.
+    var postmasterPidFile: String?
     var maxBatchDelayMs = WriterConfiguration().maxBatchDelayMs
     var maxBatchRecords = WriterConfiguration().maxBatchRecords
 
@@ -43,10 +45,16 @@ struct Options {
         usage: WriterThroughput [--sessions N] [--checkpoints K] [--users U] [--runs R]
                                 [--synchronous full|normal] [--dir PATH]
                                 [--batch-delay-ms MS] [--batch-records N] [--database-url URL]
+                                [--postmaster-pid-file DATA/postmaster.pid]
 
         --database-url writes through PostgresStore (fsync and synchronous_commit as the
         server has them); give a fresh database for run 1, later runs purge the workload's
         users first and so measure a re-used database.
+
+        --postmaster-pid-file (a cluster on this machine) adds the server's CPU over the
+        timed window: the postmaster, its live children and those it reaped (backends, WAL
+        writer, checkpointer, autovacuum), from /proc. CPU time shifts much less than wall
+        time when other work shares the machine.
         """
 
     init(arguments: [String]) {
@@ -67,6 +75,7 @@ struct Options {
             case "--runs": runs = number(argument)
             case "--dir": directory = value(argument)
             case "--database-url": databaseURL = value(argument)
+            case "--postmaster-pid-file": postmasterPidFile = value(argument)
             case "--batch-delay-ms": maxBatchDelayMs = Int(value(argument)) ?? maxBatchDelayMs
             case "--batch-records": maxBatchRecords = number(argument)
             case "--synchronous":
@@ -217,6 +226,8 @@ struct RunResult {
     /// Process CPU (user + system) over the timed window: the writer thread's work plus
     /// the producer's enqueues (the waiting main thread polls every 200 µs).
     var cpuSeconds: Double
+    /// The PostgreSQL cluster's CPU over the same window (`--postmaster-pid-file`).
+    var serverCPUSeconds: Double?
     var loadBefore: String
     var loadAfter: String
     var databaseBytes: Int
@@ -233,6 +244,32 @@ func processCPUSeconds() -> Double {
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
         + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
+/// User + system CPU seconds of a local PostgreSQL cluster: the postmaster including the
+/// children it reaped (cutime, cstime), plus its live children (backends, WAL writer,
+/// checkpointer, autovacuum workers). Nil when /proc cannot tell.
+func clusterCPUSeconds(pidFile: String) -> Double? {
+    guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+        let postmaster = text.split(separator: "\n").first.flatMap({ Int($0) })
+    else { return nil }
+    /// The fields after the command name of /proc/PID/stat (field 3, the state, is [0]).
+    func statFields(_ pid: Int) -> [Substring]? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ")
+    }
+    func ticks(_ fields: [Substring], _ range: ClosedRange<Int>) -> Int {
+        range.reduce(0) { $0 + (fields.count > $1 ? Int(fields[$1]) ?? 0 : 0) }
+    }
+    guard let own = statFields(postmaster) else { return nil }
+    var total = ticks(own, 11...14)  // utime, stime, cutime, cstime
+    let children = (try? String(contentsOfFile: "/proc/\(postmaster)/task/\(postmaster)/children", encoding: .utf8)) ?? ""
+    for child in children.split(separator: " ").compactMap({ Int($0) }) {
+        if let fields = statFields(child) { total += ticks(fields, 11...12) }
+    }
+    return Double(total) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
 func fileSize(_ path: String) -> Int {
@@ -272,6 +309,7 @@ func run(_ options: Options, _ workload: Workload, number: Int, root: String) th
     let loadBefore = loadAverage()
     let clock = ContinuousClock()
     let cpuStarted = processCPUSeconds()
+    let serverCPUStarted = options.postmasterPidFile.flatMap(clusterCPUSeconds(pidFile:))
     let started = clock.now
     var refused = 0
     for record in workload.records {
@@ -287,6 +325,9 @@ func run(_ options: Options, _ workload: Workload, number: Int, root: String) th
     }
     let finished = clock.now
     let cpuSeconds = processCPUSeconds() - cpuStarted
+    let serverCPUSeconds = serverCPUStarted.flatMap { started in
+        options.postmasterPidFile.flatMap(clusterCPUSeconds(pidFile:)).map { $0 - started }
+    }
     let loadAfter = loadAverage()
     let metrics = writer.metrics.snapshot()
     guard writer.shutdown(timeoutMs: 10_000) else { throw RunError.shutdownTimedOut }
@@ -305,6 +346,7 @@ func run(_ options: Options, _ workload: Workload, number: Int, root: String) th
     return RunResult(
         checkpointsPerSecond: Double(workload.records.count) / elapsed, seconds: elapsed,
         enqueueSeconds: seconds(enqueued - started), refused: refused, metrics: metrics, cpuSeconds: cpuSeconds,
+        serverCPUSeconds: serverCPUSeconds,
         loadBefore: loadBefore, loadAfter: loadAfter,
         databaseBytes: fileSize(path) + fileSize(path + "-wal"))
 }
@@ -351,10 +393,14 @@ for number in 1...options.runs {
             m.batchesCommitted, m.batchesCommitted > 0 ? Double(m.recordsCommitted) / Double(m.batchesCommitted) : 0,
             m.maxBatchSize, meanCommitMs, Double(m.totalCommitMicros) / 1e6, m.recordsCommitted,
             Double(result.databaseBytes) / 1e6, result.loadBefore, result.loadAfter))
+        if let server = result.serverCPUSeconds {
+            print(String(format: "run %d: server CPU %.3f s = %.1f µs/checkpoint", number, server, server * 1e6 / Double(total)))
+        }
         print(#"{"synchronous":"\#(options.synchronous.rawValue)","run":\#(number),"checkpoints":\#(total),"#
             + #""seconds":\#(result.seconds),"checkpoints_per_s":\#(Int(result.checkpointsPerSecond)),"#
             + #""batches":\#(m.batchesCommitted),"records_committed":\#(m.recordsCommitted),"#
-            + #""commit_micros":\#(m.totalCommitMicros),"cpu_seconds":\#(result.cpuSeconds),"refused":\#(result.refused),"load":"\#(result.loadBefore)"}"#)
+            + #""commit_micros":\#(m.totalCommitMicros),"cpu_seconds":\#(result.cpuSeconds),"#
+            + #""server_cpu_seconds":\#(result.serverCPUSeconds.map { "\($0)" } ?? "null"),"refused":\#(result.refused),"load":"\#(result.loadBefore)"}"#)
     } catch {
         FileHandle.standardError.write(Data("WriterThroughput: run \(number) failed: \(error)\n".utf8))
         exit(1)

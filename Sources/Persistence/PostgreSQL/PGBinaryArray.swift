@@ -88,18 +88,10 @@ struct PGBinaryArray {
     /// A UUID in its text form (either case); `.invalidValue` otherwise.
     mutating func append(uuid text: String) throws(StoreError) {
         precondition(element == .uuid, "uuid element in a \(element) array")
-        guard PostgresSQL.isUUID(text) else { throw .invalidValue(what: "'\(text)' is not a UUID") }
+        guard let uuid = PGUUIDText.parse(text) else { throw .invalidValue(what: "'\(text)' is not a UUID") }
         startElement(length: 16)
-        var high: UInt8?
-        for byte in text.utf8 where byte != UInt8(ascii: "-") {
-            let nibble = Self.nibble(byte)
-            if let pending = high {
-                elements.append(pending << 4 | nibble)
-                high = nil
-            } else {
-                high = nibble
-            }
-        }
+        Self.appendBigEndian(uuid.high, to: &elements)
+        Self.appendBigEndian(uuid.low, to: &elements)
     }
 
     /// A `YYYY-MM-DD` day; `.invalidValue` for anything else.
@@ -135,12 +127,4 @@ struct PGBinaryArray {
         withUnsafeBytes(of: &bigEndian) { bytes.append(contentsOf: $0) }
     }
 
-    /// A hex digit's value (the caller checked the digits with `isUUID`).
-    private static func nibble(_ digit: UInt8) -> UInt8 {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        default: digit - UInt8(ascii: "A") + 10
-        }
-    }
 }

@@ -23,8 +23,12 @@ struct PostgresBatch {
     private(set) var isEmpty = true
 
     init(checkpoints: [SessionCheckpoint], baselines: [BaselineRecord]) throws(StoreError) {
-        var order: [String] = []
-        var folded: [String: SessionCheckpoint] = [:]
+        // One hash lookup per checkpoint: the position of its session's first checkpoint
+        // (the writer's batches are coalesced already, so a second one is rare).
+        var sessions: [SessionCheckpoint] = []
+        sessions.reserveCapacity(checkpoints.count)
+        var position: [String: Int] = [:]
+        position.reserveCapacity(checkpoints.count)
         for checkpoint in checkpoints {
             guard PostgresSQL.isUUID(checkpoint.sessionId) else {
                 throw .invalidValue(what: "session id '\(checkpoint.sessionId)' is not a UUID")
@@ -33,12 +37,12 @@ struct PostgresBatch {
                 summary.orphaned += 1
                 continue
             }
-            if folded[checkpoint.sessionId] != nil {
-                folded[checkpoint.sessionId]?.absorb(checkpoint)
+            if let first = position.updateValue(sessions.count, forKey: checkpoint.sessionId) {
+                position[checkpoint.sessionId] = first
+                sessions[first].absorb(checkpoint)
                 summary.stale += 1
             } else {
-                folded[checkpoint.sessionId] = checkpoint
-                order.append(checkpoint.sessionId)
+                sessions.append(checkpoint)
             }
         }
         var newestBaseline: [String: BaselineRecord] = [:]
@@ -55,9 +59,8 @@ struct PostgresBatch {
                 baselineOrder.append(baseline.userId)
             }
         }
-        guard !order.isEmpty || !baselineOrder.isEmpty else { return }
+        guard !sessions.isEmpty || !baselineOrder.isEmpty else { return }
         isEmpty = false
-        let sessions = order.compactMap { folded[$0] }
         try encodeSessions(sessions)
         try encodeDays(sessions)
         try encodePeriods(sessions)
@@ -96,9 +99,11 @@ struct PostgresBatch {
         let types: [PGBinaryArray.Element] = [.uuid, .date, .int8, .int8, .int8, .int8, .int8, .jsonb]
         var columns = types.map { PGBinaryArray($0, reservingCapacity: sessions.count * 16) }
         for checkpoint in sessions {
-            // The last entry for a day wins, as if the days were upserted one by one.
+            // The last entry for a day wins, as if the days were upserted one by one. A lone
+            // day (the usual checkpoint) skips the set and its allocation.
+            let lone = checkpoint.days.count == 1
             var seen = Set<String>()
-            for day in checkpoint.days.reversed() where seen.insert(day.day).inserted {
+            for day in checkpoint.days.reversed() where lone || seen.insert(day.day).inserted {
                 try columns[0].append(uuid: checkpoint.sessionId)
                 try columns[1].append(day: day.day)
                 columns[2].append(day.activeMs)
@@ -115,8 +120,9 @@ struct PostgresBatch {
     private mutating func encodePeriods(_ sessions: [SessionCheckpoint]) throws(StoreError) {
         var columns = [PGBinaryArray.Element]([.uuid, .int8, .int8, .float8, .float8]).map { PGBinaryArray($0) }
         for checkpoint in sessions {
+            let lone = checkpoint.completedFlowPeriods.count == 1
             var seen = Set<Int64>()
-            for period in checkpoint.completedFlowPeriods where seen.insert(period.startMs).inserted {
+            for period in checkpoint.completedFlowPeriods where lone || seen.insert(period.startMs).inserted {
                 try columns[0].append(uuid: checkpoint.sessionId)
                 columns[1].append(period.startMs)
                 columns[2].append(period.endMs)

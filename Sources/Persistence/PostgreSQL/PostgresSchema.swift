@@ -169,6 +169,7 @@ enum PostgresSchema {
         clusterMigration,
         breakStateMigration,
         marksMigration,
+        statementNotifyMigration,
     ]
 
     /// Every table that holds rows about a user, with the column naming them: purge and
@@ -216,21 +217,5 @@ enum PostgresSQL {
     /// Whether `text` is a UUID in the textual form PostgreSQL accepts for our keys
     /// (8-4-4-4-12 hex digits). A non-UUID id cannot name a row, so lookups answer "none"
     /// without asking the server (which would reject the parameter).
-    static func isUUID(_ text: String) -> Bool {
-        let utf8 = text.utf8
-        guard utf8.count == 36 else { return false }
-        for (index, byte) in utf8.enumerated() {
-            switch index {
-            case 8, 13, 18, 23: guard byte == UInt8(ascii: "-") else { return false }
-            default:
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
-                    UInt8(ascii: "A")...UInt8(ascii: "F"):
-                    continue
-                default: return false
-                }
-            }
-        }
-        return true
-    }
+    static func isUUID(_ text: String) -> Bool { PGUUIDText.parse(text) != nil }
 }

@@ -28,6 +28,12 @@ extension PostgresStore {
             AS i(session_id, user_id, seq, started_ms, last_ms, ended, project, active_ms, flow_ms, keystrokes, lines_added,
                 lines_deleted, flow_periods, interruptions, mean_recovery_ms, focus_score)
         ),
+        -- One index probe per input row for what the snapshot holds: whether the session is
+        -- stored, and under which user (new sessions and conflicting ones both come from it).
+        probe AS (
+            SELECT i.*, s.user_id AS stored_user_id
+            FROM input i LEFT JOIN coding_sessions s ON s.session_id = i.session_id
+        ),
         -- Existing sessions (the common case: every checkpoint after the first): a plain
         -- UPDATE joined with the input costs about 40% less server time than ON CONFLICT's
         -- speculative insertion and row lock.
@@ -49,9 +55,8 @@ extension PostgresStore {
             SELECT i.session_id, i.user_id, i.seq, \(SQL.timestamp("i.started_ms")), \(SQL.timestamp("i.last_ms")), i.ended,
                 i.project, i.active_ms, i.flow_ms, i.keystrokes, i.lines_added, i.lines_deleted, i.flow_periods,
                 i.interruptions, i.mean_recovery_ms, i.focus_score
-            FROM input i
-            WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = i.user_id)
-                AND NOT EXISTS (SELECT 1 FROM coding_sessions s WHERE s.session_id = i.session_id)
+            FROM probe i
+            WHERE i.stored_user_id IS NULL AND EXISTS (SELECT 1 FROM users u WHERE u.id = i.user_id)
             ON CONFLICT (session_id) DO UPDATE SET
                 seq = excluded.seq, last_at = excluded.last_at, ended = excluded.ended, project = excluded.project,
                 active_ms = excluded.active_ms, flow_ms = excluded.flow_ms, keystrokes = excluded.keystrokes,
@@ -77,15 +82,17 @@ extension PostgresStore {
                 lines_deleted = n.lines_deleted, languages = n.languages
             FROM day_input n
             WHERE d.session_id = n.session_id AND d.day = n.day
-            RETURNING 1
+            RETURNING d.session_id, d.day
         ),
+        -- The days the UPDATE did not find (hashed, no second index probe); ON CONFLICT
+        -- covers a day another connection inserted after this statement's snapshot.
         days_inserted AS (
             INSERT INTO session_days AS d (session_id, day, user_id, active_ms, flow_ms, keystrokes, lines_added,
                 lines_deleted, languages)
             SELECT n.session_id, n.day, n.user_id, n.active_ms, n.flow_ms, n.keystrokes, n.lines_added, n.lines_deleted,
                 n.languages
             FROM day_input n
-            WHERE NOT EXISTS (SELECT 1 FROM session_days d WHERE d.session_id = n.session_id AND d.day = n.day)
+            WHERE (n.session_id, n.day) NOT IN (SELECT u.session_id, u.day FROM days_updated u)
             ON CONFLICT (session_id, day) DO UPDATE SET
                 active_ms = excluded.active_ms, flow_ms = excluded.flow_ms, keystrokes = excluded.keystrokes,
                 lines_added = excluded.lines_added, lines_deleted = excluded.lines_deleted, languages = excluded.languages
@@ -128,13 +135,15 @@ extension PostgresStore {
         )
         SELECT
             (SELECT count(*) FROM written),
-            (SELECT count(*) FROM input i WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = i.user_id)),
+            -- A session stored under its own user proves that user exists (foreign key): only
+            -- the others need a look at users.
+            (SELECT count(*) FROM probe p WHERE p.stored_user_id IS DISTINCT FROM p.user_id
+                AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = p.user_id)),
             (SELECT count(*) FROM baselines),
             (SELECT count(*) FROM baseline_input b WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = b.user_id)),
             (SELECT count(*) FROM input),
             -- Sessions stored under another user: not kept, and never acknowledged.
-            (SELECT string_agg(i.session_id::text, ',') FROM input i
-                JOIN coding_sessions s ON s.session_id = i.session_id WHERE s.user_id <> i.user_id)
+            (SELECT string_agg(p.session_id::text, ',') FROM probe p WHERE p.stored_user_id <> p.user_id)
         """
 
     @discardableResult

@@ -73,7 +73,11 @@ extension PostgreSQLServerTests {
             let user = PersistenceFixtures.user("ada")
             try store.createUser(user)
             try store.createToken(TokenRecord(id: "tok1", userId: user.id, scope: .ingest, secretHash: Array(repeating: 7, count: 32), createdAtMs: 1))
-            _ = try store.writeBatch([PersistenceFixtures.checkpoint(user: user.id, seq: 1)], baselines: [])
+            let session = UUID().uuidString.lowercased()
+            _ = try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 1)], baselines: [])
+            #expect(try hear(listener) { $0.contains(.scoresChanged(userId: user.id)) }.contains(.scoresChanged(userId: user.id)))
+            // The next checkpoint updates the day row instead of inserting it: announced too.
+            _ = try store.writeBatch([PersistenceFixtures.checkpoint(session: session, user: user.id, seq: 2)], baselines: [])
             #expect(try hear(listener) { $0.contains(.scoresChanged(userId: user.id)) }.contains(.scoresChanged(userId: user.id)))
             try store.setPrivacySettings(PrivacySettings(leaderboardVisible: false), userId: user.id, atMs: 2)
             #expect(try hear(listener) { $0.contains(.privacyChanged(userId: user.id)) }.contains(.privacyChanged(userId: user.id)))
@@ -84,6 +88,26 @@ extension PostgreSQLServerTests {
             // A purge that finds nothing left stays quiet (no echo between nodes).
             _ = try store.purgeUser(id: user.id, deleteAccount: false)
             #expect(try hear(listener) { _ in false }.filter { $0 == .userPurged(userId: user.id) }.isEmpty)
+        }
+
+        @Test("a batch announces every user whose days it changed, each once")
+        func batchAnnouncesEachUserOnce() throws {
+            guard let database = try PostgresTestDatabase.make() else { return }
+            let store = try database.store()
+            let listener = try open(database)
+            let users = [PersistenceFixtures.user("ada"), PersistenceFixtures.user("bob"), PersistenceFixtures.user("carol")]
+            for user in users { try store.createUser(user) }
+            // Two sessions of ada and one of bob; carol writes nothing.
+            let sessions = [(users[0].id, UUID().uuidString.lowercased()), (users[0].id, UUID().uuidString.lowercased()),
+                            (users[1].id, UUID().uuidString.lowercased())]
+            let expected: [ClusterNotice] = [.scoresChanged(userId: users[0].id), .scoresChanged(userId: users[1].id)]
+            for seq: Int64 in [1, 2] {  // inserted day rows, then updated ones
+                let batch = sessions.map { PersistenceFixtures.checkpoint(session: $1, user: $0, seq: seq) }
+                _ = try store.writeBatch(batch, baselines: [])
+                let heard = try hear(listener) { heard in expected.allSatisfy(heard.contains) }
+                #expect(Set(heard) == Set(expected))
+                #expect(heard.count == expected.count)
+            }
         }
 
         @Test("nodes register and count each other by heartbeat")
