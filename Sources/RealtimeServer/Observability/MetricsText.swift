@@ -67,14 +67,11 @@ enum MetricsText {
                 ("flowcoach_writer_replayed_records_total", "Records replayed from the spill journal into the store.", "counter", writer.replayedRecords),
                 ("flowcoach_writer_journal_bytes", "Bytes in the spill journal now.", "gauge", writer.journalBytes),
             ]
-            for (name, help, type, value) in gauges {
-                text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
-            }
+            for (name, help, type, value) in gauges { appendSeries(name, help: help, type: type, value: value, to: &text) }
         }
         if let droppedLeaderboardInputs {
-            text += "# HELP flowcoach_leaderboard_dropped_inputs_total Leaderboard inputs dropped (inbox full).\n"
-            text += "# TYPE flowcoach_leaderboard_dropped_inputs_total counter\n"
-            text += "flowcoach_leaderboard_dropped_inputs_total \(droppedLeaderboardInputs)\n"
+            appendSeries("flowcoach_leaderboard_dropped_inputs_total", help: "Leaderboard inputs dropped (inbox full).",
+                         type: "counter", value: droppedLeaderboardInputs, to: &text)
         }
         text += ProcessMemory.sample().exposition
         for metric in metrics {
@@ -84,5 +81,10 @@ enum MetricsText {
             }
         }
         return text
+    }
+
+    /// One unlabelled series with its HELP and TYPE lines.
+    static func appendSeries(_ name: String, help: String, type: String, value: Int, to text: inout String) {
+        text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
     }
 }

@@ -51,9 +51,7 @@ struct ProcessMemory: Equatable {
             ("flowcoach_heap_free_bytes", "Free bytes malloc holds in its arenas.", heapFreeBytes),
         ]
         var text = ""
-        for (name, help, value) in gauges {
-            text += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n\(name) \(value)\n"
-        }
+        for (name, help, value) in gauges { MetricsText.appendSeries(name, help: help, type: "gauge", value: value, to: &text) }
         return text
     }
 
