@@ -4,7 +4,9 @@
 ///
 /// Entries are never removed or moved early: an owner whose deadline changes adds a new
 /// entry, and the sweep ignores the ones that no longer match (see ``CoachingShard``'s
-/// session wake-ups). An element may therefore appear more than once.
+/// session wake-ups). An element may therefore appear more than once; ``compact(keeping:)``
+/// drops the stale entries before they pile up, and the array gives back storage when the
+/// heap shrinks far below it.
 public struct TimerHeap<Element> {
     /// One deadline.
     public struct Entry {
@@ -12,12 +14,19 @@ public struct TimerHeap<Element> {
         public var element: Element
     }
 
+    /// Below this capacity the array is never shrunk: the reallocation would cost more than
+    /// the memory it returns.
+    static var minimumRetainedCapacity: Int { 256 }
+
     private var entries: [Entry] = []
 
     public init() {}
 
     /// Entries held, stale ones included.
     public var count: Int { entries.count }
+
+    /// Entries the storage has room for.
+    public var capacity: Int { entries.capacity }
 
     /// The earliest deadline, nil when empty.
     public var nextDueMs: Int64? { entries.first?.dueMs }
@@ -38,9 +47,33 @@ public struct TimerHeap<Element> {
     public mutating func popDue(atMs nowMs: Int64) -> Entry? {
         guard let first = entries.first, first.dueMs <= nowMs else { return nil }
         let last = entries.removeLast()
-        guard !entries.isEmpty else { return first }
+        guard !entries.isEmpty else {
+            releaseStorageIfSparse()
+            return first
+        }
         entries[0] = last
-        var parent = 0
+        siftDown(from: 0)
+        releaseStorageIfSparse()
+        return first
+    }
+
+    /// Keeps only the entries `isCurrent` accepts (O(n)), in heap order again, in storage
+    /// sized for them rather than for the crowd before. The owner calls it when the heap
+    /// has doubled since the last compaction, so the work is O(1) per added entry, amortised.
+    public mutating func compact(keeping isCurrent: (Entry) -> Bool) {
+        var kept: [Entry] = []
+        kept.reserveCapacity(Swift.max(Self.minimumRetainedCapacity, entries.count / 2))
+        for entry in entries where isCurrent(entry) { kept.append(entry) }
+        entries = kept
+        var parent = entries.count / 2 - 1
+        while parent >= 0 {
+            siftDown(from: parent)
+            parent -= 1
+        }
+    }
+
+    private mutating func siftDown(from start: Int) {
+        var parent = start
         let count = entries.count
         while true {
             let left = 2 * parent + 1
@@ -51,6 +84,17 @@ public struct TimerHeap<Element> {
             entries.swapAt(smaller, parent)
             parent = smaller
         }
-        return first
+    }
+
+    /// After a crowd has gone (clients left), the array keeps its largest size unless
+    /// asked: copy the survivors into storage twice their number once they fill less than
+    /// an eighth of it (O(1) amortised: the copy is paid for by the removals before it).
+    private mutating func releaseStorageIfSparse() {
+        let capacity = entries.capacity
+        guard capacity > Self.minimumRetainedCapacity, entries.count <= capacity / 8 else { return }
+        var smaller: [Entry] = []
+        smaller.reserveCapacity(Swift.max(Self.minimumRetainedCapacity, 2 * entries.count))
+        smaller.append(contentsOf: entries)
+        entries = smaller
     }
 }

@@ -17,6 +17,7 @@ extension CoachingShard {
             for user in users.values { for live in user.sessions.values { wake(live) } }
         }
         visitDueSessions()
+        if sessionWakeUps.count >= wakeUpsCompactionCount { compactWakeUps() }
         for (userId, user) in users {
             if now.monotonicMs >= user.offsetRefreshDueMono {
                 user.utcOffsetMs = configuration.utcOffsetMs(user.user.timeZone, now.wallMs)
@@ -61,6 +62,18 @@ extension CoachingShard {
             guard user.sessions[live.id] === live else { continue }
             if let dueMs = nextWakeMs(of: live) { schedule(live, atMs: max(dueMs, now.monotonicMs + 1)) }
         }
+    }
+
+    /// Drops the wake-ups that no longer match their session (superseded, or the session
+    /// forgotten): each `activity` asks for a visit at once while the session's later
+    /// deadline stays queued, so without this the heap would hold a stale entry per update
+    /// until its time comes (and keep forgotten sessions alive until then).
+    func compactWakeUps() {
+        sessionWakeUps.compact { entry in
+            let live = entry.element
+            return entry.dueMs == live.wakeMs && users[live.userId]?.sessions[live.id] === live
+        }
+        wakeUpsCompactionCount = max(wakeUpsCompactionMinimum, 2 * sessionWakeUps.count)
     }
 
     /// The first monotonic time at which ``tick(_:of:)`` would do something to `live`,

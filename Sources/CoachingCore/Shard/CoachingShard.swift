@@ -67,6 +67,14 @@ public final class CoachingShard {
     @exclusivity(unchecked) public var now = CoachingTime(monotonicMs: 0, wallMs: 0)
     /// When each session next needs the sweep (see ``tick(at:)``).
     @exclusivity(unchecked) var sessionWakeUps = TimerHeap<LiveSession>()
+    /// ``sessionWakeUps`` is compacted when it holds this many entries (twice what the last
+    /// compaction kept): a session whose deadline moved leaves a stale entry behind.
+    var wakeUpsCompactionCount = 1024
+    /// The least ``wakeUpsCompactionCount`` gets: below it a compaction costs more than the
+    /// stale entries do (tests lower it to compact often).
+    var wakeUpsCompactionMinimum = 1024 {
+        didSet { wakeUpsCompactionCount = wakeUpsCompactionMinimum }
+    }
     /// ``tick(at:)`` is visiting due sessions: a wake-up asked for now waits for the next tick.
     @exclusivity(unchecked) var sweeping = false
     /// Sessions visited by the sweep so far.

@@ -2,7 +2,9 @@
 /// `maximumKeys` distinct keys are held, further keys are added to ``otherKey``. So a client
 /// sending a new language name every window cannot grow memory.
 ///
-/// Storage is reserved on first use; adding to an existing key never allocates.
+/// Storage grows with the keys seen rather than being reserved for `maximumKeys` up front:
+/// a session usually has one or two languages, and ten thousand sessions each holding room
+/// for seventeen cost 4 MiB. Adding to an existing key never allocates.
 public struct BoundedTally: Hashable, Sendable, Sequence {
     /// One key and its total.
     public struct Entry: Hashable, Sendable {
@@ -36,7 +38,6 @@ public struct BoundedTally: Hashable, Sendable, Sequence {
             entries[index].ms = entries[index].ms.saturatingAdded(ms)
             return
         }
-        if entries.capacity == 0 { entries.reserveCapacity(maximumKeys + 1) }
         let distinct = entries.count - (entries.contains { $0.key == Self.otherKey } ? 1 : 0)
         if distinct >= maximumKeys, key != Self.otherKey {
             add(ms, to: Self.otherKey)

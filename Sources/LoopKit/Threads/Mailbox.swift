@@ -39,7 +39,10 @@ public final class Mailbox<Message: Sendable>: Sendable {
         _ = read(eventFD, &value, 8)
         return queue.withLock { queue in
             let messages = queue
-            queue.removeAll(keepingCapacity: true)
+            // Room for as many messages as this drain took, not the most ever queued, so a
+            // burst (a connection storm) does not stay resident.
+            queue = []
+            queue.reserveCapacity(messages.count)
             return messages
         }
     }

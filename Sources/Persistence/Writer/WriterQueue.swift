@@ -59,7 +59,10 @@ final class WriterQueue: @unchecked Sendable {
         let taken: [WriterItem]
         if items.count <= maxItems {
             taken = items
-            items.removeAll(keepingCapacity: true)
+            // The next batch gets room for as many items as this one, not the most ever
+            // queued: one burst (a slow commit) must not stay resident for the process's life.
+            items = []
+            items.reserveCapacity(taken.count)
         } else {
             taken = Array(items.prefix(maxItems))
             items.removeFirst(maxItems)

@@ -91,7 +91,10 @@ public final class LeaderboardOwner: Sendable {
     public func tick() -> Int {
         let inputs = inbox.withLock { queue in
             let taken = queue
-            queue.removeAll(keepingCapacity: true)
+            // Room for as many inputs as this tick took, not the most ever queued, so a burst
+            // does not stay resident.
+            queue = []
+            queue.reserveCapacity(taken.count)
             return taken
         }
         let now = nowMs()

@@ -45,6 +45,8 @@ struct ShardSweepTests {
     @Test("wake-ups do what visiting every session on every tick did, over 40 minutes of bursts, silences, ends and reconnects")
     func sameAsVisitingEverySession() throws {
         let wakeUps = ShardHarness()
+        // Compacted often, so that dropping stale wake-ups is part of what must not change.
+        wakeUps.shard.wakeUpsCompactionMinimum = 8
         let reference = ShardHarness()
         reference.shard.visitsEverySession = true
         let harnesses = [wakeUps, reference]
@@ -129,6 +131,52 @@ struct ShardSweepTests {
         // And the wake-ups visited a small part of what the reference did.
         #expect(wakeUps.shard.sessionVisits * 5 < reference.shard.sessionVisits,
                 "\(wakeUps.shard.sessionVisits) visits vs \(reference.shard.sessionVisits)")
+    }
+
+    @Test("stale wake-ups do not pile up while sessions type, and their storage is given back when the sessions are gone")
+    func wakeUpsStayBounded() {
+        let harness = ShardHarness()
+        harness.shard.wakeUpsCompactionMinimum = 64
+        let minimum = harness.shard.wakeUpsCompactionMinimum
+        var sessions: [(connection: CoachingConnection, id: String)] = []
+        for userNumber in 0..<15 {
+            let connection = harness.connect(ShardHarness.user("user\(userNumber)"))
+            for _ in 0..<3 {
+                let id = ShardHarness.newSession()
+                harness.start(connection, id)
+                sessions.append((connection, id))
+            }
+        }
+        // 45 sessions, one window each every 5 s, for 10 minutes: each window leaves the
+        // session's later deadline behind as a stale entry.
+        var largest = 0
+        var added = 0
+        var lastSeq = Array(repeating: Int64(0), count: sessions.count)
+        for step in 1...(10 * 60 * 2) {
+            for (index, session) in sessions.enumerated() where step % 10 == index % 10 {
+                lastSeq[index] += 1
+                harness.activity(session.connection, session.id, seq: lastSeq[index])
+                added += 1
+            }
+            harness.tick(for: CoachingShard.tickIntervalMs)
+            if step % 20 == 0 { harness.acknowledgeCheckpoints() }
+            largest = max(largest, harness.shard.sessionWakeUps.count)
+        }
+        #expect(added > 20 * minimum)
+        #expect(largest <= 2 * minimum + 2 * sessions.count, "\(largest) wake-ups held for \(sessions.count) sessions")
+        // Every session ends; once stored and forgotten, nothing of them stays queued.
+        for (index, session) in sessions.enumerated() {
+            harness.send(session.connection, [
+                "type": "session.end", "session": session.id, "seq": lastSeq[index], "at_ms": harness.time.wallMs,
+            ])
+        }
+        for _ in 0..<(2 * 60 * 60 * 2) {
+            harness.tick(for: CoachingShard.tickIntervalMs)
+            harness.acknowledgeCheckpoints()
+            if harness.shard.sessionWakeUps.count == 0 { break }
+        }
+        #expect(harness.shard.sessionWakeUps.count == 0)
+        #expect(harness.shard.sessionWakeUps.capacity <= 2 * TimerHeap<LiveSession>.minimumRetainedCapacity)
     }
 
     @Test("a quiet, stored session is not visited again until something happens to it")
