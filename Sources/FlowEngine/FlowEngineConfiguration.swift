@@ -5,7 +5,12 @@
 /// one from its flags.
 public struct FlowEngineConfiguration: Hashable, Sendable {
     /// Flow detection (per session).
-    public var detector = DetectorSettings()
+    public var detector: DetectorSettings {
+        get { sharedDetector.value }
+        set { sharedDetector = SharedDetectorSettings(newValue) }
+    }
+    /// ``detector`` as the one copy the sessions built from this configuration share.
+    public private(set) var sharedDetector = SharedDetectorSettings(DetectorSettings())
     /// Break coaching (per user).
     public var breaks = BreakSettings()
     /// Daily aggregates, streaks and wellbeing (per user).

@@ -23,7 +23,7 @@ public struct FlowSession: Sendable {
     /// A session that started at `startMs` (event time).
     public init(startMs: Int64, project: String? = nil, language: String? = nil,
                 configuration: FlowEngineConfiguration = .standard) {
-        detector = FlowDetector(settings: configuration.detector)
+        detector = FlowDetector(sharing: configuration.sharedDetector)
         totals = SessionTotals(startMs: startMs, maximumLanguages: configuration.daily.maximumTallyKeys)
         self.project = project
         self.language = language

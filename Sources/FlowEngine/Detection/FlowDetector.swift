@@ -26,8 +26,11 @@
 /// `ingest` allocates nothing: the intervals are read through a borrowed buffer and the
 /// result is a plain value.
 public struct FlowDetector: Sendable {
-    /// The settings this detector runs with.
-    public let settings: DetectorSettings
+    /// The settings this detector runs with (borrowed from the shared copy, not copied).
+    public var settings: DetectorSettings {
+        _read { yield sharedSettings.value }
+    }
+    let sharedSettings: SharedDetectorSettings
     /// The current state.
     public internal(set) var state: FlowState = .idle
 
@@ -70,7 +73,13 @@ public struct FlowDetector: Sendable {
 
     /// A detector in `idle` that has seen nothing.
     public init(settings: DetectorSettings = DetectorSettings()) {
-        self.settings = settings
+        sharedSettings = SharedDetectorSettings(settings)
+    }
+
+    /// A detector in `idle` that runs with `settings`, shared with the other detectors of
+    /// the same configuration.
+    public init(sharing settings: SharedDetectorSettings) {
+        sharedSettings = settings
     }
 
     /// Mean recovery time, or 0 when nothing recovered yet.
