@@ -37,6 +37,12 @@ static inline long fc_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
 static inline long fc_BIO_set_mem_eof_return(BIO *bio, int value) {
     return BIO_set_mem_eof_return(bio, value);
 }
+/* The unread bytes of a memory BIO in place (no copy); returns their count. */
+static inline long fc_BIO_get_mem_data(BIO *bio, char **data) {
+    return BIO_get_mem_data(bio, data);
+}
+/* Empties a read-write memory BIO, keeping its buffer. */
+static inline int fc_BIO_reset(BIO *bio) { return BIO_reset(bio); }
 /* Capacity of a memory BIO's backing buffer (0 when it has none). */
 static inline size_t fc_BIO_mem_capacity(BIO *bio) {
     BUF_MEM *mem = NULL;

@@ -60,6 +60,9 @@ public struct TLSSession: ~Copyable {
     private var sentCloseNotify = false
     /// Whether the handshake's BIO stores were released already.
     private var releasedHandshakeBuffers = false
+    /// False after a read that left no ciphertext in the read BIO and no record bytes in
+    /// OpenSSL; true again when ciphertext or the end of the stream arrives.
+    private var mayHoldInput = true
 
     /// Creates a server session from the current context (the server takes it from its
     /// context store when the connection is accepted).
@@ -109,6 +112,9 @@ public struct TLSSession: ~Copyable {
         }
         // SSL_set_bio transfers ownership of both BIOs to `ssl`.
         SSL_set_bio(ssl, readBIO, writeBIO)
+        // Read-ahead: the record layer takes all the buffered ciphertext in one BIO_read
+        // instead of two per record (its 5-byte header, then its body).
+        SSL_set_read_ahead(ssl, 1)
         return (ssl, readBIO, writeBIO)
     }
 
@@ -173,6 +179,7 @@ public struct TLSSession: ~Copyable {
             phase = .handshaking
         case .handshaking, .established: break
         }
+        mayHoldInput = true
         var offset = 0
         while offset < bytes.count {
             let chunk = Int32(clamping: bytes.count - offset)
@@ -189,6 +196,7 @@ public struct TLSSession: ~Copyable {
     /// buffered bytes, so a missing close_notify surfaces as ``TLSError/unexpectedEOF``.
     public mutating func receivedEndOfStream() {
         receivedEOF = true
+        mayHoldInput = true
         _ = fc_BIO_set_mem_eof_return(readBIO, 0)
     }
 
@@ -202,7 +210,8 @@ public struct TLSSession: ~Copyable {
         case .handshaking, .established: break
         }
         if receivedCloseNotify { return .closed }
-        ERR_clear_error()
+        if case .established = phase, !mayHoldInput { return .wantMoreCiphertext }
+        OpenSSLErrorQueue.clearIfNotEmpty()
         var count = 0
         let status = SSL_read_ex(ssl, buffer.baseAddress, buffer.count, &count)
         let error = status == 1 ? SSL_ERROR_NONE : SSL_get_error(ssl, status)
@@ -213,6 +222,12 @@ public struct TLSSession: ~Copyable {
         }
         switch error {
         case SSL_ERROR_NONE:
+            // Nothing left in the read BIO or in OpenSSL's record buffer: another SSL_read
+            // could only answer WANT_READ (a whole failing pass through the record layer per
+            // message), so the next call says so without asking.
+            if case .established = phase, BIO_ctrl_pending(readBIO) == 0, SSL_has_pending(ssl) == 0 {
+                mayHoldInput = false
+            }
             return .bytes(count)
         case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
             // Memory BIOs never block on write, so WANT_WRITE only means "drain, then
@@ -270,14 +285,13 @@ public struct TLSSession: ~Copyable {
             cleartextReply.withUnsafeBytes { output.append($0) }
             cleartextReply = []
         }
-        let bio = writeBIO
-        while case let pending = BIO_ctrl_pending(bio), pending > 0 {
-            var moved = 0
-            output.appendWithUnsafeMutableBytes(maximumCount: Int(Int32(clamping: pending))) { space in
-                moved = max(0, Int(BIO_read(bio, space.baseAddress, Int32(space.count))))
-                return moved
-            }
-            if moved == 0 { break }  // cannot happen with a memory BIO; never spin
+        // The records in place, with one copy into `output` and a rewind of the BIO (not
+        // BIO_read into zero-filled space, a loop around BIO_ctrl_pending).
+        var records: UnsafeMutablePointer<CChar>?
+        let count = fc_BIO_get_mem_data(writeBIO, &records)
+        if count > 0, let records {
+            output.append(UnsafeRawBufferPointer(start: records, count: count))
+            _ = fc_BIO_reset(writeBIO)
         }
         releaseDrainedBuffers()
     }
@@ -310,7 +324,7 @@ public struct TLSSession: ~Copyable {
     /// One SSL_write_ex over all of `bytes` (partial writes are off, so success means
     /// every byte became records).
     private func encrypt(_ bytes: UnsafeRawBufferPointer) -> EncryptOutcome {
-        ERR_clear_error()
+        OpenSSLErrorQueue.clearIfNotEmpty()
         var written = 0
         let status = SSL_write_ex(ssl, bytes.baseAddress, bytes.count, &written)
         if status == 1 { return .written }
@@ -335,17 +349,18 @@ public struct TLSSession: ~Copyable {
     /// (or than 0, the first time after the handshake completed).
     private mutating func releaseDrainedBuffers() {
         var limit = Self.bufferRetentionLimit
-        if !releasedHandshakeBuffers, isHandshakeComplete {
+        if !releasedHandshakeBuffers, case .established = phase {
             limit = 0
             releasedHandshakeBuffers = true
         }
-        if BIO_ctrl_pending(writeBIO) == 0, fc_BIO_mem_capacity(writeBIO) > limit,
+        // Capacity first: it is almost always within the limit, and then one call decides.
+        if fc_BIO_mem_capacity(writeBIO) > limit, BIO_ctrl_pending(writeBIO) == 0,
             let fresh = Self.makeMemoryBIO()
         {
             SSL_set0_wbio(ssl, fresh)  // frees the drained one
             writeBIO = fresh
         }
-        if BIO_ctrl_pending(readBIO) == 0, fc_BIO_mem_capacity(readBIO) > limit,
+        if fc_BIO_mem_capacity(readBIO) > limit, BIO_ctrl_pending(readBIO) == 0,
             let fresh = Self.makeMemoryBIO()
         {
             if receivedEOF { _ = fc_BIO_set_mem_eof_return(fresh, 0) }
