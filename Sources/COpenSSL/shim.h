@@ -31,6 +31,9 @@ static inline int fc_sk_X509_num(const STACK_OF(X509) *stack) { return sk_X509_n
 static inline X509 *fc_sk_X509_value(const STACK_OF(X509) *stack, int index) {
     return sk_X509_value(stack, index);
 }
+static inline long fc_SSL_get_mode(SSL *ssl) { return (long)SSL_get_mode(ssl); }
+static inline long fc_SSL_set_mode(SSL *ssl, long mode) { return (long)SSL_set_mode(ssl, mode); }
+static inline long fc_SSL_clear_mode(SSL *ssl, long mode) { return (long)SSL_clear_mode(ssl, mode); }
 static inline long fc_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
     return SSL_set_tlsext_host_name(ssl, name);
 }

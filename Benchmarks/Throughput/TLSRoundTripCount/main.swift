@@ -18,8 +18,9 @@
 //
 // Mallocs: with the malloc-counting interposer preloaded (Tests/MallocCounter, as built by
 // scripts/check-allocations.sh) it prints the server's mallocs per round trip once warm.
-// The server context uses the server's modes (RELEASE_BUFFERS, ACCEPT_MOVING_WRITE_BUFFER),
-// so a session that overrides them per connection is measured with its own policy.
+// The server context uses the server's modes (RELEASE_BUFFERS, ACCEPT_MOVING_WRITE_BUFFER);
+// BENCH_KEEP_BUFFERS=1 in the environment leaves RELEASE_BUFFERS off, to see what keeping
+// OpenSSL's record buffers between records would save.
 import CBenchOpenSSL
 import Glibc
 import LoopKit
@@ -129,8 +130,14 @@ final class RoundTrips {
         deliverToClient()
     }
 
+    var roundTrips = 0
+
     /// One round trip; returns the server's mallocs during its turn (0 without the interposer).
+    /// Every 64th reviews the server's buffer retention, as the server's 250 ms sweep does
+    /// for a connection answering ~256 messages a second (C=100 P=1 runs at ~300).
     func roundTrip() -> UInt64 {
+        roundTrips += 1
+        if roundTrips % 64 == 0 { server.reviewBufferRetention() }
         _ = request.withUnsafeBytes { client.writePlaintext($0) }
         let count = deliverToServer()
         let before = mallocCount?() ?? 0

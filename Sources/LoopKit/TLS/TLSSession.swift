@@ -21,8 +21,12 @@ public import WSProtocol
 /// - **Closing:** ``shutdown()``, ``drainCiphertext(into:)``, flush, close the socket.
 ///
 /// ## Memory
-/// `SSL_MODE_RELEASE_BUFFERS` frees OpenSSL's record buffers while idle (measured: an
-/// idle session after the handshake costs ~15 KiB of heap with it, ~49 KiB without). A
+/// `SSL_MODE_RELEASE_BUFFERS` (set on the context) frees OpenSSL's record buffers while
+/// idle (measured: an idle session after the handshake costs ~15 KiB of heap with it,
+/// ~49 KiB without). It frees and allocates them around every record, though, so a busy
+/// session keeps them: ``reviewBufferRetention()``, called periodically, turns the mode
+/// off for a session that moved at least ``busyRecordsPerReview`` records since the last
+/// review and back on (freeing the buffers) once it is quieter. A
 /// drained memory BIO whose backing store is larger than ``bufferRetentionLimit`` is
 /// replaced by an empty one, and both BIOs are replaced once the handshake is done, so
 /// an idle session keeps neither the handshake flight nor the last burst.
@@ -39,6 +43,10 @@ public struct TLSSession: ~Copyable {
     /// Memory BIO capacity kept after a drain; larger stores are released (one
     /// `BIO_new`, far cheaper than encrypting the 4 KiB that made it grow).
     public static let bufferRetentionLimit = 4 * 1024
+
+    /// Records read and written between two ``reviewBufferRetention()`` calls from which
+    /// a session counts as busy: 16 per 250 ms sweep of the server is 64 records a second.
+    public static let busyRecordsPerReview: UInt32 = 16
 
     /// Keeps the `SSL_CTX` (and whatever its callbacks read) alive.
     private let context: any TLSContextProviding
@@ -63,6 +71,14 @@ public struct TLSSession: ~Copyable {
     /// False after a read that left no ciphertext in the read BIO and no record bytes in
     /// OpenSSL; true again when ciphertext or the end of the stream arrives.
     private var mayHoldInput = true
+    /// Records read and written since the last ``reviewBufferRetention()``.
+    private var recordsSinceReview: UInt32 = 0
+    /// Whether the context asked for `SSL_MODE_RELEASE_BUFFERS` (only then is there a
+    /// choice to review).
+    private let contextReleasesBuffers: Bool
+    /// Whether this session currently keeps OpenSSL's record buffers between records
+    /// (``reviewBufferRetention()`` found it busy).
+    public private(set) var keepsRecordBuffers = false
 
     /// Creates a server session from the current context (the server takes it from its
     /// context store when the connection is accepted).
@@ -75,6 +91,7 @@ public struct TLSSession: ~Copyable {
         self.ssl = ssl
         self.readBIO = readBIO
         self.writeBIO = writeBIO
+        self.contextReleasesBuffers = fc_SSL_get_mode(ssl) & Int(SSL_MODE_RELEASE_BUFFERS) != 0
     }
 
     /// Creates a client session that verifies the server's certificate (against the
@@ -96,6 +113,7 @@ public struct TLSSession: ~Copyable {
         self.ssl = ssl
         self.readBIO = readBIO
         self.writeBIO = writeBIO
+        self.contextReleasesBuffers = fc_SSL_get_mode(ssl) & Int(SSL_MODE_RELEASE_BUFFERS) != 0
     }
 
     /// An `SSL *` over two fresh memory BIOs (which it owns).
@@ -228,6 +246,7 @@ public struct TLSSession: ~Copyable {
             if case .established = phase, BIO_ctrl_pending(readBIO) == 0, SSL_has_pending(ssl) == 0 {
                 mayHoldInput = false
             }
+            recordsSinceReview &+= 1
             return .bytes(count)
         case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
             // Memory BIOs never block on write, so WANT_WRITE only means "drain, then
@@ -266,7 +285,9 @@ public struct TLSSession: ~Copyable {
             return pendingPlaintext.isEmpty ? .written : .queued
         }
         switch encrypt(bytes) {
-        case .written: return .written
+        case .written:
+            recordsSinceReview &+= 1
+            return .written
         case .retry:
             // OpenSSL remembers how far it got and must be retried with the same bytes:
             // keep all of them, the retry continues where it stopped.
@@ -294,6 +315,26 @@ public struct TLSSession: ~Copyable {
             _ = fc_BIO_reset(writeBIO)
         }
         releaseDrainedBuffers()
+    }
+
+    /// Keeps OpenSSL's record buffers (about 17 KiB each way) between records while the
+    /// session is busy, and frees them once it is not: call periodically (the server's
+    /// sweep, every 250 ms). With `SSL_MODE_RELEASE_BUFFERS` alone every message costs two
+    /// `malloc`/`free` pairs of those buffers and about 1,200 instructions
+    /// (Benchmarks/Throughput/TLSRoundTripCount); idle sessions still hold none.
+    public mutating func reviewBufferRetention() {
+        let busy = recordsSinceReview >= Self.busyRecordsPerReview
+        recordsSinceReview = 0
+        guard contextReleasesBuffers, busy != keepsRecordBuffers, case .established = phase else { return }
+        keepsRecordBuffers = busy
+        if busy {
+            _ = fc_SSL_clear_mode(ssl, Int(SSL_MODE_RELEASE_BUFFERS))
+        } else {
+            _ = fc_SSL_set_mode(ssl, Int(SSL_MODE_RELEASE_BUFFERS))
+            // Frees both now unless a record is half read or half written; then the mode
+            // frees them after that record.
+            _ = SSL_free_buffers(ssl)
+        }
     }
 
     /// Queues close_notify (RFC 8446 §6.1: "Each party MUST send a close_notify alert
