@@ -19,8 +19,9 @@
 // Mallocs: with the malloc-counting interposer preloaded (Tests/MallocCounter, as built by
 // scripts/check-allocations.sh) it prints the server's mallocs per round trip once warm.
 // The server context uses the server's modes (RELEASE_BUFFERS, ACCEPT_MOVING_WRITE_BUFFER);
-// BENCH_KEEP_BUFFERS=1 in the environment leaves RELEASE_BUFFERS off, to see what keeping
-// OpenSSL's record buffers between records would save.
+// Variants, by environment: BENCH_KEEP_BUFFERS=1 leaves RELEASE_BUFFERS off (what keeping
+// OpenSSL's record buffers between records saves); BENCH_CIPHERSUITES=… sets the client's
+// TLS 1.3 suites (e.g. TLS_AES_128_GCM_SHA256); BENCH_TLS12=1 caps the client at TLS 1.2.
 import CBenchOpenSSL
 import Glibc
 import LoopKit
@@ -43,6 +44,8 @@ final class BenchContext: TLSContextProviding, @unchecked Sendable {
             _ = fc_bench_SSL_CTX_set_mode(context, release | Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
         } else {
             SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)
+            if let suites = getenv("BENCH_CIPHERSUITES") { _ = SSL_CTX_set_ciphersuites(context, suites) }
+            if getenv("BENCH_TLS12") != nil { _ = fc_bench_SSL_CTX_set_max_proto_version(context, TLS1_2_VERSION) }
         }
         sslContext = context
     }
