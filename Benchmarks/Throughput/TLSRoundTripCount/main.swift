@@ -21,7 +21,9 @@
 // The server context uses the server's modes (RELEASE_BUFFERS, ACCEPT_MOVING_WRITE_BUFFER);
 // Variants, by environment: BENCH_KEEP_BUFFERS=1 leaves RELEASE_BUFFERS off (what keeping
 // OpenSSL's record buffers between records saves); BENCH_CIPHERSUITES=… sets the client's
-// TLS 1.3 suites (e.g. TLS_AES_128_GCM_SHA256); BENCH_TLS12=1 caps the client at TLS 1.2.
+// TLS 1.3 suites (e.g. TLS_AES_128_GCM_SHA256); BENCH_TLS12=1 caps the client at TLS 1.2;
+// BENCH_NO_REVIEW=1 never reviews buffer retention; BENCH_CONNECTIONS=100 serves 100
+// connections in turn (cold state, as at C=100; add --cache-sim=yes for cache misses).
 import CBenchOpenSSL
 import Glibc
 import LoopKit
@@ -63,23 +65,33 @@ guard arguments.count >= 4, let rounds = Int(arguments[3]) else {
 let requestBytes = arguments.count > 4 ? Int(arguments[4]) ?? 315 : 315
 let replyBytes = arguments.count > 5 ? Int(arguments[5]) ?? 309 : 309
 
-/// Both ends, the loop's buffers and the two "sockets" (ciphertext in flight).
-final class RoundTrips {
-    var server: TLSSession
-    var client: TLSSession
+/// The event loop's buffers, shared by every connection as in the server.
+final class LoopBuffers {
     let plaintextBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
     /// What the loop reads from the socket lands in a loop buffer: the server's ciphertext in.
     let cipherBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
-    let request: [UInt8]
-    let reply: [UInt8]
     var toServer = ByteWriter(capacity: 64 << 10)
     var serverCork = ByteWriter(capacity: 64 << 10)
+}
+
+/// One connection: both ends and the two "sockets" (ciphertext in flight).
+final class RoundTrips {
+    var server: TLSSession
+    var client: TLSSession
+    let loop: LoopBuffers
+    var plaintextBuffer: UnsafeMutableRawBufferPointer { loop.plaintextBuffer }
+    var cipherBuffer: UnsafeMutableRawBufferPointer { loop.cipherBuffer }
+    let request: [UInt8]
+    let reply: [UInt8]
     let mallocCount: CountFunction? = dlsym(nil, "fe_malloc_thread_count")
         .map { unsafeBitCast($0, to: CountFunction.self) }
 
-    init(serverContext: BenchContext, clientContext: BenchContext, requestBytes: Int, replyBytes: Int) throws(TLSError) {
+    init(
+        serverContext: BenchContext, clientContext: BenchContext, loop: LoopBuffers, requestBytes: Int, replyBytes: Int
+    ) throws(TLSError) {
         server = try TLSSession(context: serverContext)
         client = try TLSSession(clientContext: clientContext, serverName: "localhost")
+        self.loop = loop
         request = [UInt8](repeating: UInt8(ascii: "a"), count: requestBytes)
         reply = [UInt8](repeating: UInt8(ascii: "f"), count: replyBytes)
     }
@@ -101,23 +113,23 @@ final class RoundTrips {
         if answer, received > 0 {
             _ = reply.withUnsafeBytes { server.writePlaintext($0) }
         }
-        server.drainCiphertext(into: &serverCork)
+        server.drainCiphertext(into: &loop.serverCork)
         return received
     }
 
     /// Moves the client's ciphertext into the server's read buffer (the socket's job).
     func deliverToServer() -> Int {
-        client.drainCiphertext(into: &toServer)
-        let count = toServer.readableCount
-        toServer.withUnsafeReadableBytes { cipherBuffer.copyMemory(from: $0) }
-        toServer.consume(count)
+        client.drainCiphertext(into: &loop.toServer)
+        let count = loop.toServer.readableCount
+        loop.toServer.withUnsafeReadableBytes { cipherBuffer.copyMemory(from: $0) }
+        loop.toServer.consume(count)
         return count
     }
 
     /// The server's cork to the client (the socket's job).
     func deliverToClient() {
-        serverCork.withUnsafeReadableBytes { client.receivedCiphertext($0) }
-        serverCork.consume(serverCork.readableCount)
+        loop.serverCork.withUnsafeReadableBytes { client.receivedCiphertext($0) }
+        loop.serverCork.consume(loop.serverCork.readableCount)
     }
 
     /// The client's flight, the server's answer, until both ends are done.
@@ -134,13 +146,16 @@ final class RoundTrips {
     }
 
     var roundTrips = 0
+    /// BENCH_NO_REVIEW=1: never review, so the session frees its record buffers after every
+    /// record (the policy before reviews).
+    let skipsReviews = getenv("BENCH_NO_REVIEW") != nil
 
     /// One round trip; returns the server's mallocs during its turn (0 without the interposer).
     /// Every 64th reviews the server's buffer retention, as the server's 250 ms sweep does
     /// for a connection answering ~256 messages a second (C=100 P=1 runs at ~300).
     func roundTrip() -> UInt64 {
         roundTrips += 1
-        if roundTrips % 64 == 0 { server.reviewBufferRetention() }
+        if roundTrips % 64 == 0, !skipsReviews { server.reviewBufferRetention() }
         _ = request.withUnsafeBytes { client.writePlaintext($0) }
         let count = deliverToServer()
         let before = mallocCount?() ?? 0
@@ -155,19 +170,27 @@ final class RoundTrips {
 
 typealias CountFunction = @convention(c) () -> UInt64
 
-let trips: RoundTrips
+/// Connections served in turn (BENCH_CONNECTIONS, default 1): with 100, each session's state
+/// and buffers are as cold as at C=100 P=1 (callgrind --cache-sim=yes counts the misses).
+let connectionCount = getenv("BENCH_CONNECTIONS").flatMap { Int(String(cString: $0)) } ?? 1
+let loopBuffers = LoopBuffers()
+var trips: [RoundTrips] = []
 do {
-    trips = try RoundTrips(
-        serverContext: BenchContext(server: (arguments[1], arguments[2])), clientContext: BenchContext(server: nil),
-        requestBytes: requestBytes, replyBytes: replyBytes)
+    let serverContext = BenchContext(server: (arguments[1], arguments[2]))
+    let clientContext = BenchContext(server: nil)
+    for _ in 0..<connectionCount {
+        trips.append(try RoundTrips(
+            serverContext: serverContext, clientContext: clientContext, loop: loopBuffers,
+            requestBytes: requestBytes, replyBytes: replyBytes))
+    }
 } catch {
     fatalError("TLSSession: \(error)")
 }
-trips.handshake()
-for _ in 0..<200 { _ = trips.roundTrip() }  // warm-up: buffers at their steady size
+for connection in trips { connection.handshake() }
+for index in 0..<(200 * connectionCount) { _ = trips[index % connectionCount].roundTrip() }  // warm-up
 var mallocs: UInt64 = 0
-for _ in 0..<rounds { mallocs += trips.roundTrip() }
-if trips.mallocCount != nil {
+for index in 0..<rounds { mallocs += trips[index % connectionCount].roundTrip() }
+if trips[0].mallocCount != nil {
     print("server mallocs per round trip: \(Double(mallocs) / Double(rounds)) (\(mallocs) in \(rounds))")
 }
-print("\(rounds) round trips of \(requestBytes) → \(replyBytes) bytes")
+print("\(rounds) round trips of \(requestBytes) → \(replyBytes) bytes over \(connectionCount) connection(s)")
