@@ -131,6 +131,9 @@ builds = sorted({b for b, _ in figures})
 for build in builds:
     ws, wss = statistics.median(figures[(build, "ws")]), statistics.median(figures[(build, "wss")])
     print(f"  {build}: ws {ws:.2f} {figures[(build, 'ws')]}, wss {wss:.2f} {figures[(build, 'wss')]}, wss/ws {wss / ws:.2f}")
+    # The same round's pair ran back to back: its ratio sees the same machine load.
+    paired = [b / a for a, b in zip(figures[(build, "ws")], figures[(build, "wss")])]
+    print(f"      wss/ws per round {[round(x, 2) for x in paired]}, median {statistics.median(paired):.2f}")
 for build in builds[1:]:
     for scheme in ("ws", "wss"):
         a, b = statistics.median(figures[(builds[0], scheme)]), statistics.median(figures[(build, scheme)])
