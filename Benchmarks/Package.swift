@@ -104,7 +104,24 @@ package.targets += [
         swiftSettings: benchmarkSettings
     ),
 ]
+package.targets += [
+    // Server-side instructions and mallocs per TLS round trip (LoopKit's TLSSession), for
+    // callgrind (docs/BENCHMARKS.md "TLS over the coaching workload"). OpenSSL through a
+    // module map of its own: the root's COpenSSL is not a product.
+    .systemLibrary(name: "CBenchOpenSSL", path: "Throughput/CBenchOpenSSL", pkgConfig: "openssl"),
+    .executableTarget(
+        name: "TLSRoundTripCount",
+        dependencies: [
+            "CBenchOpenSSL",
+            .product(name: "LoopKit", package: rootPackageIdentity),
+            .product(name: "WSProtocol", package: rootPackageIdentity),
+        ],
+        path: "Throughput/TLSRoundTripCount",
+        swiftSettings: benchmarkSettings
+    ),
+]
 package.products += [
     .executable(name: "WriterThroughput", targets: ["WriterThroughput"]),
+    .executable(name: "TLSRoundTripCount", targets: ["TLSRoundTripCount"]),
     .executable(name: "RoundTripCount", targets: ["RoundTripCount"]),
 ]

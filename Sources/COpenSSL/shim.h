@@ -31,12 +31,21 @@ static inline int fc_sk_X509_num(const STACK_OF(X509) *stack) { return sk_X509_n
 static inline X509 *fc_sk_X509_value(const STACK_OF(X509) *stack, int index) {
     return sk_X509_value(stack, index);
 }
+static inline long fc_SSL_get_mode(SSL *ssl) { return (long)SSL_get_mode(ssl); }
+static inline long fc_SSL_set_mode(SSL *ssl, long mode) { return (long)SSL_set_mode(ssl, mode); }
+static inline long fc_SSL_clear_mode(SSL *ssl, long mode) { return (long)SSL_clear_mode(ssl, mode); }
 static inline long fc_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
     return SSL_set_tlsext_host_name(ssl, name);
 }
 static inline long fc_BIO_set_mem_eof_return(BIO *bio, int value) {
     return BIO_set_mem_eof_return(bio, value);
 }
+/* The unread bytes of a memory BIO in place (no copy); returns their count. */
+static inline long fc_BIO_get_mem_data(BIO *bio, char **data) {
+    return BIO_get_mem_data(bio, data);
+}
+/* Empties a read-write memory BIO, keeping its buffer. */
+static inline int fc_BIO_reset(BIO *bio) { return BIO_reset(bio); }
 /* Capacity of a memory BIO's backing buffer (0 when it has none). */
 static inline size_t fc_BIO_mem_capacity(BIO *bio) {
     BUF_MEM *mem = NULL;

@@ -21,8 +21,12 @@ public import WSProtocol
 /// - **Closing:** ``shutdown()``, ``drainCiphertext(into:)``, flush, close the socket.
 ///
 /// ## Memory
-/// `SSL_MODE_RELEASE_BUFFERS` frees OpenSSL's record buffers while idle (measured: an
-/// idle session after the handshake costs ~15 KiB of heap with it, ~49 KiB without). A
+/// `SSL_MODE_RELEASE_BUFFERS` (set on the context) frees OpenSSL's record buffers while
+/// idle (measured: an idle session after the handshake costs ~15 KiB of heap with it,
+/// ~49 KiB without). It frees and allocates them around every record, though, so a busy
+/// session keeps them: ``reviewBufferRetention()``, called periodically, turns the mode
+/// off for a session that moved at least ``busyRecordsPerReview`` records since the last
+/// review and back on (freeing the buffers) once it is quieter. A
 /// drained memory BIO whose backing store is larger than ``bufferRetentionLimit`` is
 /// replaced by an empty one, and both BIOs are replaced once the handshake is done, so
 /// an idle session keeps neither the handshake flight nor the last burst.
@@ -39,6 +43,10 @@ public struct TLSSession: ~Copyable {
     /// Memory BIO capacity kept after a drain; larger stores are released (one
     /// `BIO_new`, far cheaper than encrypting the 4 KiB that made it grow).
     public static let bufferRetentionLimit = 4 * 1024
+
+    /// Records read and written between two ``reviewBufferRetention()`` calls from which
+    /// a session counts as busy: 16 per 250 ms sweep of the server is 64 records a second.
+    public static let busyRecordsPerReview: UInt32 = 16
 
     /// Keeps the `SSL_CTX` (and whatever its callbacks read) alive.
     private let context: any TLSContextProviding
@@ -60,6 +68,17 @@ public struct TLSSession: ~Copyable {
     private var sentCloseNotify = false
     /// Whether the handshake's BIO stores were released already.
     private var releasedHandshakeBuffers = false
+    /// False after a read that left no ciphertext in the read BIO and no record bytes in
+    /// OpenSSL; true again when ciphertext or the end of the stream arrives.
+    private var mayHoldInput = true
+    /// Records read and written since the last ``reviewBufferRetention()``.
+    private var recordsSinceReview: UInt32 = 0
+    /// Whether the context asked for `SSL_MODE_RELEASE_BUFFERS` (only then is there a
+    /// choice to review).
+    private let contextReleasesBuffers: Bool
+    /// Whether this session currently keeps OpenSSL's record buffers between records
+    /// (``reviewBufferRetention()`` found it busy).
+    public private(set) var keepsRecordBuffers = false
 
     /// Creates a server session from the current context (the server takes it from its
     /// context store when the connection is accepted).
@@ -72,6 +91,7 @@ public struct TLSSession: ~Copyable {
         self.ssl = ssl
         self.readBIO = readBIO
         self.writeBIO = writeBIO
+        self.contextReleasesBuffers = fc_SSL_get_mode(ssl) & Int(SSL_MODE_RELEASE_BUFFERS) != 0
     }
 
     /// Creates a client session that verifies the server's certificate (against the
@@ -93,6 +113,7 @@ public struct TLSSession: ~Copyable {
         self.ssl = ssl
         self.readBIO = readBIO
         self.writeBIO = writeBIO
+        self.contextReleasesBuffers = fc_SSL_get_mode(ssl) & Int(SSL_MODE_RELEASE_BUFFERS) != 0
     }
 
     /// An `SSL *` over two fresh memory BIOs (which it owns).
@@ -109,6 +130,9 @@ public struct TLSSession: ~Copyable {
         }
         // SSL_set_bio transfers ownership of both BIOs to `ssl`.
         SSL_set_bio(ssl, readBIO, writeBIO)
+        // Read-ahead: the record layer takes all the buffered ciphertext in one BIO_read
+        // instead of two per record (its 5-byte header, then its body).
+        SSL_set_read_ahead(ssl, 1)
         return (ssl, readBIO, writeBIO)
     }
 
@@ -173,6 +197,7 @@ public struct TLSSession: ~Copyable {
             phase = .handshaking
         case .handshaking, .established: break
         }
+        mayHoldInput = true
         var offset = 0
         while offset < bytes.count {
             let chunk = Int32(clamping: bytes.count - offset)
@@ -189,6 +214,7 @@ public struct TLSSession: ~Copyable {
     /// buffered bytes, so a missing close_notify surfaces as ``TLSError/unexpectedEOF``.
     public mutating func receivedEndOfStream() {
         receivedEOF = true
+        mayHoldInput = true
         _ = fc_BIO_set_mem_eof_return(readBIO, 0)
     }
 
@@ -202,7 +228,8 @@ public struct TLSSession: ~Copyable {
         case .handshaking, .established: break
         }
         if receivedCloseNotify { return .closed }
-        ERR_clear_error()
+        if case .established = phase, !mayHoldInput { return .wantMoreCiphertext }
+        OpenSSLErrorQueue.clearIfNotEmpty()
         var count = 0
         let status = SSL_read_ex(ssl, buffer.baseAddress, buffer.count, &count)
         let error = status == 1 ? SSL_ERROR_NONE : SSL_get_error(ssl, status)
@@ -213,6 +240,13 @@ public struct TLSSession: ~Copyable {
         }
         switch error {
         case SSL_ERROR_NONE:
+            // Nothing left in the read BIO or in OpenSSL's record buffer: another SSL_read
+            // could only answer WANT_READ (a whole failing pass through the record layer per
+            // message), so the next call says so without asking.
+            if case .established = phase, BIO_ctrl_pending(readBIO) == 0, SSL_has_pending(ssl) == 0 {
+                mayHoldInput = false
+            }
+            recordsSinceReview &+= 1
             return .bytes(count)
         case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
             // Memory BIOs never block on write, so WANT_WRITE only means "drain, then
@@ -251,7 +285,9 @@ public struct TLSSession: ~Copyable {
             return pendingPlaintext.isEmpty ? .written : .queued
         }
         switch encrypt(bytes) {
-        case .written: return .written
+        case .written:
+            recordsSinceReview &+= 1
+            return .written
         case .retry:
             // OpenSSL remembers how far it got and must be retried with the same bytes:
             // keep all of them, the retry continues where it stopped.
@@ -270,16 +306,35 @@ public struct TLSSession: ~Copyable {
             cleartextReply.withUnsafeBytes { output.append($0) }
             cleartextReply = []
         }
-        let bio = writeBIO
-        while case let pending = BIO_ctrl_pending(bio), pending > 0 {
-            var moved = 0
-            output.appendWithUnsafeMutableBytes(maximumCount: Int(Int32(clamping: pending))) { space in
-                moved = max(0, Int(BIO_read(bio, space.baseAddress, Int32(space.count))))
-                return moved
-            }
-            if moved == 0 { break }  // cannot happen with a memory BIO; never spin
+        // The records in place, with one copy into `output` and a rewind of the BIO (not
+        // BIO_read into zero-filled space, a loop around BIO_ctrl_pending).
+        var records: UnsafeMutablePointer<CChar>?
+        let count = fc_BIO_get_mem_data(writeBIO, &records)
+        if count > 0, let records {
+            output.append(UnsafeRawBufferPointer(start: records, count: count))
+            _ = fc_BIO_reset(writeBIO)
         }
         releaseDrainedBuffers()
+    }
+
+    /// Keeps OpenSSL's record buffers (about 17 KiB each way) between records while the
+    /// session is busy, and frees them once it is not: call periodically (the server's
+    /// sweep, every 250 ms). With `SSL_MODE_RELEASE_BUFFERS` alone every message costs two
+    /// `malloc`/`free` pairs of those buffers and about 1,200 instructions
+    /// (Benchmarks/Throughput/TLSRoundTripCount); idle sessions still hold none.
+    public mutating func reviewBufferRetention() {
+        let busy = recordsSinceReview >= Self.busyRecordsPerReview
+        recordsSinceReview = 0
+        guard contextReleasesBuffers, busy != keepsRecordBuffers, case .established = phase else { return }
+        keepsRecordBuffers = busy
+        if busy {
+            _ = fc_SSL_clear_mode(ssl, Int(SSL_MODE_RELEASE_BUFFERS))
+        } else {
+            _ = fc_SSL_set_mode(ssl, Int(SSL_MODE_RELEASE_BUFFERS))
+            // Frees both now unless a record is half read or half written; then the mode
+            // frees them after that record.
+            _ = SSL_free_buffers(ssl)
+        }
     }
 
     /// Queues close_notify (RFC 8446 §6.1: "Each party MUST send a close_notify alert
@@ -310,7 +365,7 @@ public struct TLSSession: ~Copyable {
     /// One SSL_write_ex over all of `bytes` (partial writes are off, so success means
     /// every byte became records).
     private func encrypt(_ bytes: UnsafeRawBufferPointer) -> EncryptOutcome {
-        ERR_clear_error()
+        OpenSSLErrorQueue.clearIfNotEmpty()
         var written = 0
         let status = SSL_write_ex(ssl, bytes.baseAddress, bytes.count, &written)
         if status == 1 { return .written }
@@ -335,17 +390,18 @@ public struct TLSSession: ~Copyable {
     /// (or than 0, the first time after the handshake completed).
     private mutating func releaseDrainedBuffers() {
         var limit = Self.bufferRetentionLimit
-        if !releasedHandshakeBuffers, isHandshakeComplete {
+        if !releasedHandshakeBuffers, case .established = phase {
             limit = 0
             releasedHandshakeBuffers = true
         }
-        if BIO_ctrl_pending(writeBIO) == 0, fc_BIO_mem_capacity(writeBIO) > limit,
+        // Capacity first: it is almost always within the limit, and then one call decides.
+        if fc_BIO_mem_capacity(writeBIO) > limit, BIO_ctrl_pending(writeBIO) == 0,
             let fresh = Self.makeMemoryBIO()
         {
             SSL_set0_wbio(ssl, fresh)  // frees the drained one
             writeBIO = fresh
         }
-        if BIO_ctrl_pending(readBIO) == 0, fc_BIO_mem_capacity(readBIO) > limit,
+        if fc_BIO_mem_capacity(readBIO) > limit, BIO_ctrl_pending(readBIO) == 0,
             let fresh = Self.makeMemoryBIO()
         {
             if receivedEOF { _ = fc_BIO_set_mem_eof_return(fresh, 0) }

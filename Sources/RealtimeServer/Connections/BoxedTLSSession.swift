@@ -24,4 +24,6 @@ final class BoxedTLSSession {
     func drainCiphertext(into output: inout ByteWriter) { session.drainCiphertext(into: &output) }
 
     func shutdown() { session.shutdown() }
+
+    func reviewBufferRetention() { session.reviewBufferRetention() }
 }

@@ -25,6 +25,8 @@ extension EventLoop {
                 }
             case .webSocket:
                 if !connection.pendingOutput.isEmpty && closeIfStuckReader(connection) { continue }
+                // Busy TLS sessions keep their record buffers until the next quiet sweep.
+                connection.tls?.reviewBufferRetention()
                 sweepWebSocket(connection)
             case .closingAfterFlush, .lingering:
                 if nowMs >= connection.deadlineMs { closeConnection(connection) }

@@ -115,6 +115,32 @@ struct TLSSessionDataTests {
         #expect(server.session?.pendingPlaintextCount == 0)
     }
 
+    @Test("a busy session keeps its record buffers until a quiet review, and messages cross throughout")
+    func bufferRetention() throws {
+        let (client, server) = try connected()
+        func exchange(_ count: Int) {
+            for index in 0..<count {
+                client.write(Array("activity \(index)".utf8))
+                pump(client, server)
+                #expect(server.write(Array("flow \(index)".utf8)) == .written)
+                pump(client, server)
+            }
+        }
+        server.session?.reviewBufferRetention()
+        #expect(server.session?.keepsRecordBuffers == false)
+        // 8 messages each way: 16 records since the last review.
+        exchange(8)
+        server.session?.reviewBufferRetention()
+        #expect(server.session?.keepsRecordBuffers == true)
+        exchange(2)
+        server.session?.reviewBufferRetention()
+        #expect(server.session?.keepsRecordBuffers == false)
+        exchange(1)
+        let expected = (0..<8).map { "activity \($0)" } + ["activity 0", "activity 1", "activity 0"]
+        #expect(server.received == Array(expected.joined().utf8))
+        #expect(client.failure == nil)
+    }
+
     @Test("RFC 8446 §4.6.3: a client KeyUpdate that requests ours is answered and data keeps flowing")
     func keyUpdate() throws {
         let (client, server) = try connected()
