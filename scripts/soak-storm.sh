@@ -81,10 +81,34 @@ start_server() {  # $1: port (0 the first time)
 
 start_server 0
 PORT=$(cut -d' ' -f1 "$WORK/port")
+# USERS users with an ingest and a read token each, written straight into the store the
+# server has just created (`flowcoach token create`, two processes per user, takes minutes
+# for thousands on a busy machine); the token file for flowcoach-soak.
+python3 - "$USERS" "$WORK/store.sqlite" "$WORK/tokens" <<'PY' || { echo "soak-storm: could not create the users" >&2; exit 2; }
+import hashlib, secrets, sqlite3, string, sys, time, uuid
+alphabet = string.digits + string.ascii_uppercase + string.ascii_lowercase
+def token(scope):
+    return f"fc_{scope}_{''.join(secrets.choice(alphabet) for _ in range(8))}_{''.join(secrets.choice(alphabet) for _ in range(40))}"
+count, store, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+now = int(time.time() * 1000)
+db = sqlite3.connect(store, timeout=30)
+with db, open(path, "w") as tokens:
+    for index in range(1, count + 1):
+        user = str(uuid.uuid4())
+        db.execute("INSERT INTO users (id, name, display_name, time_zone, created_at_ms) VALUES (?, ?, ?, 'UTC', ?)",
+                   (user, f"storm-{index}", f"storm-{index}", now))
+        pair = []
+        for scope, name in (("i", "ingest"), ("r", "read")):
+            text = token(scope)
+            db.execute("INSERT INTO tokens (id, user_id, scope, secret_hash, created_at_ms) VALUES (?, ?, ?, ?, ?)",
+                       (text.split("_")[2], user, name, hashlib.sha256(text.encode()).digest(), now))
+            pair.append(text)
+        tokens.write(" ".join(pair) + "\n")
+PY
 # The load runs until the script ends it (SIGTERM starts the soak's closing phase).
 "$SOAK" --profile steady --url "ws://127.0.0.1:$PORT/v1/ws" --duration 86400 --source-addresses 4 \
-  --users "$USERS" --create-users "$USERS" --flowcoach-bin "$BIN" --database "$WORK/store.sqlite" \
-  --expect-restarts 1 --json "$OUT/report.json" "$@" > "$OUT/report.txt" 2> "$OUT/progress.log" &
+  --users "$USERS" --token-file "$WORK/tokens" --expect-restarts 1 --json "$OUT/report.json" "$@" \
+  > "$OUT/report.txt" 2> "$OUT/progress.log" &
 SOAK_PID=$!
 
 # Every session must hold a durable activity: a restart then has something to resume.
