@@ -222,5 +222,9 @@ print("verdict: " + ("PASS" if ok and passed else "FAIL") + f" (all back within 
 sys.exit(0 if ok else 3)
 PY
 VERDICT=$?
+if [ "$STATUS" -ne 0 ] || [ "$VERDICT" -ne 0 ]; then
+  echo "soak-storm: FAILED (soak status $STATUS, verdict $VERDICT); last server log lines:" >&2
+  tail -n 30 "$WORK/server.log" >&2
+fi
 [ "$STATUS" -ne 0 ] && exit "$STATUS"
 exit "$VERDICT"
