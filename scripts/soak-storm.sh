@@ -19,8 +19,8 @@
 # FLOWCOACH_BIN / FLOWCOACH_SOAK_BIN (default .build/release/…; `swift build -c release`),
 # USERS (default 2500, × 4 sessions), AFTER (default 30 s), LIMIT_S (default 5: the longest
 # time from the restart to the last session back that passes), OUT (default a temporary
-# directory, removed: report.json, report.txt, progress.log, storm-metrics.tsv, server.log,
-# verdict.txt). Extra arguments go
+# directory, removed: report.json, report.txt, progress.log, storm-metrics.tsv, storm-cpu.tsv,
+# server.log, verdict.txt). Extra arguments go
 # to flowcoach-soak (e.g. --no-jitter). Exit status: the soak's (0 pass), 3 when the sessions
 # were not all back within LIMIT_S, 2 when the run could not start.
 set -uo pipefail
@@ -149,6 +149,11 @@ all_back() {
 wait_for all_back 120 "every session back" || exit 2
 kill "$SAMPLER_PID" 2>/dev/null
 SAMPLER_PID=""
+# CPU seconds of the restarted server's threads so far (the storm and the little load
+# after it), by thread name: less at the mercy of the machine's load than the times above.
+for task in /proc/"$SERVER_PID"/task/*; do
+  printf '%s\t%s\n' "$(cat "$task/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$task/stat" 2>/dev/null)"
+done > "$OUT/storm-cpu.tsv"
 echo "soak-storm: every session is back; $AFTER s more of load" >&2
 sleep "$AFTER"  # the observation window after the storm, not a wait for a condition
 kill -TERM "$SOAK_PID"
@@ -158,7 +163,7 @@ SOAK_PID=""
 cat "$OUT/report.txt"
 
 python3 - "$OUT/report.json" "$KILL_MS" "$RESTART_MS" "$READY_MS" "$LIMIT_S" "$LOAD_AT_KILL" \
-  "$OUT/storm-metrics.tsv" <<'PY' | tee "$OUT/verdict.txt"
+  "$OUT/storm-metrics.tsv" "$OUT/storm-cpu.tsv" "$(getconf CLK_TCK)" <<'PY' | tee "$OUT/verdict.txt"
 import json, statistics, sys
 report = json.load(open(sys.argv[1]))
 kill_ms, restart_ms, ready_ms, limit = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
@@ -187,6 +192,13 @@ half = first_ms(3, sessions // 2)
 print(f"server's /metrics (every 0.2 s, ms after the restart): first WebSocket open {first_ms(2, 1)}, "
       f"half the sessions resumed {half}, all {first_ms(3, sessions)} (peak open: "
       f"{max((r[1] for r in samples), default=0)} TCP, {max((r[2] for r in samples), default=0)} WebSockets)")
+cpu = {}
+for line in open(sys.argv[8]).read().splitlines():
+    name, _, ticks = line.partition("\t")
+    kind = "loops" if name.startswith("flowcoach-io") else name
+    cpu[kind] = cpu.get(kind, 0) + int(ticks or 0) / int(sys.argv[9])
+print("server CPU from the restart until every session was back (s): total " + f"{sum(cpu.values()):.2f}; "
+      + ", ".join(f"{name} {seconds:.2f}" for name, seconds in sorted(cpu.items(), key=lambda item: -item[1]) if seconds > 0))
 lat = report["storm_latency_us"]
 print(f"round trips during the storm and one interval after: p50 {lat['p50'] / 1000:.2f} ms, p99 {lat['p99'] / 1000:.2f} ms, "
       f"max {lat['max'] / 1000:.1f} ms (n={lat['count']})")
