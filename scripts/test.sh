@@ -67,3 +67,7 @@ FLOWCOACH_BIN="$PWD/.build/debug/flowcoach" .venv/bin/python -m pytest -q -p no:
 
 step "soak smoke (flowcoach-soak --profile smoke against a real server; scripts/soak-smoke.sh)"
 scripts/soak-smoke.sh
+
+step "reconnect storm (500 sessions: kill -9, restart, every session resumed with exact totals; scripts/soak-storm.sh)"
+FLOWCOACH_BIN=.build/debug/flowcoach FLOWCOACH_SOAK_BIN=.build/debug/flowcoach-soak USERS=125 AFTER=0 LIMIT_S=10 \
+  scripts/soak-storm.sh

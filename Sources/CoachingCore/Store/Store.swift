@@ -29,6 +29,12 @@ public protocol Store: AnyObject, Sendable {
     @discardableResult
     func migrate() throws(StoreError) -> MigrationReport
 
+    /// Runs `body`, whose calls only read, as one read transaction where that is cheaper
+    /// than a transaction per statement (SQLite: one snapshot, one lock and one check of the
+    /// page cache against the writer's commits instead of one per query). The default runs
+    /// `body` as it is.
+    func reading<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T
+
     // MARK: Users
 
     /// Inserts a user; `.duplicate` when the id or name is taken.

@@ -103,6 +103,20 @@ final class SQLiteConnection {
         }
     }
 
+    /// Runs `body` inside `BEGIN … COMMIT` (deferred: a read transaction while it only
+    /// reads); rolls back when it throws.
+    func readTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try statement("BEGIN").run()
+        do {
+            let result = try body()
+            try statement("COMMIT").run()
+            return result
+        } catch {
+            if sqlite3_get_autocommit(handle) == 0 { _ = try? statement("ROLLBACK").run() }
+            throw error
+        }
+    }
+
     /// Rows changed by the last statement.
     var changes: Int { Int(sqlite3_changes(handle)) }
 

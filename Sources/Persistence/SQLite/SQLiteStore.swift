@@ -100,6 +100,14 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     /// Wall-clock milliseconds, used only to stamp `schema_migrations.applied_at_ms`.
     private static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
+    /// One read transaction for several reads: in WAL mode every statement outside a
+    /// transaction takes and drops a read lock on the shared-memory index (two `fcntl`s) and,
+    /// when the writer has committed since, drops this connection's page cache; a token check
+    /// runs about ten queries while the writer commits all the time.
+    public func reading<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try connection.readTransaction(body)
+    }
+
     /// Runs `body` in one write transaction (BEGIN IMMEDIATE … COMMIT).
     func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         try connection.transaction(body)

@@ -54,6 +54,9 @@ struct SoakReportTests {
         var report = sample()
         report.violations.record(.channelEventRate, "channel stats:me: too fast")
         report.errorsByCode["rate_limited"] = 3
+        report.storms = [ResumeStorm(firstLostWallMs: 1_000, lastBackWallMs: 4_250, sessionsLost: 10_000, sessionsBack: 10_000)]
+        report.timeline = [TimelinePoint(elapsedSeconds: 1, openConnections: 100, answered: 0, p50Micros: 0, p99Micros: 0),
+                           TimelinePoint(elapsedSeconds: 2, openConnections: 100, answered: 2_000, p50Micros: 150, p99Micros: 900)]
         let bytes = report.jsonBytes()
         var parser = JSONParser()
         try bytes.withUnsafeBytes { raw in
@@ -70,6 +73,13 @@ struct SoakReportTests {
             #expect(try violations.object("by_kind").object("channel_event_rate").ownedString("example") == "channel stats:me: too fast")
             #expect(try object.object("server").int64("rss_end_kib") == 20_480)
             #expect(try object.ownedString("version") == SoakVersion.current)
+            let storms = Array(try object.array("reconnect_storms"))
+            #expect(storms.count == 1)
+            let storm = try #require(storms.first).object()
+            #expect(try storm.int64("sessions_lost") == 10_000)
+            #expect(try storm.double("all_back_s") == 3.25)
+            let timeline = Array(try object.array("timeline"))
+            #expect(try timeline.last?.object().int64("answered") == 2_000)
         }
     }
 

@@ -58,6 +58,8 @@ final class SoakConnection {
     var channels: [ChannelRateCheck] = []
     /// When the dashboard's WebSocket opened.
     var openedWebSocketAtNs: UInt64 = 0
+    /// The server dropped this editor's session and it is not back yet (a reconnect storm).
+    var awaitingResume = false
 
     init(slot: Int32, spec: ConnectionSpec, random: FastRandom) {
         self.slot = slot

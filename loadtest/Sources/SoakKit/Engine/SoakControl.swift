@@ -6,6 +6,11 @@ struct LoopSnapshot: Sendable {
     var counters = SoakCounters()
     /// Round trips recorded since the runner last took them (µs).
     var pendingLatency = LatencySummary.makeHistogram()
+    /// The same for round trips during reconnect storms.
+    var pendingStormLatency = LatencySummary.makeHistogram()
+    /// The loop's shares of reconnect storms: over, and going on now.
+    var stormShares: [ResumeStorm] = []
+    var currentStorm: ResumeStorm?
     var violations = ViolationLog()
     var errorsByCode: [String: Int] = [:]
     var firstConnectFailure: String?

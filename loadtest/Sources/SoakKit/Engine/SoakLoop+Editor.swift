@@ -65,6 +65,7 @@ extension SoakLoop {
                 record(.sessionNotResumed, "session \(editor.key) with \(editor.ledger.highestSent) activities: resumed false")
             }
             if wasResume { counters.sessionsResumed += 1 } else { counters.sessionsStarted += 1 }
+            sessionBack(connection)
             for window in outcome.replay {
                 writer.activity(editor.key, window)
                 sendMessage(connection)
@@ -86,6 +87,7 @@ extension SoakLoop {
             case .answered(let latencyNs):
                 counters.flowsAnswered += 1
                 _ = latency.record(Swift.max(1, latencyNs / 1000))
+                if stormLatencyActive { _ = stormLatency.record(Swift.max(1, latencyNs / 1000)) }
                 if editor.stage == .active {
                     if configuration.intervalMs == 0 {
                         pump(connection)
@@ -101,7 +103,9 @@ extension SoakLoop {
         case .durable(let session, let seq):
             guard session == editor.key else { return }  // a checkpoint of an ended session may trail its summary
             counters.durableAcks += 1
+            let wasDurable = editor.ledger.durableSeq > 0
             if let finding = editor.ledger.receivedDurable(seq: seq) { record(finding.kind, "session \(editor.key): \(finding.detail)") }
+            if !wasDurable && editor.ledger.durableSeq > 0 { counters.sessionsDurable += 1 }
         case .summary(let session, let totals):
             guard session == editor.key, editor.stage == .ending else {
                 record(.foreignSession, "session.summary for \(session) while holding \(editor.key) (stage \(editor.stage))")
@@ -113,12 +117,12 @@ extension SoakLoop {
             } else {
                 counters.summariesMatched += 1
             }
-            editor.stage = .ended
+            ended(editor)
             sessionFinished(connection)
         case .error(_, _, let ref):
             // Already counted as unexpected. A refused start or end leaves nothing to wait for.
             if ref == "start" || ref == "end" {
-                editor.stage = .ended
+                ended(editor)
                 sessionFinished(connection)
             }
         }
@@ -209,6 +213,12 @@ extension SoakLoop {
         editor.endSentAtNs = nowNs
         writer.sessionEnd(editor.key, seq: editor.ledger.highestSent, atMs: editor.generator.clockMs, id: "end")
         sendMessage(connection)
+    }
+
+    /// Nothing more comes for `editor`'s session.
+    func ended(_ editor: EditorSession) {
+        if editor.stage != .ended && editor.ledger.durableSeq > 0 { counters.sessionsDurable -= 1 }
+        editor.stage = .ended
     }
 
     func sessionComplete(_ editor: EditorSession) -> Bool {

@@ -305,6 +305,7 @@ extension SoakLoop {
         if wasOpen && countAsDisconnect {
             counters.disconnects += 1
             if configuration.expectRestarts == 0 { record(.unexpectedDisconnect, reason) }
+            sessionLost(connection)
         }
         if let editor = connection.editor, editor.stage == .ended {
             connection.phase = .done

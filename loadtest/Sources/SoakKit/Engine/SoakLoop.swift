@@ -33,6 +33,13 @@ final class SoakLoop: @unchecked Sendable {
     var writer = ClientMessageWriter()
     var counters = SoakCounters()
     var latency = LatencySummary.makeHistogram()
+    /// Round trips during reconnect storms (also in `latency`).
+    var stormLatency = LatencySummary.makeHistogram()
+    /// This loop's share of the storm going on now, and of those that are over.
+    var currentStorm: ResumeStorm?
+    var stormShares: [ResumeStorm] = []
+    /// Round trips count as the last storm's until then.
+    var stormTailUntilNs: UInt64 = 0
     var violations = ViolationLog()
     var violationsChanged = false
     var errorsByCode: [String: Int] = [:]
@@ -193,7 +200,7 @@ final class SoakLoop: @unchecked Sendable {
                 }
                 if editor.stage == .ending && editor.endSentAtNs < answerDeadline {
                     record(.summaryMissing, "session \(editor.key): no session.summary \(configuration.answerTimeoutMs) ms after session.end")
-                    editor.stage = .ended
+                    ended(editor)
                     sessionFinished(connection)
                 }
             case .pending, .waitingToReconnect, .done:
@@ -254,12 +261,16 @@ final class SoakLoop: @unchecked Sendable {
         control.snapshots[index].mutex.withLock { snapshot in
             snapshot.counters = counters
             snapshot.pendingLatency.add(latency)
+            snapshot.pendingStormLatency.add(stormLatency)
+            snapshot.stormShares = stormShares
+            snapshot.currentStorm = currentStorm
             if violationsChanged { snapshot.violations = violations }
             snapshot.errorsByCode = errorsByCode
             snapshot.firstConnectFailure = firstConnectFailure
             snapshot.finished = finished
         }
         latency.reset()
+        stormLatency.reset()
         violationsChanged = false
     }
 }

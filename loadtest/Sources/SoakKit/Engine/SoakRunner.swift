@@ -121,6 +121,7 @@ public final class SoakRunner {
         if signalPipe[1] >= 0 { _ = flowcoach_route_signals_to(signalPipe[1]) }
 
         let startNs = MonotonicClock.nowNs()
+        let startedWallMs = WallClock.nowMs()
         let serverStart = serverPID.flatMap { ProcessUsage.read(pid: $0) }
         let clientStart = ProcessUsage.read(pid: getpid())
         var maxRSS = serverStart?.rssKiB ?? 0
@@ -136,6 +137,8 @@ public final class SoakRunner {
         }
 
         var total = LatencySummary.makeHistogram()
+        var stormTotal = LatencySummary.makeHistogram()
+        var timeline: [TimelinePoint] = []
         var lastFlows: Int64 = 0
         var peakRate = 0.0
         var loadEndNs: UInt64 = 0
@@ -161,6 +164,8 @@ public final class SoakRunner {
                     counters.add(snapshot.counters)
                     interval.add(snapshot.pendingLatency)
                     snapshot.pendingLatency.reset()
+                    stormTotal.add(snapshot.pendingStormLatency)
+                    snapshot.pendingStormLatency.reset()
                     violations += snapshot.violations.total
                     errors += snapshot.errorsByCode.values.reduce(0, +)
                     allFinished = allFinished && snapshot.finished
@@ -168,6 +173,10 @@ public final class SoakRunner {
             }
             total.add(interval)
             let rate = Double(counters.flowsAnswered - lastFlows) / (Double(nowNs - lastTickNs) / 1e9)
+            let p50Micros = interval.totalCount > 0 ? interval.valueAtPercentile(50) : 0
+            let p99Micros = interval.totalCount > 0 ? interval.valueAtPercentile(99) : 0
+            timeline.append(TimelinePoint(elapsedSeconds: elapsed, openConnections: counters.openConnections,
+                                          answered: counters.flowsAnswered - lastFlows, p50Micros: p50Micros, p99Micros: p99Micros))
             lastFlows = counters.flowsAnswered
             lastTickNs = nowNs
             if control.currentPhase == .load { peakRate = Swift.max(peakRate, rate) }
@@ -175,11 +184,15 @@ public final class SoakRunner {
 
             let phase = control.currentPhase
             if configuration.progress {
-                let p50 = interval.totalCount > 0 ? SoakReport.fixed(Double(interval.valueAtPercentile(50)) / 1000, 2) : "-"
-                let p99 = interval.totalCount > 0 ? SoakReport.fixed(Double(interval.valueAtPercentile(99)) / 1000, 2) : "-"
+                let p50 = interval.totalCount > 0 ? SoakReport.fixed(Double(p50Micros) / 1000, 2) : "-"
+                let p99 = interval.totalCount > 0 ? SoakReport.fixed(Double(p99Micros) / 1000, 2) : "-"
+                let sessions = configuration.sessionCount > 0
+                    ? "  durable \(counters.sessionsDurable)/\(configuration.sessionCount)"
+                        + (counters.awaitingResume > 0 ? "  resuming \(counters.awaitingResume)" : "")
+                    : ""
                 log("[\(SoakReport.fixed(elapsed, 0))s] conns \(counters.openConnections)/\(connections)  upd/s \(Int(rate))  "
                     + "rtt p50 \(p50) ms p99 \(p99) ms  errors \(errors + Int(counters.connectFailures))  violations \(violations)"
-                    + (phase == .load ? "" : "  [\(phase == .closing ? "closing" : "stopping")]"))
+                    + sessions + (phase == .load ? "" : "  [\(phase == .closing ? "closing" : "stopping")]"))
             }
             switch phase {
             case .load:
@@ -213,16 +226,24 @@ public final class SoakRunner {
         report.elapsedSeconds = Double(endNs - startNs) / 1e9
         report.loadSeconds = Double((loadEndNs == 0 ? endNs : loadEndNs) - startNs) / 1e9
         report.peakUpdatesPerSecond = peakRate
+        report.timeline = timeline
+        report.startedWallMs = startedWallMs
+        var stormShares: [ResumeStorm] = []
         for box in control.snapshots {
             box.mutex.withLock { snapshot in
                 report.counters.add(snapshot.counters)
                 total.add(snapshot.pendingLatency)
+                stormTotal.add(snapshot.pendingStormLatency)
+                stormShares += snapshot.stormShares
+                if let current = snapshot.currentStorm { stormShares.append(current) }
                 report.violations.merge(snapshot.violations)
                 for (code, count) in snapshot.errorsByCode { report.errorsByCode[code, default: 0] += count }
                 if report.firstConnectFailure == nil { report.firstConnectFailure = snapshot.firstConnectFailure }
             }
         }
         report.latency = LatencySummary(total)
+        report.stormLatency = LatencySummary(stormTotal)
+        report.storms = ResumeStorm.merged(stormShares)
         if let pid = serverPID, let start = serverStart, let end = ProcessUsage.read(pid: pid) {
             let cpu = Double(end.cpuTicks - start.cpuTicks) / Double(ProcessUsage.ticksPerSecond)
             report.server = SoakReport.ServerUsage(

@@ -11,6 +11,11 @@ public struct SoakCounters: Sendable, Equatable {
     public var openConnections: Int64 = 0
     public var sessionsStarted: Int64 = 0
     public var sessionsResumed: Int64 = 0
+    /// Editor sessions holding at least one durable activity now: what a server restart
+    /// must resume (a gauge).
+    public var sessionsDurable: Int64 = 0
+    /// Editor sessions the server dropped that are not back yet (a gauge).
+    public var awaitingResume: Int64 = 0
     public var activitiesSent: Int64 = 0
     public var activitiesReplayed: Int64 = 0
     public var flowsAnswered: Int64 = 0
@@ -36,6 +41,8 @@ public struct SoakCounters: Sendable, Equatable {
         openConnections += other.openConnections
         sessionsStarted += other.sessionsStarted
         sessionsResumed += other.sessionsResumed
+        sessionsDurable += other.sessionsDurable
+        awaitingResume += other.awaitingResume
         activitiesSent += other.activitiesSent
         activitiesReplayed += other.activitiesReplayed
         flowsAnswered += other.flowsAnswered

@@ -12,6 +12,7 @@ extension SoakReport {
         json.key("sessions"); json.value(sessions)
         json.key("dashboards"); json.value(dashboards)
         json.key("interval_ms"); json.value(intervalMs)
+        json.key("started_wall_ms"); json.value(startedWallMs)
         json.key("elapsed_s"); json.value(elapsedSeconds, fractionDigits: 3)
         json.key("load_s"); json.value(loadSeconds, fractionDigits: 3)
         json.key("throughput")
@@ -29,15 +30,7 @@ extension SoakReport {
         json.key("bytes_received"); json.value(counters.bytesReceived)
         json.endObject()
         json.key("latency_us")
-        json.beginObject()
-        json.key("count"); json.value(Int64(clamping: latency.count))
-        json.key("p50"); json.value(Int64(clamping: latency.p50))
-        json.key("p90"); json.value(Int64(clamping: latency.p90))
-        json.key("p99"); json.value(Int64(clamping: latency.p99))
-        json.key("p99_9"); json.value(Int64(clamping: latency.p999))
-        json.key("max"); json.value(Int64(clamping: latency.max))
-        json.key("mean"); json.value(latency.mean, fractionDigits: 1)
-        json.endObject()
+        Self.write(latency, to: &json)
         json.key("connections")
         json.beginObject()
         json.key("attempts"); json.value(counters.connectAttempts)
@@ -74,6 +67,32 @@ extension SoakReport {
         json.endObject()
         json.key("expect_restarts"); json.value(expectRestarts)
         json.key("jitter"); json.value(jitter)
+        json.key("reconnect_storms")
+        json.beginArray()
+        for storm in storms {
+            json.beginObject()
+            json.key("first_lost_wall_ms"); json.value(storm.firstLostWallMs)
+            json.key("last_back_wall_ms"); if let back = storm.lastBackWallMs { json.value(back) } else { json.null() }
+            json.key("sessions_lost"); json.value(storm.sessionsLost)
+            json.key("sessions_back"); json.value(storm.sessionsBack)
+            json.key("all_back_s"); if let seconds = storm.secondsToAllBack { json.value(seconds, fractionDigits: 3) } else { json.null() }
+            json.endObject()
+        }
+        json.endArray()
+        json.key("storm_latency_us")
+        Self.write(stormLatency, to: &json)
+        json.key("timeline")
+        json.beginArray()
+        for point in timeline {
+            json.beginObject()
+            json.key("t"); json.value(point.elapsedSeconds, fractionDigits: 3)
+            json.key("open"); json.value(point.openConnections)
+            json.key("answered"); json.value(point.answered)
+            json.key("p50_us"); json.value(Int64(clamping: point.p50Micros))
+            json.key("p99_us"); json.value(Int64(clamping: point.p99Micros))
+            json.endObject()
+        }
+        json.endArray()
         json.key("client")
         json.beginObject()
         json.key("cpu_s"); json.value(clientCPUSeconds, fractionDigits: 2)
@@ -99,6 +118,18 @@ extension SoakReport {
         return bytes
     }
 
+    private static func write(_ latency: LatencySummary, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("count"); json.value(Int64(clamping: latency.count))
+        json.key("p50"); json.value(Int64(clamping: latency.p50))
+        json.key("p90"); json.value(Int64(clamping: latency.p90))
+        json.key("p99"); json.value(Int64(clamping: latency.p99))
+        json.key("p99_9"); json.value(Int64(clamping: latency.p999))
+        json.key("max"); json.value(Int64(clamping: latency.max))
+        json.key("mean"); json.value(latency.mean, fractionDigits: 1)
+        json.endObject()
+    }
+
     /// The report as text lines for the terminal.
     public func text() -> String {
         var lines: [String] = []
@@ -116,6 +147,15 @@ extension SoakReport {
         lines.append("  sessions: \(counters.sessionsStarted) started, \(counters.sessionsResumed) resumed, "
             + "\(counters.summariesMatched)/\(counters.summariesReceived) summaries matching; "
             + "\(counters.durableAcks) durable acks, \(counters.channelEvents) channel events")
+        for storm in storms {
+            let outcome = storm.secondsToAllBack.map { "all back \(Self.fixed($0, 2)) s after the first drop" }
+                ?? "\(storm.sessionsLost - storm.sessionsBack) never back"
+            lines.append("  reconnect storm: \(storm.sessionsLost) sessions dropped by the server, \(outcome)")
+        }
+        if !storms.isEmpty {
+            lines.append("  round trip during storms (µs): p50 \(stormLatency.p50)  p99 \(stormLatency.p99)  "
+                + "max \(stormLatency.max)  (n=\(stormLatency.count))")
+        }
         if errorsByCode.isEmpty {
             lines.append("  errors: none")
         } else {

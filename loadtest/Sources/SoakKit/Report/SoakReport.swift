@@ -33,6 +33,8 @@ public struct SoakReport: Sendable, Equatable {
     public var sessions = 0
     public var dashboards = 0
     public var intervalMs = 0
+    /// Wall-clock start of the run (ms since the epoch): the origin of `timeline`.
+    public var startedWallMs: Int64 = 0
     /// Wall seconds from the first connection to the end of the closing phase.
     public var elapsedSeconds = 0.0
     /// Wall seconds of the load phase (the throughput denominator).
@@ -41,6 +43,12 @@ public struct SoakReport: Sendable, Equatable {
     /// Highest one-second rate of answered activities.
     public var peakUpdatesPerSecond = 0.0
     public var latency = LatencySummary()
+    /// Reconnect storms (sessions the server dropped, until all were back), by first drop.
+    public var storms: [ResumeStorm] = []
+    /// Round trips during the storms and one activity interval after each.
+    public var stormLatency = LatencySummary()
+    /// One point per progress line (about one a second).
+    public var timeline: [TimelinePoint] = []
     /// `error` messages by code.
     public var errorsByCode: [String: Int] = [:]
     /// First connection failure, for the operator.
