@@ -9,6 +9,8 @@ import WSProtocol
 /// loop's sockets, and hands records, store jobs and look-ups to the other threads.
 extension EventLoop: CoachingShell {
     public func perform(_ action: CoachingAction) {
+        shardCallbackDepth += 1
+        defer { shardCallbackDepth -= 1 }
         switch action {
         case .send(let id, let payload):
             guard let connection = connection(for: id), connection.endpoint?.state == .open else { return }
@@ -88,6 +90,10 @@ extension EventLoop: CoachingShell {
             return !connection.pendingOutput.isEmpty
         }, write: { token, bytes in
             guard let connection = connection(for: token) else { return }
+            // The shard is iterating its subscribers: a failed write must not unsubscribe
+            // one from under it (see `closedDuringShardCall`).
+            shardCallbackDepth += 1
+            defer { shardCallbackDepth -= 1 }
             writeFrame(bytes, to: connection)
             flush(connection)
         })

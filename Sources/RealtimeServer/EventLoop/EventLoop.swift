@@ -64,6 +64,13 @@ public final class EventLoop: @unchecked Sendable {
             utcOffsetMs: { UserTime.offsetMs(timeZone: $0, atMs: $1) }),
         shell: self, stats: stats)
     var nextCoachingTickMs: Int64 = 0
+    /// How many of the shard's calls into this loop (``perform(_:)``, a publish's writes)
+    /// are under way: the shard is in the middle of one of its own methods.
+    var shardCallbackDepth = 0
+    /// Connections closed while the shard was in the middle of a method (a write failed
+    /// under a publish or a send): the shard hears of them once that method has returned,
+    /// never from inside it, where they would change what it is iterating.
+    var closedDuringShardCall: [CoachingConnection] = []
     var nowMs: Int64 = MonotonicClock.nowMs()
     var nextSweepMs: Int64 = 0
     var shutdownDeadlineMs: Int64?
@@ -130,6 +137,7 @@ public final class EventLoop: @unchecked Sendable {
             epoll.wait(timeoutMs: timeout) { token, events in
                 self.nowMs = MonotonicClock.nowMs()
                 self.dispatch(token: token, events: events)
+                self.reportClosedDuringShardCall()
             }
             nowMs = MonotonicClock.nowMs()
             if nowMs >= nextSweepMs {
@@ -139,6 +147,7 @@ public final class EventLoop: @unchecked Sendable {
             if services != nil && nowMs >= nextCoachingTickMs {
                 shard.tick(at: coachingTime)
                 flushAll()
+                reportClosedDuringShardCall()
                 nextCoachingTickMs = nowMs + CoachingShard.tickIntervalMs
             }
         }
@@ -155,6 +164,7 @@ public final class EventLoop: @unchecked Sendable {
             for message in mailbox.drain() {
                 receive(message)
                 flushAll()
+                reportClosedDuringShardCall()
             }
         default:
             let slot = Int(UInt32(truncatingIfNeeded: token))
@@ -344,9 +354,24 @@ public final class EventLoop: @unchecked Sendable {
             connection.countedPerIP = false
             services?.perIP.release(connection.peer.host)
         }
-        if let coaching = connection.coaching { shard.closed(coaching, at: coachingTime) }
+        if let coaching = connection.coaching {
+            if shardCallbackDepth > 0 {
+                closedDuringShardCall.append(coaching)
+            } else {
+                shard.closed(coaching, at: coachingTime)
+            }
+        }
         cork.discard(for: connection.token)
         removeFromTable(connection)
+    }
+
+    /// Tells the shard of the connections closed during its last method. Called where the
+    /// loop regains control: after each event, each mailbox message and each tick.
+    func reportClosedDuringShardCall() {
+        while !closedDuringShardCall.isEmpty {
+            let coaching = closedDuringShardCall.removeFirst()
+            shard.closed(coaching, at: coachingTime)
+        }
     }
 
     /// Frees the connection's slot without touching its socket (close, or hand-over to
