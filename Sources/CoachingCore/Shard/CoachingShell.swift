@@ -5,7 +5,9 @@
 /// answer whether the queue took the work, because the shard's bookkeeping depends on it
 /// (a refused checkpoint keeps its session dirty and is tried again on the next tick).
 public protocol CoachingShell: AnyObject {
-    /// Carries out one action now.
+    /// Carries out one action now. The shard is inside one of its own methods when it
+    /// calls this: a shell must not call back into the shard from here (a connection that
+    /// fails while being written to is reported once the shard's method has returned).
     func perform(_ action: CoachingAction)
     /// Hands a record to the persistence writer; false when its queue is full.
     func enqueue(_ record: PersistenceRecord) -> Bool
