@@ -91,27 +91,23 @@ final class SQLiteConnection {
 
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`; rolls back when it throws.
     func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-        try statement("BEGIN IMMEDIATE").run()
+        try inTransaction(begin: "BEGIN IMMEDIATE", body)
+    }
+
+    /// Runs `body` inside `BEGIN … COMMIT` (deferred: a read transaction while it only
+    /// reads); rolls back when it throws.
+    func readTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try inTransaction(begin: "BEGIN", body)
+    }
+
+    private func inTransaction<T>(begin: StaticString, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try statement(begin).run()
         do {
             let result = try body()
             try statement("COMMIT").run()
             return result
         } catch {
             // A failed COMMIT may already have rolled back; ROLLBACK then reports an error we ignore.
-            if sqlite3_get_autocommit(handle) == 0 { _ = try? statement("ROLLBACK").run() }
-            throw error
-        }
-    }
-
-    /// Runs `body` inside `BEGIN … COMMIT` (deferred: a read transaction while it only
-    /// reads); rolls back when it throws.
-    func readTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-        try statement("BEGIN").run()
-        do {
-            let result = try body()
-            try statement("COMMIT").run()
-            return result
-        } catch {
             if sqlite3_get_autocommit(handle) == 0 { _ = try? statement("ROLLBACK").run() }
             throw error
         }
