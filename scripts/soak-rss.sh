@@ -106,6 +106,17 @@ growth = (end[2] - first[2]) / first[2] * 100
 print(f"load samples: {len(load)}; RSS {load[0][2] / 1024:.1f} MiB at t={load[0][0]} s, "
       f"{first[2] / 1024:.1f} MiB at t={first[0]} s, {end[2] / 1024:.1f} MiB at t={end[0]} s (VmHWM {end[3] / 1024:.1f} MiB)")
 print(f"last 30 minutes of load: {growth:+.2f} % (limit +1 %); store file {first[4] / 1024:.1f} → {end[4] / 1024:.1f} MiB")
+# Two samples a minute apart can differ by more than the limit, so also the least-squares
+# growth over the whole half-hour (information: the verdict stays on the endpoints).
+if len(window) > 2:
+    xs = [r[0] for r in window]
+    for label, column in (("RSS", 2), ("heap in use", 7)):
+        ys = [r[column] for r in window]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+        if my > 0:
+            print(f"  fitted over the half-hour, {label}: {slope * 1800 / 1024:+.2f} MiB ({slope * 1800 / my * 100:+.2f} %), "
+                  f"samples {min(ys) / 1024:.1f}–{max(ys) / 1024:.1f} MiB")
 after = left[-1] if left else end
 peak = max(r[2] for r in rows)
 print(f"after every client left and the resume window passed: {after[2] / 1024:.1f} MiB at t={after[0]} s "
