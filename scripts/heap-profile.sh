@@ -46,4 +46,5 @@ kill -KILL "$SERVER_PID"
 wait "$HEAPTRACK_PID"
 data=$(ls "$OUT"/ht*.zst "$OUT"/ht*.gz 2>/dev/null | head -1)
 [ "$#" -gt 0 ] || set -- 300 600 900 "$LOAD"
-zstdcat -f "$data" 2>/dev/null | python3 scripts/heap-timeline.py "$@" | tee "$OUT/timeline.txt"
+case "$data" in *.gz) reader=zcat ;; *) reader=zstdcat ;; esac
+"$reader" "$data" | python3 scripts/heap-timeline.py "$@" | tee "$OUT/timeline.txt"

@@ -368,9 +368,12 @@ public final class EventLoop: @unchecked Sendable {
     /// Tells the shard of the connections closed during its last method. Called where the
     /// loop regains control: after each event, each mailbox message and each tick.
     func reportClosedDuringShardCall() {
+        // Taken as a whole (a storm of resets can close thousands under one publish), and
+        // again while telling the shard closes more.
         while !closedDuringShardCall.isEmpty {
-            let coaching = closedDuringShardCall.removeFirst()
-            shard.closed(coaching, at: coachingTime)
+            let closed = closedDuringShardCall
+            closedDuringShardCall = []
+            for coaching in closed { shard.closed(coaching, at: coachingTime) }
         }
     }
 
