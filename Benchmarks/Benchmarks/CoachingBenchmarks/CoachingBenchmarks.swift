@@ -562,6 +562,15 @@ let benchmarks: @Sendable () -> Void = {
                 }
             }
         }
+        // What a publication of that board costs the owner: every member's own rank, frozen
+        // for the loops (one in-order walk; two flat arrays).
+        Benchmark(
+            "leaderboard: own-rank table for a publication, \(members) members",
+            configuration: .init(metrics: coachingMetrics, scalingFactor: .one, maxDuration: .seconds(2), maxIterations: 500)
+        ) { benchmark in
+            let board = ScoreBoards.shared.board(members: members, maxDeltaMs: 60_000)
+            measure(benchmark) { blackHole(board.index.ownRankTable().memberCount) }
+        }
         Benchmark("leaderboard: own rank, \(members) members") { benchmark in
             let board = ScoreBoards.shared.board(members: members, maxDeltaMs: 60_000)
             var member = 0
@@ -699,8 +708,8 @@ final class FanOutFixture {
         rankings = fanOut.rankings
         sharedOnly = ChannelEvent(key: FanOut.key, frame: FanOut.frame(rankings.0))
         ranked = (
-            ChannelEvent(key: FanOut.key, frame: FanOut.frame(rankings.0), ranking: rankings.0),
-            ChannelEvent(key: FanOut.key, frame: FanOut.frame(rankings.1), ranking: rankings.1)
+            ChannelEvent(key: FanOut.key, frame: FanOut.frame(rankings.0), ownRanks: rankings.0.ownRankTable()),
+            ChannelEvent(key: FanOut.key, frame: FanOut.frame(rankings.1), ownRanks: rankings.1.ownRankTable())
         )
     }
 }

@@ -1,16 +1,17 @@
 import WireJSON
 
 /// One publication on one channel, as handed to every loop: the shared frame everyone gets
-/// plus, for leaderboards, the ranking each loop reads each subscriber's own rank from.
+/// plus, for leaderboards, the table each loop reads each subscriber's own rank from.
 ///
 /// ### Why two parts
 /// The frame cannot hold per-subscriber data if it is to be serialized once. So a
 /// leaderboard publication carries:
 /// 1. ``frame`` — `{"type":"event","channel":C,"data":{"period":P,"top":[{rank,name,value_ms}…],"ranked":N}}`,
 ///    encoded once, identical for every subscriber on every loop;
-/// 2. ``ranking`` — an immutable copy (copy-on-write) of the board's ``RankIndex``. While
-///    fanning out, the loop's ``SubscriptionRegistry`` looks up each subscriber's
-///    ``OwnRank`` (O(log n)) and, only when it differs from the one last sent on that
+/// 2. ``ownRanks`` — every member's ``OwnRank`` at publication (an ``OwnRankTable``, made
+///    by the owner). While fanning out, the loop's ``SubscriptionRegistry`` looks up each
+///    subscriber's own rank (a hash and two array reads) and, only when it differs from the
+///    one last sent on that
 ///    subscription, sends a small private frame
 ///    `{"type":"event","channel":C,"data":{"own":{"rank":R,"value_ms":V,"visible":B}}}`.
 ///    Clients merge `own` into the board they show.
@@ -27,19 +28,19 @@ public final class ChannelEvent: Sendable {
     public let frame: SharedFrame
     /// False when the shared part is unchanged since the previous publication on `key`.
     public let topChanged: Bool
-    /// The ranking for own-rank lookups (leaderboards only).
-    public let ranking: RankIndex?
+    /// Own ranks at publication (leaderboards only).
+    public let ownRanks: OwnRankTable?
 
     /// `{"type":"event","channel":C,"data":{"own":{"rank":` — the fixed start of every
     /// own-rank payload of this event, encoded once.
     private let ownRankPrefix: [UInt8]
 
-    public init(key: ChannelKey, frame: SharedFrame, topChanged: Bool = true, ranking: RankIndex? = nil) {
+    public init(key: ChannelKey, frame: SharedFrame, topChanged: Bool = true, ownRanks: OwnRankTable? = nil) {
         self.key = key
         self.frame = frame
         self.topChanged = topChanged
-        self.ranking = ranking
-        if ranking != nil {
+        self.ownRanks = ownRanks
+        if ownRanks != nil {
             var writer = JSONWriter(capacity: 96)
             writer.beginObject()
             writer.key("type"); writer.value("event")
@@ -55,10 +56,10 @@ public final class ChannelEvent: Sendable {
         }
     }
 
-    /// The own rank of `userId` on this board, if the event carries a ranking and the user
+    /// The own rank of `userId` on this board, if the event carries own ranks and the user
     /// is on it.
     public func ownRank(of userId: String) -> OwnRank? {
-        ranking?.ownRank(of: userId)
+        ownRanks?.ownRank(of: userId)
     }
 
     /// Writes the private own-rank frame for one subscriber into `scratch` (reused, so no

@@ -30,7 +30,7 @@ extension SubscriptionRegistry {
         guard var subscribers = channels.removeValue(forKey: event.key) else { return 0 }
         defer { channels[event.key] = subscribers }
         var written = 0
-        if event.ranking == nil && connectionsWithPending.isEmpty {
+        if event.ownRanks == nil && connectionsWithPending.isEmpty {
             // The common case: one shared frame, nobody held back.
             guard event.topChanged else { return 0 }
             for subscriber in subscribers {
@@ -99,7 +99,7 @@ extension SubscriptionRegistry {
         let token = subscriber.token
         let direct = !isBackedUp && !connectionsWithPending.contains(token)
         var ownChanged: OwnRank?
-        if event.ranking != nil, let rank = event.ownRank(of: subscriber.userId), rank != subscriber.lastOwnRank || asSnapshot {
+        if let rank = event.ownRank(of: subscriber.userId), rank != subscriber.lastOwnRank || asSnapshot {
             ownChanged = rank
         }
         guard let rank = ownChanged else {

@@ -38,7 +38,7 @@ extension LeaderboardBook {
             LeaderboardEncoder.leaderboard(
                 channel: channel, periodKey: periods[channel.period], ranking: ranking, topCount: configuration.topCount,
                 into: &writer)
-            return ChannelEvent(key: key, frame: SharedFrame(textPayload: writer.bytes), ranking: ranking)
+            return ChannelEvent(key: key, frame: SharedFrame(textPayload: writer.bytes), ownRanks: ranking.ownRankTable())
         case .team(let id):
             encodeTeam(id, into: &writer)
             return ChannelEvent(key: key, frame: SharedFrame(textPayload: writer.bytes))
@@ -60,9 +60,9 @@ extension LeaderboardBook {
                 channel: channel, periodKey: periods[channel.period], ranking: ranking, topCount: configuration.topCount,
                 into: &writer)
             if let previous, Self.sameBytes(previous.frame, writer) {
-                return ChannelEvent(key: key, frame: previous.frame, topChanged: false, ranking: ranking)
+                return ChannelEvent(key: key, frame: previous.frame, topChanged: false, ownRanks: ranking.ownRankTable())
             }
-            return ChannelEvent(key: key, frame: SharedFrame(textPayload: writer.bytes), ranking: ranking)
+            return ChannelEvent(key: key, frame: SharedFrame(textPayload: writer.bytes), ownRanks: ranking.ownRankTable())
         case .team(let id):
             encodeTeam(id, into: &writer)
             if let previous, Self.sameBytes(previous.frame, writer) { return nil }

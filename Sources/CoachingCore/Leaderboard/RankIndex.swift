@@ -8,7 +8,7 @@
 /// An order-statistics tree: a treap over the visible members whose nodes carry their
 /// subtree's size, kept in flat arrays indexed by a per-index *slot* (the member's ordinal
 /// on this board). A node holds only plain values — the total, the first 8 bytes of an
-/// ASCII name as an integer, links, size, priority — so comparing two members on the
+/// ASCII name as an integer, links, subtree size — so comparing two members on the
 /// update path reads no `String` and retains nothing; names and user ids are read only to
 /// break a tie the integers cannot (equal totals and equal 8-byte name prefixes, or a
 /// non-ASCII name) and to print rows.
@@ -19,10 +19,10 @@
 ///   during a 18k-user ramp);
 /// - own rank: O(log n) (a descent counting the left subtrees it passes);
 /// - top k: O(k + log n).
-/// Priorities are a hash of the slot, so the same inputs build the same tree. It is a value
-/// type: a published ``LeaderboardSnapshot`` keeps a copy that shares storage until the
-/// owner's next update (copy-on-write: one O(n) copy per published board per second at
-/// most, as before).
+/// Priorities are a hash of the slot, computed when needed rather than stored (a node is 32
+/// bytes), so the same inputs build the same tree. A published event does not keep the index
+/// but an ``OwnRankTable`` made from it (``ownRankTable()``, O(n) once per published board
+/// per second at most), so the owner's next update copies nothing.
 public struct RankIndex: Sendable {
     /// One visible row.
     public struct Entry: Hashable, Sendable {
@@ -61,7 +61,6 @@ public struct RankIndex: Sendable {
         var right: Slot = RankIndex.noSlot
         /// Nodes in this subtree (1 for a leaf); meaningful only while linked.
         var size: Int32 = 1
-        var priority: UInt32
         var visible: Bool
         var asciiName: Bool
         var inUse = true
@@ -156,7 +155,7 @@ public struct RankIndex: Sendable {
         var stack: [Slot] = []
         for slot in visible {
             var last = Self.noSlot
-            while let top = stack.last, nodes[Int(top)].priority < nodes[Int(slot)].priority {
+            while let top = stack.last, Self.priority(top) < Self.priority(slot) {
                 last = stack.removeLast()
             }
             nodes[Int(slot)].left = last
@@ -195,6 +194,32 @@ public struct RankIndex: Sendable {
         return OwnRank(rank: countPreceding(slot) + 1, valueMs: node.valueMs, visible: node.visible)
     }
 
+    /// Every member's own rank as of now, for a published event (O(n): one in-order walk of
+    /// the visible members, then a descent for each hidden one).
+    public func ownRankTable() -> OwnRankTable {
+        var places = [UInt32](repeating: 0, count: nodes.count)
+        var values = [Int64](repeating: 0, count: nodes.count)
+        var rank: UInt32 = 0
+        var stack: [Slot] = []
+        stack.reserveCapacity(64)
+        var node = root
+        while node != Self.noSlot || !stack.isEmpty {
+            while node != Self.noSlot {
+                stack.append(node)
+                node = nodes[Int(node)].left
+            }
+            guard let next = stack.popLast() else { break }
+            rank += 1
+            places[Int(next)] = rank << 1 | 1
+            node = nodes[Int(next)].right
+        }
+        for slot in nodes.indices where nodes[slot].inUse {
+            values[slot] = nodes[slot].valueMs
+            if !nodes[slot].visible { places[slot] = UInt32(countPreceding(Slot(slot)) + 1) << 1 }
+        }
+        return OwnRankTable(slotByUserId: slotByUserId, places: places, values: values)
+    }
+
     // MARK: Members
 
     /// Saturating, never below zero.
@@ -221,12 +246,12 @@ public struct RankIndex: Sendable {
         let slot: Slot
         if let free = freeSlots.popLast() {
             slot = free
-            nodes[Int(slot)] = Node(valueMs: valueMs, namePrefix: prefix, priority: Self.priority(slot), visible: visible, asciiName: ascii)
+            nodes[Int(slot)] = Node(valueMs: valueMs, namePrefix: prefix, visible: visible, asciiName: ascii)
             names[Int(slot)] = name
             userIds[Int(slot)] = userId
         } else {
             slot = Slot(nodes.count)
-            nodes.append(Node(valueMs: valueMs, namePrefix: prefix, priority: Self.priority(slot), visible: visible, asciiName: ascii))
+            nodes.append(Node(valueMs: valueMs, namePrefix: prefix, visible: visible, asciiName: ascii))
             names.append(name)
             userIds.append(userId)
             ordinals.append(Self.noOrdinal)
@@ -366,7 +391,7 @@ public struct RankIndex: Sendable {
     private mutating func merge(_ first: Slot, _ second: Slot) -> Slot {
         if first == Self.noSlot { return second }
         if second == Self.noSlot { return first }
-        if nodes[Int(first)].priority > nodes[Int(second)].priority {
+        if Self.priority(first) > Self.priority(second) {
             nodes[Int(first)].right = merge(nodes[Int(first)].right, second)
             resize(first)
             return first

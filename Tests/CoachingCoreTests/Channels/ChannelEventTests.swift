@@ -13,7 +13,7 @@ struct ChannelEventTests {
     }
 
     func event(_ key: ChannelKey) -> ChannelEvent {
-        ChannelEvent(key: key, frame: SharedFrame(textPayload: Array("{}".utf8)), ranking: RankIndex())
+        ChannelEvent(key: key, frame: SharedFrame(textPayload: Array("{}".utf8)), ownRanks: OwnRankTable())
     }
 
     @Test("a short own-rank frame uses the 7-bit length and carries rank, value and visibility")

@@ -7,7 +7,7 @@ struct SubscriptionRegistryDeliveryTests {
     let key = ChannelKey.leaderboard(LeaderboardChannel(period: .day, metric: .codingTime))
 
     func event(_ text: String, topChanged: Bool = true, ranking: RankIndex? = nil) -> ChannelEvent {
-        ChannelEvent(key: key, frame: SharedFrame(textPayload: Array(text.utf8)), topChanged: topChanged, ranking: ranking)
+        ChannelEvent(key: key, frame: SharedFrame(textPayload: Array(text.utf8)), topChanged: topChanged, ownRanks: ranking?.ownRankTable())
     }
 
     func text(_ frame: SharedFrame) -> String { String(decoding: frame.payload, as: UTF8.self) }

@@ -63,7 +63,7 @@ struct LeaderboardPrivacyTests {
         let team = F.event(events, .team(id: "core"))
         #expect(teamDay(team) == ["bob", "ada"])
         #expect(F.json(team!.frame)["channel"] as? String == "team:core")
-        #expect(team?.ranking == nil)
+        #expect(team?.ownRanks == nil)
         // Team boards are not affected by public visibility, only by consent.
         book.apply(.privacy(userId: "ada", leaderboardVisible: false))
         book.apply(.teams(userId: "bob", consentByTeam: ["core": false]))
