@@ -7,9 +7,9 @@ import Testing
 /// A connection whose peer reset is closed by the loop's failed write while the coaching
 /// shard is fanning a channel event out: the shard must hear of the close only once its
 /// method has returned. Told from inside, the shard changed its subscription registry in
-/// the middle of the registry's own `publish` (a simultaneous-access trap in Swift, which
-/// took the server down under a reconnect storm), and the publish then put the closed
-/// subscriber back.
+/// the middle of the registry's own `publish`: Swift's exclusivity check traps there ("Fatal
+/// access conflict detected", which took the server down under a reconnect storm), and
+/// without the check the publish would put the closed subscriber back when it returned.
 ///
 /// Each test replays the race exactly: the resets have reached the server's sockets, and
 /// the loop handles the publish before their events.
