@@ -134,24 +134,33 @@ public final class EventLoop: @unchecked Sendable {
     func run() {
         while running {
             let timeout = Int32(clamping: max(0, nextSweepMs - MonotonicClock.nowMs()))
-            epoll.wait(timeoutMs: timeout) { token, events in
-                self.nowMs = MonotonicClock.nowMs()
-                self.dispatch(token: token, events: events)
-                self.reportClosedDuringShardCall()
-            }
+            epoll.wait(timeoutMs: timeout) { token, events in self.handle(token: token, events: events) }
             nowMs = MonotonicClock.nowMs()
             if nowMs >= nextSweepMs {
                 sweepTimeouts()
                 nextSweepMs = nowMs + Self.sweepIntervalMs
             }
-            if services != nil && nowMs >= nextCoachingTickMs {
-                shard.tick(at: coachingTime)
-                flushAll()
-                reportClosedDuringShardCall()
-                nextCoachingTickMs = nowMs + CoachingShard.tickIntervalMs
-            }
+            if services != nil && nowMs >= nextCoachingTickMs { coachingTick() }
         }
         closeAll()
+    }
+
+    /// One event as epoll reported it; afterwards the shard hears of the connections closed
+    /// while it was inside one of its methods. (Tests replay races through this: they play
+    /// the loop's thread and choose the order of events.)
+    func handle(token: UInt64, events: IOEvents) {
+        nowMs = MonotonicClock.nowMs()
+        dispatch(token: token, events: events)
+        reportClosedDuringShardCall()
+    }
+
+    /// The coaching shard's timers (``CoachingShard/tick(at:)``), then the output and the
+    /// closes they caused.
+    func coachingTick() {
+        shard.tick(at: coachingTime)
+        flushAll()
+        reportClosedDuringShardCall()
+        nextCoachingTickMs = nowMs + CoachingShard.tickIntervalMs
     }
 
     private func dispatch(token: UInt64, events: IOEvents) {
