@@ -138,6 +138,9 @@ public final class EventLoop: @unchecked Sendable {
             nowMs = MonotonicClock.nowMs()
             if nowMs >= nextSweepMs {
                 sweepTimeouts()
+                // A sweep can refuse a late `hello` through the shard: tell it now, as after
+                // an event, rather than after whatever comes next.
+                reportClosedDuringShardCall()
                 nextSweepMs = nowMs + Self.sweepIntervalMs
             }
             if services != nil && nowMs >= nextCoachingTickMs { coachingTick() }
