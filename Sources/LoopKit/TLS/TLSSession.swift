@@ -317,6 +317,11 @@ public struct TLSSession: ~Copyable {
         releaseDrainedBuffers()
     }
 
+    /// Whether ``reviewBufferRetention()`` would change anything now: records moved since
+    /// the last review, or the buffers are kept. Otherwise a review is a no-op, and the
+    /// server's sweep need not visit the session.
+    public var needsRetentionReview: Bool { recordsSinceReview > 0 || keepsRecordBuffers }
+
     /// Keeps OpenSSL's record buffers (about 17 KiB each way) between records while the
     /// session is busy, and frees them once it is not: call periodically (the server's
     /// sweep, every 250 ms). With `SSL_MODE_RELEASE_BUFFERS` alone every message costs two

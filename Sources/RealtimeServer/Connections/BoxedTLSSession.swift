@@ -25,5 +25,7 @@ final class BoxedTLSSession {
 
     func shutdown() { session.shutdown() }
 
+    var needsRetentionReview: Bool { session.needsRetentionReview }
+
     func reviewBufferRetention() { session.reviewBufferRetention() }
 }

@@ -101,6 +101,7 @@ extension EventLoop {
             return
         }
         connections[slot] = connection
+        checkAtNextSweep(connection)
         openCount += 1
         stats.add(.connectionsOpen)
         stats.add(.webSocketsOpen)

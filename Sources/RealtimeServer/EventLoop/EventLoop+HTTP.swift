@@ -149,6 +149,7 @@ extension EventLoop {
         connection.phase = .webSocket
         connection.route = route
         connection.deadlineMs = .max
+        checkAtNextSweep(connection)
         stats.add(.webSocketsOpen)
     }
 
@@ -189,5 +190,6 @@ extension EventLoop {
         }
         connection.phase = .closingAfterFlush
         connection.deadlineMs = nowMs + configuration.closeTimeoutMs
+        scheduleCheck(connection, atMs: connection.deadlineMs)
     }
 }

@@ -105,11 +105,21 @@ extension EventLoop {
         if connection.tls != nil {
             encryptCork(for: connection)
             writeOut(connection, fresh: &cipherCork)
+            scheduleRetentionReview(connection)
         } else {
             var fresh = cork.takeBytes(for: connection.token)
             writeOut(connection, fresh: &fresh)
             cork.returnStorage(&fresh)
         }
+    }
+
+    /// TLS records moved since the last review of the session's buffers (reads are flushed
+    /// too, so this sees them): the next sweep reviews it. One comparison per flush once
+    /// the check is queued.
+    private func scheduleRetentionReview(_ connection: ClientConnection) {
+        guard owns(connection), scheduledChecks[connection.slot] > nowMs, connection.phase == .webSocket,
+              connection.tls?.needsRetentionReview == true else { return }
+        checkAtNextSweep(connection)
     }
 
     /// Moves the connection's plaintext from the cork into the TLS session and its
@@ -201,6 +211,7 @@ extension EventLoop {
         let wants = !connection.pendingOutput.isEmpty
         guard wants != connection.wantsWritable else { return }
         connection.wantsWritable = wants
+        if wants { checkAtNextSweep(connection) }  // the slow-reader rule judges it on every sweep
         try? epoll.modify(connection.fd, token: connection.token, interest: wants ? [.read, .write] : .read)
     }
 
@@ -212,6 +223,7 @@ extension EventLoop {
             shutdown(connection.fd, Int32(SHUT_WR))
             connection.phase = .lingering
             connection.deadlineMs = nowMs + Self.lingerMs
+            scheduleCheck(connection, atMs: connection.deadlineMs)
         }
     }
 }

@@ -3,9 +3,12 @@ import Logging
 import LoopKit
 import WSProtocol
 
-/// Deadlines by sweeping (uWebSockets-style): every 250 ms the loop walks its connection
-/// table once. That costs 8 bytes per connection and no timer bookkeeping on the hot path;
-/// at 100,000 connections a sweep is ~100 µs.
+/// Deadlines by sweeping: every 250 ms the loop visits the connections with something due
+/// (handshake, close and linger deadlines, idle pings, the slow-reader rule, the TLS buffer
+/// review, the hello deadline), taken from a heap of check times (`EventLoop+Checks.swift`).
+/// Walking the whole table instead cost about 330 ns per connection (a cache miss on each
+/// object): 3 ms a sweep at 10,000 connections, 33 ms at 100,000, nearly all of it on
+/// connections with nothing due.
 extension EventLoop {
     static let sweepIntervalMs: Int64 = 250
 
@@ -15,22 +18,38 @@ extension EventLoop {
             return
         }
         if let goingAwayByMs, nowMs >= goingAwayByMs || !shard.awaitsDurableAcks { sayGoingAway() }
-        for case let connection? in connections {
-            switch connection.phase {
-            case .readingRequest:
-                if nowMs >= connection.deadlineMs {
-                    stats.add(.handshakeTimeouts)
-                    logger.debug("handshake timeout", metadata: ["peer": "\(connection.peer)"])
-                    closeConnection(connection)
-                }
-            case .webSocket:
-                if !connection.pendingOutput.isEmpty && closeIfStuckReader(connection) { continue }
-                // Busy TLS sessions keep their record buffers until the next quiet sweep.
-                connection.tls?.reviewBufferRetention()
-                sweepWebSocket(connection)
-            case .closingAfterFlush, .lingering:
-                if nowMs >= connection.deadlineMs { closeConnection(connection) }
+        if sweepsEveryConnection {
+            for case let connection? in connections { visit(connection) }
+            return
+        }
+        isSweeping = true
+        defer { isSweeping = false }
+        while let entry = connectionChecks.popDue(atMs: nowMs) {
+            // Superseded by an earlier check (visited already), or closed or handed over.
+            guard let connection = connection(for: entry.element), entry.dueMs == scheduledChecks[connection.slot] else { continue }
+            scheduledChecks[connection.slot] = .max
+            visit(connection)
+            if owns(connection) { scheduleCheck(connection, atMs: nextCheckMs(of: connection)) }
+        }
+    }
+
+    /// What the sweep checks on one connection (``nextCheckMs(of:)`` says when it is next due).
+    private func visit(_ connection: ClientConnection) {
+        sweepVisits += 1
+        switch connection.phase {
+        case .readingRequest:
+            if nowMs >= connection.deadlineMs {
+                stats.add(.handshakeTimeouts)
+                logger.debug("handshake timeout", metadata: ["peer": "\(connection.peer)"])
+                closeConnection(connection)
             }
+        case .webSocket:
+            if !connection.pendingOutput.isEmpty && closeIfStuckReader(connection) { return }
+            // Busy TLS sessions keep their record buffers until the next quiet sweep.
+            connection.tls?.reviewBufferRetention()
+            sweepWebSocket(connection)
+        case .closingAfterFlush, .lingering:
+            if nowMs >= connection.deadlineMs { closeConnection(connection) }
         }
     }
 

@@ -76,6 +76,7 @@ extension EventLoop {
         writeOutput(to: connection) { connection.endpoint?.close(code: code, reason: reason, into: &$0) }
         // RFC 6455 §7.1.1: wait for the peer's close; the sweep enforces the close timeout.
         connection.deadlineMs = nowMs + configuration.closeTimeoutMs
+        checkAtNextSweep(connection)
         applyDirective(connection)
         flush(connection)
     }

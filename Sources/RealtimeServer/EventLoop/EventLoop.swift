@@ -73,6 +73,26 @@ public final class EventLoop: @unchecked Sendable {
     var closedDuringShardCall: [CoachingConnection] = []
     var nowMs: Int64 = MonotonicClock.nowMs()
     var nextSweepMs: Int64 = 0
+    /// When each connection next needs the sweep, by token (see `EventLoop+Checks.swift`).
+    var connectionChecks = TimerHeap<UInt64>()
+    /// Per slot of ``connections``: the time of its connection's current entry in
+    /// ``connectionChecks`` (`.max`: none); older entries are stale. Kept beside the table
+    /// rather than in the connection, whose object would grow past its malloc size class.
+    var scheduledChecks: [Int64] = []
+    /// ``connectionChecks`` is compacted when it holds this many entries (twice what the
+    /// last compaction kept): a check moved earlier leaves a stale entry behind.
+    var checksCompactionCount = 1024
+    /// The least ``checksCompactionCount`` gets (tests lower it to compact often).
+    var checksCompactionMinimum = 1024 {
+        didSet { checksCompactionCount = checksCompactionMinimum }
+    }
+    /// The sweep is visiting due connections: a check asked for now waits for the next sweep.
+    var isSweeping = false
+    /// Connections the sweep visited so far (tests, benchmarks).
+    var sweepVisits = 0
+    /// Visit every connection on every sweep, as the sweep did before the check heap: the
+    /// reference the tests and the sweep benchmark compare the heap against.
+    var sweepsEveryConnection = false
     var shutdownDeadlineMs: Int64?
     /// Shutting down, the 1001 closes wait until every connected session's last checkpoint
     /// is acknowledged, or this time (monotonic ms) at the latest.
@@ -317,9 +337,11 @@ public final class EventLoop: @unchecked Sendable {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
+            scheduledChecks[slot] = .max
         } else {
             slot = connections.count
             connections.append(nil)
+            scheduledChecks.append(.max)
         }
         lastGeneration &+= 1
         return (slot, UInt64(lastGeneration) << 32 | UInt64(slot))
@@ -353,6 +375,7 @@ public final class EventLoop: @unchecked Sendable {
         connection.countedPerIP = counted
         connection.overIPLimit = services != nil && !counted
         connections[slot] = connection
+        scheduleCheck(connection, atMs: connection.deadlineMs)
         openCount += 1
         stats.add(.connectionsAccepted)
         stats.add(.connectionsOpen)

@@ -15,12 +15,14 @@ final class LoopOnTestThread {
     /// Where the test's peers connect; the loop adopts the accepted sockets.
     private let listener: Listener
 
-    init() throws {
+    /// `configure` changes the defaults (a longer ping interval, say).
+    init(configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         // As the server does at start: a write to a peer that is gone fails, it does not
         // kill the process.
         signal(SIGPIPE, SIG_IGN)
         var configuration = ServerConfiguration()
         configuration.port = 0
+        configure(&configuration)
         loop = try EventLoop(
             index: 0, configuration: configuration, port: 0, tlsPort: 0, tlsContexts: nil, stats: LoopStats(),
             allStats: [], mailbox: try LoopMailbox(), services: nil, logger: Logger(label: "loop-on-test-thread"))

@@ -40,6 +40,17 @@ final class TestWebSocketPeer {
     func send(_ text: String) {
         var output = ByteWriter()
         Array(text.utf8).withUnsafeBytes { _ = endpoint.send(.text, payload: $0, into: &output) }
+        write(output)
+    }
+
+    /// Sends an unsolicited empty pong (RFC 6455 §5.5.3: a heartbeat that needs no answer).
+    func sendPong() {
+        var output = ByteWriter()
+        _ = endpoint.sendPong(UnsafeRawBufferPointer(start: nil, count: 0), into: &output)
+        write(output)
+    }
+
+    private func write(_ output: ByteWriter) {
         output.withUnsafeReadableBytes { bytes in
             guard let base = bytes.baseAddress else { return }
             var offset = 0
