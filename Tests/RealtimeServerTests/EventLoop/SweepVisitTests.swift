@@ -48,7 +48,7 @@ struct SweepVisitTests {
                     _ = poll(&poller, 1, 5_000)
                     loop.readAvailable(client.connection)
                 }
-                if step == 200, loop.owns(clients[index][3].connection) {
+                if step == 240, loop.owns(clients[index][3].connection) {
                     loop.startClosingHandshake(clients[index][3].connection, code: .goingAway, reason: "test")
                 }
                 Self.sweep(loop, at: bases[index] + Int64(step) * sweepMs + 200)
