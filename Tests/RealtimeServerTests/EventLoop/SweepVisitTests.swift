@@ -172,6 +172,51 @@ struct SweepVisitTests {
         #expect(loop.connection(for: connection.token) == nil)
     }
 
+    @Test("a half-closed connection lingers until its deadline, then closes")
+    func lingerOnTime() throws {
+        let harness = try LoopOnTestThread()
+        let loop = harness.loop
+        let (peer, connection) = try harness.connect(as: LoopOnTestThread.user("ada"))
+        _ = peer
+        Self.sweep(loop, at: loop.nowMs)
+        loop.closeAfterFlush(connection)
+        loop.flush(connection)
+        #expect(connection.phase == .lingering)
+        Self.sweep(loop, at: connection.deadlineMs - 1)
+        #expect(loop.connection(for: connection.token) != nil)
+        Self.sweep(loop, at: connection.deadlineMs)
+        #expect(loop.connection(for: connection.token) == nil)
+    }
+
+    @Test("a reader that stopped reading is closed at the first sweep after websocket.max_stall_ms without progress")
+    func stuckReaderOnTime() throws {
+        let harness = try LoopOnTestThread { $0.maxOutboundBytes = 64 << 10 }
+        let loop = harness.loop
+        let (peer, connection) = try harness.connect(as: LoopOnTestThread.user("ada"))
+        _ = peer
+        Self.sweep(loop, at: loop.nowMs)  // the next check is now the ping, 30 s away
+        let chunk = [UInt8](repeating: 0x2a, count: 8 << 10)
+        // The peer reads nothing: the kernel's buffers fill, then the loop's queue passes the limit.
+        while connection.pendingOutput.readableCount <= 64 << 10 {
+            loop.writeOutput(to: connection) { output in chunk.withUnsafeBytes { output.append($0) } }
+            loop.flush(connection)
+            try #require(loop.owns(connection))
+        }
+        #expect(connection.wantsWritable)
+        let stalledSince = connection.lastOutputProgressMs
+        let maxStall = loop.configuration.maxStallMs
+        var now = loop.nowMs
+        while now + EventLoop.sweepIntervalMs < stalledSince + maxStall {
+            now += EventLoop.sweepIntervalMs
+            Self.sweep(loop, at: now)
+        }
+        #expect(loop.owns(connection))
+        #expect(loop.stats.slowReadersClosed.load(ordering: .relaxed) == 0)
+        Self.sweep(loop, at: stalledSince + maxStall)
+        #expect(!loop.owns(connection))
+        #expect(loop.stats.slowReadersClosed.load(ordering: .relaxed) == 1)
+    }
+
     @Test("stale checks are compacted: the heap stays proportional to the open connections")
     func staleChecksAreCompacted() throws {
         let harness = try LoopOnTestThread()
