@@ -115,7 +115,7 @@ struct TLSSessionDataTests {
         #expect(server.session?.pendingPlaintextCount == 0)
     }
 
-    @Test("a busy session keeps its record buffers until a quiet review, and messages cross throughout")
+    @Test("a busy session keeps its record buffers until a quiet review, and messages cross throughout; it asks for a review only when one would change something")
     func bufferRetention() throws {
         let (client, server) = try connected()
         func exchange(_ count: Int) {
@@ -138,6 +138,12 @@ struct TLSSessionDataTests {
         exchange(1)
         let expected = (0..<8).map { "activity \($0)" } + ["activity 0", "activity 1", "activity 0"]
         #expect(server.received == Array(expected.joined().utf8))
+        #expect(server.session?.needsRetentionReview == true, "records moved: the next sweep reviews")
+        server.session?.reviewBufferRetention()
+        #expect(server.session?.needsRetentionReview == false, "quiet and no buffers kept: the sweep may skip it")
+        exchange(8)
+        server.session?.reviewBufferRetention()
+        #expect(server.session?.needsRetentionReview == true, "buffers kept: reviewed on every sweep until quiet")
         #expect(client.failure == nil)
     }
 
