@@ -3,10 +3,11 @@ import WSProtocol
 
 /// When the sweep next visits each connection. Every connection has one current entry in
 /// ``EventLoop/connectionChecks``: the earliest time at which a sweep would do something to
-/// it (``nextCheckMs(of:)``), also kept per slot in ``EventLoop/scheduledChecks``. Whatever makes a check due earlier outside the sweep asks for
-/// it through ``scheduleCheck(_:atMs:)``; whatever makes it due later needs no heap work
-/// (the entry pops early, the visit finds nothing to do and schedules the next one), which
-/// keeps the heap off the message path: a byte received only moves the idle ping later.
+/// it (``nextCheckMs(of:)``), also kept per slot in ``EventLoop/scheduledChecks``. Whatever
+/// makes a check due earlier outside the sweep asks for it through
+/// ``scheduleCheck(_:atMs:)``; whatever makes it due later needs no heap work (the entry
+/// pops early, the visit finds nothing to do and schedules the next one), which keeps the
+/// heap off the message path: a byte received only moves the idle ping later.
 extension EventLoop {
     /// Makes sure the sweep visits `connection` at `dueMs` or earlier. `nowMs` or earlier
     /// means "at the next sweep" (during a sweep: the one after it, so that a sweep ends).

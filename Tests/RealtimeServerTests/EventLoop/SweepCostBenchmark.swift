@@ -48,8 +48,7 @@ struct SweepCostBenchmark {
             let perVisitNs = value.visits > 0 ? Double(value.ns) / Double(value.visits) : 0
             print("sweep \(key), \(Self.connections) idle connections: \(perSweepUs) µs per sweep, \(value.visits / value.sweeps) visits per sweep, \(perVisitNs) ns per visit")
         }
-        #expect(clients.allSatisfy { loop.owns($0.connection) })
-        #expect(evictor.count > 0)
+        #expect(clients.allSatisfy { loop.owns($0.connection) }, "nothing was due: every connection is still open")
     }
 
     static func threadCPUNs() -> Int64 {
