@@ -46,9 +46,9 @@ public struct OutboundEncoder: Sendable {
             head.literal(#"","seq":"#)
             head.value(assessment.seq)
             head.literal(assessment.state.flowStateFields)
-            head.value(Self.ratio(assessment.intensity), fractionDigits: 3)
+            head.value(Self.ratio(assessment.intensity), fractionDigits: Self.ratioDigits)
             head.literal(#","confidence":"#)
-            head.value(Self.ratio(assessment.confidence), fractionDigits: 3)
+            head.value(Self.ratio(assessment.confidence), fractionDigits: Self.ratioDigits)
             head.literal(#","flow_ms":"#)
             head.value(assessment.flowMs)
             head.literal(#","session_flow_ms":"#)
@@ -60,13 +60,13 @@ public struct OutboundEncoder: Sendable {
         let components = assessment.components
         writer.appendFragment(maximumCount: Self.flowTailBytes) { tail in
             tail.literal(#"],"components":{"rhythm":"#)
-            tail.value(Self.ratio(components.rhythm), fractionDigits: 3)
+            tail.value(Self.ratio(components.rhythm), fractionDigits: Self.ratioDigits)
             tail.literal(#","focus":"#)
-            tail.value(Self.ratio(components.focus), fractionDigits: 3)
+            tail.value(Self.ratio(components.focus), fractionDigits: Self.ratioDigits)
             tail.literal(#","errors":"#)
-            tail.value(Self.ratio(components.errors), fractionDigits: 3)
+            tail.value(Self.ratio(components.errors), fractionDigits: Self.ratioDigits)
             tail.literal(#","focus_time":"#)
-            tail.value(Self.ratio(components.focusTime), fractionDigits: 3)
+            tail.value(Self.ratio(components.focusTime), fractionDigits: Self.ratioDigits)
             tail.literal("}")
             tail.literal(assessment.reason.flowReasonField)
             if duplicate { tail.literal(#","duplicate":true"#) }
@@ -114,8 +114,13 @@ public struct OutboundEncoder: Sendable {
 
     /// Writes a ratio clamped to 0…1 with three decimals (NaN as 0).
     public mutating func writeRatio(_ value: Double) {
-        writer.value(Self.ratio(value), fractionDigits: 3)
+        writer.value(Self.ratio(value), fractionDigits: Self.ratioDigits)
     }
+
+    /// Digits after the point of every ratio (PROTOCOL.md: three decimals).
+    static var ratioDigits: Int { 3 }
+    /// 10^``ratioDigits``: a ratio's unit is 1/`ratioScale`.
+    static var ratioScale: UInt64 { 1_000 }
 
     /// `value` clamped to 0…1 (NaN as 0).
     @inline(__always)

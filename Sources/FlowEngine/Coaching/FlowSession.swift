@@ -14,11 +14,12 @@ public struct FlowSession: Sendable {
     public internal(set) var lastAssessment: FlowAssessment
     /// `sessionFlowMs` already accounted to the daily ledger.
     var accountedFlowMs: Int64 = 0
-    /// Set once the session ended.
-    public internal(set) var ended = false
     /// The flow period that `UserCoach.endSession` closed, if the session ended in flow
     /// (the server stores it with the final checkpoint).
     public internal(set) var closingPeriod: FlowPeriod?
+    /// Set once the session ended (after ``closingPeriod``: it fits in that one's tail
+    /// padding).
+    public internal(set) var ended = false
 
     /// A session that started at `startMs` (event time).
     public init(startMs: Int64, project: String? = nil, language: String? = nil,
