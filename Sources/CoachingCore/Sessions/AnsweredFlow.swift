@@ -1,9 +1,10 @@
 import FlowEngine
 import WireJSON
 
-/// One `flow` answer packed to what encoding it again needs: 40 bytes where a
-/// ``FlowAssessment`` takes 152. The six ratios are kept as the thousandths the encoder
-/// writes (rounded by the writer's own rule), so a replay is byte for byte the first answer.
+/// The fields of one `flow` message, packed: 40 bytes where a ``FlowAssessment`` takes 136.
+/// The six ratios are kept as the thousandths written (rounded by the writer's own rule).
+/// The encoder writes `flow` from this form, and a session keeps its last few for replays,
+/// so a replay is byte for byte the first answer.
 struct AnsweredFlow {
     /// The answered `seq`; 0 marks an empty slot (an `activity`'s seq is at least 1).
     var seq: Int64
@@ -52,32 +53,16 @@ struct AnsweredFlow {
             recommendations: assessment.recommendations, state: assessment.state, reason: assessment.reason)
     }
 
-    /// An assessment that encodes to the same `flow` message. Only the message's fields are
-    /// meaningful: the event time, the ended period and the recovery are not kept.
-    var assessment: FlowAssessment {
-        var assessment = FlowAssessment.initial(seq: seq)
-        assessment.state = state
-        assessment.previousState = state
-        assessment.intensity = Self.ratio(intensity)
-        assessment.confidence = Self.ratio(confidence)
-        assessment.flowMs = flowMs
-        assessment.sessionFlowMs = sessionFlowMs
-        assessment.recommendations = recommendations
-        assessment.components = FlowComponents(
-            rhythm: Self.ratio(rhythm), focus: Self.ratio(focus), errors: Self.ratio(errors),
-            focusTime: Self.ratio(focusTime))
-        assessment.reason = reason
-        return assessment
-    }
-
     /// `value` as the encoder writes it (clamped to 0…1, NaN as 0), in thousandths: 0…1000.
+    @inline(__always)
     static func units(_ value: Double) -> UInt16 {
-        let units = JSONWriter.decimalUnits(OutboundEncoder.ratio(value), fractionDigits: OutboundEncoder.ratioDigits)
+        let ratio = OutboundEncoder.ratio(value)
+        // On the hot path: one product is exact enough unless it lies near a tie (its error
+        // is below 10^-13 for a ratio); only then ask the writer for its exact rounding.
+        let product = ratio * Double(OutboundEncoder.ratioScale)
+        let nearest = product.rounded(.toNearestOrEven)
+        if (product - nearest).magnitude < 0.25 { return UInt16(truncatingIfNeeded: Int(nearest)) }
+        let units = JSONWriter.decimalUnits(ratio, fractionDigits: OutboundEncoder.ratioDigits)
         return UInt16(truncatingIfNeeded: units)
-    }
-
-    /// The ratio whose encoding is `units` thousandths.
-    static func ratio(_ units: UInt16) -> Double {
-        Double(units) / Double(OutboundEncoder.ratioScale)
     }
 }

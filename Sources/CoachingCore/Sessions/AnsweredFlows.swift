@@ -1,5 +1,3 @@
-public import FlowEngine
-
 /// The last few `flow` answers of a session, so that a replayed `activity` is answered
 /// with the same `flow` it got the first time (PROTOCOL.md: duplicates are answered again,
 /// marked). Older duplicates get the latest state with their own `seq`.
@@ -16,17 +14,16 @@ public struct AnsweredFlows {
     /// An empty ring.
     public init() {}
 
-    /// Keeps the `flow` message `assessment` was encoded into, replacing the oldest.
-    public mutating func remember(_ assessment: FlowAssessment) {
-        ring[next] = AnsweredFlow(assessment)
+    /// Keeps an answered `flow`, replacing the oldest.
+    mutating func remember(_ answer: AnsweredFlow) {
+        ring[next] = answer
         next = next == ring.count - 1 ? 0 : next + 1
     }
 
-    /// An assessment that encodes to the `flow` answered to `seq`, if it is one of the last
-    /// ``capacity``. Only the message's fields are meaningful (see ``AnsweredFlow/assessment``).
-    public func answer(for seq: Int64) -> FlowAssessment? {
+    /// The `flow` answered to `seq`, if it is one of the last ``capacity``.
+    func answer(for seq: Int64) -> AnsweredFlow? {
         guard seq > 0 else { return nil }
-        for index in ring.indices where ring[index].seq == seq { return ring[index].assessment }
+        for index in ring.indices where ring[index].seq == seq { return ring[index] }
         return nil
     }
 }

@@ -58,7 +58,7 @@ struct LiveSessionTests {
         for seq in Int64(1)...6 {
             var assessment = FlowAssessment.initial(seq: seq, atMs: seq)
             assessment.flowMs = seq * 1_000
-            ring.remember(assessment)
+            ring.remember(AnsweredFlow(assessment))
         }
         #expect(ring.answer(for: 6)?.flowMs == 6_000)
         #expect(ring.answer(for: 3)?.flowMs == 3_000)
