@@ -17,7 +17,7 @@ public final class CoachingConnection {
     /// Rejected messages in a row (a client that keeps sending garbage is closed).
     public var consecutiveErrors = 0
     /// Open sessions this connection currently carries.
-    public var sessions: [SessionID] = []
+    public var sessions: CarriedSessions = []
     /// The token came in the upgrade's `Authorization` header: a refusal is an HTTP answer.
     public var authenticatesByHeader = false
     /// A token check (or hand-over) is in flight.
