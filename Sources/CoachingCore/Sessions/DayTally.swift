@@ -11,9 +11,9 @@ public struct DayTally {
     public var linesAdded: Int64 = 0
     public var linesDeleted: Int64 = 0
     /// Active time per language (a handful of entries; bounded by `maximumLanguages`), in
-    /// the order first seen. A plain array: one or two languages a day cost 64 bytes, where
-    /// a dictionary's storage takes about 150 per session, and a short scan is cheaper
-    /// than hashing the name.
+    /// the order first seen. A plain array: the usual single language costs a 64-byte block
+    /// where a dictionary's storage took about 150, and a short scan is cheaper than
+    /// hashing the name.
     public private(set) var languages: [(language: String, ms: Int64)] = []
 
     /// ``languages`` as a dictionary (for checkpoints and the stored days).

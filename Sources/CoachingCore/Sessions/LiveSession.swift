@@ -12,7 +12,8 @@ public final class LiveSession {
     // (docs/BENCHMARKS.md "Instructions per coaching round trip").
     public let id: SessionID
     /// The id as the store keys it (lowercase UUID text). Formatted when asked (checkpoints,
-    /// the `stats:me` list) rather than kept: 64 bytes per session for a cold path.
+    /// the `stats:me` list) rather than kept: an 80-byte string block per session for a
+    /// cold path.
     public var idText: String { id.description }
     public let userId: String
     @exclusivity(unchecked) public var flow: FlowSession
