@@ -84,6 +84,21 @@ public struct JSONFragment {
         appendDigits(fraction, minimumCount: fractionDigits)
     }
 
+    /// Appends `units` × 10^-`fractionDigits` with exactly `fractionDigits` digits after the
+    /// point: `0.847` for 847 and 3. A value kept as its
+    /// ``JSONWriter/decimalUnits(_:fractionDigits:)`` is written with the digits
+    /// ``value(_:fractionDigits:)`` writes for it, without rounding again.
+    ///
+    /// - Precondition: `fractionDigits` is in `0...17`.
+    public mutating func value(decimalUnits units: UInt64, fractionDigits: Int) {
+        precondition((0...17).contains(fractionDigits), "JSONFragment: fractionDigits must be in 0...17")
+        let (whole, fraction) = units.quotientAndRemainder(dividingBy: JSONWriter.powerOfTen(fractionDigits))
+        appendDigits(whole, minimumCount: 1)
+        guard fractionDigits > 0 else { return }
+        claim(1).pointee = UInt8(ascii: ".")
+        appendDigits(fraction, minimumCount: fractionDigits)
+    }
+
     /// Appends `number` in decimal, left-padded with zeros to `minimumCount` digits:
     /// digits written backwards straight into place.
     @usableFromInline

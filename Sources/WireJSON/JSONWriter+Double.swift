@@ -42,6 +42,22 @@ extension JSONWriter {
         appendFraction(fraction, digits: fractionDigits)
     }
 
+    /// `value` in units of 10^-`fractionDigits`, rounded exactly as ``value(_:fractionDigits:)``
+    /// rounds it: 847 for `0.8472` with 3 digits. Writing `Double(units) / 10^fractionDigits`
+    /// again gives the same digits, so a message can keep a ratio in 16 bits and still be
+    /// re-encoded byte for byte.
+    ///
+    /// - Precondition: `value` is finite, non-negative and `value × 10^fractionDigits` is
+    ///   below 2^52; `fractionDigits` is in `0...17`.
+    public static func decimalUnits(_ value: Double, fractionDigits: Int) -> UInt64 {
+        precondition((0...17).contains(fractionDigits), "JSONWriter: fractionDigits must be in 0...17")
+        precondition(value.isFinite && value >= 0, "JSONWriter: decimalUnits needs a finite, non-negative value")
+        let scale = powerOfTen(fractionDigits)
+        precondition(value * Double(scale) < 0x1p52, "JSONWriter: decimalUnits needs value × 10^fractionDigits below 2^52")
+        let (whole, fraction) = fixedPoint(value, scale: scale)
+        return whole &* scale &+ fraction
+    }
+
     /// `magnitude` rounded to the nearest multiple of 1/`scale` (`scale` = 10^digits),
     /// ties to even, as its whole part and its fraction in units of 1/`scale`.
     ///

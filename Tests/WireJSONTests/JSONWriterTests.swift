@@ -90,6 +90,31 @@ struct JSONWriterTests {
         }
     }
 
+    @Test("decimalUnits are the digits value(_:fractionDigits:) writes, ties and near-ties included")
+    func decimalUnitsMatchWrittenDigits() {
+        var random = SeededGenerator(seed: 11)
+        // Exact ties (0.0005 → 0 by ties-to-even on its binary value), near-ties, the ends.
+        var values: [Double] = [0, 1, 0.0005, 0.0015, 0.1235, 0.8472, 0.9995, 0.5.nextUp, 0.5.nextDown, 0.0004999]
+        for _ in 0..<4000 { values.append(Double.random(in: 0...1, using: &random)) }
+        for k in 0...1000 { values.append((Double(k) + 0.5) / 1000) }  // the nearest doubles to every tie
+        for value in values {
+            let units = JSONWriter.decimalUnits(value, fractionDigits: 3)
+            let expected = written { $0.value(value, fractionDigits: 3) }
+            #expect(written { $0.value(Double(units) / 1000, fractionDigits: 3) } == expected, "\(value)")
+            #expect(String(units / 1000) + "." + String(1000 + units % 1000).dropFirst() == expected, "\(value)")
+        }
+        #expect(JSONWriter.decimalUnits(123456.789, fractionDigits: 1) == 1_234_568)
+        #expect(JSONWriter.decimalUnits(2.5, fractionDigits: 0) == 2)
+    }
+
+    @Test("every thousandth written back from its units is the same text")
+    func thousandthsRoundTrip() {
+        for units in UInt64(0)...1000 {
+            let value = Double(units) / 1000
+            #expect(JSONWriter.decimalUnits(value, fractionDigits: 3) == units)
+        }
+    }
+
     @Test("the written reply is valid JSON that reads back to the same values")
     func flowReplyReadsBack() throws {
         let text = written { w in

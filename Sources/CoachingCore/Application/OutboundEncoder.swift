@@ -37,6 +37,12 @@ public struct OutboundEncoder: Sendable {
     /// repeated `seq` (`"duplicate":true`; the field is omitted otherwise).
     public mutating func flow(session: SessionID, assessment: FlowAssessment,
                               duplicate: Bool = false, ref: RequestID? = nil) {
+        flow(session: session, answer: AnsweredFlow(assessment), duplicate: duplicate, ref: ref)
+    }
+
+    /// `flow` from its packed fields, the form a session keeps for replays: a replay is
+    /// written from the very values the first answer was.
+    mutating func flow(session: SessionID, answer: AnsweredFlow, duplicate: Bool = false, ref: RequestID? = nil) {
         // Two fragments of pre-encoded names around the recommendations: one copy each
         // into the buffer instead of one per key and value (the hottest message).
         writer.reset()
@@ -44,31 +50,30 @@ public struct OutboundEncoder: Sendable {
             head.literal(#"{"type":"flow","session":""#)
             head.write(count: SessionID.textLength) { session.write(into: $0) }
             head.literal(#"","seq":"#)
-            head.value(assessment.seq)
-            head.literal(assessment.state.flowStateFields)
-            head.value(Self.ratio(assessment.intensity), fractionDigits: 3)
+            head.value(answer.seq)
+            head.literal(answer.state.flowStateFields)
+            head.value(decimalUnits: UInt64(answer.intensity), fractionDigits: Self.ratioDigits)
             head.literal(#","confidence":"#)
-            head.value(Self.ratio(assessment.confidence), fractionDigits: 3)
+            head.value(decimalUnits: UInt64(answer.confidence), fractionDigits: Self.ratioDigits)
             head.literal(#","flow_ms":"#)
-            head.value(assessment.flowMs)
+            head.value(answer.flowMs)
             head.literal(#","session_flow_ms":"#)
-            head.value(assessment.sessionFlowMs)
+            head.value(answer.sessionFlowMs)
             head.literal(#","recommendations":["#)
         }
-        for recommendation in assessment.recommendations { writer.value(string: recommendation.text) }
+        for recommendation in answer.recommendations { writer.value(string: recommendation.text) }
         // Why: the detector's four scores and the reason for the last change of state.
-        let components = assessment.components
         writer.appendFragment(maximumCount: Self.flowTailBytes) { tail in
             tail.literal(#"],"components":{"rhythm":"#)
-            tail.value(Self.ratio(components.rhythm), fractionDigits: 3)
+            tail.value(decimalUnits: UInt64(answer.rhythm), fractionDigits: Self.ratioDigits)
             tail.literal(#","focus":"#)
-            tail.value(Self.ratio(components.focus), fractionDigits: 3)
+            tail.value(decimalUnits: UInt64(answer.focus), fractionDigits: Self.ratioDigits)
             tail.literal(#","errors":"#)
-            tail.value(Self.ratio(components.errors), fractionDigits: 3)
+            tail.value(decimalUnits: UInt64(answer.errors), fractionDigits: Self.ratioDigits)
             tail.literal(#","focus_time":"#)
-            tail.value(Self.ratio(components.focusTime), fractionDigits: 3)
+            tail.value(decimalUnits: UInt64(answer.focusTime), fractionDigits: Self.ratioDigits)
             tail.literal("}")
-            tail.literal(assessment.reason.flowReasonField)
+            tail.literal(answer.reason.flowReasonField)
             if duplicate { tail.literal(#","duplicate":true"#) }
         }
         end(ref: ref)
@@ -114,8 +119,13 @@ public struct OutboundEncoder: Sendable {
 
     /// Writes a ratio clamped to 0…1 with three decimals (NaN as 0).
     public mutating func writeRatio(_ value: Double) {
-        writer.value(Self.ratio(value), fractionDigits: 3)
+        writer.value(Self.ratio(value), fractionDigits: Self.ratioDigits)
     }
+
+    /// Digits after the point of every ratio (PROTOCOL.md: three decimals).
+    static var ratioDigits: Int { 3 }
+    /// 10^``ratioDigits``: a ratio's unit is 1/`ratioScale`.
+    static var ratioScale: UInt64 { 1_000 }
 
     /// `value` clamped to 0…1 (NaN as 0).
     @inline(__always)

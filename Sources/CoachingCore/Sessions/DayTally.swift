@@ -10,8 +10,16 @@ public struct DayTally {
     public var keystrokes: Int64 = 0
     public var linesAdded: Int64 = 0
     public var linesDeleted: Int64 = 0
-    /// Active time per language (a handful of entries; bounded by `maximumLanguages`).
-    public var languageMs: [String: Int64] = [:]
+    /// Active time per language (a handful of entries; bounded by `maximumLanguages`), in
+    /// the order first seen. A plain array: the usual single language costs a 64-byte block
+    /// where a dictionary's storage took about 150, and a short scan is cheaper than
+    /// hashing the name.
+    public private(set) var languages: [(language: String, ms: Int64)] = []
+
+    /// ``languages`` as a dictionary (for checkpoints and the stored days).
+    public var languageMs: [String: Int64] {
+        Dictionary(languages, uniquingKeysWith: +)
+    }
 
     public static let maximumLanguages = 16
 
@@ -24,12 +32,11 @@ public struct DayTally {
     }
 
     public mutating func addLanguage(_ language: String, ms: Int64) {
-        // One hash of the name per window (the usual case: a language already counted).
-        if let index = languageMs.index(forKey: language) {
-            languageMs.values[index] += ms
-        } else if languageMs.count < Self.maximumLanguages {
-            languageMs[language] = ms
+        for index in languages.indices where languages[index].language == language {
+            languages[index].ms += ms
+            return
         }
+        if languages.count < Self.maximumLanguages { languages.append((language, ms)) }
     }
 
     /// Cumulative totals of the store (`base`, restored after a restart) plus this tally.
@@ -40,7 +47,7 @@ public struct DayTally {
         result.keystrokes += keystrokes
         result.linesAdded += linesAdded
         result.linesDeleted += linesDeleted
-        for (language, ms) in languageMs { result.languageMs[language, default: 0] += ms }
+        for (language, ms) in languages { result.languageMs[language, default: 0] += ms }
         return result
     }
 }

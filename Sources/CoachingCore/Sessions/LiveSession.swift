@@ -11,8 +11,10 @@ public final class LiveSession {
     // run-time checks (about 76 instructions each, ~17 per activity) guard nothing here
     // (docs/BENCHMARKS.md "Instructions per coaching round trip").
     public let id: SessionID
-    /// The id as the store keys it (lowercase UUID text).
-    public let idText: String
+    /// The id as the store keys it (lowercase UUID text). Formatted when asked (checkpoints,
+    /// the `stats:me` list) rather than kept: an 80-byte string block per session for a
+    /// cold path.
+    public var idText: String { id.description }
     public let userId: String
     @exclusivity(unchecked) public var flow: FlowSession
     public let startedAtMs: Int64
@@ -26,10 +28,6 @@ public final class LiveSession {
     public var checkpointedSeq: Int64 = 0
     /// Gaps in `seq` seen (the client may have dropped data).
     @exclusivity(unchecked) public var gaps: Int64 = 0
-    /// Something changed since the last checkpoint handed to the writer.
-    @exclusivity(unchecked) public var dirty = false
-    /// `session.end` was processed; the checkpoint marks the session ended.
-    @exclusivity(unchecked) public var ended = false
     public var endedAtMs: Int64 = 0
     /// Order in which the user's sessions ended (1, 2, …): which ended sessions are the most
     /// recent. The monotonic clock cannot tell: several sessions end within one millisecond.
@@ -39,6 +37,12 @@ public final class LiveSession {
     @exclusivity(unchecked) public var carrier: CoachingConnection?
     /// Monotonic time the session lost its connection (resume window).
     public var detachedAtMono: Int64?
+    // The two flags sit in the optional's tail padding (Swift lays a class out in
+    // declaration order, and every live session pays for its padding).
+    /// Something changed since the last checkpoint handed to the writer.
+    @exclusivity(unchecked) public var dirty = false
+    /// `session.end` was processed; the checkpoint marks the session ended.
+    @exclusivity(unchecked) public var ended = false
     /// Monotonic time of the last `activity` (to estimate client time for idle pushes).
     @exclusivity(unchecked) public var lastActivityMono: Int64
     /// Event time of the last processed message.
@@ -49,10 +53,15 @@ public final class LiveSession {
     /// Monotonic time of the last checkpoint handed to the writer.
     public var lastCheckpointMono: Int64
 
-    /// Totals already stored before this process took the session over (resume after a
-    /// restart); zero for a session started here.
-    public var base: CheckpointTotals
-    public var baseDays: [SessionDayTotals]
+    /// What the store held before this process took the session over (resume after a
+    /// restart); nil for a session started here, the usual case, which so carries one
+    /// pointer instead of 80 bytes of zeros.
+    private let restored: RestoredTotals?
+    /// Totals already stored before this process took the session over; zero for a session
+    /// started here.
+    public var base: CheckpointTotals { restored?.totals ?? CheckpointTotals() }
+    /// Per-day totals already stored before this process took the session over.
+    public var baseDays: [SessionDayTotals] { restored?.days ?? [] }
     /// Per-day contributions since this process took the session over (at most
     /// `maximumDays`: an `activity` on a further day is refused).
     @exclusivity(unchecked) public var days: [DayTally] = []
@@ -75,7 +84,6 @@ public final class LiveSession {
     public init(id: SessionID, userId: String, flow: FlowSession, startedAtMs: Int64, project: String?, nowMono: Int64,
          restoring stored: SessionCheckpoint? = nil) {
         self.id = id
-        idText = id.description
         self.userId = userId
         self.flow = flow
         self.startedAtMs = stored?.startedAtMs ?? startedAtMs
@@ -84,8 +92,7 @@ public final class LiveSession {
         lastCheckpointMono = nowMono
         lastAtMs = stored?.lastAtMs ?? startedAtMs
         latestWindowAtMs = stored?.lastAtMs
-        base = stored?.totals ?? CheckpointTotals()
-        baseDays = stored?.days ?? []
+        restored = stored.map { RestoredTotals(totals: $0.totals, days: $0.days) }
         if let stored {
             lastSeq = stored.seq
             durableSeq = stored.seq
@@ -104,6 +111,7 @@ public final class LiveSession {
     /// Everything up to `lastSeq` as a checkpoint (cumulative, so a later one supersedes).
     public func checkpoint(endMs: Int64) -> SessionCheckpoint {
         let live = flow.totals.summary(endMs: endMs, detector: flow.detector)
+        let base = base
         var totals = base
         let liveActive = live.activeMs
         totals.focusScore = Self.weighted(base.focusScore, base.activeMs, live.focusScore, liveActive)
@@ -135,5 +143,17 @@ public final class LiveSession {
         let total = weightA + weightB
         guard total > 0 else { return 0 }
         return (a * Double(weightA) + b * Double(weightB)) / Double(total)
+    }
+}
+
+/// A resumed session's totals from the store, kept apart from ``LiveSession`` because most
+/// sessions start here and have none.
+private final class RestoredTotals {
+    let totals: CheckpointTotals
+    let days: [SessionDayTotals]
+
+    init(totals: CheckpointTotals, days: [SessionDayTotals]) {
+        self.totals = totals
+        self.days = days
     }
 }

@@ -17,13 +17,19 @@ public final class CoachingConnection {
     /// Rejected messages in a row (a client that keeps sending garbage is closed).
     public var consecutiveErrors = 0
     /// Open sessions this connection currently carries.
-    public var sessions: [SessionID] = []
+    public var sessions: CarriedSessions = []
     /// The token came in the upgrade's `Authorization` header: a refusal is an HTTP answer.
     public var authenticatesByHeader = false
     /// A token check (or hand-over) is in flight.
     public internal(set) var authenticating = false
-    /// The `id` of the `hello` being checked (the welcome echoes it as `ref`).
-    public var helloRef: RequestID?
+    /// The `id` of the `hello` being checked (the welcome echoes it as `ref`). Boxed: it
+    /// lives only while a token check is in flight, and inline it would cost every
+    /// connection 80 bytes for its whole life.
+    public var helloRef: RequestID? {
+        get { helloRefBox?.ref }
+        set { helloRefBox = newValue.map(HelloRefBox.init) }
+    }
+    private var helloRefBox: HelloRefBox?
     /// Monotonic time by which `hello` must have arrived (unauthenticated connections).
     public var helloDeadlineMs: Int64
     /// The connection has been told to close: nothing more is processed from it.
@@ -38,6 +44,13 @@ public final class CoachingConnection {
     /// The token checked out and the connection belongs to a user on this loop.
     public var isAuthenticated: Bool { user != nil }
     public var userId: String? { user?.userId }
+}
+
+/// A `hello`'s request id while its token is checked.
+private final class HelloRefBox {
+    let ref: RequestID
+
+    init(_ ref: RequestID) { self.ref = ref }
 }
 
 /// A token bucket in thousandths of a message, refilled by elapsed monotonic time.

@@ -17,9 +17,9 @@ extension CoachingShard {
             // PROTOCOL.md: a replayed seq is answered again, marked, and changes nothing.
             stats.add(.duplicateActivities)
             accepted(connection)
-            var answer = live.answered.answer(for: seq) ?? live.flow.lastAssessment
+            var answer = live.answered.answer(for: seq) ?? AnsweredFlow(live.flow.lastAssessment)
             answer.seq = seq
-            encoder.flow(session: sessionID, assessment: answer, duplicate: true, ref: ref)
+            encoder.flow(session: sessionID, answer: answer, duplicate: true, ref: ref)
             sendEncoded(connection)
             return
         }
@@ -57,8 +57,9 @@ extension CoachingShard {
         live.dirty = true
         wake(live)
         account(update.flow, window: window, of: live, user)
-        live.answered.remember(update.flow)
-        encoder.flow(session: sessionID, assessment: update.flow, ref: ref)
+        let answer = AnsweredFlow(update.flow)
+        live.answered.remember(answer)
+        encoder.flow(session: sessionID, answer: answer, ref: ref)
         sendEncoded(connection)
         if let reminder = update.breakReminder {
             stats.add(.breakReminders)

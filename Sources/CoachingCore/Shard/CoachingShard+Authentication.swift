@@ -41,6 +41,7 @@ extension CoachingShard {
         guard connection.authenticating else { return }
         connection.authenticating = false
         let ref = connection.helloRef
+        connection.helloRef = nil  // answered below (or handed over with the connection)
         if connection.isAuthenticated {
             recheckedToken(connection, outcome: outcome, ref: ref)
             return

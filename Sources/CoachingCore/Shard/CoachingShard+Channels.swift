@@ -134,7 +134,7 @@ extension CoachingShard {
         for session in user.sessions.values.sorted(by: { $0.startedAtMs < $1.startedAtMs }) where !session.ended {
             let assessment = session.flow.lastAssessment
             writer.beginObject()
-            writer.key("session"); writer.value(string: session.idText)
+            writer.key("session"); session.id.withText { writer.value(utf8: $0) }
             writer.key("state"); writer.value(string: assessment.state.wireName)
             writer.key("in_flow"); writer.value(assessment.inFlow)
             writer.key("flow_ms"); writer.value(assessment.flowMs)

@@ -14,11 +14,16 @@ public struct FlowSession: Sendable {
     public internal(set) var lastAssessment: FlowAssessment
     /// `sessionFlowMs` already accounted to the daily ledger.
     var accountedFlowMs: Int64 = 0
+    /// The flow period that `UserCoach.endSession` closed, if the session ended in flow
+    /// (the server stores it with the final checkpoint). Boxed: it exists only once the
+    /// session ended, and inline it would cost every live session 40 bytes.
+    public internal(set) var closingPeriod: FlowPeriod? {
+        get { closing?.period }
+        set { closing = newValue.map(ClosingPeriod.init) }
+    }
+    private var closing: ClosingPeriod?
     /// Set once the session ended.
     public internal(set) var ended = false
-    /// The flow period that `UserCoach.endSession` closed, if the session ended in flow
-    /// (the server stores it with the final checkpoint).
-    public internal(set) var closingPeriod: FlowPeriod?
 
     /// A session that started at `startMs` (event time).
     public init(startMs: Int64, project: String? = nil, language: String? = nil,
@@ -36,6 +41,13 @@ public struct FlowSession: Sendable {
         accountedFlowMs = assessment.sessionFlowMs
         return delta
     }
+}
+
+/// A ``FlowSession``'s closing period, out of line.
+private final class ClosingPeriod: Sendable {
+    let period: FlowPeriod
+
+    init(_ period: FlowPeriod) { self.period = period }
 }
 
 /// What one window produced for the client: the `flow` answer and maybe a `break`.

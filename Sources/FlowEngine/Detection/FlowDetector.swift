@@ -33,6 +33,8 @@ public struct FlowDetector: Sendable {
     let sharedSettings: SharedDetectorSettings
     /// The current state.
     public internal(set) var state: FlowState = .idle
+    /// Why the state last changed (beside ``state``: the one-byte fields share a word).
+    public internal(set) var reason: FlowReason = .none
 
     var started = false
     var lastAtMs: Int64 = 0
@@ -64,8 +66,6 @@ public struct FlowDetector: Sendable {
     public internal(set) var recoveries = 0
     var interruptedAtMs: Int64 = 0
     var limiter = RecommendationLimiter()
-    /// Why the state last changed.
-    public internal(set) var reason: FlowReason = .none
     /// Time of windows with neither typing nor editor focus since the last keystroke.
     var unfocusedMs: Int64 = 0
     /// Event time of the last state change.

@@ -2,16 +2,13 @@
 /// events the session and daily aggregates consume. Plain values only; building one never
 /// allocates.
 public struct FlowAssessment: Hashable, Sendable {
+    // Stored in an order that packs (136 bytes instead of 152): the 8-byte fields, then the
+    // optional recovery, the small fields in its tail padding, and the optional period last.
+
     /// The window's `seq`, echoed.
     public var seq: Int64
     /// Event time the assessment refers to (the window's end, clamped to be monotonic).
     public var atMs: Int64
-    /// State after this window.
-    public var state: FlowState
-    /// State before this window (equal to ``state`` when nothing changed).
-    public var previousState: FlowState
-    /// `state == .flow`.
-    public var inFlow: Bool { state == .flow }
     /// The smoothed flow score in [0, 1] (how deep the flow is, or how close to it).
     public var intensity: Double
     /// How much evidence backs ``state``, in [0, 1]: little data or a fresh baseline is low.
@@ -20,16 +17,42 @@ public struct FlowAssessment: Hashable, Sendable {
     public var flowMs: Int64
     /// Flow time of the whole session, closed periods plus the current one.
     public var sessionFlowMs: Int64
-    /// Coaching lines to show now (already rate-limited; usually empty).
-    public var recommendations: RecommendationSet
     /// The smoothed components behind ``intensity``.
     public var components: FlowComponents
-    /// A flow period that ended with this window, if any.
-    public var endedPeriod: FlowPeriod?
     /// Set when this window (re-)entered flow after an interruption: the recovery time.
     public var recoveryMs: Int64?
+    /// State after this window.
+    public var state: FlowState
+    /// State before this window (equal to ``state`` when nothing changed).
+    public var previousState: FlowState
     /// Why the state last changed (this window or earlier): the explanation a client shows.
     public var reason: FlowReason = .none
+    /// Coaching lines to show now (already rate-limited; usually empty).
+    public var recommendations: RecommendationSet
+    /// A flow period that ended with this window, if any.
+    public var endedPeriod: FlowPeriod?
+
+    /// `state == .flow`.
+    public var inFlow: Bool { state == .flow }
+
+    /// Creates an assessment (the parameters in the order of the `flow` message's fields).
+    init(seq: Int64, atMs: Int64, state: FlowState, previousState: FlowState, intensity: Double, confidence: Double,
+         flowMs: Int64, sessionFlowMs: Int64, recommendations: RecommendationSet, components: FlowComponents,
+         endedPeriod: FlowPeriod?, recoveryMs: Int64?, reason: FlowReason = .none) {
+        self.seq = seq
+        self.atMs = atMs
+        self.intensity = intensity
+        self.confidence = confidence
+        self.flowMs = flowMs
+        self.sessionFlowMs = sessionFlowMs
+        self.components = components
+        self.recoveryMs = recoveryMs
+        self.state = state
+        self.previousState = previousState
+        self.reason = reason
+        self.recommendations = recommendations
+        self.endedPeriod = endedPeriod
+    }
 
     /// `true` when the state changed with this window.
     public var stateChanged: Bool { state != previousState }

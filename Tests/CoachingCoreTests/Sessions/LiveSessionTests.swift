@@ -55,9 +55,14 @@ struct LiveSessionTests {
     @Test("duplicates are answered from the last four answers")
     func answeredRing() {
         var ring = AnsweredFlows()
-        for seq in Int64(1)...6 { ring.remember(FlowAssessment.initial(seq: seq, atMs: seq)) }
-        #expect(ring.answer(for: 6)?.atMs == 6)
-        #expect(ring.answer(for: 3)?.atMs == 3)
+        for seq in Int64(1)...6 {
+            var assessment = FlowAssessment.initial(seq: seq, atMs: seq)
+            assessment.flowMs = seq * 1_000
+            ring.remember(AnsweredFlow(assessment))
+        }
+        #expect(ring.answer(for: 6)?.flowMs == 6_000)
+        #expect(ring.answer(for: 3)?.flowMs == 3_000)
         #expect(ring.answer(for: 2) == nil)
+        #expect(ring.answer(for: 0) == nil)
     }
 }

@@ -20,6 +20,8 @@ final class RecordingShell: CoachingShell {
     }
 
     var recorded: [Recorded] = []
+    /// Every message sent, as the bytes went out (for byte-for-byte comparisons).
+    var texts: [(id: ConnectionID, text: String)] = []
     var records: [PersistenceRecord] = []
     var jobs: [StoreJob] = []
     var acceptsRecords = true
@@ -33,6 +35,7 @@ final class RecordingShell: CoachingShell {
         case .send(let id, let payload):
             let object = (try? JSONSerialization.jsonObject(with: Data(payload))) as? [String: Any] ?? ["unparsed": true]
             recorded.append(.message(id, object))
+            texts.append((id, String(decoding: payload, as: UTF8.self)))
         case .deliverSnapshot(let id, let event):
             recorded.append(.snapshot(id, event.key))
             events.append((event.key, Self.json(event)))

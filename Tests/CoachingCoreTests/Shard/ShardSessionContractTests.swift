@@ -36,6 +36,35 @@ struct ShardSessionContractTests {
         #expect(harness.last(connection)["keystrokes"] as? Int == 30)
     }
 
+    @Test("a replayed seq among the last four gets its first answer byte for byte, marked duplicate")
+    func duplicatesAreTheSameBytes() {
+        let harness = ShardHarness()
+        let connection = harness.connect(ShardHarness.user("ada"))
+        let session = ShardHarness.newSession()
+        harness.start(connection, session)
+        func lastText() -> String { harness.shell.texts.last { $0.id == connection.id }?.text ?? "" }
+        // Windows that differ, so that the state, scores and components move from answer to answer.
+        let windows: [(keystrokes: Int, switches: Int)] = [(30, 0), (120, 0), (400, 1), (5, 6), (250, 0), (0, 0), (300, 2)]
+        var originals: [Int64: String] = [:]
+        for (index, window) in windows.enumerated() {
+            let seq = Int64(index + 1)
+            harness.advance(ms: 5_000)
+            harness.activity(connection, session, seq: seq, keystrokes: window.keystrokes, switches: window.switches)
+            originals[seq] = lastText()
+        }
+        #expect(Set(originals.values.map { $0.replacing(/"seq":\d+/, with: "") }).count > 3, "the answers differ")
+        #expect(originals.values.contains { !$0.contains(#""intensity":0.000"#) })
+        for seq in Int64(windows.count - 3)...Int64(windows.count) {
+            harness.activity(connection, session, seq: seq, keystrokes: 1, switches: 9)
+            let original = originals[seq] ?? ""
+            #expect(lastText() == original.dropLast() + #","duplicate":true}"#, "seq \(seq)")
+        }
+        // Older than the last four: the latest state, under its own seq.
+        harness.activity(connection, session, seq: 2)
+        let latest = originals[Int64(windows.count)] ?? ""
+        #expect(lastText() == latest.replacing(#""seq":\#(windows.count),"#, with: #""seq":2,"#).dropLast() + #","duplicate":true}"#)
+    }
+
     @Test("durable follows the checkpoint that covers a seq, only after the writer acknowledged it")
     func durableAfterCheckpoint() throws {
         var settings = CoachingSettings()
