@@ -15,11 +15,8 @@ extension EventLoop {
         // A closed connection's slot may hold another connection already.
         guard owns(connection) else { return }
         let dueMs = isSweeping ? max(dueMs, nowMs + 1) : dueMs
-        let slot = connection.slot
-        guard dueMs < scheduledChecks[slot] else { return }  // an earlier check is queued already
-        scheduledChecks[slot] = dueMs
-        connectionChecks.add(connection.token, dueMs: dueMs)
-        if connectionChecks.count >= checksCompactionCount { compactChecks() }
+        // Nothing happens when an earlier check is queued already.
+        connectionChecks.schedule(slot: connection.slot, atMs: dueMs)
     }
 
     /// A visit at the next sweep: something changed what is due (a phase, pending output,
@@ -44,16 +41,5 @@ extension EventLoop {
             let (dueMs, overflow) = connection.lastReceivedMs.addingReportingOverflow(pingAfterMs.partialValue)
             return pingAfterMs.overflow || overflow ? .max : dueMs
         }
-    }
-
-    /// Drops the entries that no longer match their connection (superseded by an earlier
-    /// check, or the connection closed or handed to another loop), so that the heap stays
-    /// proportional to the open connections and gives storage back after a crowd left.
-    func compactChecks() {
-        connectionChecks.compact { entry in
-            guard let connection = connection(for: entry.element) else { return false }
-            return scheduledChecks[connection.slot] == entry.dueMs
-        }
-        checksCompactionCount = max(checksCompactionMinimum, 2 * connectionChecks.count)
     }
 }

@@ -24,10 +24,10 @@ extension EventLoop {
         }
         isSweeping = true
         defer { isSweeping = false }
-        while let entry = connectionChecks.popDue(atMs: nowMs) {
-            // Superseded by an earlier check (visited already), or closed or handed over.
-            guard let connection = connection(for: entry.element), entry.dueMs == scheduledChecks[connection.slot] else { continue }
-            scheduledChecks[connection.slot] = .max
+        connectionChecks.rebaseIfNeeded(nowMs: nowMs)
+        while let slot = connectionChecks.popDue(atMs: nowMs) {
+            // A slot whose connection closed or was handed over (and not yet reused).
+            guard slot < connections.count, let connection = connections[slot] else { continue }
             visit(connection)
             if owns(connection) { scheduleCheck(connection, atMs: nextCheckMs(of: connection)) }
         }

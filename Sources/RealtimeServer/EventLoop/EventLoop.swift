@@ -73,18 +73,15 @@ public final class EventLoop: @unchecked Sendable {
     var closedDuringShardCall: [CoachingConnection] = []
     var nowMs: Int64 = MonotonicClock.nowMs()
     var nextSweepMs: Int64 = 0
-    /// When each connection next needs the sweep, by token (see `EventLoop+Checks.swift`).
-    var connectionChecks = TimerHeap<UInt64>()
-    /// Per slot of ``connections``: the time of its connection's current entry in
-    /// ``connectionChecks`` (`.max`: none); older entries are stale. Kept beside the table
-    /// rather than in the connection, whose object would grow past its malloc size class.
-    var scheduledChecks: [Int64] = []
-    /// ``connectionChecks`` is compacted when it holds this many entries (twice what the
-    /// last compaction kept): a check moved earlier leaves a stale entry behind.
-    var checksCompactionCount = 1024
-    /// The least ``checksCompactionCount`` gets (tests lower it to compact often).
-    var checksCompactionMinimum = 1024 {
-        didSet { checksCompactionCount = checksCompactionMinimum }
+    /// When each connection next needs the sweep, by slot of ``connections`` (see
+    /// `EventLoop+Checks.swift`). Kept beside the table rather than in the connection, whose
+    /// object would grow past its malloc size class.
+    var connectionChecks = ConnectionChecks(epochMs: MonotonicClock.nowMs())
+    /// The least size at which ``connectionChecks`` is compacted (tests lower it to compact
+    /// often).
+    var checksCompactionMinimum: Int {
+        get { connectionChecks.compactionMinimum }
+        set { connectionChecks.compactionMinimum = newValue }
     }
     /// The sweep is visiting due connections: a check asked for now waits for the next sweep.
     var isSweeping = false
@@ -337,11 +334,11 @@ public final class EventLoop: @unchecked Sendable {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
-            scheduledChecks[slot] = .max
+            connectionChecks.clear(slot: slot)
         } else {
             slot = connections.count
             connections.append(nil)
-            scheduledChecks.append(.max)
+            connectionChecks.appendSlot()
         }
         lastGeneration &+= 1
         return (slot, UInt64(lastGeneration) << 32 | UInt64(slot))
@@ -419,6 +416,7 @@ public final class EventLoop: @unchecked Sendable {
             stats.add(.webSocketsOpen, -1)
         }
         connections[connection.slot] = nil
+        connectionChecks.clear(slot: connection.slot)  // its queued check is stale now
         freeSlots.append(connection.slot)
         openCount -= 1
         stats.add(.connectionsOpen, -1)
