@@ -60,8 +60,8 @@ struct ConnectionChecks {
     mutating func popDue(atMs nowMs: Int64) -> Int? {
         while let top = heap.first, Int64(top >> 32) + epochMs <= nowMs {
             popTop()
+            guard isCurrent(top) else { continue }
             let slot = Int(UInt32(truncatingIfNeeded: top))
-            guard slot < scheduled.count, UInt64(scheduled[slot]) == top >> 32 else { continue }
             scheduled[slot] = Self.none
             return slot
         }
@@ -75,17 +75,24 @@ struct ConnectionChecks {
         return nil
     }
 
-    /// Drops the stale entries; gives storage back when it is mostly empty.
+    /// Drops the stale entries, in place: while connections arrive there are none, and a
+    /// compaction then allocates nothing (every idle connection's bytes count).
     mutating func compact() {
-        var kept: [UInt64] = []
-        kept.reserveCapacity(max(compactionMinimum, heap.count / 2))
-        for entry in heap {
-            let slot = Int(UInt32(truncatingIfNeeded: entry))
-            if slot < scheduled.count, UInt64(scheduled[slot]) == entry >> 32 { kept.append(entry) }
+        var kept = 0
+        for index in heap.indices where isCurrent(heap[index]) {
+            heap[kept] = heap[index]
+            kept += 1
         }
-        heap = kept
-        heapify()
+        if kept < heap.count {
+            heap.removeLast(heap.count - kept)
+            heapify()
+        }
         compactionCount = max(compactionMinimum, 2 * heap.count)
+    }
+
+    private func isCurrent(_ entry: UInt64) -> Bool {
+        let slot = Int(UInt32(truncatingIfNeeded: entry))
+        return slot < scheduled.count && UInt64(scheduled[slot]) == entry >> 32
     }
 
     /// Moves the epoch to about `nowMs` once offsets pass 2³¹ ms (24.8 days), long before
