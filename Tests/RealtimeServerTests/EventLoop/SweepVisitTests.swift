@@ -244,20 +244,7 @@ private final class RawClient {
     let fd: Int32
 
     init(port: UInt16) throws(SocketError) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw SocketError(call: "socket", errno: errno) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard status == 0 else {
-            close(fd)
-            throw SocketError(call: "connect", errno: errno)
-        }
-        self.fd = fd
+        fd = try LoopbackSocket.connect(port: port)
     }
 
     deinit { close(fd) }

@@ -14,22 +14,7 @@ final class TestWebSocketPeer {
 
     /// Connects (blocking) to `127.0.0.1:port`.
     init(port: UInt16) throws(SocketError) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw SocketError(call: "socket", errno: errno) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard status == 0 else {
-            let code = errno
-            close(fd)
-            throw SocketError(call: "connect", errno: code)
-        }
+        let fd = try LoopbackSocket.connect(port: port)
         self.fd = fd
         endpoint = WebSocketEndpoint(role: .client, maskingKeys: SeededGenerator(seed: UInt64(port)))
     }
@@ -103,5 +88,29 @@ final class TestWebSocketPeer {
             if needsMore { return nil }
         }
         return nil
+    }
+}
+
+/// A blocking TCP connection to `127.0.0.1`, for tests that play a loop's clients.
+enum LoopbackSocket {
+    /// The connected socket's descriptor (the caller closes it).
+    static func connect(port: UInt16) throws(SocketError) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SocketError(call: "socket", errno: errno) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        let status = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard status == 0 else {
+            let code = errno
+            close(fd)
+            throw SocketError(call: "connect", errno: code)
+        }
+        return fd
     }
 }
