@@ -24,24 +24,10 @@ struct AnsweredFlow {
     static let empty = AnsweredFlow(
         seq: 0, flowMs: 0, sessionFlowMs: 0, intensity: 0, confidence: 0, rhythm: 0, focus: 0, errors: 0,
         focusTime: 0, recommendations: [], state: .idle, reason: .none)
+}
 
-    private init(seq: Int64, flowMs: Int64, sessionFlowMs: Int64, intensity: UInt16, confidence: UInt16, rhythm: UInt16,
-                 focus: UInt16, errors: UInt16, focusTime: UInt16, recommendations: RecommendationSet, state: FlowState,
-                 reason: FlowReason) {
-        self.seq = seq
-        self.flowMs = flowMs
-        self.sessionFlowMs = sessionFlowMs
-        self.intensity = intensity
-        self.confidence = confidence
-        self.rhythm = rhythm
-        self.focus = focus
-        self.errors = errors
-        self.focusTime = focusTime
-        self.recommendations = recommendations
-        self.state = state
-        self.reason = reason
-    }
-
+// In an extension, so that the memberwise initializer `empty` uses is still synthesized.
+extension AnsweredFlow {
     /// The fields of the `flow` message `assessment` was encoded into.
     init(_ assessment: FlowAssessment) {
         let components = assessment.components

@@ -3,7 +3,7 @@ import WSProtocol
 
 /// When the sweep next visits each connection. Every connection has one current entry in
 /// ``EventLoop/connectionChecks``: the earliest time at which a sweep would do something to
-/// it (``nextCheckMs(of:)``), also kept per slot in ``EventLoop/scheduledChecks``. Whatever
+/// it (``nextCheckMs(of:)``), whose time ``ConnectionChecks`` also keeps per slot. Whatever
 /// makes a check due earlier outside the sweep asks for it through
 /// ``scheduleCheck(_:atMs:)``; whatever makes it due later needs no heap work (the entry
 /// pops early, the visit finds nothing to do and schedules the next one), which keeps the
