@@ -9,26 +9,27 @@
 /// dictionary, which changes when somebody joins or leaves the board, not when a score
 /// moves. A look-up is a hash of the user id and two array reads: no tree walk.
 public struct OwnRankTable: Sendable {
-    /// The index's `slotByUserId` (shared copy-on-write).
-    private let slotByUserId: [String: RankIndex.Slot]
+    /// The board members' `slotByUserId` (shared copy-on-write).
+    private let slotByUserId: [String: BoardMembers.Slot]
     /// Per slot: `rank << 1 | visible`; 0 for a slot without a member.
     private let places: [UInt32]
     /// Per slot: the member's total.
     private let values: [Int64]
 
-    init(slotByUserId: [String: RankIndex.Slot], places: [UInt32], values: [Int64]) {
+    /// Members on the board, visible or not.
+    public let memberCount: Int
+
+    init(slotByUserId: [String: BoardMembers.Slot], places: [UInt32], values: [Int64], memberCount: Int) {
         self.slotByUserId = slotByUserId
         self.places = places
         self.values = values
+        self.memberCount = memberCount
     }
 
     /// An empty board's table.
     public init() {
-        self.init(slotByUserId: [:], places: [], values: [])
+        self.init(slotByUserId: [:], places: [], values: [], memberCount: 0)
     }
-
-    /// Members on the board, visible or not.
-    public var memberCount: Int { slotByUserId.count }
 
     /// The user's own rank when the table was made, or `nil` if not a member.
     public func ownRank(of userId: String) -> OwnRank? {

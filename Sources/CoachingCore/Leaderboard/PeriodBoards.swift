@@ -24,16 +24,12 @@ public struct PeriodBoards: Sendable {
 
     /// Re-applies a user's name and public visibility to every global and language board.
     public mutating func update(userId: String, name: String, visible: Bool) {
-        func refresh(_ index: inout RankIndex, visible: Bool) {
-            guard let value = index.value(of: userId) else { return }
-            index.set(userId: userId, name: name, valueMs: value, visible: visible)
-        }
-        global.forBoth { refresh(&$0, visible: visible) }
+        global.update(userId: userId, name: name, visible: visible)
         for language in languages.keys {
-            languages[language]?.forBoth { refresh(&$0, visible: visible) }
+            languages[language]?.update(userId: userId, name: name, visible: visible)
         }
         for team in teams.keys {
-            teams[team]?.forBoth { refresh(&$0, visible: true) }
+            teams[team]?.update(userId: userId, name: name, visible: true)
         }
     }
 
@@ -48,17 +44,17 @@ public struct PeriodBoards: Sendable {
 
     /// Removes the user from `team`'s board (leaving or withdrawing consent).
     public mutating func removeFromTeam(_ team: String, userId: String) {
-        teams[team]?.forBoth { _ = $0.remove(userId: userId) }
+        teams[team]?.remove(userId: userId)
     }
 
     /// Forgets the user on every board (purge).
     public mutating func purge(userId: String) {
-        global.forBoth { _ = $0.remove(userId: userId) }
+        global.remove(userId: userId)
         for language in languages.keys where languages[language]?.contains(userId) == true {
-            languages[language]?.forBoth { _ = $0.remove(userId: userId) }
+            languages[language]?.remove(userId: userId)
         }
         for team in teams.keys where teams[team]?.contains(userId) == true {
-            teams[team]?.forBoth { _ = $0.remove(userId: userId) }
+            teams[team]?.remove(userId: userId)
         }
     }
 }

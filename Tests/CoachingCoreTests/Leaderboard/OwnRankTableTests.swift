@@ -54,8 +54,8 @@ struct OwnRankTableTests {
         #expect(table.ownRank(of: "new") == nil)
     }
 
-    @Test("a tree node holds 32 bytes: the priority is a hash of the slot, not a field")
+    @Test("a tree node holds 24 bytes: the priority is a hash of the slot and the name key lives with the members")
     func nodeSize() {
-        #expect(MemoryLayout<RankIndex.Node>.stride == 32)
+        #expect(MemoryLayout<RankTree.Node>.stride == 24)
     }
 }

@@ -1,0 +1,117 @@
+/// Who is on one board scope (global, a language or a team, for one period key): the
+/// identity every ranking of that scope shares — names, user ids, the book's ordinals and
+/// the look-ups from them to a *slot*, the member's place in every array here and in each
+/// ``RankTree`` of the scope.
+///
+/// ### Why the rankings share it
+/// A scope has two rankings (coding time, flow time) over nearly the same people: everybody
+/// who reached flow also has coding time. When each ranking kept its own names, ids and
+/// dictionaries, a member cost about 140 bytes per ranking, and every user's first minute
+/// of flow added another 140 to each of their flow boards (global and language; day, week
+/// and month). Shared, a member costs this table once, and a ranking adds a 24-byte node.
+struct BoardMembers: Sendable {
+    typealias Slot = Int32
+    static let noSlot: Slot = -1
+    /// "No caller ordinal recorded for this slot".
+    static let noOrdinal = UInt32.max
+
+    private(set) var names: [String] = []
+    private(set) var userIds: [String] = []
+    /// Per slot: the name's first 8 UTF-8 bytes, big-endian, zero-padded, with the top bit
+    /// set when the name is not ASCII (ASCII bytes never set it). For two ASCII names, the
+    /// order of these integers is the order of `String`'s `<` whenever they differ.
+    private(set) var nameKeys: [UInt64] = []
+    /// The caller's ordinal of each slot (``noOrdinal`` when it never gave one).
+    private var ordinals: [UInt32] = []
+    private(set) var slotByUserId: [String: Slot] = [:]
+    private var slotByOrdinal: [UInt32: Slot] = [:]
+    private var freeSlots: [Slot] = []
+
+    /// Members of the scope (on at least one of its rankings).
+    var count: Int { slotByUserId.count }
+    /// Slots handed out so far, free or not: the length every ranking's node array follows.
+    var slotCount: Int { names.count }
+
+    func slot(of userId: String) -> Slot? { slotByUserId[userId] }
+
+    func slot(ofOrdinal ordinal: UInt32) -> Slot? {
+        ordinal == Self.noOrdinal ? nil : slotByOrdinal[ordinal]
+    }
+
+    /// Adds a member and returns its slot (a freed one if any, else `slotCount` before the
+    /// call: rankings must then grow to cover it).
+    mutating func insert(userId: String, name: String) -> Slot {
+        let key = Self.nameKey(name)
+        if let slot = freeSlots.popLast() {
+            names[Int(slot)] = name
+            userIds[Int(slot)] = userId
+            nameKeys[Int(slot)] = key
+            slotByUserId[userId] = slot
+            return slot
+        }
+        let slot = Slot(names.count)
+        names.append(name)
+        userIds.append(userId)
+        nameKeys.append(key)
+        ordinals.append(Self.noOrdinal)
+        slotByUserId[userId] = slot
+        return slot
+    }
+
+    /// Finds the member by `ordinal` from now on (moving it from an older ordinal).
+    mutating func record(ordinal: UInt32, for slot: Slot) {
+        guard ordinal != Self.noOrdinal else { return }
+        let previous = ordinals[Int(slot)]
+        if previous == ordinal { return }
+        if previous != Self.noOrdinal { slotByOrdinal[previous] = nil }
+        ordinals[Int(slot)] = ordinal
+        slotByOrdinal[ordinal] = slot
+    }
+
+    /// Renames a member. The name is part of every ranking's order key: call it only while
+    /// the slot is unlinked from every tree (or while they are unsorted).
+    mutating func setName(_ name: String, of slot: Slot) {
+        names[Int(slot)] = name
+        nameKeys[Int(slot)] = Self.nameKey(name)
+    }
+
+    /// Forgets a member; its slot is reused. Every ranking must have dropped it first.
+    mutating func remove(_ slot: Slot) {
+        slotByUserId[userIds[Int(slot)]] = nil
+        if ordinals[Int(slot)] != Self.noOrdinal { slotByOrdinal[ordinals[Int(slot)]] = nil }
+        names[Int(slot)] = ""
+        userIds[Int(slot)] = ""
+        ordinals[Int(slot)] = Self.noOrdinal
+        freeSlots.append(slot)
+    }
+
+    /// Between two members with equal totals: true when `a` ranks strictly ahead (name
+    /// ascending, then user id ascending).
+    func namePrecedes(_ a: Slot, _ b: Slot) -> Bool {
+        let x = nameKeys[Int(a)], y = nameKeys[Int(b)]
+        if x != y && (x | y) & Self.nonASCII == 0 { return x < y }
+        return tieBreak(a, b)
+    }
+
+    /// Names the prefixes cannot order: compare the strings.
+    @inline(never)
+    private func tieBreak(_ a: Slot, _ b: Slot) -> Bool {
+        let nameA = names[Int(a)], nameB = names[Int(b)]
+        if nameA != nameB { return nameA < nameB }
+        return userIds[Int(a)] < userIds[Int(b)]
+    }
+
+    private static let nonASCII: UInt64 = 1 << 63
+
+    static func nameKey(_ name: String) -> UInt64 {
+        var prefix: UInt64 = 0
+        var count = 0
+        var ascii = true
+        for byte in name.utf8 {
+            if byte >= 0x80 { ascii = false }
+            if count < 8 { prefix |= UInt64(byte) << (56 - 8 * count) }
+            count += 1
+        }
+        return ascii ? prefix : prefix | nonASCII
+    }
+}

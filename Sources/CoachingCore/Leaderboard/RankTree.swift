@@ -1,0 +1,307 @@
+/// One ranking's order over the members of a ``BoardMembers`` table: an order-statistics
+/// treap whose nodes sit in a flat array indexed by the members' slots.
+///
+/// A node holds only plain values (the total, links, subtree size, two flags), so comparing
+/// two members on the update path reads no `String` and retains nothing: equal totals fall
+/// to the members' 8-byte name keys, and only keys that cannot decide read the names and
+/// ids. Every method that orders takes the members table it was built over.
+/// - score change: O(log n) expected (one removal and one insertion);
+/// - own rank: O(log n) (a descent counting the left subtrees it passes);
+/// - top k: O(k + log n).
+/// Priorities are a hash of the slot, computed when needed, so the same inputs build the
+/// same tree.
+struct RankTree: Sendable {
+    typealias Slot = BoardMembers.Slot
+
+    /// What the tree reads of a member: plain values only (24 bytes).
+    struct Node {
+        var valueMs: Int64 = 0
+        var left: Slot = BoardMembers.noSlot
+        var right: Slot = BoardMembers.noSlot
+        /// Nodes in this subtree (1 for a leaf); meaningful only while linked.
+        var size: Int32 = 1
+        /// On this ranking (a member of the scope may be on the other ranking only).
+        var member = false
+        /// Linked into the tree (a member who did not opt out).
+        var visible = false
+    }
+
+    private(set) var nodes: [Node] = []
+    private var root: Slot = BoardMembers.noSlot
+    /// Members on this ranking, visible or not.
+    private(set) var memberCount = 0
+
+    /// Makes room for `slot` (a node per slot of the members table).
+    mutating func cover(_ slot: Slot) {
+        while nodes.count <= Int(slot) { nodes.append(Node()) }
+    }
+
+    /// The member's total on this ranking, or `nil` when not on it.
+    func value(at slot: Slot) -> Int64? {
+        guard Int(slot) < nodes.count, nodes[Int(slot)].member else { return nil }
+        return nodes[Int(slot)].valueMs
+    }
+
+    func isLinked(_ slot: Slot) -> Bool {
+        Int(slot) < nodes.count && nodes[Int(slot)].member && nodes[Int(slot)].visible
+    }
+
+    /// Sets the member's total and visibility, putting it on this ranking if new.
+    mutating func set(_ slot: Slot, valueMs: Int64, visible: Bool, members: BoardMembers) {
+        cover(slot)
+        if nodes[Int(slot)].member {
+            let node = nodes[Int(slot)]
+            if node.visible && visible && node.valueMs == valueMs { return }
+            if node.visible { unlink(slot, members: members) }
+        } else {
+            nodes[Int(slot)] = Node(member: true)
+            memberCount += 1
+        }
+        nodes[Int(slot)].valueMs = valueMs
+        nodes[Int(slot)].visible = visible
+        if visible { link(slot, members: members) }
+    }
+
+    /// Adds `deltaMs` to the member's total (a new member starts at 0); returns the total.
+    @discardableResult
+    mutating func add(_ slot: Slot, deltaMs: Int64, visible: Bool, members: BoardMembers) -> Int64 {
+        let value = Self.total(value(at: slot) ?? 0, plus: deltaMs)
+        set(slot, valueMs: value, visible: visible, members: members)
+        return value
+    }
+
+    /// Bulk loading: adds to the total without keeping the tree; ``sortRows(members:)`` before
+    /// any other use.
+    mutating func addUnsorted(_ slot: Slot, deltaMs: Int64, visible: Bool) {
+        cover(slot)
+        if !nodes[Int(slot)].member {
+            nodes[Int(slot)] = Node(member: true)
+            memberCount += 1
+        }
+        nodes[Int(slot)].valueMs = Self.total(nodes[Int(slot)].valueMs, plus: deltaMs)
+        nodes[Int(slot)].visible = visible
+    }
+
+    /// Changes only visibility; no-op for a slot not on this ranking.
+    mutating func setVisible(_ visible: Bool, _ slot: Slot, members: BoardMembers) {
+        guard value(at: slot) != nil, nodes[Int(slot)].visible != visible else { return }
+        if visible {
+            nodes[Int(slot)].visible = true
+            link(slot, members: members)
+        } else {
+            unlink(slot, members: members)
+            nodes[Int(slot)].visible = false
+        }
+    }
+
+    /// Takes the member off this ranking. Returns whether it was on it.
+    @discardableResult
+    mutating func remove(_ slot: Slot, members: BoardMembers) -> Bool {
+        guard value(at: slot) != nil else { return false }
+        if nodes[Int(slot)].visible { unlink(slot, members: members) }
+        nodes[Int(slot)] = Node()
+        memberCount -= 1
+        return true
+    }
+
+    /// Unlinks a member while its order key (the name) changes; pair with ``relink``.
+    /// Returns whether it was linked.
+    mutating func detach(_ slot: Slot, members: BoardMembers) -> Bool {
+        guard isLinked(slot) else { return false }
+        unlink(slot, members: members)
+        return true
+    }
+
+    /// Links again a member taken out by ``detach``.
+    mutating func relink(_ slot: Slot, members: BoardMembers) {
+        link(slot, members: members)
+    }
+
+    /// Rebuilds the tree after bulk loading: one O(n log n) sort, then an O(n) build.
+    mutating func sortRows(members: BoardMembers) {
+        var visible: [Slot] = []
+        visible.reserveCapacity(memberCount)
+        for slot in nodes.indices where nodes[slot].member && nodes[slot].visible { visible.append(Slot(slot)) }
+        visible.sort { precedes($0, $1, members) }
+        // A treap from sorted keys: a Cartesian tree on the priorities (one stack pass).
+        var stack: [Slot] = []
+        for slot in visible {
+            var last = BoardMembers.noSlot
+            while let top = stack.last, Self.priority(top) < Self.priority(slot) {
+                last = stack.removeLast()
+            }
+            nodes[Int(slot)].left = last
+            nodes[Int(slot)].right = BoardMembers.noSlot
+            if let top = stack.last { nodes[Int(top)].right = slot }
+            stack.append(slot)
+        }
+        root = stack.first ?? BoardMembers.noSlot
+        _ = recount(root)
+    }
+
+    // MARK: Reading
+
+    /// The member's own rank, or `nil` when not on this ranking.
+    func ownRank(_ slot: Slot, members: BoardMembers) -> OwnRank? {
+        guard let value = value(at: slot) else { return nil }
+        return OwnRank(rank: countPreceding(slot, members) + 1, valueMs: value, visible: nodes[Int(slot)].visible)
+    }
+
+    /// Every member's own rank as of now (O(n): an in-order walk of the visible members,
+    /// then a descent for each hidden one).
+    func ownRankTable(members: BoardMembers) -> OwnRankTable {
+        var places = [UInt32](repeating: 0, count: nodes.count)
+        var values = [Int64](repeating: 0, count: nodes.count)
+        var rank: UInt32 = 0
+        var stack: [Slot] = []
+        stack.reserveCapacity(64)
+        var node = root
+        while node != BoardMembers.noSlot || !stack.isEmpty {
+            while node != BoardMembers.noSlot {
+                stack.append(node)
+                node = nodes[Int(node)].left
+            }
+            guard let next = stack.popLast() else { break }
+            rank += 1
+            places[Int(next)] = rank << 1 | 1
+            node = nodes[Int(next)].right
+        }
+        for slot in nodes.indices where nodes[slot].member {
+            values[slot] = nodes[slot].valueMs
+            if !nodes[slot].visible { places[slot] = UInt32(countPreceding(Slot(slot), members) + 1) << 1 }
+        }
+        return OwnRankTable(slotByUserId: members.slotByUserId, places: places, values: values, memberCount: memberCount)
+    }
+
+    /// In-order rows, at most `limit`.
+    func collect(limit: Int, members: BoardMembers) -> [RankIndex.Entry] {
+        var rows: [RankIndex.Entry] = []
+        rows.reserveCapacity(min(limit, Int(size(root))))
+        var stack: [Slot] = []
+        var node = root
+        while rows.count < limit && (node != BoardMembers.noSlot || !stack.isEmpty) {
+            while node != BoardMembers.noSlot {
+                stack.append(node)
+                node = nodes[Int(node)].left
+            }
+            guard let next = stack.popLast() else { break }
+            rows.append(
+                RankIndex.Entry(
+                    valueMs: nodes[Int(next)].valueMs, name: members.names[Int(next)], userId: members.userIds[Int(next)]))
+            node = nodes[Int(next)].right
+        }
+        return rows
+    }
+
+    // MARK: Order
+
+    /// Saturating, never below zero.
+    static func total(_ value: Int64, plus delta: Int64) -> Int64 {
+        let total = value.addingReportingOverflow(delta)
+        return total.overflow ? Int64.max : max(0, total.partialValue)
+    }
+
+    /// A fixed hash of the slot (murmur3's finaliser): the same inputs build the same tree.
+    private static func priority(_ slot: Slot) -> UInt32 {
+        var x = UInt32(bitPattern: slot) &+ 0x9E37_79B9
+        x ^= x >> 16
+        x &*= 0x85EB_CA6B
+        x ^= x >> 13
+        x &*= 0xC2B2_AE35
+        x ^= x >> 16
+        return x
+    }
+
+    /// True when member `a` ranks strictly ahead of member `b` (``RankIndex/Entry/precedes(_:)``).
+    private func precedes(_ a: Slot, _ b: Slot, _ members: BoardMembers) -> Bool {
+        let x = nodes[Int(a)].valueMs, y = nodes[Int(b)].valueMs
+        if x != y { return x > y }
+        return members.namePrecedes(a, b)
+    }
+
+    /// Visible members ranked ahead of member `slot` (linked or not).
+    private func countPreceding(_ slot: Slot, _ members: BoardMembers) -> Int {
+        var count = 0
+        var node = root
+        while node != BoardMembers.noSlot {
+            if node != slot && precedes(node, slot, members) {
+                count += Int(size(nodes[Int(node)].left)) + 1
+                node = nodes[Int(node)].right
+            } else {
+                node = nodes[Int(node)].left
+            }
+        }
+        return count
+    }
+
+    // MARK: Treap
+
+    private func size(_ slot: Slot) -> Int32 { slot == BoardMembers.noSlot ? 0 : nodes[Int(slot)].size }
+
+    private mutating func resize(_ slot: Slot) {
+        nodes[Int(slot)].size = size(nodes[Int(slot)].left) + size(nodes[Int(slot)].right) + 1
+    }
+
+    /// Sizes of a freshly built subtree.
+    private mutating func recount(_ slot: Slot) -> Int32 {
+        guard slot != BoardMembers.noSlot else { return 0 }
+        let total = recount(nodes[Int(slot)].left) + recount(nodes[Int(slot)].right) + 1
+        nodes[Int(slot)].size = total
+        return total
+    }
+
+    /// Puts an unlinked member into the tree at its place.
+    private mutating func link(_ slot: Slot, members: BoardMembers) {
+        nodes[Int(slot)].left = BoardMembers.noSlot
+        nodes[Int(slot)].right = BoardMembers.noSlot
+        nodes[Int(slot)].size = 1
+        let (before, after) = split(root, before: slot, members)
+        root = merge(merge(before, slot), after)
+    }
+
+    /// Takes a linked member out of the tree (its order key must be the one it was linked with).
+    private mutating func unlink(_ slot: Slot, members: BoardMembers) {
+        root = remove(slot, from: root, members)
+    }
+
+    /// Splits `tree` into the members that rank ahead of `pivot` and the rest.
+    private mutating func split(_ tree: Slot, before pivot: Slot, _ members: BoardMembers) -> (Slot, Slot) {
+        guard tree != BoardMembers.noSlot else { return (BoardMembers.noSlot, BoardMembers.noSlot) }
+        if precedes(tree, pivot, members) {
+            let (left, right) = split(nodes[Int(tree)].right, before: pivot, members)
+            nodes[Int(tree)].right = left
+            resize(tree)
+            return (tree, right)
+        }
+        let (left, right) = split(nodes[Int(tree)].left, before: pivot, members)
+        nodes[Int(tree)].left = right
+        resize(tree)
+        return (left, tree)
+    }
+
+    /// Joins two trees where every member of `first` ranks ahead of every member of `second`.
+    private mutating func merge(_ first: Slot, _ second: Slot) -> Slot {
+        if first == BoardMembers.noSlot { return second }
+        if second == BoardMembers.noSlot { return first }
+        if Self.priority(first) > Self.priority(second) {
+            nodes[Int(first)].right = merge(nodes[Int(first)].right, second)
+            resize(first)
+            return first
+        }
+        nodes[Int(second)].left = merge(first, nodes[Int(second)].left)
+        resize(second)
+        return second
+    }
+
+    private mutating func remove(_ slot: Slot, from tree: Slot, _ members: BoardMembers) -> Slot {
+        precondition(tree != BoardMembers.noSlot, "RankTree: member table and tree disagree")
+        if tree == slot { return merge(nodes[Int(tree)].left, nodes[Int(tree)].right) }
+        if precedes(slot, tree, members) {
+            nodes[Int(tree)].left = remove(slot, from: nodes[Int(tree)].left, members)
+        } else {
+            nodes[Int(tree)].right = remove(slot, from: nodes[Int(tree)].right, members)
+        }
+        nodes[Int(tree)].size -= 1
+        return tree
+    }
+}
