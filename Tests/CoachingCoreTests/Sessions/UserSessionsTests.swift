@@ -5,7 +5,7 @@ import Testing
 struct UserSessionsTests {
     private func session(_ number: UInt64, _ coach: inout UserCoach) -> LiveSession {
         LiveSession(id: SessionID(high: number, low: number), userId: "u", flow: coach.startSession(atMs: 5),
-                    startedAtMs: 5, project: nil, nowMono: 0)
+                    startedAtMs: 5, nowMono: 0)
     }
 
     @Test("sessions are found by id, replaced, dropped and listed in the order added")
