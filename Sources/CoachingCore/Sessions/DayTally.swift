@@ -10,18 +10,44 @@ public struct DayTally {
     public var keystrokes: Int64 = 0
     public var linesAdded: Int64 = 0
     public var linesDeleted: Int64 = 0
-    /// Active time per language (a handful of entries; bounded by `maximumLanguages`), in
-    /// the order first seen. A plain array: the usual single language costs a 64-byte block
-    /// where a dictionary's storage took about 150, and a short scan is cheaper than
-    /// hashing the name.
-    public private(set) var languages: [(language: String, ms: Int64)] = []
+    /// Active time of the first language seen (the usual session has one all day), kept
+    /// inline: as an array's only element it cost a 64-byte block per session.
+    private var firstLanguage: String?
+    private var firstLanguageMs: Int64 = 0
+    /// Active time of further languages (bounded by `maximumLanguages` with the first), in
+    /// the order first seen. A plain array: a short scan is cheaper than hashing the name.
+    private(set) var moreLanguages: [(language: String, ms: Int64)] = []
+
+    /// Active time per language, in the order first seen.
+    public var languages: [(language: String, ms: Int64)] {
+        guard let firstLanguage else { return [] }
+        return [(firstLanguage, firstLanguageMs)] + moreLanguages
+    }
+
+    /// Number of languages with time.
+    public var languageCount: Int { firstLanguage == nil ? 0 : 1 + moreLanguages.count }
 
     /// ``languages`` as a dictionary (for checkpoints and the stored days).
     public var languageMs: [String: Int64] {
-        Dictionary(languages, uniquingKeysWith: +)
+        var result: [String: Int64] = [:]
+        forEachLanguage { language, ms in result[language, default: 0] += ms }
+        return result
+    }
+
+    /// Calls `body` with each language and its active time, in the order first seen
+    /// (without building ``languages``).
+    public func forEachLanguage(_ body: (_ language: String, _ ms: Int64) -> Void) {
+        guard let firstLanguage else { return }
+        body(firstLanguage, firstLanguageMs)
+        for entry in moreLanguages { body(entry.language, entry.ms) }
     }
 
     public static let maximumLanguages = 16
+
+    /// An empty tally of `day`.
+    public init(day: Int64) {
+        self.day = day
+    }
 
     /// The `YYYY-MM-DD` key the store uses.
     public var dayKey: String { PeriodKeys(daysSinceEpoch: day).day }
@@ -32,11 +58,20 @@ public struct DayTally {
     }
 
     public mutating func addLanguage(_ language: String, ms: Int64) {
-        for index in languages.indices where languages[index].language == language {
-            languages[index].ms += ms
+        guard let first = firstLanguage else {
+            firstLanguage = language
+            firstLanguageMs = ms
             return
         }
-        if languages.count < Self.maximumLanguages { languages.append((language, ms)) }
+        if first == language {
+            firstLanguageMs += ms
+            return
+        }
+        for index in moreLanguages.indices where moreLanguages[index].language == language {
+            moreLanguages[index].ms += ms
+            return
+        }
+        if languageCount < Self.maximumLanguages { moreLanguages.append((language, ms)) }
     }
 
     /// Cumulative totals of the store (`base`, restored after a restart) plus this tally.
@@ -47,7 +82,7 @@ public struct DayTally {
         result.keystrokes += keystrokes
         result.linesAdded += linesAdded
         result.linesDeleted += linesDeleted
-        for (language, ms) in languages { result.languageMs[language, default: 0] += ms }
+        forEachLanguage { language, ms in result.languageMs[language, default: 0] += ms }
         return result
     }
 }

@@ -18,7 +18,9 @@ public final class LiveSession {
     public let userId: String
     @exclusivity(unchecked) public var flow: FlowSession
     public let startedAtMs: Int64
-    public let project: String?
+    /// The project named in `session.start` (or stored, for a resumed session): the flow
+    /// session's, not kept a second time.
+    public var project: String? { flow.project }
 
     /// Highest `activity` seq processed (the contract's `last_seq`).
     @exclusivity(unchecked) public var lastSeq: Int64 = 0
@@ -26,9 +28,9 @@ public final class LiveSession {
     public var durableSeq: Int64 = 0
     /// Highest seq handed to the writer.
     public var checkpointedSeq: Int64 = 0
-    /// Gaps in `seq` seen (the client may have dropped data).
-    @exclusivity(unchecked) public var gaps: Int64 = 0
-    public var endedAtMs: Int64 = 0
+    /// Event time of the end (0 while open): an ended session's last event time, which
+    /// nothing moves once it ended, so not kept apart.
+    public var endedAtMs: Int64 { ended ? lastAtMs : 0 }
     /// Order in which the user's sessions ended (1, 2, …): which ended sessions are the most
     /// recent. The monotonic clock cannot tell: several sessions end within one millisecond.
     public var endOrder: UInt64 = 0
@@ -43,13 +45,17 @@ public final class LiveSession {
     @exclusivity(unchecked) public var dirty = false
     /// `session.end` was processed; the checkpoint marks the session ended.
     @exclusivity(unchecked) public var ended = false
+    /// The kind of the interrupted or idle stretch under way (see ``openMark``), also in
+    /// that padding.
+    private var openMarkKind: SessionMarkKind?
     /// Monotonic time of the last `activity` (to estimate client time for idle pushes).
     @exclusivity(unchecked) public var lastActivityMono: Int64
     /// Event time of the last processed message.
     @exclusivity(unchecked) public var lastAtMs: Int64
-    /// Event time of the latest window accepted (nil before the first): later windows may
-    /// trail it by at most `sessions.max_clock_skew_ms`.
-    @exclusivity(unchecked) public var latestWindowAtMs: Int64?
+    /// Event time of the latest window accepted (`Int64.min` before the first, where an
+    /// optional would take 16 bytes): later windows may trail it by at most
+    /// `sessions.max_clock_skew_ms`.
+    @exclusivity(unchecked) public var latestWindowAtMs: Int64 = .min
     /// Monotonic time of the last checkpoint handed to the writer.
     public var lastCheckpointMono: Int64
 
@@ -64,14 +70,21 @@ public final class LiveSession {
     public var baseDays: [SessionDayTotals] { restored?.days ?? [] }
     /// Per-day contributions since this process took the session over (at most
     /// `maximumDays`: an `activity` on a further day is refused).
-    @exclusivity(unchecked) public var days: [DayTally] = []
+    @exclusivity(unchecked) public var days = SessionDays()
     public static let maximumDays = 8
     /// Flow periods completed and not yet accepted by the writer.
     @exclusivity(unchecked) public var pendingPeriods: [FlowPeriodRecord] = []
     /// Timeline marks completed and not yet accepted by the writer.
     public var pendingMarks: [SessionMarkRecord] = []
     /// The interrupted or idle stretch under way (its kind and event-time start), if any.
-    public var openMark: (kind: SessionMarkKind, startMs: Int64)?
+    public var openMark: (kind: SessionMarkKind, startMs: Int64)? {
+        get { openMarkKind.map { ($0, openMarkStartMs) } }
+        set {
+            openMarkKind = newValue?.kind
+            openMarkStartMs = newValue?.startMs ?? 0
+        }
+    }
+    private var openMarkStartMs: Int64 = 0
     /// `sessionFlowMs` already attributed to a day / leaderboard.
     @exclusivity(unchecked) public var accountedFlowMs: Int64 = 0
     @exclusivity(unchecked) public var answered = AnsweredFlows()
@@ -81,31 +94,23 @@ public final class LiveSession {
     /// (`Int64.max`: none, nothing is due until something happens to it).
     @exclusivity(unchecked) public var wakeMs: Int64 = .max
 
-    public init(id: SessionID, userId: String, flow: FlowSession, startedAtMs: Int64, project: String?, nowMono: Int64,
+    /// A session on `flow`, which carries its project (the stored one for a resumed session).
+    public init(id: SessionID, userId: String, flow: FlowSession, startedAtMs: Int64, nowMono: Int64,
          restoring stored: SessionCheckpoint? = nil) {
         self.id = id
         self.userId = userId
         self.flow = flow
         self.startedAtMs = stored?.startedAtMs ?? startedAtMs
-        self.project = stored?.project ?? project
         lastActivityMono = nowMono
         lastCheckpointMono = nowMono
         lastAtMs = stored?.lastAtMs ?? startedAtMs
-        latestWindowAtMs = stored?.lastAtMs
+        latestWindowAtMs = stored?.lastAtMs ?? .min
         restored = stored.map { RestoredTotals(totals: $0.totals, days: $0.days) }
         if let stored {
             lastSeq = stored.seq
             durableSeq = stored.seq
             checkpointedSeq = stored.seq
         }
-    }
-
-    /// The tally of `day`, created when the session first touches it.
-    public func tallyIndex(forDay day: Int64) -> Int {
-        if let last = days.indices.last, days[last].day == day { return last }
-        if let index = days.firstIndex(where: { $0.day == day }) { return index }
-        days.append(DayTally(day: day))
-        return days.count - 1
     }
 
     /// Everything up to `lastSeq` as a checkpoint (cumulative, so a later one supersedes).

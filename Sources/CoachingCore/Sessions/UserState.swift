@@ -15,7 +15,7 @@ public final class UserState {
     @exclusivity(unchecked) public var coach: UserCoach
     public var privacy: PrivacySettings
     public var teamIds: Set<String>
-    @exclusivity(unchecked) public var sessions: [SessionID: LiveSession] = [:]
+    @exclusivity(unchecked) public var sessions = UserSessions()
     /// The user's authenticated connections on this loop.
     @exclusivity(unchecked) public var connections: [CoachingConnection] = []
     /// The user's UTC offset, refreshed from their time zone now and then (not per message).
@@ -77,7 +77,7 @@ public final class UserState {
     }
 
     /// Live sessions that have not ended (the per-user limit counts these).
-    public var openSessionCount: Int { sessions.values.reduce(0) { $0 + ($1.ended ? 0 : 1) } }
+    public var openSessionCount: Int { sessions.reduce(0) { $0 + ($1.ended ? 0 : 1) } }
 
     /// Nothing left to keep: no connection and no session.
     public var isIdle: Bool { connections.isEmpty && sessions.isEmpty }

@@ -2,8 +2,9 @@
 /// Almost always one: it is kept inline, and only further ones go to an array (an array
 /// for the usual one would be a 64-byte block per connection).
 public struct CarriedSessions: Sequence, ExpressibleByArrayLiteral {
-    private var first: SessionID?
+    // `first` last: the connection's one-byte fields then fill its optional's padding.
     private var more: [SessionID] = []
+    private var first: SessionID?
 
     public init(arrayLiteral ids: SessionID...) {
         for id in ids { append(id) }

@@ -9,19 +9,26 @@ public final class CoachingConnection {
     public var id: ConnectionID
     /// The authenticated user's state on this (home) loop; nil until the token checked out.
     public var user: UserState?
-    public var scope: TokenScope = .read
     /// The public id of the token that authenticated it (a revocation closes it).
     public var tokenId: String?
     /// Messages-per-second limit.
     public var bucket: TokenBucket
     /// Rejected messages in a row (a client that keeps sending garbage is closed).
     public var consecutiveErrors = 0
+    /// Monotonic time by which `hello` must have arrived (unauthenticated connections).
+    public var helloDeadlineMs: Int64
+    private var helloRefBox: HelloRefBox?
+    // Swift lays a class out in declaration order: the one-byte fields follow the carried
+    // sessions, in their optional's padding (every connection pays for padding).
     /// Open sessions this connection currently carries.
     public var sessions: CarriedSessions = []
+    public var scope: TokenScope = .read
     /// The token came in the upgrade's `Authorization` header: a refusal is an HTTP answer.
     public var authenticatesByHeader = false
     /// A token check (or hand-over) is in flight.
     public internal(set) var authenticating = false
+    /// The connection has been told to close: nothing more is processed from it.
+    public var closing = false
     /// The `id` of the `hello` being checked (the welcome echoes it as `ref`). Boxed: it
     /// lives only while a token check is in flight, and inline it would cost every
     /// connection 80 bytes for its whole life.
@@ -29,11 +36,6 @@ public final class CoachingConnection {
         get { helloRefBox?.ref }
         set { helloRefBox = newValue.map(HelloRefBox.init) }
     }
-    private var helloRefBox: HelloRefBox?
-    /// Monotonic time by which `hello` must have arrived (unauthenticated connections).
-    public var helloDeadlineMs: Int64
-    /// The connection has been told to close: nothing more is processed from it.
-    public var closing = false
 
     public init(id: ConnectionID, nowMs: Int64, burst: Int, helloDeadlineMs: Int64) {
         self.id = id

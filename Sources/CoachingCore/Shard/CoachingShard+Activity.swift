@@ -33,7 +33,7 @@ extension CoachingShard {
         // one by at most the allowed skew. (How far ahead of the server's clock `at_ms` may
         // lie is the decoder's bound: clients that replay compressed time, like the soak
         // client, run ahead of it.)
-        let earliest = (live.latestWindowAtMs ?? .min / 2) - settings.maxClockSkewMs
+        let earliest = (live.latestWindowAtMs == .min ? .min / 2 : live.latestWindowAtMs) - settings.maxClockSkewMs
         guard window.atMs >= earliest else {
             reject(connection, AppError(.invalidField,
                 "at_ms: \(window.atMs) is more than \(settings.maxClockSkewMs) ms before this session's latest window (sessions.max_clock_skew_ms); a session's event time moves forward",
@@ -41,18 +41,17 @@ extension CoachingShard {
             return
         }
         let day = DayTally.dayIndex(atMs: window.atMs, utcOffsetMs: user.utcOffsetMs)
-        guard live.days.count < LiveSession.maximumDays || live.days.contains(where: { $0.day == day }) else {
+        guard live.days.count < LiveSession.maximumDays || live.days.contains(day: day) else {
             // Bounds what one session can make the server keep and store per checkpoint.
             reject(connection, AppError(.invalidField,
                 "at_ms: a session spans at most \(LiveSession.maximumDays) days; start a new session", ref: ref))
             return
         }
         accepted(connection)
-        if seq > live.lastSeq + 1 { live.gaps += 1 }
         let update = user.coach.ingest(window, session: &live.flow, utcOffsetMs: user.utcOffsetMs)
         live.lastSeq = seq
         live.lastAtMs = max(live.lastAtMs, window.atMs)
-        live.latestWindowAtMs = max(live.latestWindowAtMs ?? window.atMs, window.atMs)
+        live.latestWindowAtMs = max(live.latestWindowAtMs, window.atMs)
         live.lastActivityMono = now.monotonicMs
         live.dirty = true
         wake(live)
@@ -85,13 +84,14 @@ extension CoachingShard {
         let flowDelta = max(0, flow.sessionFlowMs - live.accountedFlowMs)
         live.accountedFlowMs = max(live.accountedFlowMs, flow.sessionFlowMs)
         let language = window.language ?? live.flow.language
-        let tally = live.tallyIndex(forDay: DayTally.dayIndex(atMs: window.atMs, utcOffsetMs: user.utcOffsetMs))
-        live.days[tally].activeMs += activeMs
-        live.days[tally].flowMs += flowDelta
-        live.days[tally].keystrokes += min(max(window.keystrokes, 0), 1_000_000)
-        live.days[tally].linesAdded += min(max(window.linesAdded, 0), 1_000_000)
-        live.days[tally].linesDeleted += min(max(window.linesDeleted, 0), 1_000_000)
-        if activeMs > 0, let language { live.days[tally].addLanguage(language, ms: activeMs) }
+        live.days.update(day: DayTally.dayIndex(atMs: window.atMs, utcOffsetMs: user.utcOffsetMs)) { tally in
+            tally.activeMs += activeMs
+            tally.flowMs += flowDelta
+            tally.keystrokes += min(max(window.keystrokes, 0), 1_000_000)
+            tally.linesAdded += min(max(window.linesAdded, 0), 1_000_000)
+            tally.linesDeleted += min(max(window.linesDeleted, 0), 1_000_000)
+            if activeMs > 0, let language { tally.addLanguage(language, ms: activeMs) }
+        }
         if let period = flow.endedPeriod { live.pendingPeriods.append(FlowPeriodRecord(period)) }
         live.noteState(flow)
         addScore(live, language: language, atMs: window.atMs, codingMs: activeMs, flowMs: flowDelta)
@@ -101,8 +101,7 @@ extension CoachingShard {
     /// `atMs` and the leaderboards get it.
     public func accountFlowOnly(_ flowMs: Int64, atMs: Int64, of live: LiveSession, _ user: UserState) {
         guard flowMs > 0 else { return }
-        let tally = live.tallyIndex(forDay: DayTally.dayIndex(atMs: atMs, utcOffsetMs: user.utcOffsetMs))
-        live.days[tally].flowMs += flowMs
+        live.days.update(day: DayTally.dayIndex(atMs: atMs, utcOffsetMs: user.utcOffsetMs)) { $0.flowMs += flowMs }
         addScore(live, language: live.flow.language, atMs: atMs, codingMs: 0, flowMs: flowMs)
     }
 }

@@ -41,7 +41,7 @@ extension CoachingShard {
             let flow = user.coach.startSession(
                 atMs: request.atMs, project: request.project, language: request.language, utcOffsetMs: user.utcOffsetMs)
             let live = LiveSession(id: request.session, userId: user.userId, flow: flow, startedAtMs: request.atMs,
-                                   project: request.project, nowMono: now.monotonicMs)
+                                   nowMono: now.monotonicMs)
             live.dirty = true  // the first checkpoint records the session
             adopt(live, into: user, on: connection)
             stats.add(.sessionsStarted)
@@ -62,7 +62,7 @@ extension CoachingShard {
             let flow = user.coach.startSession(
                 atMs: checkpoint.lastAtMs, project: checkpoint.project, language: request.language, utcOffsetMs: user.utcOffsetMs)
             let live = LiveSession(id: request.session, userId: user.userId, flow: flow, startedAtMs: checkpoint.startedAtMs,
-                                   project: checkpoint.project, nowMono: now.monotonicMs, restoring: checkpoint)
+                                   nowMono: now.monotonicMs, restoring: checkpoint)
             adopt(live, into: user, on: connection)
             stats.add(.sessionsResumed)
             accepted(connection)
@@ -126,8 +126,7 @@ extension CoachingShard {
         live.ended = true
         user.sessionsEnded += 1
         live.endOrder = user.sessionsEnded
-        live.endedAtMs = max(atMs, live.lastAtMs)
-        live.lastAtMs = live.endedAtMs
+        live.lastAtMs = max(atMs, live.lastAtMs)  // and so `endedAtMs`
         accountFlowOnly(flowDelta, atMs: live.endedAtMs, of: live, user)
         if let period = live.flow.closingPeriod { live.pendingPeriods.append(FlowPeriodRecord(period)) }
         live.closeMark(atMs: live.endedAtMs)

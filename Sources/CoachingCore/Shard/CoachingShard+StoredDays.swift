@@ -34,7 +34,7 @@ extension CoachingShard {
             if let index = user.storedDays.firstIndex(where: { $0.day == key }) {
                 user.storedDays[index].activeMs += tally.activeMs
                 user.storedDays[index].flowMs += tally.flowMs
-                for (language, ms) in tally.languages { user.storedDays[index].languageMs[language, default: 0] += ms }
+                tally.forEachLanguage { language, ms in user.storedDays[index].languageMs[language, default: 0] += ms }
             } else {
                 user.storedDays.append(UserDayTotals(
                     userId: user.userId, day: key, activeMs: tally.activeMs, flowMs: tally.flowMs, keystrokes: tally.keystrokes,

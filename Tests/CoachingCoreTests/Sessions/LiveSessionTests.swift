@@ -21,16 +21,17 @@ struct LiveSessionTests {
             days: [SessionDayTotals(day: "1970-01-01", activeMs: 35_000, keystrokes: 210, linesAdded: 14, linesDeleted: 7,
                                    languageMs: ["swift": 35_000])])
         let live = LiveSession(id: Self.sessionID, userId: "u", flow: coach.startSession(atMs: 40_000), startedAtMs: 40_000,
-                               project: nil, nowMono: 0, restoring: stored)
+                               nowMono: 0, restoring: stored)
         #expect(live.lastSeq == 7 && live.durableSeq == 7 && live.startedAtMs == 1_000)
         for seq in Int64(8)...10 {
             let window = window(seq: seq, atMs: 40_000 + (seq - 7) * 5_000)
             _ = coach.ingest(window, session: &live.flow)
             live.lastSeq = seq
-            let index = live.tallyIndex(forDay: 0)
-            live.days[index].activeMs += 5_000
-            live.days[index].keystrokes += 30
-            live.days[index].addLanguage("swift", ms: 5_000)
+            live.days.update(day: 0) { tally in
+                tally.activeMs += 5_000
+                tally.keystrokes += 30
+                tally.addLanguage("swift", ms: 5_000)
+            }
         }
         let checkpoint = live.checkpoint(endMs: 55_000)
         #expect(checkpoint.seq == 10)
@@ -45,8 +46,8 @@ struct LiveSessionTests {
     @Test("a new session starts at seq 0 with empty totals")
     func fresh() {
         var coach = UserCoach()
-        let live = LiveSession(id: Self.sessionID, userId: "u", flow: coach.startSession(atMs: 5), startedAtMs: 5,
-                               project: "p", nowMono: 0)
+        let live = LiveSession(id: Self.sessionID, userId: "u", flow: coach.startSession(atMs: 5, project: "p"), startedAtMs: 5,
+                               nowMono: 0)
         let checkpoint = live.checkpoint(endMs: 5)
         #expect(checkpoint.seq == 0 && checkpoint.totals == CheckpointTotals() && checkpoint.days.isEmpty)
         #expect(checkpoint.project == "p" && !checkpoint.ended)
