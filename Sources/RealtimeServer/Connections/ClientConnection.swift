@@ -34,8 +34,8 @@ final class ClientConnection {
 
     // Stored properties are declared widest first, because Swift lays a class out in
     // declaration order and every idle connection pays for the padding: 216 heap bytes
-    // after an upgrade (IdleConnectionSizeTests; docs/BENCHMARKS.md "RSS per idle
-    // connection").
+    // after an upgrade, the sweep's check position included (IdleConnectionSizeTests;
+    // docs/BENCHMARKS.md "RSS per idle connection").
 
     /// Epoll token (`generation << 32 | slot`) in the owning loop's table; changes when the
     /// connection moves to its user's home loop.
@@ -55,16 +55,15 @@ final class ClientConnection {
     /// reference instead of the parser, an API body and a held-back 101 (about 225 bytes
     /// of the object, inline even when nil).
     private var setup: SetupState? = SetupState()
-    /// Input is paused while an answer from another thread is awaited (token check,
-    /// session look-up): no reads, and the bytes already read but not yet processed wait
-    /// here (at most one read's worth; see `isInputPaused`).
-    var stashedInput: [UInt8] = []
     /// Bytes the kernel has not accepted yet (empty, without capacity, when idle).
     var pendingOutput = ByteWriter()
     let peer: PeerAddress
     var phase: Phase = .readingRequest
     var route: Route = .none
     let fd: Int32
+    /// Where this connection's check sits in the loop's queue (`ConnectionChecks`): kept
+    /// here, where the object had room, rather than in an array beside the table.
+    var checkPosition = ConnectionChecks.notQueued
     var endpoint: WebSocketEndpoint?
     /// Whether EPOLLOUT is armed (only while `pendingOutput` is non-empty).
     var wantsWritable = false
@@ -92,6 +91,18 @@ final class ClientConnection {
         _modify {
             let box = setupState()
             yield &box.pendingAPIBody
+            releaseSetupIfDone()
+        }
+    }
+    /// Input is paused while an answer from another thread is awaited (token check,
+    /// session look-up): no reads, and the bytes already read but not yet processed wait
+    /// here (at most one read's worth; see `isInputPaused`). In the setup box: it is
+    /// rarely anything but empty, and an idle connection should not pay for it.
+    var stashedInput: [UInt8] {
+        get { setup?.stashedInput ?? [] }
+        _modify {
+            let box = setupState()
+            yield &box.stashedInput
             releaseSetupIfDone()
         }
     }
@@ -133,10 +144,13 @@ private final class SetupState {
     var requestParser: HTTPRequestParser?
     var pendingAPIBody: APIBody?
     var pendingHandshake: HandshakeResponse?
+    var stashedInput: [UInt8] = []
 
     init(parser: HTTPRequestParser? = HTTPRequestParser()) {
         requestParser = parser
     }
 
-    var isEmpty: Bool { requestParser == nil && pendingAPIBody == nil && pendingHandshake == nil }
+    var isEmpty: Bool {
+        requestParser == nil && pendingAPIBody == nil && pendingHandshake == nil && stashedInput.isEmpty
+    }
 }
