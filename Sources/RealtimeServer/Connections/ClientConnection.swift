@@ -33,9 +33,10 @@ final class ClientConnection {
     }
 
     // Stored properties are declared widest first, because Swift lays a class out in
-    // declaration order and every idle connection pays for the padding: 216 heap bytes
+    // declaration order and every idle connection pays for the padding: 200 heap bytes
     // after an upgrade, the sweep's check position included (IdleConnectionSizeTests;
-    // docs/BENCHMARKS.md "RSS per idle connection").
+    // docs/BENCHMARKS.md "RSS per idle connection"); 8 bytes more would take it to the next
+    // malloc size class (216).
 
     /// Epoll token (`generation << 32 | slot`) in the owning loop's table; changes when the
     /// connection moves to its user's home loop.
@@ -44,9 +45,6 @@ final class ClientConnection {
     var lastReceivedMs: Int64
     /// When the current phase times out (handshake, close reply).
     var deadlineMs: Int64
-    /// Monotonic time the peer last took output from us, or when output started waiting
-    /// (the slow-reader rule judges by how long a reader makes no progress).
-    var lastOutputProgressMs: Int64 = 0
     /// The TLS session on a `wss://` connection; nil on plaintext.
     var tls: BoxedTLSSession?
     /// Coaching-protocol state (`/v1/ws` only), owned by the loop's coaching shard.
@@ -55,8 +53,10 @@ final class ClientConnection {
     /// reference instead of the parser, an API body and a held-back 101 (about 225 bytes
     /// of the object, inline even when nil).
     private var setup: SetupState? = SetupState()
-    /// Bytes the kernel has not accepted yet (empty, without capacity, when idle).
-    var pendingOutput = ByteWriter()
+    /// Output the kernel has not accepted yet and how long the reader has made no progress,
+    /// in a box of its own that exists only while output waits (a slow reader): an idle
+    /// connection holds a nil reference instead of 24 bytes inline.
+    private var backlog: OutputBacklog?
     let peer: PeerAddress
     var phase: Phase = .readingRequest
     var route: Route = .none
@@ -75,6 +75,39 @@ final class ClientConnection {
     var countedPerIP = false
     /// Accepted past `limits.connections_per_ip`: its request gets a 429.
     var overIPLimit = false
+
+    /// Bytes the kernel has not accepted yet (empty, without capacity, when idle). Reading it
+    /// borrows; writing it creates the backlog box only when bytes stay behind, and drops
+    /// the box once they are gone and the storage is released.
+    var pendingOutput: ByteWriter {
+        _read {
+            if let backlog { yield backlog.bytes } else { yield Self.noOutput }
+        }
+        _modify {
+            if let backlog {
+                yield &backlog.bytes
+                if backlog.bytes.isEmpty && backlog.bytes.capacity == 0 { self.backlog = nil }
+            } else {
+                var bytes = Self.noOutput
+                yield &bytes
+                if !bytes.isEmpty || bytes.capacity > 0 { backlog = OutputBacklog(bytes: bytes) }
+            }
+        }
+    }
+    private static let noOutput = ByteWriter()
+
+    /// Monotonic time the peer last took output from us, or when output started waiting
+    /// (the slow-reader rule judges by how long a reader makes no progress). Kept only
+    /// where it can matter: while output waits (in the backlog box), and on a TLS
+    /// connection, whose session may hold plaintext the rule counts while nothing waits
+    /// here (in the TLS box). Elsewhere nothing is queued and the rule never reads it.
+    var lastOutputProgressMs: Int64 {
+        get { backlog?.progressMs ?? tls?.lastOutputProgressMs ?? 0 }
+        set {
+            backlog?.progressMs = newValue
+            tls?.lastOutputProgressMs = newValue
+        }
+    }
 
     /// The request parser until a complete head arrived.
     var requestParser: HTTPRequestParser? {
@@ -136,6 +169,16 @@ final class ClientConnection {
 
     private func releaseSetupIfDone() {
         if let setup, setup.isEmpty { self.setup = nil }
+    }
+}
+
+/// Output waiting for a slow reader (owned by the connection's loop thread).
+private final class OutputBacklog {
+    var bytes: ByteWriter
+    var progressMs: Int64 = 0
+
+    init(bytes: consuming ByteWriter) {
+        self.bytes = bytes
     }
 }
 
