@@ -54,9 +54,11 @@ final class ClientConnection {
     /// of the object, inline even when nil).
     private var setup: SetupState? = SetupState()
     /// Output the kernel has not accepted yet and how long the reader has made no progress,
-    /// in a box of its own that exists only while output waits (a slow reader): an idle
-    /// connection holds a nil reference instead of 24 bytes inline.
-    private var backlog: OutputBacklog?
+    /// in a box of its own that exists only while output waits (a slow reader): otherwise
+    /// the shared empty one, so that an idle connection holds one reference instead of 24
+    /// bytes inline, and reading it needs no optional check. Unchecked exclusivity: touched
+    /// only by the loop thread, through the two properties below, whose accesses never nest.
+    @exclusivity(unchecked) private var backlog = OutputBacklog.nothingWaiting
     let peer: PeerAddress
     var phase: Phase = .readingRequest
     var route: Route = .none
@@ -76,25 +78,23 @@ final class ClientConnection {
     /// Accepted past `limits.connections_per_ip`: its request gets a 429.
     var overIPLimit = false
 
-    /// Bytes the kernel has not accepted yet (empty, without capacity, when idle). Reading it
-    /// borrows; writing it creates the backlog box only when bytes stay behind, and drops
-    /// the box once they are gone and the storage is released.
+    /// Bytes the kernel has not accepted yet (empty, without capacity, when idle). Writing it
+    /// creates the connection's own backlog box only when bytes stay behind, and gives the
+    /// box up once they are gone and the storage is released.
     var pendingOutput: ByteWriter {
-        _read {
-            if let backlog { yield backlog.bytes } else { yield Self.noOutput }
-        }
-        _modify {
-            if let backlog {
-                yield &backlog.bytes
-                if backlog.bytes.isEmpty && backlog.bytes.capacity == 0 { self.backlog = nil }
-            } else {
-                var bytes = Self.noOutput
+        // Inlined: the loop reads and resets this on every write.
+        @inline(__always) get { backlog.bytes }
+        @inline(__always) _modify {
+            if backlog.isShared {
+                var bytes = backlog.bytes
                 yield &bytes
-                if !bytes.isEmpty || bytes.capacity > 0 { backlog = OutputBacklog(bytes: bytes) }
+                if !bytes.isEmpty { backlog = OutputBacklog(bytes: bytes) }
+            } else {
+                yield &backlog.bytes
+                if backlog.bytes.isEmpty && backlog.bytes.capacity == 0 { backlog = .nothingWaiting }
             }
         }
     }
-    private static let noOutput = ByteWriter()
 
     /// Monotonic time the peer last took output from us, or when output started waiting
     /// (the slow-reader rule judges by how long a reader makes no progress). Kept only
@@ -102,9 +102,9 @@ final class ClientConnection {
     /// connection, whose session may hold plaintext the rule counts while nothing waits
     /// here (in the TLS box). Elsewhere nothing is queued and the rule never reads it.
     var lastOutputProgressMs: Int64 {
-        get { backlog?.progressMs ?? tls?.lastOutputProgressMs ?? 0 }
+        get { backlog.isShared ? tls?.lastOutputProgressMs ?? 0 : backlog.progressMs }
         set {
-            backlog?.progressMs = newValue
+            if !backlog.isShared { backlog.progressMs = newValue }
             tls?.lastOutputProgressMs = newValue
         }
     }
@@ -172,13 +172,20 @@ final class ClientConnection {
     }
 }
 
-/// Output waiting for a slow reader (owned by the connection's loop thread).
-private final class OutputBacklog {
-    var bytes: ByteWriter
-    var progressMs: Int64 = 0
+/// Output waiting for a slow reader. `@unchecked Sendable`: a connection's own box is
+/// touched only by the connection's loop thread; the shared empty one
+/// (``nothingWaiting``) is never written (`pendingOutput` writes a copy of its bytes), so
+/// every loop may read it.
+private final class OutputBacklog: @unchecked Sendable {
+    static let nothingWaiting = OutputBacklog(bytes: ByteWriter(), isShared: true)
 
-    init(bytes: consuming ByteWriter) {
+    @exclusivity(unchecked) var bytes: ByteWriter
+    @exclusivity(unchecked) var progressMs: Int64 = 0
+    let isShared: Bool
+
+    init(bytes: consuming ByteWriter, isShared: Bool = false) {
         self.bytes = bytes
+        self.isShared = isShared
     }
 }
 
