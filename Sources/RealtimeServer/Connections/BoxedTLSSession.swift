@@ -6,6 +6,9 @@ import WSProtocol
 /// Forwards what the loop uses. Owned by the connection's loop thread, like the connection.
 final class BoxedTLSSession {
     private var session: TLSSession
+    /// ``ClientConnection/lastOutputProgressMs`` of a TLS connection: the session may hold
+    /// plaintext the slow-reader rule counts while no output waits in the connection.
+    var lastOutputProgressMs: Int64 = 0
 
     init(_ session: consuming TLSSession) {
         self.session = session

@@ -1,9 +1,9 @@
 import CoachingCore
 import WSProtocol
 
-/// When the sweep next visits each connection. Every connection has one current entry in
+/// When the sweep next visits each connection. Every connection has one entry in
 /// ``EventLoop/connectionChecks``: the earliest time at which a sweep would do something to
-/// it (``nextCheckMs(of:)``), whose time ``ConnectionChecks`` also keeps per slot. Whatever
+/// it (``nextCheckMs(of:)``), whose position in the heap the connection keeps. Whatever
 /// makes a check due earlier outside the sweep asks for it through
 /// ``scheduleCheck(_:atMs:)``; whatever makes it due later needs no heap work (the entry
 /// pops early, the visit finds nothing to do and schedules the next one), which keeps the
@@ -16,7 +16,7 @@ extension EventLoop {
         guard owns(connection) else { return }
         let dueMs = isSweeping ? max(dueMs, nowMs + 1) : dueMs
         // Nothing happens when an earlier check is queued already.
-        connectionChecks.schedule(slot: connection.slot, atMs: dueMs)
+        connectionChecks.schedule(slot: connection.slot, atMs: dueMs, in: self)
     }
 
     /// A visit at the next sweep: something changed what is due (a phase, pending output,
@@ -41,5 +41,17 @@ extension EventLoop {
             let (dueMs, overflow) = connection.lastReceivedMs.addingReportingOverflow(pingAfterMs.partialValue)
             return pingAfterMs.overflow || overflow ? .max : dueMs
         }
+    }
+}
+
+/// The loop's connections keep their check's position in the queue (no array beside the
+/// table). Only slots of open connections are ever queued.
+extension EventLoop: CheckPositions {
+    func checkPosition(ofSlot slot: Int) -> UInt32 {
+        connections[slot]?.checkPosition ?? ConnectionChecks.notQueued
+    }
+
+    func setCheckPosition(_ position: UInt32, ofSlot slot: Int) {
+        connections[slot]?.checkPosition = position
     }
 }

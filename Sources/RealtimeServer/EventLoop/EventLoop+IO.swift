@@ -117,7 +117,7 @@ extension EventLoop {
     /// too, so this sees them): the next sweep reviews it. One comparison per flush once
     /// the check is queued.
     private func scheduleRetentionReview(_ connection: ClientConnection) {
-        guard owns(connection), connectionChecks.scheduledMs(slot: connection.slot) > nowMs, connection.phase == .webSocket,
+        guard owns(connection), connectionChecks.scheduledMs(slot: connection.slot, in: self) > nowMs, connection.phase == .webSocket,
               connection.tls?.needsRetentionReview == true else { return }
         checkAtNextSweep(connection)
     }

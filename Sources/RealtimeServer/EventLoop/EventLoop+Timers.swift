@@ -24,9 +24,9 @@ extension EventLoop {
         }
         isSweeping = true
         defer { isSweeping = false }
-        connectionChecks.rebaseIfNeeded(nowMs: nowMs)
-        while let slot = connectionChecks.popDue(atMs: nowMs) {
-            // A slot whose connection closed or was handed over (and not yet reused).
+        connectionChecks.rebaseIfNeeded(nowMs: nowMs, in: self)
+        while let slot = connectionChecks.popDue(atMs: nowMs, in: self) {
+            // A closed connection's check left the queue with it; this is only a guard.
             guard slot < connections.count, let connection = connections[slot] else { continue }
             visit(connection)
             if owns(connection) { scheduleCheck(connection, atMs: nextCheckMs(of: connection)) }

@@ -74,15 +74,8 @@ public final class EventLoop: @unchecked Sendable {
     var nowMs: Int64 = MonotonicClock.nowMs()
     var nextSweepMs: Int64 = 0
     /// When each connection next needs the sweep, by slot of ``connections`` (see
-    /// `EventLoop+Checks.swift`). Kept beside the table rather than in the connection, whose
-    /// object would grow past its malloc size class.
+    /// `EventLoop+Checks.swift`); each connection keeps its entry's position.
     var connectionChecks = ConnectionChecks(epochMs: MonotonicClock.nowMs())
-    /// The least size at which ``connectionChecks`` is compacted (tests lower it to compact
-    /// often).
-    var checksCompactionMinimum: Int {
-        get { connectionChecks.compactionMinimum }
-        set { connectionChecks.compactionMinimum = newValue }
-    }
     /// The sweep is visiting due connections: a check asked for now waits for the next sweep.
     var isSweeping = false
     /// Connections the sweep visited so far (tests, benchmarks).
@@ -334,11 +327,9 @@ public final class EventLoop: @unchecked Sendable {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
-            connectionChecks.clear(slot: slot)
         } else {
             slot = connections.count
             connections.append(nil)
-            connectionChecks.appendSlot()
         }
         lastGeneration &+= 1
         return (slot, UInt64(lastGeneration) << 32 | UInt64(slot))
@@ -415,8 +406,8 @@ public final class EventLoop: @unchecked Sendable {
         if connection.endpoint != nil {
             stats.add(.webSocketsOpen, -1)
         }
+        connectionChecks.remove(slot: connection.slot, in: self)  // while the slot still finds the connection
         connections[connection.slot] = nil
-        connectionChecks.clear(slot: connection.slot)  // its queued check is stale now
         freeSlots.append(connection.slot)
         openCount -= 1
         stats.add(.connectionsOpen, -1)

@@ -20,7 +20,6 @@ struct SweepVisitTests {
     @Test("the heap pings and closes exactly as visiting every connection on every sweep did, over 150 s of pongs, silences and a close")
     func sameAsVisitingEveryConnection() throws {
         let heap = try LoopOnTestThread()
-        heap.loop.checksCompactionMinimum = 8  // compacted often: dropping stale checks must change nothing
         let reference = try LoopOnTestThread()
         reference.loop.sweepsEveryConnection = true
         let harnesses = [heap, reference]
@@ -218,24 +217,26 @@ struct SweepVisitTests {
         #expect(loop.stats.slowReadersClosed.load(ordering: .relaxed) == 1)
     }
 
-    @Test("stale checks are compacted: the heap stays proportional to the open connections")
-    func staleChecksAreCompacted() throws {
+    @Test("one check per connection: earlier checks move it, a close removes it")
+    func oneCheckPerConnection() throws {
         let harness = try LoopOnTestThread()
         let loop = harness.loop
-        loop.checksCompactionMinimum = 8
         var clients: [(peer: TestWebSocketPeer, connection: ClientConnection)] = []
         for index in 0..<10 { clients.append(try harness.connect(as: LoopOnTestThread.user("u\(index)"))) }
+        // Each upgrade asked for a check earlier than its handshake deadline: still one each.
+        #expect(loop.connectionChecks.count == clients.count)
         var now = loop.nowMs
         for _ in 0..<50 {
             Self.sweep(loop, at: now)
-            // Each asks for an earlier check: the one queued at its ping time goes stale.
+            // Each asks for an earlier check than the one queued at its ping time.
             for client in clients { loop.checkAtNextSweep(client.connection) }
+            #expect(loop.connectionChecks.count == clients.count)
             now += EventLoop.sweepIntervalMs
         }
-        #expect(loop.connectionChecks.count <= 4 * clients.count)
-        for client in clients { loop.closeConnection(client.connection) }
+        for client in clients.prefix(4) { loop.closeConnection(client.connection) }
+        #expect(loop.connectionChecks.count == clients.count - 4, "a closed connection's check goes with it")
         Self.sweep(loop, at: now)
-        #expect(loop.connectionChecks.count <= 2 * clients.count)
+        #expect(loop.connectionChecks.count == clients.count - 4)
     }
 }
 
