@@ -42,7 +42,7 @@ PORT=$(cut -d' ' -f1 "$WORK/port")
 
 "$SOAK" --profile smoke --url "ws://127.0.0.1:$PORT/v1/ws" \
   --create-users 25 --flowcoach-bin "$BIN" --database "$WORK/store.sqlite" \
-  --server-pid "$SERVER_PID" --json "$WORK/report.json" "$@"
+  --server-pid "$SERVER_PID" --server-metrics "http://127.0.0.1:$PORT/metrics" --json "$WORK/report.json" "$@"
 STATUS=$?
 
 if [ -n "${SOAK_REPORT:-}" ]; then cp "$WORK/report.json" "$SOAK_REPORT" 2>/dev/null || true; fi

@@ -12,6 +12,10 @@
 //     valgrind --tool=callgrind --callgrind-out-file=/tmp/rt-3000 .build/release/RoundTripCount 3000
 //     # instructions per round trip = (Ir of 3000 − Ir of 1000) ÷ 2000
 //
+// `--answer-times` adds what the event loop does per read for `/metrics`' answer times
+// (the count of answered activities before and after, a clock read, two histogram records):
+// the difference of the two counts is that cost.
+//
 // `--steps` runs the steps alone, without the shard (RoundTripSteps.swift), as the
 // benchmark of `f5ba33d` did. `--digest` prints a hash of every byte framed, to check
 // that a change of the encoder leaves the wire as it was (not while counting: the hash
@@ -50,15 +54,16 @@ final class FramingShell: CoachingShell {
 
 /// One shard, one authenticated connection, one live session; `warmUp` updates, then
 /// `rounds` counted ones, each flushed (and hashed when asked) as the shell would.
-func runShard(warmUp: Int, rounds: Int, hashing: Bool) -> FramedOutput {
+func runShard(warmUp: Int, rounds: Int, hashing: Bool, answerTimes: Bool) -> FramedOutput {
     var fixture = ActivityFixture()
     var settings = CoachingSettings()
     settings.maxSeqGap = .max  // the fixture's first seq is a 10-digit one
     let shell = FramingShell()
+    let stats = LoopStats()
     var time = CoachingTime(monotonicMs: 1_000_000, wallMs: ActivityFixture.firstAtMs)
     let shard = CoachingShard(
         configuration: CoachingShard.Configuration(settings: settings, utcOffsetMs: { _, _ in ActivityFixture.utcOffsetMs }),
-        shell: shell, stats: LoopStats())
+        shell: shell, stats: stats)
     let connection = shard.opened(id: 1, bearerToken: nil, at: time)
     Array(#"{"type":"hello","token":"fc_i_bench_token"}"#.utf8).withUnsafeBytes {
         shard.receivedText(connection, $0, at: time)
@@ -82,7 +87,9 @@ func runShard(warmUp: Int, rounds: Int, hashing: Bool) -> FramedOutput {
         time.monotonicMs += ActivityFixture.windowMs
         time.wallMs = fixture.atMs
         let sent = shell.framed
+        let answeredBefore = answerTimes ? stats.activitiesAnswered : 0
         fixture.bytes.withUnsafeBytes { shard.receivedText(connection, $0, at: time) }
+        if answerTimes { recordAnswerTimes(stats, answeredBefore: answeredBefore, sinceWakeNs: 60_000, sinceReadNs: 30_000) }
         if shell.framed == sent { fatalError("RoundTripCount: activity \(fixture.seq) not answered") }
         if round >= warmUp {
             framed.frames += shell.framed - sent
@@ -93,15 +100,33 @@ func runShard(warmUp: Int, rounds: Int, hashing: Bool) -> FramedOutput {
     return framed
 }
 
+/// What the event loop adds per read that answered activities
+/// (`EventLoop.recordAnswerTimes`): the answered count before and after, one clock read
+/// (`clock_gettime`; under valgrind a system call, outside it the vDSO), two histogram
+/// records. The times recorded are typical ones (60 and 30 µs: the second and first
+/// bucket), as a histogram's scan stops at the first bucket that holds the time.
+@inline(never)
+func recordAnswerTimes(_ stats: LoopStats, answeredBefore: Int, sinceWakeNs: UInt64, sinceReadNs: UInt64) {
+    let answered = stats.activitiesAnswered &- answeredBefore
+    guard answered > 0 else { return }
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    let writtenNs = UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+    let wakeNs = writtenNs &- sinceWakeNs
+    let eventNs = writtenNs &- sinceReadNs
+    stats.answerSinceWake.record(Int(truncatingIfNeeded: writtenNs &- wakeNs), count: answered)
+    stats.answerSinceRead.record(Int(truncatingIfNeeded: writtenNs &- eventNs), count: answered)
+}
+
 let arguments = CommandLine.arguments
 let options = arguments.dropFirst(2)
 guard arguments.count >= 2, let rounds = Int(arguments[1]), rounds >= 0,
-      options.allSatisfy({ $0 == "--digest" || $0 == "--steps" }) else {
-    print("usage: RoundTripCount ROUND_TRIPS [--steps] [--digest]")
+      options.allSatisfy({ $0 == "--digest" || $0 == "--steps" || $0 == "--answer-times" }) else {
+    print("usage: RoundTripCount ROUND_TRIPS [--steps] [--digest] [--answer-times]")
     exit(2)
 }
 let hashing = options.contains("--digest")
 let framed = options.contains("--steps")
     ? runSteps(warmUp: 500, rounds: rounds, hashing: hashing)
-    : runShard(warmUp: 500, rounds: rounds, hashing: hashing)
+    : runShard(warmUp: 500, rounds: rounds, hashing: hashing, answerTimes: options.contains("--answer-times"))
 print("round trips: \(rounds) after 500 warm-up, " + framed.summary)

@@ -39,8 +39,22 @@ public final class LoopStats: Sendable {
     public let breakReminders = Atomic<Int>(0)
     public let usersLive = Atomic<Int>(0)
     public let sessionsLive = Atomic<Int>(0)
+    /// How long the loop took to answer an `activity`: from its wake-up with the bytes ready
+    /// (the first event it handled after `epoll_wait` returned) to the write that handed the
+    /// answer to the kernel. Includes the events handled before it in the same wake-up.
+    public let answerSinceWake = LatencyHistogram()
+    /// The same answers timed from the loop's turn to read that connection: without the
+    /// wait behind other connections' events of the same wake-up.
+    public let answerSinceRead = LatencyHistogram()
 
     public init() {}
+
+    /// `activity` messages answered, fresh or duplicate (each gets a `flow`): the loop reads
+    /// it before and after handling a read to know how many answers its write carried.
+    @inline(__always)
+    public var activitiesAnswered: Int {
+        activities.load(ordering: .relaxed) &+ duplicateActivities.load(ordering: .relaxed)
+    }
 
     /// Names of the counters, for `add(_:_:)`.
     public enum Counter: Sendable {

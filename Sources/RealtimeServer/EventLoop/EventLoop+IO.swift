@@ -26,8 +26,10 @@ extension EventLoop {
         case .transferred(let count):
             stats.add(.bytesReceived, count)
             stats.add(.socketReads)
+            let answeredBefore = stats.activitiesAnswered
             received(connection, UnsafeMutableRawBufferPointer(rebasing: readBuffer[0..<count]))
             flush(connection)
+            recordAnswerTimes(answeredBefore: answeredBefore)
         }
     }
 
@@ -67,8 +69,10 @@ extension EventLoop {
             stats.add(.socketReads)
             connection.tls?.receivedCiphertext(UnsafeRawBufferPointer(rebasing: cipherBuffer[0..<count]))
         }
+        let answeredBefore = stats.activitiesAnswered
         readBufferedPlaintext(connection)
         flush(connection)
+        recordAnswerTimes(answeredBefore: answeredBefore)
     }
 
     /// Every plaintext record the TLS session can yield now, through the same path as

@@ -72,6 +72,12 @@ public final class EventLoop: @unchecked Sendable {
     /// never from inside it, where they would change what it is iterating.
     var closedDuringShardCall: [CoachingConnection] = []
     var nowMs: Int64 = MonotonicClock.nowMs()
+    /// The clock as the current event was handled, in nanoseconds (`nowMs` is read from
+    /// it): where an `activity`'s answer time starts from its connection's read.
+    var eventNs: UInt64 = 0
+    /// The clock at the first event of the current wake-up (0 until that event is
+    /// handled): where an answer time starts from the loop's wake-up.
+    var wakeNs: UInt64 = 0
     var nextSweepMs: Int64 = 0
     /// When each connection next needs the sweep, by slot of ``connections`` (see
     /// `EventLoop+Checks.swift`); each connection keeps its entry's position.
@@ -144,7 +150,9 @@ public final class EventLoop: @unchecked Sendable {
     func run() {
         while running {
             let timeout = Int32(clamping: max(0, nextSweepMs - MonotonicClock.nowMs()))
-            epoll.wait(timeoutMs: timeout) { token, events in self.handle(token: token, events: events) }
+            epoll.wait(timeoutMs: timeout, woke: { self.wakeNs = 0 }) { token, events in
+                self.handle(token: token, events: events)
+            }
             nowMs = MonotonicClock.nowMs()
             if nowMs >= nextSweepMs {
                 sweepTimeouts()
@@ -162,7 +170,10 @@ public final class EventLoop: @unchecked Sendable {
     /// while it was inside one of its methods. (Tests replay races through this: they play
     /// the loop's thread and choose the order of events.)
     func handle(token: UInt64, events: IOEvents) {
-        nowMs = MonotonicClock.nowMs()
+        // One clock read per event, as before: in nanoseconds now, for the answer times.
+        eventNs = MonotonicClock.nowNs()
+        if wakeNs == 0 { wakeNs = eventNs }
+        nowMs = Int64(eventNs / 1_000_000)
         dispatch(token: token, events: events)
         reportClosedDuringShardCall()
     }

@@ -80,7 +80,40 @@ enum MetricsText {
                 text += "\(metric.name){loop=\"\(index)\"} \(metric.value(stats))\n"
             }
         }
+        appendAnswerTimes(loops, to: &text)
         return text
+    }
+
+    /// `flowcoach_activity_answer_seconds`: the loops' histograms merged, one series per
+    /// starting point (`since="wake"`, `since="read"`).
+    private static func appendAnswerTimes(_ loops: [LoopStats], to text: inout String) {
+        let name = "flowcoach_activity_answer_seconds"
+        text += "# HELP \(name) Time from the loop's wake-up (since=wake) or its read of the connection (since=read) "
+            + "to the write that handed an activity's flow answer to the kernel.\n# TYPE \(name) histogram\n"
+        let series: [(String, (LoopStats) -> LatencyHistogram)] = [("wake", \.answerSinceWake), ("read", \.answerSinceRead)]
+        for (since, histogram) in series {
+            var merged = LatencyHistogram.Snapshot()
+            for stats in loops { merged.add(histogram(stats).snapshot()) }
+            var cumulative = 0
+            for (index, count) in merged.counts.enumerated() {
+                cumulative += count
+                let bound = index < LatencyHistogram.upperBoundsNs.count ? seconds(LatencyHistogram.upperBoundsNs[index]) : "+Inf"
+                text += "\(name)_bucket{since=\"\(since)\",le=\"\(bound)\"} \(cumulative)\n"
+            }
+            text += "\(name)_sum{since=\"\(since)\"} \(seconds(merged.sumNs))\n"
+            text += "\(name)_count{since=\"\(since)\"} \(cumulative)\n"
+        }
+    }
+
+    /// Nanoseconds as decimal seconds, exactly and without trailing zeros (`50000` →
+    /// `0.00005`).
+    static func seconds(_ nanoseconds: Int) -> String {
+        let whole = nanoseconds / 1_000_000_000
+        var fraction = String(nanoseconds % 1_000_000_000)
+        guard fraction != "0" else { return String(whole) }
+        fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(whole).\(fraction)"
     }
 
     /// One unlabelled series with its HELP and TYPE lines.

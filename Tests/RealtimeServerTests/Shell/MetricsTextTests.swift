@@ -17,6 +17,35 @@ struct MetricsTextTests {
         #expect(text.contains("# TYPE flowcoach_connections_open gauge\n"))
     }
 
+    @Test("answer times render as one cumulative histogram per starting point, the loops merged, in seconds")
+    func answerTimesHistogram() {
+        let first = LoopStats()
+        let second = LoopStats()
+        first.answerSinceWake.record(40_000)
+        second.answerSinceWake.record(1_200_000, count: 2)
+        second.answerSinceRead.record(30_000, count: 2)
+        let text = MetricsText.render([first, second])
+        #expect(text.contains("# TYPE flowcoach_activity_answer_seconds histogram\n"))
+        #expect(text.contains("flowcoach_activity_answer_seconds_bucket{since=\"wake\",le=\"0.00005\"} 1\n"))
+        #expect(text.contains("flowcoach_activity_answer_seconds_bucket{since=\"wake\",le=\"0.001\"} 1\n"))
+        #expect(text.contains("flowcoach_activity_answer_seconds_bucket{since=\"wake\",le=\"0.0015\"} 3\n"))
+        #expect(text.contains("flowcoach_activity_answer_seconds_bucket{since=\"wake\",le=\"1\"} 3\n"))
+        #expect(text.contains("flowcoach_activity_answer_seconds_bucket{since=\"wake\",le=\"+Inf\"} 3\n"))
+        #expect(text.contains("flowcoach_activity_answer_seconds_sum{since=\"wake\"} 0.00244\n"))
+        #expect(text.contains("flowcoach_activity_answer_seconds_count{since=\"wake\"} 3\n"))
+        #expect(text.contains("flowcoach_activity_answer_seconds_count{since=\"read\"} 2\n"))
+        #expect(text.contains("flowcoach_activity_answer_seconds_sum{since=\"read\"} 0.00006\n"))
+    }
+
+    @Test("nanoseconds print as exact decimal seconds")
+    func secondsText() {
+        #expect(MetricsText.seconds(0) == "0")
+        #expect(MetricsText.seconds(50_000) == "0.00005")
+        #expect(MetricsText.seconds(1_500_000) == "0.0015")
+        #expect(MetricsText.seconds(1_000_000_000) == "1")
+        #expect(MetricsText.seconds(12_000_000_001) == "12.000000001")
+    }
+
     @Test("process memory takes RSS and its anonymous and file-backed parts from /proc status text")
     func processMemoryFields() {
         var memory = ProcessMemory()

@@ -108,6 +108,12 @@ struct FlowcoachSoak: ParsableCommand {
     @Option(help: "Server process id: report its RSS and CPU from /proc.")
     var serverPid: Int32?
 
+    @Option(help: "The server's /metrics (http://HOST:PORT/metrics): its own answer times, read before and after the load, reported beside the round trip.")
+    var serverMetrics: String?
+
+    @Option(help: "Bearer token for --server-metrics (the server's metrics.token).")
+    var metricsToken: String?
+
     @Option(help: "Write the report as JSON to this file.")
     var json: String?
 
@@ -181,6 +187,8 @@ struct FlowcoachSoak: ParsableCommand {
         if let drainTimeoutMs { configuration.drainTimeoutMs = drainTimeoutMs }
         if let seed { configuration.seed = seed }
         if let allowRemote { configuration.allowRemoteHost = allowRemote }
+        if let serverMetrics { configuration.metricsURL = serverMetrics }
+        if let metricsToken { configuration.metricsToken = metricsToken }
     }
 
     /// Tokens from --create-users (written to --token-file when given) or from --token-file.

@@ -58,6 +58,11 @@ public struct SoakConfiguration: Sendable, Equatable {
     public var seed: UInt64 = 1
     /// A non-loopback host the operator explicitly allows as a target.
     public var allowRemoteHost: String?
+    /// The server's `/metrics` (`http://HOST:PORT/metrics`), scraped before and after the
+    /// load for the server's own answer times (nil: not scraped).
+    public var metricsURL: String?
+    /// `Authorization: Bearer` for `metricsURL` (the server's `metrics.token`).
+    public var metricsToken: String?
     /// Print the progress line every second.
     public var progress = true
 
@@ -98,6 +103,7 @@ extension SoakConfiguration {
         if intervalMs == 0 && messages == 0 && durationSeconds <= 0 { throw ConfigurationError("interval 0 needs a bound") }
         if answerTimeoutMs < 1 || drainTimeoutMs < 0 { throw ConfigurationError("answer_timeout_ms must be positive, drain_timeout_ms not negative") }
         if caFile != nil && !target.isSecure { throw ConfigurationError("ca_file is for wss:// URLs") }
+        if let metricsURL { _ = try MetricsScrape(url: metricsURL, token: metricsToken) }
         return target
     }
 }

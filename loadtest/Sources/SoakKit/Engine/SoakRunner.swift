@@ -120,6 +120,15 @@ public final class SoakRunner {
         if pipe(&signalPipe) == 0 { for fd in signalPipe { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) } }
         if signalPipe[1] >= 0 { _ = flowcoach_route_signals_to(signalPipe[1]) }
 
+        // The server's answer times: its histogram before the load, subtracted at the end.
+        let scrape = configuration.metricsURL.flatMap { try? MetricsScrape(url: $0, token: configuration.metricsToken) }
+        var answerTimesBefore: ServerAnswerTimes?
+        var scrapeFailure: String?
+        if let scrape {
+            (answerTimesBefore, scrapeFailure) = Self.answerTimes(scrape)
+            if let scrapeFailure { log("warning: /metrics before the load: \(scrapeFailure)") }
+        }
+
         let startNs = MonotonicClock.nowNs()
         let startedWallMs = WallClock.nowMs()
         let serverStart = serverPID.flatMap { ProcessUsage.read(pid: $0) }
@@ -254,7 +263,27 @@ public final class SoakRunner {
             report.clientCPUSeconds = Double(end.cpuTicks - start.cpuTicks) / Double(ProcessUsage.ticksPerSecond)
             report.clientPeakRSSKiB = end.peakRSSKiB
         }
+        if let scrape, let before = answerTimesBefore {
+            let (after, failure) = Self.answerTimes(scrape)
+            report.serverAnswerTimes = after?.subtracting(before)
+            report.serverMetricsFailure = failure
+        } else if scrape != nil {
+            report.serverMetricsFailure = scrapeFailure
+        }
         for fd in signalPipe where fd >= 0 { close(fd) }
         return report
+    }
+
+    /// The server's answer-time histograms as scraped now, or why not.
+    private static func answerTimes(_ scrape: MetricsScrape) -> (ServerAnswerTimes?, String?) {
+        do {
+            let text = try scrape.fetch()
+            guard let times = ServerAnswerTimes(exposition: text) else {
+                return (nil, "no \(ServerAnswerTimes.metricName) on \(scrape.host):\(scrape.port)\(scrape.path) (an older server?)")
+            }
+            return (times, nil)
+        } catch {
+            return (nil, error.description)
+        }
     }
 }

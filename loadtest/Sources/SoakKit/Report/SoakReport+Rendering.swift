@@ -31,6 +31,23 @@ extension SoakReport {
         json.endObject()
         json.key("latency_us")
         Self.write(latency, to: &json)
+        json.key("server_answer_us")
+        if let times = serverAnswerTimes {
+            json.beginObject()
+            for (name, histogram) in [("since_wake", times.sinceWake), ("since_read", times.sinceRead)] {
+                json.key(string: name)
+                json.beginObject()
+                json.key("count"); json.value(histogram.count)
+                for (label, q) in Self.serverQuantiles {
+                    json.key(string: label)
+                    if let seconds = histogram.quantile(q) { json.value(seconds * 1e6, fractionDigits: 0) } else { json.null() }
+                }
+                json.endObject()
+            }
+            json.endObject()
+        } else {
+            json.null()
+        }
         json.key("connections")
         json.beginObject()
         json.key("attempts"); json.value(counters.connectAttempts)
@@ -118,6 +135,9 @@ extension SoakReport {
         return bytes
     }
 
+    /// The percentiles reported from the server's histogram (interpolated inside buckets).
+    static let serverQuantiles: [(String, Double)] = [("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("p99.9", 0.999)]
+
     private static func write(_ latency: LatencySummary, to json: inout JSONWriter) {
         json.beginObject()
         json.key("count"); json.value(Int64(clamping: latency.count))
@@ -141,6 +161,16 @@ extension SoakReport {
             + "peak \(Self.fixed(peakUpdatesPerSecond, 0))/s")
         lines.append("  round trip (µs): p50 \(latency.p50)  p90 \(latency.p90)  p99 \(latency.p99)  "
             + "p99.9 \(latency.p999)  max \(latency.max)  mean \(Self.fixed(latency.mean, 1))  (n=\(latency.count))")
+        if let times = serverAnswerTimes {
+            for (name, histogram) in [("since wake", times.sinceWake), ("since read", times.sinceRead)] {
+                let figures = Self.serverQuantiles.map { label, q in
+                    "\(label) " + (histogram.quantile(q).map { Self.fixed($0 * 1e6, 0) } ?? "-")
+                }
+                lines.append("  server answer (µs, /metrics), \(name): " + figures.joined(separator: "  ") + "  (n=\(histogram.count))")
+            }
+        } else if let serverMetricsFailure {
+            lines.append("  server answer: not read (\(serverMetricsFailure))")
+        }
         lines.append("  connections: \(counters.connectSuccesses) succeeded, \(counters.connectFailures) failed"
             + " of \(counters.connectAttempts) attempts; \(counters.disconnects) unexpected disconnects, "
             + "\(counters.churned) churned" + (firstConnectFailure.map { "; first failure: \($0)" } ?? ""))

@@ -58,6 +58,10 @@ public struct SoakReport: Sendable, Equatable {
     /// Reconnects and resumed timers were jittered (false: `--no-jitter`).
     public var jitter = true
     public var server: ServerUsage?
+    /// The server's own answer times over the run, from its `/metrics` (`--server-metrics`).
+    public var serverAnswerTimes: ServerAnswerTimes?
+    /// Why the server's answer times are missing, when they were asked for.
+    public var serverMetricsFailure: String?
     /// The soak client's own CPU seconds and peak RSS (it shares the machine with the server).
     public var clientCPUSeconds = 0.0
     public var clientPeakRSSKiB: Int64 = 0
