@@ -37,17 +37,28 @@ struct LiveSessionSizeTests {
         }
     }
 
+    /// The object's size class: the smallest chunk among several live objects. malloc may
+    /// hand one of them a freed larger chunk (other tests allocate and free at the same
+    /// time), and `malloc_usable_size` then reports that chunk, not the object's class.
+    static func smallestHeapBytes<Object: AnyObject>(of count: Int = 8, _ make: () -> Object) -> (bytes: Int, sample: Object) {
+        let objects = (0..<count).map { _ in make() }
+        let bytes = objects.map { heapBytes(of: $0) }.min() ?? -1
+        return (bytes, objects[0])
+    }
+
     @Test("a session with a day and a language tallied stays within 1,048 bytes of heap (a 1,056-byte malloc chunk), all in its object")
     func sessionObjectSize() {
         var coach = UserCoach()
-        let live = LiveSession(id: SessionID(high: 1, low: 2), userId: "u", flow: coach.startSession(atMs: 5),
-                               startedAtMs: 5, nowMono: 0)
-        for seq in Int64(1)...6 { live.answered.remember(AnsweredFlow(FlowAssessment.initial(seq: seq, atMs: seq))) }
-        live.days.update(day: 20_000) { tally in
-            tally.activeMs += 5_000
-            tally.addLanguage("swift", ms: 5_000)
+        let (object, live) = Self.smallestHeapBytes {
+            let live = LiveSession(id: SessionID(high: 1, low: 2), userId: "u", flow: coach.startSession(atMs: 5),
+                                   startedAtMs: 5, nowMono: 0)
+            for seq in Int64(1)...6 { live.answered.remember(AnsweredFlow(FlowAssessment.initial(seq: seq, atMs: seq))) }
+            live.days.update(day: 20_000) { tally in
+                tally.activeMs += 5_000
+                tally.addLanguage("swift", ms: 5_000)
+            }
+            return live
         }
-        let object = Self.heapBytes(of: live)
         let blocks = Self.heapBytes(ofArray: live.days.moreDays) + live.days.reduce(0) { $0 + Self.heapBytes(ofArray: $1.moreLanguages) }
         print("LiveSession heap bytes: \(object) + \(blocks) out of line")
         // Before: an object of 1,016 bytes (1,048 until the recommendation limiter's times
@@ -59,10 +70,12 @@ struct LiveSessionSizeTests {
 
     @Test("a coaching connection carrying one session, its hello answered, stays within 120 bytes of heap (152 before)")
     func connectionObjectSize() {
-        let connection = CoachingConnection(id: 1, nowMs: 0, burst: 10, helloDeadlineMs: 0)
-        connection.sessions.append(SessionID(high: 1, low: 2))
-        connection.helloRef = nil
-        let bytes = Self.heapBytes(of: connection)
+        let (bytes, _) = Self.smallestHeapBytes {
+            let connection = CoachingConnection(id: 1, nowMs: 0, burst: 10, helloDeadlineMs: 0)
+            connection.sessions.append(SessionID(high: 1, low: 2))
+            connection.helloRef = nil
+            return connection
+        }
         print("CoachingConnection heap bytes: \(bytes)")
         #expect(bytes > 0 && bytes <= 120)
     }
@@ -70,13 +83,17 @@ struct LiveSessionSizeTests {
     @Test("a user's sessions cost one array slot each: 9 take 152 bytes of heap (a dictionary's storage for 9: 16 buckets, 456)")
     func userSessionsSize() {
         var coach = UserCoach()
-        var sessions = UserSessions()
-        for index in UInt64(1)...9 {
-            let live = LiveSession(id: SessionID(high: index, low: index), userId: "u", flow: coach.startSession(atMs: 5),
-                                   startedAtMs: 5, nowMono: 0)
-            sessions[live.id] = live
+        // Several tables, and the smallest block (see ``smallestHeapBytes(of:_:)``).
+        let tables = (0..<4).map { _ in
+            var sessions = UserSessions()
+            for index in UInt64(1)...9 {
+                let live = LiveSession(id: SessionID(high: index, low: index), userId: "u", flow: coach.startSession(atMs: 5),
+                                       startedAtMs: 5, nowMono: 0)
+                sessions[live.id] = live
+            }
+            return sessions
         }
-        let bytes = Self.heapBytes(ofArray: sessions.values)
+        let bytes = tables.map { Self.heapBytes(ofArray: $0.values) }.min() ?? -1
         print("UserSessions heap bytes for 9 sessions: \(bytes)")
         #expect(bytes > 0 && bytes <= 152)
     }
@@ -90,7 +107,14 @@ struct LiveSessionSizeTests {
         #expect(Self.heapBytes(ofArray: tally.moreLanguages) == 0)
         tally.addLanguage("rust", ms: 1)
         #expect(tally.languageMs == ["swift": 10, "rust": 1])
-        let bytes = Self.heapBytes(ofArray: tally.moreLanguages)
+        // Several tallies alike, and the smallest block (see ``smallestHeapBytes(of:_:)``).
+        let others = (0..<4).map { _ in
+            var other = DayTally(day: 1)
+            other.addLanguage("swift", ms: 10)
+            other.addLanguage("rust", ms: 1)
+            return other
+        }
+        let bytes = ([tally] + others).map { Self.heapBytes(ofArray: $0.moreLanguages) }.min() ?? -1
         #expect(bytes > 0 && bytes <= 56)
         #expect(MemoryLayout<DayTally>.size <= 80 && MemoryLayout<SessionDays>.size <= 88)
     }
