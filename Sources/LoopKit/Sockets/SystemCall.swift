@@ -1,15 +1,16 @@
 internal import CLinux
 internal import Glibc
 
-/// Thin wrappers that retry EINTR and turn errno into ``IOResult``. A process using them
-/// ignores SIGPIPE (the server and the soak client both do at start), so a write to a
-/// reset connection fails with EPIPE instead of killing it.
+/// Thin wrappers over the socket calls that retry EINTR and turn errno into ``IOResult``.
+/// Sends pass `MSG_NOSIGNAL`, so a send to a reset connection fails with EPIPE instead of
+/// killing the process (the server and the soak client also ignore SIGPIPE at start).
 public enum SystemCall {
-    /// `read(2)` into `buffer`.
+    /// `recv(2)` into `buffer`. A socket call rather than `read(2)`: it goes straight to the
+    /// socket layer, skipping the VFS file-position lock and checks `read` pays per call.
     @inline(__always)
-    public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
+    public static func receive(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
         while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            let n = Glibc.recv(fd, buffer.baseAddress, buffer.count, 0)
             if n >= 0 { return .transferred(n) }
             let code = errno
             if code == EINTR { continue }
@@ -18,21 +19,19 @@ public enum SystemCall {
         }
     }
 
-    /// `writev(2)` of up to two buffers (pending output, then fresh output); either may be
-    /// empty.
+    /// Sends up to two buffers (pending output, then fresh output); either may be empty.
+    /// One buffer goes through `send(2)`, two through `sendmsg(2)` — socket calls rather than
+    /// `writev(2)`, for the same reason as ``receive(_:into:)``. `MSG_NOSIGNAL`: a reset peer
+    /// gives EPIPE even where SIGPIPE is not ignored.
     @inline(__always)
-    public static func write(_ fd: Int32, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> IOResult {
-        var vectors = (
-            iovec(iov_base: UnsafeMutableRawPointer(mutating: first.baseAddress), iov_len: first.count),
-            iovec(iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress), iov_len: second.count)
-        )
+    public static func send(_ fd: Int32, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> IOResult {
         while true {
-            let n: Int = withUnsafeMutablePointer(to: &vectors) { pointer in
-                pointer.withMemoryRebound(to: iovec.self, capacity: 2) { iov in
-                    if first.isEmpty { return Glibc.writev(fd, iov + 1, 1) }
-                    if second.isEmpty { return Glibc.writev(fd, iov, 1) }
-                    return Glibc.writev(fd, iov, 2)
-                }
+            let n: Int
+            if first.isEmpty || second.isEmpty {
+                let only = first.isEmpty ? second : first
+                n = Glibc.send(fd, only.baseAddress, only.count, Int32(MSG_NOSIGNAL))
+            } else {
+                n = sendBoth(fd, first, second)
             }
             if n >= 0 { return .transferred(n) }
             let code = errno
@@ -42,10 +41,27 @@ public enum SystemCall {
         }
     }
 
-    /// `write(2)` of one buffer.
+    /// Sends one buffer.
     @inline(__always)
-    public static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> IOResult {
-        write(fd, bytes, UnsafeRawBufferPointer(start: nil, count: 0))
+    public static func send(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> IOResult {
+        send(fd, bytes, UnsafeRawBufferPointer(start: nil, count: 0))
+    }
+
+    /// `sendmsg(2)` of two non-empty buffers in one call.
+    @inline(__always)
+    private static func sendBoth(_ fd: Int32, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> Int {
+        var vectors = (
+            iovec(iov_base: UnsafeMutableRawPointer(mutating: first.baseAddress), iov_len: first.count),
+            iovec(iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress), iov_len: second.count)
+        )
+        return withUnsafeMutablePointer(to: &vectors) { pointer in
+            pointer.withMemoryRebound(to: iovec.self, capacity: 2) { iov in
+                var message = msghdr()
+                message.msg_iov = iov
+                message.msg_iovlen = 2
+                return Glibc.sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
+            }
+        }
     }
 
     /// Sets an integer socket option, ignoring failure (used for best-effort tuning).

@@ -17,7 +17,7 @@ extension EventLoop {
             readAvailableTLS(connection)
             return
         }
-        switch SystemCall.read(connection.fd, into: readBuffer) {
+        switch SystemCall.receive(connection.fd, into: readBuffer) {
         case .wouldBlock:
             return
         case .failed, .transferred(0):
@@ -52,7 +52,7 @@ extension EventLoop {
     /// TLS: ciphertext into the session, then every plaintext record it yields through the
     /// same path as plaintext input.
     private func readAvailableTLS(_ connection: ClientConnection) {
-        switch SystemCall.read(connection.fd, into: cipherBuffer) {
+        switch SystemCall.receive(connection.fd, into: cipherBuffer) {
         case .wouldBlock:
             return
         case .failed:
@@ -149,7 +149,7 @@ extension EventLoop {
             return
         }
         let result = connection.pendingOutput.withUnsafeReadableBytes { pending in
-            fresh.withUnsafeReadableBytes { bytes in SystemCall.write(connection.fd, pending, bytes) }
+            fresh.withUnsafeReadableBytes { bytes in SystemCall.send(connection.fd, pending, bytes) }
         }
         stats.add(.socketWrites)
         let wasWaiting = !connection.pendingOutput.isEmpty

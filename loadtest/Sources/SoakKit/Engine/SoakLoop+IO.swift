@@ -100,7 +100,7 @@ extension SoakLoop {
         for _ in 0..<8 {
             guard connection.fd >= 0 else { return }
             let count: Int
-            switch SystemCall.read(connection.fd, into: readBuffer) {
+            switch SystemCall.receive(connection.fd, into: readBuffer) {
             case .transferred(0):
                 lost(connection, "server closed the TCP connection")
                 return
@@ -239,7 +239,7 @@ extension SoakLoop {
     static func drain(_ bytes: inout ByteWriter, to fd: Int32) -> (written: Int, outcome: IOResult) {
         var total = 0
         while !bytes.isEmpty {
-            let result = bytes.withUnsafeReadableBytes { SystemCall.write(fd, $0) }
+            let result = bytes.withUnsafeReadableBytes { SystemCall.send(fd, $0) }
             guard case .transferred(let written) = result else { return (total, result) }
             guard written > 0 else { return (total, .wouldBlock) }  // never spin on a zero write
             total += written

@@ -27,7 +27,7 @@ extension SoakLoop {
         for _ in 0..<8 {
             guard connection.fd >= 0 else { return }
             let count: Int
-            switch SystemCall.read(connection.fd, into: cipherBuffer) {
+            switch SystemCall.receive(connection.fd, into: cipherBuffer) {
             case .transferred(0):
                 count = 0
                 connection.tls?.receivedEndOfStream()
