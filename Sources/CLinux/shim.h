@@ -31,6 +31,18 @@ extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int fl
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
+
+/// CPUs in the calling thread's affinity mask (taskset, cpusets), or 0 when unknown. The raw
+/// system call because glibc's wrapper and CPU_COUNT need _GNU_SOURCE.
+static inline int flowcoach_affinity_cpu_count(void) {
+    unsigned long mask[64];  /* 4,096 CPUs */
+    long bytes = syscall(SYS_sched_getaffinity, 0, sizeof mask, mask);
+    if (bytes <= 0) return 0;
+    int count = 0;
+    for (long i = 0; i < bytes / (long)sizeof mask[0]; i++) count += __builtin_popcountl(mask[i]);
+    return count;
+}
 
 /// Self-pipe for signals: the handler only writes the signal number to a pipe (async-signal
 /// safe), so whichever thread the kernel picks, the main thread learns of it by reading.

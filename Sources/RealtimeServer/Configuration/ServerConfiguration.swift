@@ -18,7 +18,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var tlsCertificateChainPath: String?
     /// PEM private key of the leaf certificate (`tls.private_key`).
     public var tlsPrivateKeyPath: String?
-    /// Event loop threads (`server.loops`); default: one per core.
+    /// Event loop threads (`server.loops`); default: one per core this process may use.
     public var loops: Int = ServerConfiguration.coreCount
     /// Enables the diagnostic `/echo` WebSocket route (`websocket.echo`); off by default.
     public var echoEnabled: Bool = false
@@ -93,8 +93,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         return TLSConfiguration(certificateChainPath: chain, privateKeyPath: key)
     }
 
-    /// Number of online CPUs (at least 1).
-    public static var coreCount: Int { max(1, Int(sysconfValue())) }
+    /// CPUs this process may use: online, in its affinity mask and within its cgroup's CPU
+    /// quota (at least 1).
+    public static var coreCount: Int { CoreCount.usable() }
 
     /// Rejects values that cannot work, naming the key.
     public func validate() throws(ConfigurationError) {
