@@ -8,11 +8,6 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
     .unsafeFlags(["-warnings-as-errors"], .when(configuration: .debug)),
-    // Release builds drop the runtime exclusivity checks (swift_beginAccess/endAccess with a
-    // thread-local access set on every class-property mutation, a sixth of the event loop's
-    // user-space time per message). Static checks stay, and debug builds — where every test
-    // runs — keep the runtime checks, so an overlapping access still fails a test.
-    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
 let package = Package(
