@@ -66,7 +66,11 @@ final class ClientConnection {
     /// Where this connection's check sits in the loop's queue (`ConnectionChecks`): kept
     /// here, where the object had room, rather than in an array beside the table.
     var checkPosition = ConnectionChecks.notQueued
-    var endpoint: WebSocketEndpoint?
+    /// `@exclusivity(unchecked)`: used by the owning loop's thread only, each use one call on
+    /// the endpoint that does not reach the loop again (it writes into the buffer it is
+    /// given), so accesses cannot overlap; the run-time check cost one or two access-set
+    /// updates per frame.
+    @exclusivity(unchecked) var endpoint: WebSocketEndpoint?
     /// Whether EPOLLOUT is armed (only while `pendingOutput` is non-empty).
     var wantsWritable = false
     /// Pings sent since the peer last sent anything.

@@ -42,7 +42,11 @@ public final class EventLoop: @unchecked Sendable {
     let readBuffer: UnsafeMutableRawBufferPointer
     /// Loop-owned output ("cork") buffer: a connection's replies accumulate here during
     /// dispatch and leave with one write. Written only through `writeOutput(to:_:)`.
-    var cork = OutputCork()
+    /// `@exclusivity(unchecked)`: touched by this loop's thread only, and no body passed to
+    /// `writeOutput` reaches the loop again (each writes one frame or response into the
+    /// buffer it is given), so accesses cannot overlap; the run-time check cost two
+    /// access-set updates per message on the read path.
+    @exclusivity(unchecked) var cork = OutputCork()
     /// Loop-owned buffers for TLS: ciphertext as read, and ciphertext to write.
     let cipherBuffer: UnsafeMutableRawBufferPointer
     var cipherCork = ByteWriter(capacity: 64 << 10)
