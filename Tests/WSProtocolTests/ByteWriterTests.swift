@@ -7,7 +7,7 @@ struct ByteWriterTests {
     func appendConsumeRewind() {
         var writer = ByteWriter(capacity: 16)
         writer.append(1)
-        [2, 3].withUnsafeBytes { writer.append($0) }
+        ([2, 3] as [UInt8]).withUnsafeBytes { writer.append($0) }
         writer.appendBigEndian(UInt16(0x0405))
         writer.appendBigEndian(UInt64(0x0607_0809_0A0B_0C0D))
         writer.append(contentsOf: [14, 15] as [UInt8])
