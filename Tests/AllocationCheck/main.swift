@@ -14,6 +14,9 @@
 // `flowcoach-alloc-check endpoint-echo ROUNDS [SPLIT_AT]` runs only check 4's loop, ROUNDS
 // times (the frame whole, or split after SPLIT_AT bytes), and counts nothing: a fixed workload for `valgrind --tool=callgrind` (instructions per
 // message = the difference of two round counts ÷ their difference).
+// `flowcoach-alloc-check endpoint-echo-batch ROUNDS` is the `/echo` route's read instead:
+// 16 such frames in one read through `echoMessages` (instructions per message = the
+// difference ÷ 16 × the round difference).
 //
 // Run under the malloc-counting interposer (scripts/check-allocations.sh). Each check warms
 // up, then counts the allocations of the measuring thread over many rounds and prints
@@ -129,6 +132,48 @@ struct EndpointEcho: ~Copyable {
             }
         }
     }
+}
+
+/// The `/echo` route's read: `frames` masked 64-byte text frames in one read, echoed by
+/// `WebSocketEndpoint.echoMessages` into the output, which is then emptied as a flush does.
+struct EndpointEchoBatch: ~Copyable {
+    var endpoint = WebSocketEndpoint(role: .server)
+    var output = ByteWriter(capacity: 4096)
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
+    let batch: [UInt8]
+
+    init(frames: Int) {
+        var writer = ByteWriter()
+        let message = [UInt8](repeating: UInt8(ascii: "a"), count: 64)
+        for _ in 0..<frames {
+            FrameEncoder.writeFrame(opcode: .text, payload: message, mask: MaskingKey(1, 2, 3, 4), into: &writer)
+        }
+        batch = writer.readableBytes
+    }
+
+    deinit { readBuffer.deallocate() }
+
+    /// Returns the number of messages echoed.
+    mutating func read() -> Int {
+        batch.withUnsafeBytes { readBuffer.copyMemory(from: $0) }
+        let bytes = UnsafeMutableRawBufferPointer(rebasing: readBuffer[0..<batch.count])
+        var consumed = 0
+        var echoed = 0
+        guard case .needMoreData = endpoint.echoMessages(from: bytes, consumed: &consumed, output: &output, echoed: &echoed) else {
+            print("error: the echo endpoint produced an unexpected event")
+            exit(1)
+        }
+        output.consume(output.readableCount)
+        return echoed
+    }
+}
+
+if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "endpoint-echo-batch", let count = Int(CommandLine.arguments[2]) {
+    var echo = EndpointEchoBatch(frames: 16)
+    var messages = 0
+    for _ in 0..<count { messages &+= echo.read() }
+    print("endpoint-echo-batch: \(count) reads, \(messages) messages echoed")
+    exit(0)
 }
 
 if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "endpoint-echo", let count = Int(CommandLine.arguments[2]) {

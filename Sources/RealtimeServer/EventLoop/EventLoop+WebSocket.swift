@@ -7,16 +7,31 @@ extension EventLoop {
     /// Drains every complete event out of `bytes[start...]`; replies go to the cork buffer.
     func receivedFrameBytes(_ connection: ClientConnection, _ bytes: UnsafeMutableRawBufferPointer, from start: Int) {
         var consumed = start
+        // Counted here and added once per read: a relaxed atomic add is a locked
+        // instruction, too dear to pay per message.
+        var received = 0
+        var echoed = 0
+        defer {
+            if received &+ echoed > 0 {
+                stats.add(.messagesReceived, received &+ echoed)
+                if echoed > 0 { stats.add(.messagesSent, echoed) }
+            }
+        }
+        let echoes = connection.route == .echo
         events: while true {
             let next = writeOutput(to: connection) { output in
-                connection.endpoint?.nextEvent(from: bytes, consumed: &consumed, output: &output)
+                // The echo route sends each message back inside the endpoint: one entry
+                // into it (and into the cork) per read, not two per message.
+                echoes
+                    ? connection.endpoint?.echoMessages(from: bytes, consumed: &consumed, output: &output, echoed: &echoed)
+                    : connection.endpoint?.nextEvent(from: bytes, consumed: &consumed, output: &output)
             }
             guard let event = next else { return }
             switch event {
             case .needMoreData:
                 break events
             case .text(let payload):
-                stats.add(.messagesReceived)
+                received &+= 1
                 deliver(connection, opcode: .text, payload)
                 if connection.isInputPaused {
                     // Waiting for another thread (token check, session look-up): keep the
@@ -25,7 +40,7 @@ extension EventLoop {
                     break events
                 }
             case .binary(let payload):
-                stats.add(.messagesReceived)
+                received &+= 1
                 deliver(connection, opcode: .binary, payload)
             case .ping, .pong:
                 continue  // the endpoint already queued the pong; any traffic proves liveness
@@ -44,9 +59,8 @@ extension EventLoop {
 
     private func deliver(_ connection: ClientConnection, opcode: Opcode, _ payload: UnsafeRawBufferPointer) {
         switch connection.route {
-        case .echo:
-            writeOutput(to: connection) { _ = connection.endpoint?.send(opcode, payload: payload, into: &$0) }
-            stats.add(.messagesSent)
+        case .echo, .none:
+            break  // the echo route's messages went back inside the endpoint (echoMessages)
         case .coaching:
             guard let coaching = connection.coaching else { return }
             if opcode == .text {
@@ -54,8 +68,6 @@ extension EventLoop {
             } else {
                 shard.receivedBinary(coaching, at: coachingTime)
             }
-        case .none:
-            break
         }
     }
 

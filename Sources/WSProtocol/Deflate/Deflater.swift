@@ -114,7 +114,7 @@ public struct Deflater: ~Copyable {
         let produced = output.readableCount - start
 
         defer { finishMessage() }
-        guard completed, produced >= 4, output.lastReadable(4).elementsEqual([0x00, 0x00, 0xff, 0xff]) else {
+        guard completed, produced >= 4, output.lastFourReadable == 0x0000_FFFF else {
             // Only reachable without context takeover (budget exceeded): the window is
             // reset below, so not sending this output keeps both sides in step.
             precondition(noContextTakeover, "Deflater: sync flush did not end with 00 00 ff ff")
@@ -203,16 +203,12 @@ public struct Deflater: ~Copyable {
 extension Deflater: @unchecked Sendable {}
 
 extension ByteWriter {
-    /// Removes the last `count` readable bytes (the 0x00 0x00 0xff 0xff a sync flush ends
-    /// with, or a compressed attempt that did not pay off).
-    fileprivate mutating func removeLastReadable(_ count: Int) {
-        precondition(count >= 0 && count <= readableCount, "ByteWriter: removed more than readable")
-        storage.removeLast(count)
-    }
-
-    /// The last `count` readable bytes (count ≤ readableCount).
-    fileprivate func lastReadable(_ count: Int) -> ArraySlice<UInt8> {
-        precondition(count >= 0 && count <= readableCount, "ByteWriter: asked for more than readable")
-        return storage[(storage.count - count)...]
+    /// The last four readable bytes as a big-endian integer (readableCount ≥ 4): the
+    /// 0x00 0x00 0xff 0xff a sync flush ends with is 0x0000_FFFF.
+    fileprivate var lastFourReadable: UInt32 {
+        precondition(readableCount >= 4, "ByteWriter: asked for more than readable")
+        return withUnsafeReadableBytes { raw in
+            raw[(raw.count - 4)...].reduce(0) { $0 << 8 | UInt32($1) }
+        }
     }
 }

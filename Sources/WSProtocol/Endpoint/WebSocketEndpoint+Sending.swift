@@ -9,9 +9,14 @@ extension WebSocketEndpoint {
     @discardableResult
     public mutating func send(_ opcode: Opcode, payload: UnsafeRawBufferPointer, into output: inout ByteWriter) -> Bool {
         precondition(opcode == .text || opcode == .binary, "WebSocketEndpoint.send: only text or binary, got \(opcode)")
-        guard state == .open else { return false }
+        guard case .open = state else { return false }
+        guard let extras else {
+            // A plain server endpoint: no extension, no mask (RFC 6455 §5.1).
+            FrameEncoder.writeUnmaskedDataFrame(opcode, payload: payload, into: &output)
+            return true
+        }
         let mask = nextMaskingKey()
-        if let transform = extras?.transform {
+        if let transform = extras.transform {
             transform.encode(payload) { encoded, bits in
                 FrameEncoder.writeFrame(opcode: opcode, payload: encoded, reservedBits: bits, mask: mask, into: &output)
             }

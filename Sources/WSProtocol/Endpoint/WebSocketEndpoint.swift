@@ -117,6 +117,8 @@ public struct WebSocketEndpoint: ~Copyable {
             consumed = bytes.count
             return .needMoreData
         }
+        if consumed == bytes.count, decoder.isBetweenPayloads { return .needMoreData }
+        if let event = nextWholeFrame(bytes, consumed: &consumed, output: &output) { return event }
         while true {
             switch decoder.next(bytes, consumed: &consumed) {
             case .needMoreData:

@@ -48,6 +48,14 @@ public struct FrameDecoder: Sendable {
         return false
     }
 
+    /// True while reading a header (complete or partial): with no input left, the next
+    /// call can only answer `.needMoreData`. (In the payload state an empty payload is
+    /// still to be delivered without input.)
+    @inline(__always) var isBetweenPayloads: Bool {
+        if case .header = state { return true }
+        return false
+    }
+
     /// Decodes from `bytes[consumed...]`, advancing `consumed` past what was used.
     public mutating func next(_ bytes: UnsafeMutableRawBufferPointer, consumed: inout Int) -> Event {
         switch state {

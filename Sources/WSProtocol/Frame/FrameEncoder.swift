@@ -39,6 +39,35 @@ public enum FrameEncoder {
         }
     }
 
+    /// Writes a whole unmasked text or binary frame (a server's, with no extension) with
+    /// one reservation in `output`: the header and then the payload.
+    ///
+    /// RFC 6455 §5.2: the minimal number of bytes MUST be used to encode the length.
+    @inlinable public static func writeUnmaskedDataFrame(
+        _ opcode: Opcode, payload: UnsafeRawBufferPointer, into output: inout ByteWriter
+    ) {
+        let length = payload.count
+        let headerLength = length <= 125 ? 2 : (length <= 0xFFFF ? 4 : 10)
+        output.appendWithUnsafeMutableBytes(maximumCount: headerLength &+ length) { raw in
+            guard let target = raw.baseAddress else { return 0 }
+            target.storeBytes(of: 0x80 | opcode.rawValue, as: UInt8.self)  // FIN, no RSV bits
+            switch headerLength {
+            case 2:
+                target.storeBytes(of: UInt8(truncatingIfNeeded: length), toByteOffset: 1, as: UInt8.self)
+            case 4:
+                target.storeBytes(of: 126, toByteOffset: 1, as: UInt8.self)
+                target.storeBytes(of: UInt16(truncatingIfNeeded: length).bigEndian, toByteOffset: 2, as: UInt16.self)
+            default:
+                target.storeBytes(of: 127, toByteOffset: 1, as: UInt8.self)
+                target.storeBytes(of: UInt64(length).bigEndian, toByteOffset: 2, as: UInt64.self)
+            }
+            if length > 0, let source = payload.baseAddress {
+                (target + headerLength).copyMemory(from: source, byteCount: length)
+            }
+            return headerLength &+ length
+        }
+    }
+
     /// Writes one complete frame: header, then the payload (masked in the output when `mask`
     /// is given). Use it to pre-encode a message once for fan-out to many connections.
     ///

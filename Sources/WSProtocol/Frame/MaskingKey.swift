@@ -68,6 +68,46 @@ public struct MaskingKey: Hashable, Sendable {
         }
     }
 
+    /// Unmasks a whole payload in place (offset 0) like `unmask(_:offset:)` and reports
+    /// whether every unmasked byte is ASCII (below 0x80): the receive path's UTF-8 check
+    /// needs nothing more for such a payload, so one pass serves both.
+    @inlinable public func unmaskReportingASCII(_ buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        guard let base = buffer.baseAddress else { return true }
+        let count = buffer.count
+        let key32 = UInt32(littleEndian: packed)  // memory-order pattern on this host
+        let key64 = UInt64(key32) | UInt64(key32) << 32
+        var seen: UInt64 = 0
+        var index = 0
+        while index &+ 16 <= count {
+            let p = base + index
+            let first = p.loadUnaligned(as: UInt64.self) ^ key64
+            let second = (p + 8).loadUnaligned(as: UInt64.self) ^ key64
+            p.storeBytes(of: first, as: UInt64.self)
+            (p + 8).storeBytes(of: second, as: UInt64.self)
+            seen |= first | second
+            index &+= 16
+        }
+        if index &+ 8 <= count {
+            let p = base + index
+            let word = p.loadUnaligned(as: UInt64.self) ^ key64
+            p.storeBytes(of: word, as: UInt64.self)
+            seen |= word
+            index &+= 8
+        }
+        // Tail: index is a multiple of 8, so the key byte for it is key byte 0.
+        var tailKey = packed
+        var tailSeen: UInt8 = 0
+        while index < count {
+            let p = base + index
+            let byte = p.load(as: UInt8.self) ^ UInt8(truncatingIfNeeded: tailKey)
+            p.storeBytes(of: byte, as: UInt8.self)
+            tailSeen |= byte
+            tailKey = (tailKey >> 8) | (tailKey << 24)
+            index &+= 1
+        }
+        return seen & 0x8080_8080_8080_8080 == 0 && tailSeen & 0x80 == 0
+    }
+
     /// Byte-at-a-time reference implementation (tests compare the fast path against it).
     public func unmaskBytewise(_ buffer: UnsafeMutableRawBufferPointer, offset: Int = 0) {
         let key = bytes
