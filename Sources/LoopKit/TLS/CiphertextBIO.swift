@@ -73,13 +73,16 @@ enum CiphertextBIO {
         return 1
     }
 
+    /// The commands OpenSSL sends a source/sink BIO. Most calls per record are kernel-TLS
+    /// queries (`BIO_get_ktls_send`/`_recv`), answered "no" before looking at the buffers.
     private static func control(_ bio: OpaquePointer?, _ command: Int32) -> Int {
-        guard let buffers = buffers(bio) else { return 0 }
         switch command {
         case BIO_CTRL_FLUSH: return 1  // nothing is held back: records are in `records` already
-        case BIO_CTRL_PENDING: return buffers.pointee.unreadCount
-        case BIO_CTRL_WPENDING: return buffers.pointee.records.readableCount
-        case BIO_CTRL_EOF: return buffers.pointee.receivedEndOfStream && buffers.pointee.unreadCount == 0 ? 1 : 0
+        case BIO_CTRL_PENDING: return buffers(bio)?.pointee.unreadCount ?? 0
+        case BIO_CTRL_WPENDING: return buffers(bio)?.pointee.records.readableCount ?? 0
+        case BIO_CTRL_EOF:
+            guard let buffers = buffers(bio) else { return 1 }
+            return buffers.pointee.receivedEndOfStream && buffers.pointee.unreadCount == 0 ? 1 : 0
         default: return 0
         }
     }

@@ -330,7 +330,7 @@ public struct TLSSession: ~Copyable {
     public mutating func writePlaintext(
         _ bytes: UnsafeRawBufferPointer, appendingCiphertextTo output: inout ByteWriter
     ) -> TLSWriteResult {
-        drainCiphertext(into: &output)
+        if hasBytesToDrain { drainCiphertext(into: &output) }
         // OpenSSL's BIO appends to `records`: lend it `output` for the call (a swap moves
         // two words each way; no bytes are copied).
         swap(&output, &buffers.pointee.records)
