@@ -67,7 +67,7 @@ public struct TLSSession: ~Copyable {
     private var receivedEOF = false
     private var receivedCloseNotify = false
     private var sentCloseNotify = false
-    /// Whether the handshake's BIO stores were released already.
+    /// Whether the handshake's ciphertext buffers were released already.
     private var releasedHandshakeBuffers = false
     /// False after a read that left no unread ciphertext and no record bytes in OpenSSL;
     /// true again when ciphertext or the end of the stream arrives.
