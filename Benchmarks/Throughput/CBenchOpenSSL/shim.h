@@ -9,3 +9,5 @@ static inline long fc_bench_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) {
 static inline long fc_bench_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version) {
     return SSL_CTX_set_max_proto_version(ctx, version);
 }
+static const uint64_t fc_bench_SSL_OP_CIPHER_SERVER_PREFERENCE = SSL_OP_CIPHER_SERVER_PREFERENCE;
+static const uint64_t fc_bench_SSL_OP_PRIORITIZE_CHACHA = SSL_OP_PRIORITIZE_CHACHA;

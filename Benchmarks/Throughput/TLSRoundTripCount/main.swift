@@ -16,6 +16,11 @@
 //     valgrind … --callgrind-out-file=/tmp/tls-3000 .build/release/TLSRoundTripCount cert.pem key.pem 3000
 //     # instructions per server round trip = (Ir of 3000 − Ir of 1000) ÷ 2000
 //
+// The server's path: ciphertext lent from the loop's buffer (`lendCiphertext`, no copy),
+// records appended straight to the cork (`writePlaintext(_:appendingCiphertextTo:)`), and
+// the server's TLS 1.3 suite order with server preference (AES-128-GCM for a default client).
+// BENCH_COPY_PATH=1 copies instead (`receivedCiphertext`, `writePlaintext`, `drainCiphertext`).
+//
 // Mallocs: with the malloc-counting interposer preloaded (Tests/MallocCounter, as built by
 // scripts/check-allocations.sh) it prints the server's mallocs per round trip once warm.
 // The server context uses the server's modes (RELEASE_BUFFERS, ACCEPT_MOVING_WRITE_BUFFER);
@@ -44,6 +49,10 @@ final class BenchContext: TLSContextProviding, @unchecked Sendable {
             else { fatalError("cannot load \(server.certificate) / \(server.key)") }
             let release = getenv("BENCH_KEEP_BUFFERS") == nil ? Int(SSL_MODE_RELEASE_BUFFERS) : 0
             _ = fc_bench_SSL_CTX_set_mode(context, release | Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
+            // The server's suite policy (TLSConfiguration.defaultTLS13CipherSuites).
+            _ = SSL_CTX_set_options(context, fc_bench_SSL_OP_CIPHER_SERVER_PREFERENCE | fc_bench_SSL_OP_PRIORITIZE_CHACHA)
+            _ = SSL_CTX_set_ciphersuites(
+                context, "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256")
         } else {
             SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)
             if let suites = getenv("BENCH_CIPHERSUITES") { _ = SSL_CTX_set_ciphersuites(context, suites) }
@@ -108,14 +117,27 @@ final class RoundTrips {
     /// reply encrypted and drained into the cork (which `writev` would send).
     @inline(never)
     func serverTurn(ciphertextCount: Int, answer: Bool) -> Int {
-        server.receivedCiphertext(UnsafeRawBufferPointer(rebasing: cipherBuffer[0..<ciphertextCount]))
+        let ciphertext = UnsafeRawBufferPointer(rebasing: cipherBuffer[0..<ciphertextCount])
+        if copies {
+            server.receivedCiphertext(ciphertext)
+        } else {
+            server.lendCiphertext(ciphertext)
+        }
         let received = readAll(&server)
+        if !copies { server.endCiphertextLoan() }
         if answer, received > 0 {
-            _ = reply.withUnsafeBytes { server.writePlaintext($0) }
+            if copies {
+                _ = reply.withUnsafeBytes { server.writePlaintext($0) }
+            } else {
+                _ = reply.withUnsafeBytes { server.writePlaintext($0, appendingCiphertextTo: &loop.serverCork) }
+            }
         }
         server.drainCiphertext(into: &loop.serverCork)
         return received
     }
+
+    /// BENCH_COPY_PATH=1: ciphertext copied into the session and records drained from it.
+    let copies = getenv("BENCH_COPY_PATH") != nil
 
     /// Moves the client's ciphertext into the server's read buffer (the socket's job).
     func deliverToServer() -> Int {

@@ -2,8 +2,9 @@ internal import COpenSSL
 public import WSProtocol
 
 /// One end of a TLS connection, sans-I/O: ciphertext in, plaintext out, and plaintext in,
-/// ciphertext out. It never touches a socket; OpenSSL reads from and writes to two memory
-/// BIOs that this type fills and drains. The server accepts with it
+/// ciphertext out. It never touches a socket; OpenSSL reads from and writes to one custom
+/// BIO (``CiphertextBIO``) over buffers this type fills and drains, so a record is copied
+/// once each way between the loop's buffers and OpenSSL's. The server accepts with it
 /// (``init(context:)``), the soak client connects with it (``init(clientContext:serverName:)``).
 ///
 /// Owned by one connection on one event-loop thread (it is `~Copyable` and not
@@ -11,13 +12,15 @@ public import WSProtocol
 /// calls it once right after the TCP connect, which queues the ClientHello to drain.
 ///
 /// ## Call sequence (the connection's side)
-/// - **Readable event:** `read(2)` into a scratch buffer, ``receivedCiphertext(_:)``
-///   (or ``receivedEndOfStream()`` when `read` returned 0), then call
-///   ``readPlaintext(into:)`` until it returns `.wantMoreCiphertext`, `.closed` or
-///   `.failed`, handing each `.bytes(n)` to the WebSocket layer. Then
-///   ``drainCiphertext(into:)`` (handshake messages, alerts) and flush.
-/// - **Sending:** ``writePlaintext(_:)`` with each outgoing frame, then
-///   ``drainCiphertext(into:)`` once per loop iteration, before `writev`.
+/// - **Readable event:** `read(2)` into a scratch buffer, ``lendCiphertext(_:)`` (no copy;
+///   or ``receivedCiphertext(_:)``, which copies, or ``receivedEndOfStream()`` when `read`
+///   returned 0), then call ``readPlaintext(into:)`` until it returns
+///   `.wantMoreCiphertext`, `.closed` or `.failed`, handing each `.bytes(n)` to the
+///   WebSocket layer; then ``endCiphertextLoan()`` before the scratch buffer is reused.
+///   Then ``drainCiphertext(into:)`` (handshake messages, alerts) and flush.
+/// - **Sending:** ``writePlaintext(_:appendingCiphertextTo:)`` with the outgoing bytes
+///   (records go straight to the output), or ``writePlaintext(_:)`` and
+///   ``drainCiphertext(into:)``; once per loop iteration, before `writev`.
 /// - **Closing:** ``shutdown()``, ``drainCiphertext(into:)``, flush, close the socket.
 ///
 /// ## Memory
@@ -27,9 +30,9 @@ public import WSProtocol
 /// session keeps them: ``reviewBufferRetention()``, called periodically, turns the mode
 /// off for a session that moved at least ``busyRecordsPerReview`` records since the last
 /// review and back on (freeing the buffers) once it is quieter. A
-/// drained memory BIO whose backing store is larger than ``bufferRetentionLimit`` is
-/// replaced by an empty one, and both BIOs are replaced once the handshake is done, so
-/// an idle session keeps neither the handshake flight nor the last burst.
+/// drained ciphertext buffer whose backing store is larger than ``bufferRetentionLimit``
+/// is released, and both are released once the handshake is done, so an idle session
+/// keeps neither the handshake flight nor the last burst.
 public struct TLSSession: ~Copyable {
     /// Where the session is. Close-notify bookkeeping is orthogonal and kept apart.
     enum Phase {
@@ -40,8 +43,8 @@ public struct TLSSession: ~Copyable {
         case failed(TLSError)
     }
 
-    /// Memory BIO capacity kept after a drain; larger stores are released (one
-    /// `BIO_new`, far cheaper than encrypting the 4 KiB that made it grow).
+    /// Ciphertext buffer capacity kept after a drain; larger stores are released (one
+    /// allocation, far cheaper than encrypting the 4 KiB that made it grow).
     public static let bufferRetentionLimit = 4 * 1024
 
     /// Records read and written between two ``reviewBufferRetention()`` calls from which
@@ -52,12 +55,10 @@ public struct TLSSession: ~Copyable {
     private let context: any TLSContextProviding
     /// Connect state (the soak client) rather than accept state (the server).
     private let isClient: Bool
-    /// The `SSL *`; owned, freed in `deinit` (which also frees both BIOs).
+    /// The `SSL *`; owned, freed in `deinit` (which also frees its BIO).
     private let ssl: OpaquePointer
-    /// Ciphertext from the peer, read by OpenSSL. Owned by `ssl`.
-    private var readBIO: OpaquePointer
-    /// Ciphertext to the peer, written by OpenSSL. Owned by `ssl`.
-    private var writeBIO: OpaquePointer
+    /// Ciphertext both ways, behind the `SSL`'s BIO; owned, freed in `deinit` after `ssl`.
+    private let buffers: UnsafeMutablePointer<CiphertextBuffers>
     private var phase: Phase
     /// Plaintext accepted before the handshake finished (or after a retryable write).
     private var pendingPlaintext: [UInt8] = []
@@ -66,10 +67,10 @@ public struct TLSSession: ~Copyable {
     private var receivedEOF = false
     private var receivedCloseNotify = false
     private var sentCloseNotify = false
-    /// Whether the handshake's BIO stores were released already.
+    /// Whether the handshake's ciphertext buffers were released already.
     private var releasedHandshakeBuffers = false
-    /// False after a read that left no ciphertext in the read BIO and no record bytes in
-    /// OpenSSL; true again when ciphertext or the end of the stream arrives.
+    /// False after a read that left no unread ciphertext and no record bytes in OpenSSL;
+    /// true again when ciphertext or the end of the stream arrives.
     private var mayHoldInput = true
     /// Records read and written since the last ``reviewBufferRetention()``.
     private var recordsSinceReview: UInt32 = 0
@@ -83,14 +84,13 @@ public struct TLSSession: ~Copyable {
     /// Creates a server session from the current context (the server takes it from its
     /// context store when the connection is accepted).
     public init(context: any TLSContextProviding) throws(TLSError) {
-        let (ssl, readBIO, writeBIO) = try Self.makeSSL(context)
+        let (ssl, buffers) = try Self.makeSSL(context)
         SSL_set_accept_state(ssl)
         self.context = context
         self.isClient = false
         self.phase = .awaitingFirstByte
         self.ssl = ssl
-        self.readBIO = readBIO
-        self.writeBIO = writeBIO
+        self.buffers = buffers
         self.contextReleasesBuffers = fc_SSL_get_mode(ssl) & Int(SSL_MODE_RELEASE_BUFFERS) != 0
     }
 
@@ -99,7 +99,7 @@ public struct TLSSession: ~Copyable {
     /// IPv4/IPv6 literal (RFC 6066 §3: no IP literals in SNI; the certificate must carry
     /// the address as an iPAddress subjectAltName).
     public init(clientContext context: any TLSContextProviding, serverName: String) throws(TLSError) {
-        let (ssl, readBIO, writeBIO) = try Self.makeSSL(context)
+        let (ssl, buffers) = try Self.makeSSL(context)
         SSL_set_connect_state(ssl)
         if X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), serverName) != 1 {
             ERR_clear_error()  // not an IP literal: a host name
@@ -111,33 +111,39 @@ public struct TLSSession: ~Copyable {
         self.isClient = true
         self.phase = .handshaking
         self.ssl = ssl
-        self.readBIO = readBIO
-        self.writeBIO = writeBIO
+        self.buffers = buffers
         self.contextReleasesBuffers = fc_SSL_get_mode(ssl) & Int(SSL_MODE_RELEASE_BUFFERS) != 0
     }
 
-    /// An `SSL *` over two fresh memory BIOs (which it owns).
+    /// An `SSL *` over a fresh ``CiphertextBIO`` (which it owns) and the buffers behind it
+    /// (which the caller owns).
     private static func makeSSL(
         _ context: any TLSContextProviding
-    ) throws(TLSError) -> (OpaquePointer, OpaquePointer, OpaquePointer) {
+    ) throws(TLSError) -> (OpaquePointer, UnsafeMutablePointer<CiphertextBuffers>) {
         ERR_clear_error()
         guard let ssl = SSL_new(context.sslContext) else {
             throw .protocolFailure(reason: OpenSSLErrorQueue.message(or: "SSL_new failed (out of memory?)"))
         }
-        guard let readBIO = makeMemoryBIO(), let writeBIO = makeMemoryBIO() else {
+        let buffers = UnsafeMutablePointer<CiphertextBuffers>.allocate(capacity: 1)
+        buffers.initialize(to: CiphertextBuffers())
+        guard let bio = CiphertextBIO.make(over: buffers) else {
             SSL_free(ssl)
+            buffers.deinitialize(count: 1)
+            buffers.deallocate()
             throw .protocolFailure(reason: "BIO_new failed (out of memory?)")
         }
-        // SSL_set_bio transfers ownership of both BIOs to `ssl`.
-        SSL_set_bio(ssl, readBIO, writeBIO)
-        // Read-ahead: the record layer takes all the buffered ciphertext in one BIO_read
+        // One BIO both ways: SSL_set_bio takes the single reference.
+        SSL_set_bio(ssl, bio, bio)
+        // Read-ahead: the record layer takes all the unread ciphertext in one BIO read
         // instead of two per record (its 5-byte header, then its body).
         SSL_set_read_ahead(ssl, 1)
-        return (ssl, readBIO, writeBIO)
+        return (ssl, buffers)
     }
 
     deinit {
-        SSL_free(ssl)
+        SSL_free(ssl)  // frees the BIO, the last user of the buffers
+        buffers.deinitialize(count: 1)
+        buffers.deallocate()
     }
 
     // MARK: - State
@@ -174,7 +180,7 @@ public struct TLSSession: ~Copyable {
     }
 
     /// True when ``drainCiphertext(into:)`` would append something.
-    public var hasBytesToDrain: Bool { !cleartextReply.isEmpty || BIO_ctrl_pending(writeBIO) > 0 }
+    public var hasBytesToDrain: Bool { !cleartextReply.isEmpty || !buffers.pointee.records.isEmpty }
 
     /// Plaintext bytes accepted but not yet encrypted (counts toward the connection's
     /// outbound limit).
@@ -182,32 +188,51 @@ public struct TLSSession: ~Copyable {
 
     // MARK: - Input
 
-    /// Hands ciphertext read from the socket to OpenSSL (copied into the read BIO).
+    /// Hands ciphertext read from the socket to OpenSSL (copied into the session).
     /// After a failure input is discarded.
     public mutating func receivedCiphertext(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        guard acceptsCiphertext(bytes) else { return }
+        buffers.pointee.kept.append(bytes)
+    }
+
+    /// Lends OpenSSL ciphertext read from the socket without copying it: the
+    /// ``readPlaintext(into:)`` calls that follow decrypt straight out of `bytes`, which
+    /// must stay valid and unchanged until ``endCiphertextLoan()`` (call it before the
+    /// buffer is reused, also when a read failed or input was paused).
+    public mutating func lendCiphertext(_ bytes: UnsafeRawBufferPointer) {
+        guard acceptsCiphertext(bytes) else { return }
+        buffers.pointee.lend(bytes)
+    }
+
+    /// Ends a ``lendCiphertext(_:)`` loan: what OpenSSL did not read yet (input paused
+    /// before the last record, a burst larger than its record buffer) is copied into the
+    /// session and read first next time. Nothing is kept once the session failed or closed.
+    public mutating func endCiphertextLoan() {
+        var keepsUnread = !receivedCloseNotify
+        if case .failed = phase { keepsUnread = false }
+        buffers.pointee.endLoan(keepingUnread: keepsUnread)
+    }
+
+    /// Ciphertext copied into the session and not read by OpenSSL yet.
+    var keptCiphertextCount: Int { buffers.pointee.kept.readableCount }
+
+    /// Whether ciphertext that just arrived is for OpenSSL: not after a failure, and not
+    /// when its first byte shows a plaintext HTTP request (answered in cleartext).
+    private mutating func acceptsCiphertext(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard !bytes.isEmpty else { return false }
         switch phase {
-        case .failed: return
+        case .failed: return false
         case .awaitingFirstByte:
             if Self.startsPlaintextHTTP(bytes[0]) {
                 cleartextReply = Self.plaintextHTTPReply
                 phase = .failed(.plaintextHTTPRequest)
-                return
+                return false
             }
             phase = .handshaking
         case .handshaking, .established: break
         }
         mayHoldInput = true
-        var offset = 0
-        while offset < bytes.count {
-            let chunk = Int32(clamping: bytes.count - offset)
-            let written = BIO_write(readBIO, base + offset, chunk)
-            guard written > 0 else {
-                phase = .failed(.protocolFailure(reason: "cannot buffer ciphertext (out of memory?)"))
-                return
-            }
-            offset += Int(written)
-        }
+        return true
     }
 
     /// The socket reached end of stream (`read` returned 0): OpenSSL sees EOF after the
@@ -215,7 +240,7 @@ public struct TLSSession: ~Copyable {
     public mutating func receivedEndOfStream() {
         receivedEOF = true
         mayHoldInput = true
-        _ = fc_BIO_set_mem_eof_return(readBIO, 0)
+        buffers.pointee.receivedEndOfStream = true
     }
 
     /// Decrypts into `buffer`, driving the handshake as needed. Call until it returns
@@ -240,10 +265,10 @@ public struct TLSSession: ~Copyable {
         }
         switch error {
         case SSL_ERROR_NONE:
-            // Nothing left in the read BIO or in OpenSSL's record buffer: another SSL_read
+            // No unread ciphertext and nothing in OpenSSL's record buffer: another SSL_read
             // could only answer WANT_READ (a whole failing pass through the record layer per
             // message), so the next call says so without asking.
-            if case .established = phase, BIO_ctrl_pending(readBIO) == 0, SSL_has_pending(ssl) == 0 {
+            if case .established = phase, buffers.pointee.unreadCount == 0, SSL_has_pending(ssl) == 0 {
                 mayHoldInput = false
             }
             recordsSinceReview &+= 1
@@ -299,6 +324,20 @@ public struct TLSSession: ~Copyable {
         }
     }
 
+    /// Encrypts `bytes` like ``writePlaintext(_:)``, with the records appended straight to
+    /// the end of `output` (after anything waiting to be drained, which goes first): the
+    /// loop's cork, without a copy through the session.
+    public mutating func writePlaintext(
+        _ bytes: UnsafeRawBufferPointer, appendingCiphertextTo output: inout ByteWriter
+    ) -> TLSWriteResult {
+        if hasBytesToDrain { drainCiphertext(into: &output) }
+        // OpenSSL's BIO appends to `records`: lend it `output` for the call (a swap moves
+        // two words each way; no bytes are copied).
+        swap(&output, &buffers.pointee.records)
+        defer { swap(&output, &buffers.pointee.records) }
+        return writePlaintext(bytes)
+    }
+
     /// Moves everything waiting for the socket (handshake messages, records, alerts,
     /// or the cleartext 400) to the end of `output`. Call after any other method.
     public mutating func drainCiphertext(into output: inout ByteWriter) {
@@ -306,13 +345,10 @@ public struct TLSSession: ~Copyable {
             cleartextReply.withUnsafeBytes { output.append($0) }
             cleartextReply = []
         }
-        // The records in place, with one copy into `output` and a rewind of the BIO (not
-        // BIO_read into zero-filled space, a loop around BIO_ctrl_pending).
-        var records: UnsafeMutablePointer<CChar>?
-        let count = fc_BIO_get_mem_data(writeBIO, &records)
-        if count > 0, let records {
-            output.append(UnsafeRawBufferPointer(start: records, count: count))
-            _ = fc_BIO_reset(writeBIO)
+        if !buffers.pointee.records.isEmpty {
+            let count = buffers.pointee.records.readableCount
+            buffers.pointee.records.withUnsafeReadableBytes { output.append($0) }
+            buffers.pointee.records.consume(count)
         }
         releaseDrainedBuffers()
     }
@@ -391,34 +427,20 @@ public struct TLSSession: ~Copyable {
         }
     }
 
-    /// Replaces each empty memory BIO whose store is larger than the retention limit
-    /// (or than 0, the first time after the handshake completed).
+    /// Releases each empty ciphertext buffer whose store is larger than the retention
+    /// limit (or than 0, the first time after the handshake completed).
     private mutating func releaseDrainedBuffers() {
         var limit = Self.bufferRetentionLimit
         if !releasedHandshakeBuffers, case .established = phase {
             limit = 0
             releasedHandshakeBuffers = true
         }
-        // Capacity first: it is almost always within the limit, and then one call decides.
-        if fc_BIO_mem_capacity(writeBIO) > limit, BIO_ctrl_pending(writeBIO) == 0,
-            let fresh = Self.makeMemoryBIO()
-        {
-            SSL_set0_wbio(ssl, fresh)  // frees the drained one
-            writeBIO = fresh
+        if buffers.pointee.records.isEmpty, buffers.pointee.records.capacity > limit {
+            buffers.pointee.records.reset(keepingCapacityUpTo: limit)
         }
-        if fc_BIO_mem_capacity(readBIO) > limit, BIO_ctrl_pending(readBIO) == 0,
-            let fresh = Self.makeMemoryBIO()
-        {
-            if receivedEOF { _ = fc_BIO_set_mem_eof_return(fresh, 0) }
-            SSL_set0_rbio(ssl, fresh)  // frees the drained one
-            readBIO = fresh
+        if buffers.pointee.kept.isEmpty, buffers.pointee.kept.capacity > limit {
+            buffers.pointee.kept.reset(keepingCapacityUpTo: limit)
         }
-    }
-
-    /// A growable memory BIO that reports "retry" (not EOF) when empty.
-    private static func makeMemoryBIO() -> OpaquePointer? {
-        guard let method = BIO_s_mem() else { return nil }
-        return BIO_new(method)
     }
 }
 

@@ -16,13 +16,17 @@ final class BoxedTLSSession {
 
     var pendingPlaintextCount: Int { session.pendingPlaintextCount }
 
-    func receivedCiphertext(_ bytes: UnsafeRawBufferPointer) { session.receivedCiphertext(bytes) }
+    func lendCiphertext(_ bytes: UnsafeRawBufferPointer) { session.lendCiphertext(bytes) }
+
+    func endCiphertextLoan() { session.endCiphertextLoan() }
 
     func receivedEndOfStream() { session.receivedEndOfStream() }
 
     func readPlaintext(into buffer: UnsafeMutableRawBufferPointer) -> TLSReadResult { session.readPlaintext(into: buffer) }
 
-    func writePlaintext(_ bytes: UnsafeRawBufferPointer) -> TLSWriteResult { session.writePlaintext(bytes) }
+    func writePlaintext(_ bytes: UnsafeRawBufferPointer, appendingCiphertextTo output: inout ByteWriter) -> TLSWriteResult {
+        session.writePlaintext(bytes, appendingCiphertextTo: &output)
+    }
 
     func drainCiphertext(into output: inout ByteWriter) { session.drainCiphertext(into: &output) }
 

@@ -49,9 +49,10 @@ extension EventLoop {
         }
     }
 
-    /// TLS: ciphertext into the session, then every plaintext record it yields through the
+    /// TLS: ciphertext lent to the session, then every plaintext record it yields through the
     /// same path as plaintext input.
     private func readAvailableTLS(_ connection: ClientConnection) {
+        var lent = false
         switch SystemCall.receive(connection.fd, into: cipherBuffer) {
         case .wouldBlock:
             return
@@ -67,10 +68,14 @@ extension EventLoop {
         case .transferred(let count):
             stats.add(.bytesReceived, count)
             stats.add(.socketReads)
-            connection.tls?.receivedCiphertext(UnsafeRawBufferPointer(rebasing: cipherBuffer[0..<count]))
+            // OpenSSL decrypts straight out of the loop's buffer; the session keeps a copy of
+            // only what it has not read when the loan ends, before the buffer is reused.
+            connection.tls?.lendCiphertext(UnsafeRawBufferPointer(rebasing: cipherBuffer[0..<count]))
+            lent = true
         }
         let answeredBefore = stats.activitiesAnswered
         readBufferedPlaintext(connection)
+        if lent { connection.tls?.endCiphertextLoan() }
         flush(connection)
         recordAnswerTimes(answeredBefore: answeredBefore)
     }
@@ -126,12 +131,14 @@ extension EventLoop {
         checkAtNextSweep(connection)
     }
 
-    /// Moves the connection's plaintext from the cork into the TLS session and its
-    /// ciphertext into `cipherCork`.
+    /// Encrypts the connection's plaintext from the cork, its records going straight into
+    /// `cipherCork` after anything the session had waiting (handshake messages, alerts).
     func encryptCork(for connection: ClientConnection) {
         var plaintext = cork.takeBytes(for: connection.token)
         if !plaintext.isEmpty {
-            let result = plaintext.withUnsafeReadableBytes { connection.tls?.writePlaintext($0) }
+            let result = plaintext.withUnsafeReadableBytes {
+                connection.tls?.writePlaintext($0, appendingCiphertextTo: &cipherCork)
+            }
             plaintext.consume(plaintext.readableCount)
             cork.returnStorage(&plaintext)
             if case .failed = result { closeConnection(connection) }

@@ -87,10 +87,13 @@ public final class TLSContext: @unchecked Sendable {
         }
         // Renegotiation is refused outright (a client-initiated renegotiation is a cheap
         // CPU-exhaustion lever and TLS 1.3 removed it); TLS compression is off (CRIME).
-        // No tickets (see TLSConfiguration: resumption is off).
+        // No tickets (see TLSConfiguration: resumption is off). The server's order of
+        // suites decides (the cheapest first), except that a client listing
+        // ChaCha20-Poly1305 first, likely one without AES instructions, keeps it.
         _ = SSL_CTX_set_options(
             context,
-            fc_SSL_OP_ALL | fc_SSL_OP_NO_RENEGOTIATION | fc_SSL_OP_NO_COMPRESSION | fc_SSL_OP_NO_TICKET)
+            fc_SSL_OP_ALL | fc_SSL_OP_NO_RENEGOTIATION | fc_SSL_OP_NO_COMPRESSION | fc_SSL_OP_NO_TICKET
+                | fc_SSL_OP_CIPHER_SERVER_PREFERENCE | fc_SSL_OP_PRIORITIZE_CHACHA)
         _ = SSL_CTX_set_num_tickets(context, 0)
         _ = fc_SSL_CTX_set_session_cache_mode(context, Int(SSL_SESS_CACHE_OFF))
         // RELEASE_BUFFERS: an idle connection holds no 16 KiB record buffers.
@@ -104,6 +107,10 @@ public final class TLSContext: @unchecked Sendable {
         guard SSL_CTX_set_cipher_list(context, configuration.tls12CipherList) == 1 else {
             ERR_clear_error()
             throw .invalidCipherList(configuration.tls12CipherList)
+        }
+        guard SSL_CTX_set_ciphersuites(context, configuration.tls13CipherSuites) == 1 else {
+            ERR_clear_error()
+            throw .invalidCipherSuites(configuration.tls13CipherSuites)
         }
     }
 

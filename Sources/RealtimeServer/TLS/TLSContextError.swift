@@ -11,6 +11,8 @@ public enum TLSContextError: Error, Sendable, Hashable, CustomStringConvertible 
     case invalidApplicationProtocol
     /// OpenSSL accepted none of the ciphers in the TLS 1.2 cipher list.
     case invalidCipherList(String)
+    /// OpenSSL refused the TLS 1.3 cipher suite list (an unknown name, or none usable).
+    case invalidCipherSuites(String)
     /// The certificate chain file is missing, unreadable or not PEM certificates.
     case cannotLoadCertificateChain(path: String, reason: String)
     /// The private key file is missing, unreadable, encrypted or not a PEM key.
@@ -32,6 +34,8 @@ public enum TLSContextError: Error, Sendable, Hashable, CustomStringConvertible 
             return "TLS: an ALPN protocol name is empty or longer than 255 bytes"
         case .invalidCipherList(let list):
             return "TLS: no usable cipher in the TLS 1.2 cipher list \"\(list)\""
+        case .invalidCipherSuites(let list):
+            return "TLS: unusable TLS 1.3 cipher suite list \"\(list)\""
         case .cannotLoadCertificateChain(let path, let reason):
             return "TLS: cannot load the certificate chain \(path): \(reason)"
         case .cannotLoadPrivateKey(let path, let reason):

@@ -25,6 +25,30 @@ struct TLSContextTests {
         }
     }
 
+    @Test("TLS 1.3 suites are chosen in the server's order: AES-128-GCM over a client's AES-256-GCM-first default; ChaCha20 for a client that lists it first; AES-256-GCM when it is all a client offers",
+          arguments: [
+              (nil as String?, "TLS_AES_128_GCM_SHA256"),
+              ("TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256"),
+              ("TLS_AES_256_GCM_SHA384", "TLS_AES_256_GCM_SHA384"),
+          ])
+    func serverChoosesTheSuite(offered: String?, chosen: String) throws {
+        let context = try TLSContext(configuration: configuration())
+        let server = try TLSServerHarness(context: context)
+        var options = TLSTestClient.Options(trustRoots: pki.caCertificate)
+        options.tls13CipherSuites = offered
+        let client = TLSTestClient(options)
+        pump(client, server)
+        #expect(server.session?.protocolVersion == .tls13)
+        #expect(server.session?.negotiatedCipher == chosen)
+    }
+
+    @Test("an unknown TLS 1.3 suite is refused at load")
+    func invalidCipherSuites() {
+        var suites = configuration()
+        suites.tls13CipherSuites = "TLS_NO_SUCH_SUITE"
+        #expect(loadError(suites) == .invalidCipherSuites("TLS_NO_SUCH_SUITE"))
+    }
+
     @Test("a valid chain and key load and report the leaf's subject and notAfter date")
     func loadsValidChain() throws {
         let context = try TLSContext(configuration: configuration())

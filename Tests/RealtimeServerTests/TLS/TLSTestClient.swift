@@ -13,6 +13,9 @@ final class TLSTestClient {
         var minimumVersion: Int32 = TLS1_2_VERSION
         var maximumVersion: Int32 = TLS1_3_VERSION
         var tls12CipherList: String? = nil
+        /// TLS 1.3 suites offered, in the client's order (nil: OpenSSL's default order,
+        /// AES-256-GCM first).
+        var tls13CipherSuites: String? = nil
     }
 
     private let context: OpaquePointer
@@ -32,6 +35,7 @@ final class TLSTestClient {
         _ = fc_SSL_CTX_set_min_proto_version(context, options.minimumVersion)
         _ = fc_SSL_CTX_set_max_proto_version(context, options.maximumVersion)
         if let list = options.tls12CipherList { _ = SSL_CTX_set_cipher_list(context, list) }
+        if let suites = options.tls13CipherSuites { precondition(SSL_CTX_set_ciphersuites(context, suites) == 1) }
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
         precondition(SSL_CTX_load_verify_locations(context, options.trustRoots, nil) == 1)
         guard let ssl = SSL_new(context), let rbio = BIO_new(BIO_s_mem()), let wbio = BIO_new(BIO_s_mem())
