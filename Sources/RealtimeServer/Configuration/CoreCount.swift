@@ -18,22 +18,22 @@ enum CoreCount {
     /// The tightest CPU quota on this process's cgroup (v2: `cpu.max` up the tree; v1:
     /// `cpu.cfs_quota_us` ÷ `cpu.cfs_period_us`), in whole cores rounded up; nil: none.
     static func cgroupQuotaCores() -> Int? {
-        guard let membership = readSmallFile("/proc/self/cgroup") else { return nil }
+        guard let membership = KernelFile.read("/proc/self/cgroup") else { return nil }
         var tightest: Int?
         func consider(_ cores: Int?) {
             if let cores { tightest = min(tightest ?? cores, cores) }
         }
         if let path = cgroupPath(membership, controller: nil) {
             for directory in selfAndAncestors(path) {
-                consider(readSmallFile("/sys/fs/cgroup\(directory)/cpu.max").flatMap(quotaCores(cpuMax:)))
+                consider(KernelFile.read("/sys/fs/cgroup\(directory)/cpu.max").flatMap(quotaCores(cpuMax:)))
             }
         }
         if let path = cgroupPath(membership, controller: "cpu") {
             for mount in ["/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"] {
                 for directory in [path, "/"] {
                     let base = directory == "/" ? mount : mount + directory
-                    guard let quota = readSmallFile(base + "/cpu.cfs_quota_us"),
-                          let period = readSmallFile(base + "/cpu.cfs_period_us") else { continue }
+                    guard let quota = KernelFile.read(base + "/cpu.cfs_quota_us"),
+                          let period = KernelFile.read(base + "/cpu.cfs_period_us") else { continue }
                     consider(quotaCores(quota: quota, period: period))
                 }
             }
@@ -80,16 +80,5 @@ enum CoreCount {
             directory = directory[..<slash]
         }
         return directories
-    }
-
-    /// A small kernel file (under 4 KiB), or nil when it cannot be read.
-    private static func readSmallFile(_ path: String) -> String? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var bytes = [UInt8](repeating: 0, count: 4096)
-        let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        guard count > 0 else { return nil }
-        return String(decoding: bytes[..<count], as: UTF8.self)
     }
 }

@@ -57,12 +57,6 @@ struct ProcessMemory: Equatable {
 
     /// `/proc/self/status` is about 1.5 KB; 8 KB is ample.
     private static func readStatus() -> String? {
-        let descriptor = open("/proc/self/status", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var bytes = [UInt8](repeating: 0, count: 8192)
-        let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        guard count > 0 else { return nil }
-        return String(decoding: bytes[..<count], as: UTF8.self)
+        KernelFile.read("/proc/self/status", capacity: 8192)
     }
 }
