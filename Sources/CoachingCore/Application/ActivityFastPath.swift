@@ -27,29 +27,6 @@ enum ActivityMember: Int {
     }
 
     var bit: UInt32 { 1 << UInt32(rawValue) }
-
-    /// The member name on the wire.
-    var name: StaticString {
-        switch self {
-        case .type: "type"
-        case .id: "id"
-        case .session: "session"
-        case .seq: "seq"
-        case .atMs: "at_ms"
-        case .windowMs: "window_ms"
-        case .keystrokes: "keystrokes"
-        case .keystrokeIntervals: "keystroke_intervals"
-        case .contextSwitches: "context_switches"
-        case .errorEvents: "error_events"
-        case .focusMs: "focus_ms"
-        case .filesModified: "files_modified"
-        case .linesAdded: "lines_added"
-        case .linesDeleted: "lines_deleted"
-        case .language: "language"
-        case .fileSaved: "file_saved"
-        case .commit: "commit"
-        }
-    }
 }
 
 /// What the fast path read from one `activity`, every value already within
@@ -106,12 +83,12 @@ struct ActivityFastReader {
         let (latest, overflow) = nowMs.addingReportingOverflow(limits.maximumFutureMs)
         let latestAtMs = overflow ? Int64.max : latest
         let count = limits.maximumCount
-        var guess = 0
+        var guess: ActivityMember? = .type
         repeat {
             let member = try reader.memberName(guess: guess)
             guard fields.members & member.bit == 0 else { throw .notTaken }  // a duplicate: bad_json
             fields.members |= member.bit
-            guess = member.rawValue + 1
+            guess = ActivityMember(rawValue: member.rawValue &+ 1)
             reader.skipWhitespace()
             try reader.expect(UInt8(ascii: ":"))
             reader.skipWhitespace()
@@ -153,7 +130,7 @@ struct ActivityFastReader {
         end = last
         skipWhitespace()
         guard i < end, p[i] == UInt8(ascii: "{") else { throw .notTaken }
-        i += 1
+        i &+= 1
         skipWhitespace()
     }
 
@@ -168,13 +145,13 @@ struct ActivityFastReader {
     /// Skips whitespace; stops at the closing `}` at the latest.
     @inline(__always)
     mutating func skipWhitespace() {
-        while Self.isWhitespace(p[i]) { i += 1 }
+        while Self.isWhitespace(p[i]) { i &+= 1 }
     }
 
     @inline(__always)
     mutating func expect(_ byte: UInt8) throws(ActivityFastPathDeclined) {
         guard p[i] == byte else { throw .notTaken }
-        i += 1
+        i &+= 1
     }
 
     /// After a member's value: `true` past a `,` (another member follows), `false` at the
@@ -183,7 +160,7 @@ struct ActivityFastReader {
     mutating func nextMember() throws(ActivityFastPathDeclined) -> Bool {
         skipWhitespace()
         if p[i] == UInt8(ascii: ",") {
-            i += 1
+            i &+= 1
             skipWhitespace()
             return true
         }
@@ -191,19 +168,47 @@ struct ActivityFastReader {
         return false
     }
 
-    /// A member name at `p[i]` (its opening quote), trying `guess` first, then the others
-    /// in order. Leaves `i` after the closing quote.
+    /// A member name at `p[i]` (its opening quote), trying `guess` (the member after the
+    /// previous one in PROTOCOL.md's order) first. Leaves `i` after the closing quote.
     @inline(__always)
-    mutating func memberName(guess: Int) throws(ActivityFastPathDeclined) -> ActivityMember {
+    mutating func memberName(guess: ActivityMember?) throws(ActivityFastPathDeclined) -> ActivityMember {
         try expect(UInt8(ascii: "\""))
-        if guess < ActivityMember.count, let member = ActivityMember(rawValue: guess), matchName(member.name) {
-            return member
-        }
+        if let guess, match(guess) { return guess }
+        return try memberNameOutOfOrder()
+    }
+
+    /// Another order, or an optional member left out before this one: tries them all.
+    @inline(never)
+    mutating func memberNameOutOfOrder() throws(ActivityFastPathDeclined) -> ActivityMember {
         for raw in 0..<ActivityMember.count {
-            guard let member = ActivityMember(rawValue: raw) else { break }
-            if matchName(member.name) { return member }
+            if let member = ActivityMember(rawValue: raw), match(member) { return member }
         }
         throw .notTaken  // unknown, escaped or non-ASCII: the general path decides
+    }
+
+    /// True, past the closing quote, when the name at `i` is `member`'s. Each case passes a
+    /// literal, so the comparison is a few word loads of known length.
+    @inline(__always)
+    mutating func match(_ member: ActivityMember) -> Bool {
+        switch member {
+        case .type: matchName("type")
+        case .id: matchName("id")
+        case .session: matchName("session")
+        case .seq: matchName("seq")
+        case .atMs: matchName("at_ms")
+        case .windowMs: matchName("window_ms")
+        case .keystrokes: matchName("keystrokes")
+        case .keystrokeIntervals: matchName("keystroke_intervals")
+        case .contextSwitches: matchName("context_switches")
+        case .errorEvents: matchName("error_events")
+        case .focusMs: matchName("focus_ms")
+        case .filesModified: matchName("files_modified")
+        case .linesAdded: matchName("lines_added")
+        case .linesDeleted: matchName("lines_deleted")
+        case .language: matchName("language")
+        case .fileSaved: matchName("file_saved")
+        case .commit: matchName("commit")
+        }
     }
 
     /// True, past the closing quote, when the name at `i` is exactly `name` (no escapes:
@@ -211,10 +216,34 @@ struct ActivityFastReader {
     @inline(__always)
     mutating func matchName(_ name: StaticString) -> Bool {
         let count = name.utf8CodeUnitCount
-        guard i + count < end, p[i + count] == UInt8(ascii: "\"") else { return false }
-        let bytes = name.utf8Start
-        for k in 0..<count where p[i + k] != bytes[k] { return false }
-        i += count + 1
+        guard i &+ count < end, p[i &+ count] == UInt8(ascii: "\""),
+              Self.bytesEqual(p + i, name.utf8Start, count) else { return false }
+        i &+= count &+ 1
+        return true
+    }
+
+    /// `a[0..<count] == b[0..<count]`, eight or four bytes at a time; the last load
+    /// overlaps the one before it instead of reading past `count`.
+    @inline(__always)
+    static func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let x = UnsafeRawPointer(a)
+        let y = UnsafeRawPointer(b)
+        if count >= 8 {
+            var k = 0
+            while k &+ 8 < count {
+                guard x.loadUnaligned(fromByteOffset: k, as: UInt64.self) == y.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                else { return false }
+                k &+= 8
+            }
+            let last = count &- 8
+            return x.loadUnaligned(fromByteOffset: last, as: UInt64.self) == y.loadUnaligned(fromByteOffset: last, as: UInt64.self)
+        }
+        if count >= 4 {
+            let last = count &- 4
+            return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+                && x.loadUnaligned(fromByteOffset: last, as: UInt32.self) == y.loadUnaligned(fromByteOffset: last, as: UInt32.self)
+        }
+        for k in 0..<count where a[k] != b[k] { return false }
         return true
     }
 
@@ -226,7 +255,7 @@ struct ActivityFastReader {
         guard i + count <= end else { throw .notTaken }
         let bytes = literal.utf8Start
         for k in 0..<count where p[i + k] != bytes[k] { throw .notTaken }
-        i += count
+        i &+= count
     }
 
     /// `0|[1-9][0-9]*`, at most 18 digits (so no overflow), within `lower...upper`.
@@ -241,53 +270,95 @@ struct ActivityFastReader {
 
     @inline(__always)
     mutating func unsigned() throws(ActivityFastPathDeclined) -> Int64 {
-        let first = p[i] &- UInt8(ascii: "0")
-        guard first < 10 else { throw .notTaken }
-        i += 1
-        if first == 0 { return 0 }
-        var value = Int64(first)
-        let start = i
+        var value: UInt64 = 0
+        i = try Self.unsigned(p, i, end, &value)
+        return Int64(value)
+    }
+
+    /// The digits at `p[start]` as `0|[1-9][0-9]*` of at most 18 digits (so no overflow);
+    /// returns the index after them. Stops at the closing `}` at the latest.
+    ///
+    /// Up to seven digits (every interval and count of a typical window) are read as one
+    /// 8-byte word: subtracting `'0'` from each byte leaves 0–9 in a digit's byte, and the
+    /// first byte that is not a digit has its top bit set in `t | (t + 0x76)`. Bytes after
+    /// it may be disturbed by borrows and carries, which never move towards lower bytes, so
+    /// the digits before it stay exact. They are then shifted to the top of the word (the
+    /// bytes below become leading zeros) and combined pairwise: 2, 4, then 8 digits.
+    @inline(__always)
+    static func unsigned(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
+                         _ value: inout UInt64) throws(ActivityFastPathDeclined) -> Int {
+        guard start &+ 8 <= end else { return try unsignedBytewise(p, start, &value) }
+        let t = UnsafeRawPointer(p + start).loadUnaligned(as: UInt64.self) &- 0x3030_3030_3030_3030
+        let nonDigit = (t | (t &+ 0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080
+        guard nonDigit != 0 else { return try unsignedBytewise(p, start, &value) }  // eight or more
+        let count = nonDigit.trailingZeroBitCount &>> 3
+        // No digit, or a leading zero (`01`: not JSON).
+        guard count > 0, count == 1 || t & 0xFF != 0 else { throw .notTaken }
+        var v = t &<< UInt64(truncatingIfNeeded: (8 &- count) &* 8)
+        v = ((v & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) &>> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) &>> 16
+        value = ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) &>> 32
+        return start &+ count
+    }
+
+    /// The same, a byte at a time: near the end of the payload and for 8 or more digits.
+    @inline(never)
+    static func unsignedBytewise(_ p: UnsafePointer<UInt8>, _ start: Int,
+                                 _ value: inout UInt64) throws(ActivityFastPathDeclined) -> Int {
+        var i = start
+        value = UInt64(p[i] &- UInt8(ascii: "0"))
+        guard value < 10 else { throw .notTaken }
+        i &+= 1
+        if value == 0 { return i }
         while true {
             let digit = p[i] &- UInt8(ascii: "0")
             guard digit < 10 else { break }
-            value = value &* 10 &+ Int64(digit)
-            i += 1
+            value = value &* 10 &+ UInt64(digit)
+            i &+= 1
         }
-        guard i - start < 18 else { throw .notTaken }
-        return value
+        guard i &- start <= 18 else { throw .notTaken }
+        return i
     }
 
     /// `[` integers within 0…`maximumMs` `]` into `buffer`; more than it holds declines.
-    @inline(__always)
+    ///
+    /// The hot loop of the message (64 values in a typical window): the cursor stays in a
+    /// register, and the compact form `1,2,3` takes one comparison per separator.
     mutating func intervals(
         into buffer: UnsafeMutableBufferPointer<Int32>, maximumMs: Int64
     ) throws(ActivityFastPathDeclined) -> Int {
         try expect(UInt8(ascii: "["))
         skipWhitespace()
         if p[i] == UInt8(ascii: "]") {
-            i += 1
+            i &+= 1
             return 0
         }
+        guard let out = buffer.baseAddress, maximumMs >= 0 else { throw .notTaken }
+        let capacity = buffer.count
+        let maximum = UInt64(maximumMs)
+        var i = self.i
         var count = 0
         while true {
-            guard count < buffer.count else { throw .notTaken }  // too_large in the general path
-            let value = try unsigned()
-            guard value <= maximumMs else { throw .notTaken }
-            buffer[count] = Int32(truncatingIfNeeded: value)
-            count += 1
-            // Compact arrays (`1,2,3`) take one comparison per element.
-            if p[i] == UInt8(ascii: ",") {
-                i += 1
-                skipWhitespace()
+            guard count < capacity else { throw .notTaken }  // too_large in the general path
+            var value: UInt64 = 0
+            i = try Self.unsigned(p, i, end, &value)
+            guard value <= maximum else { throw .notTaken }
+            out[count] = Int32(truncatingIfNeeded: value)
+            count &+= 1
+            var c = p[i]
+            if c <= 0x20 {
+                while Self.isWhitespace(p[i]) { i &+= 1 }
+                c = p[i]
+            }
+            if c == UInt8(ascii: ",") {
+                i &+= 1
+                if p[i] <= 0x20 {
+                    while Self.isWhitespace(p[i]) { i &+= 1 }
+                }
                 continue
             }
-            skipWhitespace()
-            if p[i] == UInt8(ascii: ",") {
-                i += 1
-                skipWhitespace()
-                continue
-            }
-            try expect(UInt8(ascii: "]"))
+            guard c == UInt8(ascii: "]") else { throw .notTaken }
+            self.i = i &+ 1
             return count
         }
     }
@@ -307,11 +378,11 @@ struct ActivityFastReader {
             let c = p[i]
             if c == UInt8(ascii: "\"") { break }
             guard c >= 0x20 && c < 0x7F && c != UInt8(ascii: "\\") else { throw .notTaken }
-            i += 1
+            i &+= 1
         }
         let count = i - start
         guard count <= maximumBytes else { throw .notTaken }
-        i += 1
+        i &+= 1
         return (start, count)
     }
 
@@ -323,7 +394,7 @@ struct ActivityFastReader {
               let id = SessionID(utf8: UnsafeRawBufferPointer(start: p + i + 1, count: length)) else {
             throw .notTaken
         }
-        i += length + 2
+        i &+= length + 2
         return id
     }
 
@@ -334,12 +405,12 @@ struct ActivityFastReader {
         case UInt8(ascii: "t"):
             guard i + 4 <= end, p[i + 1] == UInt8(ascii: "r"), p[i + 2] == UInt8(ascii: "u"),
                   p[i + 3] == UInt8(ascii: "e") else { throw .notTaken }
-            i += 4
+            i &+= 4
             return true
         case UInt8(ascii: "f"):
             guard i + 5 <= end, p[i + 1] == UInt8(ascii: "a"), p[i + 2] == UInt8(ascii: "l"),
                   p[i + 3] == UInt8(ascii: "s"), p[i + 4] == UInt8(ascii: "e") else { throw .notTaken }
-            i += 5
+            i &+= 5
             return false
         case UInt8(ascii: "n"):
             try expectNull()
@@ -353,6 +424,6 @@ struct ActivityFastReader {
     mutating func expectNull() throws(ActivityFastPathDeclined) {
         guard i + 4 <= end, p[i] == UInt8(ascii: "n"), p[i + 1] == UInt8(ascii: "u"),
               p[i + 2] == UInt8(ascii: "l"), p[i + 3] == UInt8(ascii: "l") else { throw .notTaken }
-        i += 4
+        i &+= 4
     }
 }

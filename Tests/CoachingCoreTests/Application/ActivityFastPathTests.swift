@@ -154,6 +154,30 @@ struct ActivityFastPathTests {
         oracle.check(Self.with("keystroke_intervals", "[012]"), taken: false)
         oracle.check(Self.with("lines_added", "012"), taken: false)
         oracle.check(Self.with("keystroke_intervals", "[0,0,0]"), taken: true)
+        // Every length of digits, read as one word (followed by more members) and a byte at a
+        // time (the last member, within 8 bytes of the end): same values as the general path.
+        var limits = InboundLimits()
+        limits.maximumCount = .max
+        var fast = InboundDecoder(limits: limits)
+        var general = InboundDecoder(limits: limits)
+        for length in 1...20 {
+            for digits in [String(repeating: "9", count: length), "1" + String(repeating: "0", count: length - 1),
+                           String("1234567890123456789012".prefix(length)), String(repeating: "0", count: length)] {
+                let last = Self.members.filter { !["language", "file_saved", "commit"].contains($0.0) }
+                for json in [Self.with("lines_added", digits), Self.object(last.map { $0.0 == "lines_deleted" ? ($0.0, digits) : $0 })] {
+                    let bytes = Array(json.utf8)
+                    let fastResult = bytes.withUnsafeBytes { fast.decodeActivityFastPath($0, nowMs: F.nowMs) }
+                    let generalResult = bytes.withUnsafeBytes { general.decodeWithoutFastPath($0, nowMs: F.nowMs) }
+                    let expectTaken = length <= 18 && (length == 1 || digits.first != "0")
+                    #expect((fastResult != nil) == expectTaken, "\(digits)")
+                    if let fastResult {
+                        #expect(fastResult == generalResult, "\(digits)")
+                        #expect(fast.window.linesAdded == general.window.linesAdded, "\(digits)")
+                        #expect(fast.window.linesDeleted == general.window.linesDeleted, "\(digits)")
+                    }
+                }
+            }
+        }
     }
 
     @Test("escapes, non-ASCII text and control characters are declined; the general path decides")
