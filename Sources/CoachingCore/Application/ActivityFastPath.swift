@@ -270,46 +270,36 @@ struct ActivityFastReader {
 
     @inline(__always)
     mutating func unsigned() throws(ActivityFastPathDeclined) -> Int64 {
-        var value: UInt64 = 0
-        i = try Self.unsigned(p, i, end, &value)
+        let (value, next) = try Self.unsigned(p, i)
+        i = next
         return Int64(value)
     }
 
-    /// The digits at `p[start]` as `0|[1-9][0-9]*` of at most 18 digits (so no overflow);
-    /// returns the index after them. Stops at the closing `}` at the latest.
+    /// The digits at `p[start]` as `0|[1-9][0-9]*` of at most 18 digits (so no overflow),
+    /// and the index after them.
     ///
-    /// Up to seven digits (every interval and count of a typical window) are read as one
-    /// 8-byte word: subtracting `'0'` from each byte leaves 0–9 in a digit's byte, and the
-    /// first byte that is not a digit has its top bit set in `t | (t + 0x76)`. Bytes after
-    /// it may be disturbed by borrows and carries, which never move towards lower bytes, so
-    /// the digits before it stay exact. They are then shifted to the top of the word (the
-    /// bytes below become leading zeros) and combined pairwise: 2, 4, then 8 digits.
+    /// Up to three digits (every interval of a typical window, most counts) are read
+    /// unrolled. No bound is checked: a byte is read only after the one before it was a
+    /// digit, so at the latest the closing `}` stops the scan.
     @inline(__always)
-    static func unsigned(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
-                         _ value: inout UInt64) throws(ActivityFastPathDeclined) -> Int {
-        guard start &+ 8 <= end else { return try unsignedBytewise(p, start, &value) }
-        let t = UnsafeRawPointer(p + start).loadUnaligned(as: UInt64.self) &- 0x3030_3030_3030_3030
-        let nonDigit = (t | (t &+ 0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080
-        guard nonDigit != 0 else { return try unsignedBytewise(p, start, &value) }  // eight or more
-        let count = nonDigit.trailingZeroBitCount &>> 3
-        // No digit, or a leading zero (`01`: not JSON).
-        guard count > 0, count == 1 || t & 0xFF != 0 else { throw .notTaken }
-        var v = t &<< UInt64(truncatingIfNeeded: (8 &- count) &* 8)
-        v = ((v & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) &>> 8
-        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) &>> 16
-        value = ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) &>> 32
-        return start &+ count
+    static func unsigned(_ p: UnsafePointer<UInt8>, _ start: Int) throws(ActivityFastPathDeclined) -> (UInt64, Int) {
+        let d0 = p[start] &- UInt8(ascii: "0")
+        guard d0 < 10 else { throw .notTaken }
+        let d1 = p[start &+ 1] &- UInt8(ascii: "0")
+        guard d1 < 10 else { return (UInt64(d0), start &+ 1) }
+        guard d0 != 0 else { throw .notTaken }  // `01`: a leading zero is not JSON
+        let d2 = p[start &+ 2] &- UInt8(ascii: "0")
+        guard d2 < 10 else { return (UInt64(d0) &* 10 &+ UInt64(d1), start &+ 2) }
+        let d3 = p[start &+ 3] &- UInt8(ascii: "0")
+        guard d3 < 10 else { return (UInt64(d0) &* 100 &+ UInt64(d1) &* 10 &+ UInt64(d2), start &+ 3) }
+        return try unsignedLong(p, start)
     }
 
-    /// The same, a byte at a time: near the end of the payload and for 8 or more digits.
+    /// Four digits or more (`at_ms`, `seq`, durations), one at a time.
     @inline(never)
-    static func unsignedBytewise(_ p: UnsafePointer<UInt8>, _ start: Int,
-                                 _ value: inout UInt64) throws(ActivityFastPathDeclined) -> Int {
+    static func unsignedLong(_ p: UnsafePointer<UInt8>, _ start: Int) throws(ActivityFastPathDeclined) -> (UInt64, Int) {
         var i = start
-        value = UInt64(p[i] &- UInt8(ascii: "0"))
-        guard value < 10 else { throw .notTaken }
-        i &+= 1
-        if value == 0 { return i }
+        var value: UInt64 = 0
         while true {
             let digit = p[i] &- UInt8(ascii: "0")
             guard digit < 10 else { break }
@@ -317,7 +307,7 @@ struct ActivityFastReader {
             i &+= 1
         }
         guard i &- start <= 18 else { throw .notTaken }
-        return i
+        return (value, i)
     }
 
     /// `[` integers within 0…`maximumMs` `]` into `buffer`; more than it holds declines.
@@ -340,8 +330,8 @@ struct ActivityFastReader {
         var count = 0
         while true {
             guard count < capacity else { throw .notTaken }  // too_large in the general path
-            var value: UInt64 = 0
-            i = try Self.unsigned(p, i, end, &value)
+            let (value, next) = try Self.unsigned(p, i)
+            i = next
             guard value <= maximum else { throw .notTaken }
             out[count] = Int32(truncatingIfNeeded: value)
             count &+= 1

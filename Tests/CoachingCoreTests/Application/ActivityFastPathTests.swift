@@ -154,8 +154,8 @@ struct ActivityFastPathTests {
         oracle.check(Self.with("keystroke_intervals", "[012]"), taken: false)
         oracle.check(Self.with("lines_added", "012"), taken: false)
         oracle.check(Self.with("keystroke_intervals", "[0,0,0]"), taken: true)
-        // Every length of digits, read as one word (followed by more members) and a byte at a
-        // time (the last member, within 8 bytes of the end): same values as the general path.
+        // Every length of digits (the unrolled short forms and the loop), followed by more
+        // members and as the last one before `}`: same values as the general path.
         var limits = InboundLimits()
         limits.maximumCount = .max
         var fast = InboundDecoder(limits: limits)
