@@ -19,6 +19,12 @@ public import WireJSON
 /// }
 /// ```
 ///
+/// An `activity` in the shape clients write is read by a one-pass fast path straight into
+/// ``window`` (``decodeActivityFastPath(_:nowMs:)``); every other message, and every
+/// `activity` it declines, goes through WireJSON's parser and the message decoders
+/// (``decodeWithoutFastPath(_:nowMs:)``), which alone decide errors. Both give the same
+/// result for every input the fast path takes (a differential test and a fuzz harness).
+///
 /// Decisions where the contract leaves room (each is tested):
 /// - Unknown members are ignored (PROTOCOL.md: fields are added freely); duplicate member
 ///   names are `bad_json` (WireJSON rejects them).
