@@ -154,6 +154,33 @@ struct ActivityFastPathTests {
         oracle.check(Self.with("keystroke_intervals", "[012]"), taken: false)
         oracle.check(Self.with("lines_added", "012"), taken: false)
         oracle.check(Self.with("keystroke_intervals", "[0,0,0]"), taken: true)
+        // Three digits and a comma are read as one word: every such element, a leading zero
+        // in that position, and the neighbours (two digits, four digits, spaces, the end).
+        for range in [100...599, 600...999] {  // within the 512 intervals of a window
+            let threes = range.map(String.init).joined(separator: ",")
+            oracle.check(Self.with("keystroke_intervals", "[\(threes)]"), taken: true)
+        }
+        for value in ["099", "000", "009", "0,1"] {
+            oracle.check(Self.with("keystroke_intervals", "[\(value),100]"), taken: value == "0,1")
+        }
+        for array in ["[99,100,1000,100 ,100, 100,100\t,7]", "[100]", "[100,100]", "[12,345,6789,1]"] {
+            oracle.check(Self.with("keystroke_intervals", array), taken: true)
+        }
+        var tight = InboundLimits()
+        tight.maximumIntervalMs = 150
+        var tightFast = InboundDecoder(limits: tight)
+        var tightGeneral = InboundDecoder(limits: tight)
+        for (array, taken) in [("[150,150]", true), ("[150,151,1]", false), ("[151,1]", false), ("[1,151]", false)] {
+            let bytes = Array(Self.with("keystroke_intervals", array).utf8)
+            let fastResult = bytes.withUnsafeBytes { tightFast.decodeActivityFastPath($0, nowMs: F.nowMs) }
+            let generalResult = bytes.withUnsafeBytes { tightGeneral.decodeWithoutFastPath($0, nowMs: F.nowMs) }
+            #expect((fastResult != nil) == taken, "\(array)")
+            if let fastResult {
+                #expect(fastResult == generalResult)
+                #expect(tightFast.window.keystrokeIntervals == tightGeneral.window.keystrokeIntervals)
+            }
+            else { #expect(generalResult.error?.code == .invalidField, "\(array): \(generalResult)") }
+        }
         // Every length of digits (the unrolled short forms and the loop), followed by more
         // members and as the last one before `}`: same values as the general path.
         var limits = InboundLimits()
