@@ -74,25 +74,18 @@ extension ActivityFastReader {
         var count = 0
         while true {
             guard count < capacity else { throw .notTaken }  // too_large in the general path
-            // The commonest element of a typing window, three digits and a comma, as one
-            // 4-byte word (bytes i...i + 3 lie before the closing `}`). Subtracting "000,"
-            // leaves 0–9 in each digit's byte and 0 in the comma's; any other byte, and any
-            // byte a borrow reached, shows in the mask (a byte below its expected one wraps
-            // to 0x80 or more, a digit byte above 9 reaches 0x80 when 0x76 is added).
-            if i &+ 4 <= end {
-                let t = UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self) &- 0x2C30_3030
-                let first = t & 0xFF
-                if (t | (t &+ 0x0076_7676)) & 0xFF80_8080 == 0 && first != 0 {  // `0dd` is not JSON
-                    let value = UInt64(first &* 100 &+ (t &>> 8 & 0xFF) &* 10 &+ (t &>> 16 & 0xFF))
-                    guard value <= maximum else { throw .notTaken }
-                    out[count] = Int32(truncatingIfNeeded: value)
-                    count &+= 1
-                    i &+= 4
-                    if p[i] <= 0x20 {
-                        while Self.isWhitespace(p[i]) { i &+= 1 }
-                    }
-                    continue
+            // The commonest element of a typing window: three digits and a comma, read as one
+            // word (bytes i...i + 3 lie before the closing `}`).
+            if i &+ 4 <= end, let word = Self.threeDigitsAndComma(
+                UInt32(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self))) {
+                guard UInt64(word) <= maximum else { throw .notTaken }
+                out[count] = Int32(truncatingIfNeeded: word)
+                count &+= 1
+                i &+= 4
+                if p[i] <= 0x20 {
+                    while Self.isWhitespace(p[i]) { i &+= 1 }
                 }
+                continue
             }
             let (value, next) = try Self.unsigned(p, i)
             i = next
@@ -115,5 +108,21 @@ extension ActivityFastReader {
             self.i = i &+ 1
             return count
         }
+    }
+
+    /// The value of the four bytes `[1-9][0-9][0-9],` in `word` (the first byte lowest), or
+    /// `nil` for any other four bytes.
+    ///
+    /// Subtracting "000," leaves 0–9 in each digit's byte and 0 in the comma's. Any other
+    /// byte shows in the mask: one below its expected byte wraps to 0x80 or more (and the
+    /// borrow can only disturb the bytes after it), a digit byte above 9 reaches 0x80 when
+    /// 0x76 is added, and the comma's byte must be exactly 0. A leading `0` is excluded
+    /// (`012` is not JSON). Checked against all 2^32 words (docs/BENCHMARKS.md).
+    @inline(__always)
+    static func threeDigitsAndComma(_ word: UInt32) -> UInt32? {
+        let t = word &- 0x2C30_3030
+        let first = t & 0xFF
+        guard (t | (t &+ 0x0076_7676)) & 0xFF80_8080 == 0 && first != 0 else { return nil }
+        return first &* 100 &+ (t &>> 8 & 0xFF) &* 10 &+ (t &>> 16 & 0xFF)
     }
 }

@@ -207,6 +207,35 @@ struct ActivityFastPathTests {
         }
     }
 
+    @Test("the 4-byte word test accepts exactly three digits without a leading zero and a comma")
+    func threeDigitsAndComma() {
+        // Each byte through all 256 values, the other three from bytes near the boundaries
+        // (a C program checked all 2^32 words once; this keeps the property in the suite).
+        let others: [UInt8] = [0x00, 0x20, 0x2C, 0x2F, 0x30, 0x31, 0x39, 0x3A, 0x80, 0xFF]
+        var accepted = 0
+        var mismatches: [[UInt8]] = []
+        for position in 0..<4 {
+            for varied in 0...255 {
+                for a in others {
+                    for b in others {
+                        for c in others {
+                            var bytes = [a, b, c]
+                            bytes.insert(UInt8(varied), at: position)
+                            let word = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+                            let expected: UInt32? = (0x31...0x39).contains(bytes[0]) && (0x30...0x39).contains(bytes[1])
+                                && (0x30...0x39).contains(bytes[2]) && bytes[3] == 0x2C
+                                ? UInt32(bytes[0] - 0x30) * 100 + UInt32(bytes[1] - 0x30) * 10 + UInt32(bytes[2] - 0x30) : nil
+                            if ActivityFastReader.threeDigitsAndComma(word) != expected { mismatches.append(bytes) }
+                            if expected != nil { accepted += 1 }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        #expect(accepted > 0)
+    }
+
     @Test("escapes, non-ASCII text and control characters are declined; the general path decides")
     func strings() {
         var oracle = ActivityFastPathOracle()
