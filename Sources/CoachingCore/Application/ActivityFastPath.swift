@@ -58,8 +58,8 @@ struct ActivityFastFields {
 /// A cursor over one payload for the fast path.
 ///
 /// The payload's last byte other than whitespace must be the object's closing `}`; it is
-/// the sentinel that stops every scan of digits, whitespace and punctuation, so only the
-/// string scans (which may contain a `}`) check the bound.
+/// the sentinel that stops every scan of digits, whitespace and punctuation, so those check
+/// no bound. Strings (which may contain a `}`), literals and multi-byte loads do.
 struct ActivityFastReader {
     let p: UnsafePointer<UInt8>
     /// Index of the closing `}`.
