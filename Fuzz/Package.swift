@@ -30,6 +30,12 @@ let package = Package(
         harness("HTTPRequestParser", [.product(name: "WSProtocol", package: "flowcoach")]),
         harness("Inflater", [.product(name: "WSProtocol", package: "flowcoach")]),
         harness("WireJSON", [.product(name: "WireJSON", package: "flowcoach")]),
+        // Differential: the `activity` fast path against the general path on the same bytes.
+        harness("ActivityFastPath", [
+            .product(name: "CoachingCore", package: "flowcoach"),
+            .product(name: "FlowEngine", package: "flowcoach"),
+            .product(name: "WireJSON", package: "flowcoach"),
+        ]),
         harness("InboundMessage", [
             // The library holding InboundDecoder/OutboundEncoder (main.swift imports
             // CoachingCore when it exists, RealtimeServer otherwise).

@@ -19,6 +19,12 @@ public import WireJSON
 /// }
 /// ```
 ///
+/// An `activity` in the shape clients write is read by a one-pass fast path straight into
+/// ``window`` (``decodeActivityFastPath(_:nowMs:)``); every other message, and every
+/// `activity` it declines, goes through WireJSON's parser and the message decoders
+/// (``decodeWithoutFastPath(_:nowMs:)``), which alone decide errors. Both give the same
+/// result for every input the fast path takes (a differential test and a fuzz harness).
+///
 /// Decisions where the contract leaves room (each is tested):
 /// - Unknown members are ignored (PROTOCOL.md: fields are added freely); duplicate member
 ///   names are `bad_json` (WireJSON rejects them).
@@ -46,6 +52,9 @@ public struct InboundDecoder: ~Copyable {
     public var scratch: [UInt8]
     /// Recent `language` and `project` names.
     public var names: StringInterner
+    /// Where the `activity` fast path reads keystroke intervals before it knows the
+    /// message is one it takes (``InboundLimits/maximumIntervals`` values).
+    let intervalBuffer: UnsafeMutableBufferPointer<Int32>
 
     /// Creates a decoder. `json` bounds the payload as a whole; its defaults are tight for
     /// the protocol: an `activity` with 512 intervals and a dozen extra fields fits
@@ -59,6 +68,12 @@ public struct InboundDecoder: ~Copyable {
         scratch = []
         scratch.reserveCapacity(256)
         names = StringInterner()
+        intervalBuffer = .allocate(capacity: limits.maximumIntervals)
+        intervalBuffer.initialize(repeating: 0)
+    }
+
+    deinit {
+        intervalBuffer.deallocate()
     }
 
     /// Decodes one text message.
@@ -69,6 +84,14 @@ public struct InboundDecoder: ~Copyable {
     ///     ``InboundLimits/maximumFutureMs`` after it.
     /// - Returns: the message and its request id, or the error to send.
     public mutating func decode(_ payload: UnsafeRawBufferPointer, nowMs: Int64) -> InboundDecodeResult {
+        if let activity = decodeActivityFastPath(payload, nowMs: nowMs) { return activity }
+        return decodeWithoutFastPath(payload, nowMs: nowMs)
+    }
+
+    /// Decodes one text message through WireJSON's parser and the message decoders: what
+    /// ``decode(_:nowMs:)`` does for every message the `activity` fast path does not take.
+    /// Public for the differential tests and the fuzz harness.
+    public mutating func decodeWithoutFastPath(_ payload: UnsafeRawBufferPointer, nowMs: Int64) -> InboundDecodeResult {
         let object: JSONObject
         do {
             object = try parser.parseObject(payload)
