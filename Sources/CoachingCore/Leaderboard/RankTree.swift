@@ -3,9 +3,10 @@
 ///
 /// A node holds only plain values (the total, links, subtree size, two flags), so comparing
 /// two members on the update path reads no `String` and retains nothing: equal totals fall
-/// to the members' 8-byte name keys, and only keys that cannot decide read the names and
+/// to the members' 16-byte name keys, and only keys that cannot decide read the names and
 /// ids. Every method that orders takes the members table it was built over.
-/// - score change: O(log n) expected (one removal and one insertion);
+/// - score change: O(log n) expected (one removal and one insertion, each a single descent
+///   from the root plus expected O(1) nodes of merging or splitting);
 /// - own rank: O(log n) (a descent counting the left subtrees it passes);
 /// - top k: O(k + log n).
 /// Priorities are a hash of the slot, computed when needed, so the same inputs build the
@@ -27,7 +28,7 @@ struct RankTree: Sendable {
     }
 
     private(set) var nodes: [Node] = []
-    private var root: Slot = BoardMembers.noSlot
+    private(set) var root: Slot = BoardMembers.noSlot
     /// Members on this ranking, visible or not.
     private(set) var memberCount = 0
 
@@ -193,6 +194,32 @@ struct RankTree: Sendable {
         return rows
     }
 
+    /// Tests: what breaks the treap's rules, empty when nothing does — the linked members
+    /// in order, every node's priority above its children's, every size its subtree's count,
+    /// and exactly the visible members linked.
+    func violations(members: BoardMembers) -> [String] {
+        var found: [String] = []
+        var linked = 0
+        func visit(_ slot: Slot, _ parentPriority: UInt32?) -> Int32 {
+            guard slot != BoardMembers.noSlot else { return 0 }
+            linked += 1
+            let node = nodes[Int(slot)]
+            if !node.member || !node.visible { found.append("slot \(slot) linked but not a visible member") }
+            if let parentPriority, Self.priority(slot) > parentPriority { found.append("slot \(slot) above its parent's priority") }
+            if node.left != BoardMembers.noSlot && !precedes(node.left, slot, members) { found.append("left of \(slot) out of order") }
+            if node.right != BoardMembers.noSlot && !precedes(slot, node.right, members) { found.append("right of \(slot) out of order") }
+            let size = visit(node.left, Self.priority(slot)) + visit(node.right, Self.priority(slot)) + 1
+            if size != node.size { found.append("slot \(slot) has size \(node.size), subtree \(size)") }
+            return size
+        }
+        _ = visit(root, nil)
+        let rows = collect(limit: Int.max, members: members)
+        for (a, b) in zip(rows, rows.dropFirst()) where !a.precedes(b) { found.append("rows out of order at \(a.userId)") }
+        let visible = nodes.filter { $0.member && $0.visible }.count
+        if linked != visible { found.append("\(linked) linked, \(visible) visible") }
+        return found
+    }
+
     // MARK: Order
 
     /// Saturating, never below zero.
@@ -250,18 +277,56 @@ struct RankTree: Sendable {
         return total
     }
 
-    /// Puts an unlinked member into the tree at its place.
+    /// Puts an unlinked member into the tree at its place, as a treap inserts: down from the
+    /// root, counting the member into each subtree it enters, until its priority beats the
+    /// node there; only that subtree is split around it (expected O(1) nodes, where
+    /// splitting the whole tree and merging it back cost three passes over its depth). The
+    /// priorities are distinct (a bijection of the slot), so the shape is the one any other
+    /// order of insertions gives.
     private mutating func link(_ slot: Slot, members: BoardMembers) {
-        nodes[Int(slot)].left = BoardMembers.noSlot
-        nodes[Int(slot)].right = BoardMembers.noSlot
-        nodes[Int(slot)].size = 1
-        let (before, after) = split(root, before: slot, members)
-        root = merge(merge(before, slot), after)
+        let priority = Self.priority(slot)
+        var parent = BoardMembers.noSlot
+        var goesRight = false
+        var node = root
+        while node != BoardMembers.noSlot && Self.priority(node) > priority {
+            nodes[Int(node)].size += 1
+            parent = node
+            goesRight = precedes(node, slot, members)
+            node = goesRight ? nodes[Int(node)].right : nodes[Int(node)].left
+        }
+        let (before, after) = split(node, before: slot, members)
+        nodes[Int(slot)].left = before
+        nodes[Int(slot)].right = after
+        nodes[Int(slot)].size = size(before) + size(after) + 1
+        attach(slot, under: parent, right: goesRight)
     }
 
-    /// Takes a linked member out of the tree (its order key must be the one it was linked with).
+    /// Takes a linked member out of the tree (its order key must be the one it was linked
+    /// with): down from the root to it, counting it out of each subtree on the way, then its
+    /// two subtrees merged in its place.
     private mutating func unlink(_ slot: Slot, members: BoardMembers) {
-        root = remove(slot, from: root, members)
+        var parent = BoardMembers.noSlot
+        var wentRight = false
+        var node = root
+        while node != slot {
+            precondition(node != BoardMembers.noSlot, "RankTree: member table and tree disagree")
+            nodes[Int(node)].size -= 1
+            parent = node
+            wentRight = precedes(node, slot, members)
+            node = wentRight ? nodes[Int(node)].right : nodes[Int(node)].left
+        }
+        attach(merge(nodes[Int(slot)].left, nodes[Int(slot)].right), under: parent, right: wentRight)
+    }
+
+    /// Makes `subtree` the root (no parent) or the given child of `parent`.
+    private mutating func attach(_ subtree: Slot, under parent: Slot, right: Bool) {
+        if parent == BoardMembers.noSlot {
+            root = subtree
+        } else if right {
+            nodes[Int(parent)].right = subtree
+        } else {
+            nodes[Int(parent)].left = subtree
+        }
     }
 
     /// Splits `tree` into the members that rank ahead of `pivot` and the rest.
@@ -291,17 +356,5 @@ struct RankTree: Sendable {
         nodes[Int(second)].left = merge(first, nodes[Int(second)].left)
         resize(second)
         return second
-    }
-
-    private mutating func remove(_ slot: Slot, from tree: Slot, _ members: BoardMembers) -> Slot {
-        precondition(tree != BoardMembers.noSlot, "RankTree: member table and tree disagree")
-        if tree == slot { return merge(nodes[Int(tree)].left, nodes[Int(tree)].right) }
-        if precedes(slot, tree, members) {
-            nodes[Int(tree)].left = remove(slot, from: nodes[Int(tree)].left, members)
-        } else {
-            nodes[Int(tree)].right = remove(slot, from: nodes[Int(tree)].right, members)
-        }
-        nodes[Int(tree)].size -= 1
-        return tree
     }
 }
