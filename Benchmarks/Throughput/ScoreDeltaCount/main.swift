@@ -19,6 +19,10 @@
 // `--publish` also publishes every 500 deltas (the owner's 250 ms tick at 2,000 deltas/s,
 // the clock advanced to match): the own-rank tables and frames of the boards that changed.
 //
+// `--digest` prints a hash of every ranking's rows (totals, names, ids, in order) after
+// the run, to check that a change of the book leaves every board as it was (not while
+// counting: the hash costs instructions).
+//
 // Mallocs: with the malloc-counting interposer preloaded (Tests/MallocCounter, as built by
 // scripts/check-allocations.sh) it prints the counted deltas' mallocs per delta.
 //
@@ -31,17 +35,19 @@ typealias CountFunction = @convention(c) () -> UInt64
 let arguments = CommandLine.arguments
 var names = ScoreDeltaWorkload.Names.soak
 var publishing = false
+var digesting = false
 var options = arguments.dropFirst(3)[...]
 var valid = arguments.count >= 3
 while valid, let option = options.popFirst() {
     switch option {
     case "--publish": publishing = true
+    case "--digest": digesting = true
     case "--names": if let value = options.popFirst().flatMap(ScoreDeltaWorkload.Names.init) { names = value } else { valid = false }
     default: valid = false
     }
 }
 guard valid, let users = Int(arguments[1]), users > 0, let deltas = Int(arguments[2]), deltas >= 0 else {
-    print("usage: ScoreDeltaCount USERS DELTAS [--names soak|distinct] [--publish]")
+    print("usage: ScoreDeltaCount USERS DELTAS [--names soak|distinct] [--publish] [--digest]")
     exit(2)
 }
 
@@ -58,6 +64,29 @@ struct ScoreDeltaRun {
         self.publishing = publishing
         book.apply(.stored(workload.stored))
         _ = book.publish(nowMs: nowMs)
+    }
+
+    /// FNV-1a over every ranking's rows, boards in a fixed order.
+    func digest() -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func add(_ bytes: some Sequence<UInt8>) { for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 } }
+        for period in LeaderboardChannel.Period.allCases {
+            for key in (book.boards[period] ?? [:]).keys.sorted() {
+                guard let boards = book.boards[period]?[key] else { continue }
+                let pairs = [boards.global] + boards.languages.keys.sorted().compactMap { boards.languages[$0] }
+                for pair in pairs {
+                    for ranking in [pair.codingTime, pair.flowTime] {
+                        for row in ranking.entries {
+                            add(String(row.valueMs).utf8)
+                            add(row.name.utf8)
+                            add(row.userId.utf8)
+                        }
+                        add([0xFF])
+                    }
+                }
+            }
+        }
+        return hash
     }
 
     @inline(never)
@@ -84,6 +113,7 @@ let top = run.book.snapshot(for: .leaderboard(LeaderboardChannel(period: .day, m
 print("users: \(users) (\(names.rawValue) names), sessions: \(run.sessions.count), deltas: \(deltas) after \(warmUp) warm-up"
     + (publishing ? ", events published: \(run.published)" : "")
     + ", top frame bytes: \(top?.frame.payloadCount ?? 0)")
+if digesting { print("digest: " + String(run.digest(), radix: 16)) }
 if mallocCount != nil {
     print("mallocs per delta: \(deltas == 0 ? 0 : Double(mallocs) / Double(deltas)) (\(mallocs) in \(deltas))")
 }

@@ -265,10 +265,6 @@ struct RankTree: Sendable {
 
     private func size(_ slot: Slot) -> Int32 { slot == BoardMembers.noSlot ? 0 : nodes[Int(slot)].size }
 
-    private mutating func resize(_ slot: Slot) {
-        nodes[Int(slot)].size = size(nodes[Int(slot)].left) + size(nodes[Int(slot)].right) + 1
-    }
-
     /// Sizes of a freshly built subtree.
     private mutating func recount(_ slot: Slot) -> Int32 {
         guard slot != BoardMembers.noSlot else { return 0 }
@@ -284,77 +280,136 @@ struct RankTree: Sendable {
     /// priorities are distinct (a bijection of the slot), so the shape is the one any other
     /// order of insertions gives.
     private mutating func link(_ slot: Slot, members: BoardMembers) {
-        let priority = Self.priority(slot)
-        var parent = BoardMembers.noSlot
-        var goesRight = false
-        var node = root
-        while node != BoardMembers.noSlot && Self.priority(node) > priority {
-            nodes[Int(node)].size += 1
-            parent = node
-            goesRight = precedes(node, slot, members)
-            node = goesRight ? nodes[Int(node)].right : nodes[Int(node)].left
+        let start = root
+        // One exclusive access to the nodes for the whole change: indexing the array per step
+        // checked its uniqueness and bounds every time (slots are in bounds: `cover`).
+        root = nodes.withUnsafeMutableBufferPointer { nodes in
+            let priority = Self.priority(slot)
+            var parent = BoardMembers.noSlot
+            var goesRight = false
+            var node = start
+            while node != BoardMembers.noSlot && Self.priority(node) > priority {
+                nodes[Int(node)].size += 1
+                parent = node
+                goesRight = Self.precedes(node, slot, nodes, members)
+                node = goesRight ? nodes[Int(node)].right : nodes[Int(node)].left
+            }
+            let (before, after) = Self.split(node, before: slot, nodes, members)
+            nodes[Int(slot)].left = before
+            nodes[Int(slot)].right = after
+            nodes[Int(slot)].size = Self.size(before, nodes) + Self.size(after, nodes) + 1
+            return Self.attach(slot, under: parent, right: goesRight, root: start, nodes)
         }
-        let (before, after) = split(node, before: slot, members)
-        nodes[Int(slot)].left = before
-        nodes[Int(slot)].right = after
-        nodes[Int(slot)].size = size(before) + size(after) + 1
-        attach(slot, under: parent, right: goesRight)
     }
 
     /// Takes a linked member out of the tree (its order key must be the one it was linked
     /// with): down from the root to it, counting it out of each subtree on the way, then its
     /// two subtrees merged in its place.
     private mutating func unlink(_ slot: Slot, members: BoardMembers) {
-        var parent = BoardMembers.noSlot
-        var wentRight = false
-        var node = root
-        while node != slot {
-            precondition(node != BoardMembers.noSlot, "RankTree: member table and tree disagree")
-            nodes[Int(node)].size -= 1
-            parent = node
-            wentRight = precedes(node, slot, members)
-            node = wentRight ? nodes[Int(node)].right : nodes[Int(node)].left
+        let start = root
+        root = nodes.withUnsafeMutableBufferPointer { nodes in
+            var parent = BoardMembers.noSlot
+            var wentRight = false
+            var node = start
+            while node != slot {
+                precondition(node != BoardMembers.noSlot, "RankTree: member table and tree disagree")
+                nodes[Int(node)].size -= 1
+                parent = node
+                wentRight = Self.precedes(node, slot, nodes, members)
+                node = wentRight ? nodes[Int(node)].right : nodes[Int(node)].left
+            }
+            let joined = Self.merge(nodes[Int(slot)].left, nodes[Int(slot)].right, nodes)
+            return Self.attach(joined, under: parent, right: wentRight, root: start, nodes)
         }
-        attach(merge(nodes[Int(slot)].left, nodes[Int(slot)].right), under: parent, right: wentRight)
     }
 
-    /// Makes `subtree` the root (no parent) or the given child of `parent`.
-    private mutating func attach(_ subtree: Slot, under parent: Slot, right: Bool) {
-        if parent == BoardMembers.noSlot {
-            root = subtree
-        } else if right {
+    // The steps of `link` and `unlink`, on the nodes lent by one exclusive access.
+    typealias Nodes = UnsafeMutableBufferPointer<Node>
+
+    private static func size(_ slot: Slot, _ nodes: Nodes) -> Int32 {
+        slot == BoardMembers.noSlot ? 0 : nodes[Int(slot)].size
+    }
+
+    private static func precedes(_ a: Slot, _ b: Slot, _ nodes: Nodes, _ members: BoardMembers) -> Bool {
+        let x = nodes[Int(a)].valueMs, y = nodes[Int(b)].valueMs
+        if x != y { return x > y }
+        return members.namePrecedes(a, b)
+    }
+
+    /// Makes `subtree` the given child of `parent`, or the root when there is no parent;
+    /// returns the root.
+    private static func attach(_ subtree: Slot, under parent: Slot, right: Bool, root: Slot, _ nodes: Nodes) -> Slot {
+        if parent == BoardMembers.noSlot { return subtree }
+        if right {
             nodes[Int(parent)].right = subtree
         } else {
             nodes[Int(parent)].left = subtree
         }
+        return root
     }
 
-    /// Splits `tree` into the members that rank ahead of `pivot` and the rest.
-    private mutating func split(_ tree: Slot, before pivot: Slot, _ members: BoardMembers) -> (Slot, Slot) {
-        guard tree != BoardMembers.noSlot else { return (BoardMembers.noSlot, BoardMembers.noSlot) }
-        if precedes(tree, pivot, members) {
-            let (left, right) = split(nodes[Int(tree)].right, before: pivot, members)
-            nodes[Int(tree)].right = left
-            resize(tree)
-            return (tree, right)
+    /// Splits `tree` into the members that rank ahead of `pivot` and the rest, in one pass
+    /// down: the nodes that go before chain by their right links, the others by their left
+    /// links. A second pass down each chain sets its sizes (a chain node keeps its other
+    /// subtree and gains the rest of its chain).
+    private static func split(_ tree: Slot, before pivot: Slot, _ nodes: Nodes, _ members: BoardMembers) -> (Slot, Slot) {
+        var before = BoardMembers.noSlot, after = BoardMembers.noSlot
+        var beforeTail = BoardMembers.noSlot, afterTail = BoardMembers.noSlot
+        var beforeCount: Int32 = 0, afterCount: Int32 = 0
+        var node = tree
+        while node != BoardMembers.noSlot {
+            if precedes(node, pivot, nodes, members) {
+                if beforeTail == BoardMembers.noSlot { before = node } else { nodes[Int(beforeTail)].right = node }
+                beforeTail = node
+                beforeCount += size(nodes[Int(node)].left, nodes) + 1
+                node = nodes[Int(node)].right
+            } else {
+                if afterTail == BoardMembers.noSlot { after = node } else { nodes[Int(afterTail)].left = node }
+                afterTail = node
+                afterCount += size(nodes[Int(node)].right, nodes) + 1
+                node = nodes[Int(node)].left
+            }
         }
-        let (left, right) = split(nodes[Int(tree)].left, before: pivot, members)
-        nodes[Int(tree)].left = right
-        resize(tree)
-        return (left, tree)
+        if beforeTail != BoardMembers.noSlot { nodes[Int(beforeTail)].right = BoardMembers.noSlot }
+        if afterTail != BoardMembers.noSlot { nodes[Int(afterTail)].left = BoardMembers.noSlot }
+        node = before
+        while node != BoardMembers.noSlot {
+            nodes[Int(node)].size = beforeCount
+            beforeCount -= size(nodes[Int(node)].left, nodes) + 1
+            node = nodes[Int(node)].right
+        }
+        node = after
+        while node != BoardMembers.noSlot {
+            nodes[Int(node)].size = afterCount
+            afterCount -= size(nodes[Int(node)].right, nodes) + 1
+            node = nodes[Int(node)].left
+        }
+        return (before, after)
     }
 
-    /// Joins two trees where every member of `first` ranks ahead of every member of `second`.
-    private mutating func merge(_ first: Slot, _ second: Slot) -> Slot {
-        if first == BoardMembers.noSlot { return second }
-        if second == BoardMembers.noSlot { return first }
-        if Self.priority(first) > Self.priority(second) {
-            nodes[Int(first)].right = merge(nodes[Int(first)].right, second)
-            resize(first)
-            return first
+    /// Joins two trees where every member of `first` ranks ahead of every member of
+    /// `second`, in one pass down: the node of higher priority stays on top and takes in the
+    /// whole of the other tree (its size grows by that tree's).
+    private static func merge(_ first: Slot, _ second: Slot, _ nodes: Nodes) -> Slot {
+        var first = first, second = second
+        var joined = BoardMembers.noSlot
+        var parent = BoardMembers.noSlot
+        var right = false
+        while first != BoardMembers.noSlot && second != BoardMembers.noSlot {
+            if priority(first) > priority(second) {
+                nodes[Int(first)].size += nodes[Int(second)].size
+                joined = attach(first, under: parent, right: right, root: joined, nodes)
+                parent = first
+                right = true
+                first = nodes[Int(first)].right
+            } else {
+                nodes[Int(second)].size += nodes[Int(first)].size
+                joined = attach(second, under: parent, right: right, root: joined, nodes)
+                parent = second
+                right = false
+                second = nodes[Int(second)].left
+            }
         }
-        nodes[Int(second)].left = merge(first, nodes[Int(second)].left)
-        resize(second)
-        return second
+        return attach(first == BoardMembers.noSlot ? second : first, under: parent, right: right, root: joined, nodes)
     }
 }
