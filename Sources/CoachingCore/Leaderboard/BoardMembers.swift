@@ -90,7 +90,7 @@ struct BoardMembers: Sendable {
     /// ascending, then user id ascending).
     func namePrecedes(_ a: Slot, _ b: Slot) -> Bool {
         let x = nameKeys[Int(a)], y = nameKeys[Int(b)]
-        if (x.high | y.high) & NameKey.nonASCII == 0 {
+        if x.high != NameKey.undecided && y.high != NameKey.undecided {
             if x.high != y.high { return x.high < y.high }
             if x.low != y.low { return x.low < y.low }
         }
@@ -108,23 +108,32 @@ struct BoardMembers: Sendable {
     static func nameKey(_ name: String) -> NameKey { NameKey(name) }
 }
 
-/// A name's first 16 UTF-8 bytes as two big-endian integers, zero-padded, with the top bit
-/// of `high` set when the name is not ASCII (an ASCII first byte never sets it). For two
-/// ASCII names, comparing (`high`, `low`) orders them as `String`'s `<` whenever the keys
-/// differ: the first differing byte decides, and a name that ended there (padding 0) is the
-/// shorter one. Equal keys, or a name not ASCII (`String` compares canonical equivalents,
-/// not bytes), leave the order to the strings.
+/// A name's first 16 UTF-8 bytes as two big-endian integers, zero-padded; both
+/// ``undecided`` when the name holds a scalar from U+0300 on.
+///
+/// For two names of scalars below U+0300 (ASCII, Latin-1 and Latin Extended-A and B: the
+/// accented letters of most European names), comparing (`high`, `low`) orders them as
+/// `String`'s `<` whenever the keys differ. `String` compares the scalars of the names'
+/// canonical composition (NFC); such names are already in it — every scalar below U+0300
+/// has canonical combining class 0 and is its own composition, and no canonical
+/// decomposition has a later scalar below U+0300, so nothing in them composes — and UTF-8
+/// bytes sort as their scalars do. So the first differing byte decides, and a name that
+/// ended there (padding 0) is the shorter one. Equal keys, or a name with a combining mark
+/// or any later script (whose composition may differ from its bytes), leave the order to
+/// the strings. A scalar from U+0300 on is the only one whose UTF-8 holds a byte of 0xCC
+/// or more (continuation bytes are at most 0xBF), and no UTF-8 starts with 0xFF, so
+/// ``undecided`` is no other name's key.
 struct NameKey: Equatable, Sendable {
-    static let nonASCII: UInt64 = 1 << 63
+    static let undecided = UInt64.max
 
     var high: UInt64 = 0
     var low: UInt64 = 0
 
     init(_ name: String) {
         var count = 0
-        var ascii = true
+        var decided = true
         for byte in name.utf8 {
-            if byte >= 0x80 { ascii = false }
+            if byte >= 0xCC { decided = false }
             if count < 8 {
                 high |= UInt64(byte) << (56 - 8 * count)
             } else if count < 16 {
@@ -132,6 +141,9 @@ struct NameKey: Equatable, Sendable {
             }
             count += 1
         }
-        if !ascii { high |= Self.nonASCII }
+        if !decided {
+            high = Self.undecided
+            low = Self.undecided
+        }
     }
 }

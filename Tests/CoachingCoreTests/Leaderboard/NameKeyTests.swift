@@ -8,7 +8,7 @@ import Testing
 struct NameKeyTests {
     func keyPrecedes(_ a: String, _ b: String) -> Bool? {
         let x = NameKey(a), y = NameKey(b)
-        guard (x.high | y.high) & NameKey.nonASCII == 0, x != y else { return nil }
+        guard x.high != NameKey.undecided, y.high != NameKey.undecided, x != y else { return nil }
         return x.high != y.high ? x.high < y.high : x.low < y.low
     }
 
@@ -24,15 +24,27 @@ struct NameKeyTests {
         }
     }
 
-    @Test("names equal in 16 bytes, names with a NUL, and names not ASCII (anywhere) are left to the strings")
+    @Test("names equal in 16 bytes, names with a NUL, and names with a scalar from U+0300 on (anywhere) are left to the strings")
     func leftToTheStrings() {
         #expect(keyPrecedes("abcdefghijklmnopX", "abcdefghijklmnopY") == nil)
         #expect(keyPrecedes("abc", "abc\u{0}") == nil)
-        #expect(keyPrecedes("Zoë", "Zoe") == nil)
+        #expect(keyPrecedes("Zoe\u{308}", "Zoe") == nil)
+        #expect(keyPrecedes("Zoë", "Zoe\u{308}") == nil)
+        #expect(keyPrecedes("Zoë", "日本") == nil)
         // é composed after byte 16 of one name: its 16th byte 'e' is below 'f', but String
         // compares é (U+00E9) above f.
         #expect(keyPrecedes("aaaaaaaaaaaaaaae\u{301}", "aaaaaaaaaaaaaaaf") == nil)
         #expect("aaaaaaaaaaaaaaaf" < "aaaaaaaaaaaaaaae\u{301}")
+    }
+
+    @Test("names of Latin letters below U+0300 (é, ü, ß, Ł, ő, ǆ) are ordered by the key alone, as String orders them")
+    func latin() {
+        let names = ["Zoë", "Zoe", "Zoé", "Zoz", "Émile", "Emile", "Łukasz", "Lukas", "Müller", "Muller", "Mueller", "Straße", "Strasse", "Erdős", "ǆemal", "dzemal", "ÿ", "z"]
+        for a in names {
+            for b in names where a != b {
+                #expect(keyPrecedes(a, b) == (a < b), "\(a) vs \(b)")
+            }
+        }
     }
 
     @Test("random ASCII names: the key orders every pair it can as String does, and decides every pair that differs in 16 bytes")
@@ -47,6 +59,26 @@ struct NameKeyTests {
             if let decided = keyPrecedes(a, b) { #expect(decided == (a < b), "\(a) vs \(b)") }
             let padded = { (s: String) in Array(s.utf8.prefix(16)) + Array(repeating: 0, count: 16 - min(16, s.utf8.count)) }
             if padded(a) != padded(b) { #expect(keyPrecedes(a, b) != nil, "\(a) vs \(b)") }
+        }
+    }
+
+    @Test("random names over ASCII, Latin letters, combining marks and other scripts: the key never contradicts String")
+    func randomUnicode() {
+        var generator = SeededGenerator(seed: 11)
+        let scalars: [Unicode.Scalar] = ["a", "e", "z", "Z", "\u{0}", "\u{7F}", "\u{80}", "é", "ë", "ÿ", "Ā", "ő", "ǅ", "ɐ", "ʰ", "˿",
+            "\u{300}", "\u{301}", "\u{308}", "\u{327}", "Ω", "日", "한", "\u{1100}", "\u{1161}", "😀"]
+        for _ in 0..<20_000 {
+            var a = String.UnicodeScalarView(), b = String.UnicodeScalarView()
+            for _ in 0..<Int(generator.next() % 12) { a.append(scalars[Int(generator.next() % UInt64(scalars.count))]) }
+            b = a
+            if !b.isEmpty && generator.next() % 2 == 0 {
+                let index = b.index(b.startIndex, offsetBy: Int(generator.next() % UInt64(b.count)))
+                b.replaceSubrange(index...index, with: [scalars[Int(generator.next() % UInt64(scalars.count))]])
+            } else {
+                b.append(scalars[Int(generator.next() % UInt64(scalars.count))])
+            }
+            let x = String(a), y = String(b)
+            if let decided = keyPrecedes(x, y) { #expect(decided == (x < y), "\(x.unicodeScalars.map(\.value)) vs \(y.unicodeScalars.map(\.value))") }
         }
     }
 
