@@ -120,7 +120,18 @@ package.targets += [
         swiftSettings: benchmarkSettings
     ),
 ]
+package.targets += [
+    // The leaderboard owner's instructions and mallocs per score delta, for callgrind
+    // (docs/BENCHMARKS.md "Leaderboard owner: instructions per score delta").
+    .executableTarget(
+        name: "ScoreDeltaCount",
+        dependencies: [.product(name: "CoachingCore", package: rootPackageIdentity)],
+        path: "Throughput/ScoreDeltaCount",
+        swiftSettings: benchmarkSettings
+    ),
+]
 package.products += [
+    .executable(name: "ScoreDeltaCount", targets: ["ScoreDeltaCount"]),
     .executable(name: "WriterThroughput", targets: ["WriterThroughput"]),
     .executable(name: "TLSRoundTripCount", targets: ["TLSRoundTripCount"]),
     .executable(name: "RoundTripCount", targets: ["RoundTripCount"]),

@@ -45,20 +45,23 @@ public struct LeaderboardChannel: Hashable, Sendable, CustomStringConvertible {
     /// `+ # . _ -` kept (`c++`, `c#`, `objective-c`); 1…32 bytes. `nil` when the name is
     /// empty, too long or holds any other byte.
     public static func canonicalLanguage(_ name: String) -> String? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(name.utf8.count)
+        let count = name.utf8.count
+        guard count > 0, count <= maxLanguageBytes else { return nil }
+        var upper = false
         for byte in name.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "+"), UInt8(ascii: "#"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
-                bytes.append(byte)
+                continue
             case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                bytes.append(byte | 0x20)
+                upper = true
             default:
                 return nil
             }
         }
-        guard !bytes.isEmpty, bytes.count <= maxLanguageBytes else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
+        // Editors mostly report the canonical form already: then it is the name itself, with
+        // no copy (the leaderboard owner canonicalizes every score delta's language).
+        guard upper else { return name }
+        return String(decoding: name.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 }

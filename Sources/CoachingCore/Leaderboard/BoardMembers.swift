@@ -17,14 +17,15 @@ struct BoardMembers: Sendable {
 
     private(set) var names: [String] = []
     private(set) var userIds: [String] = []
-    /// Per slot: the name's first 8 UTF-8 bytes, big-endian, zero-padded, with the top bit
-    /// set when the name is not ASCII (ASCII bytes never set it). For two ASCII names, the
-    /// order of these integers is the order of `String`'s `<` whenever they differ.
-    private(set) var nameKeys: [UInt64] = []
+    /// Per slot: the name's first 16 UTF-8 bytes as a ``NameKey``. Sixteen rather than eight
+    /// because generated names share long prefixes (the soak's `soak-3f9a1c-17` agree in
+    /// their first 12 bytes), and equal totals are common (whole 5-second windows): with 8
+    /// bytes most ties read both `String`s.
+    private(set) var nameKeys: [NameKey] = []
     /// The caller's ordinal of each slot (``noOrdinal`` when it never gave one).
     private var ordinals: [UInt32] = []
     private(set) var slotByUserId: [String: Slot] = [:]
-    private var slotByOrdinal: [UInt32: Slot] = [:]
+    private var slotByOrdinal = OrdinalSlots()
     private var freeSlots: [Slot] = []
 
     /// Members of the scope (on at least one of its rankings).
@@ -63,9 +64,9 @@ struct BoardMembers: Sendable {
         guard ordinal != Self.noOrdinal else { return }
         let previous = ordinals[Int(slot)]
         if previous == ordinal { return }
-        if previous != Self.noOrdinal { slotByOrdinal[previous] = nil }
+        if previous != Self.noOrdinal { slotByOrdinal.remove(previous) }
         ordinals[Int(slot)] = ordinal
-        slotByOrdinal[ordinal] = slot
+        slotByOrdinal.set(slot, for: ordinal)
     }
 
     /// Renames a member. The name is part of every ranking's order key: call it only while
@@ -78,7 +79,7 @@ struct BoardMembers: Sendable {
     /// Forgets a member; its slot is reused. Every ranking must have dropped it first.
     mutating func remove(_ slot: Slot) {
         slotByUserId[userIds[Int(slot)]] = nil
-        if ordinals[Int(slot)] != Self.noOrdinal { slotByOrdinal[ordinals[Int(slot)]] = nil }
+        if ordinals[Int(slot)] != Self.noOrdinal { slotByOrdinal.remove(ordinals[Int(slot)]) }
         names[Int(slot)] = ""
         userIds[Int(slot)] = ""
         ordinals[Int(slot)] = Self.noOrdinal
@@ -89,7 +90,10 @@ struct BoardMembers: Sendable {
     /// ascending, then user id ascending).
     func namePrecedes(_ a: Slot, _ b: Slot) -> Bool {
         let x = nameKeys[Int(a)], y = nameKeys[Int(b)]
-        if x != y && (x | y) & Self.nonASCII == 0 { return x < y }
+        if x.high != NameKey.undecided && y.high != NameKey.undecided {
+            if x.high != y.high { return x.high < y.high }
+            if x.low != y.low { return x.low < y.low }
+        }
         return tieBreak(a, b)
     }
 
@@ -101,17 +105,45 @@ struct BoardMembers: Sendable {
         return userIds[Int(a)] < userIds[Int(b)]
     }
 
-    private static let nonASCII: UInt64 = 1 << 63
+    static func nameKey(_ name: String) -> NameKey { NameKey(name) }
+}
 
-    static func nameKey(_ name: String) -> UInt64 {
-        var prefix: UInt64 = 0
+/// A name's first 16 UTF-8 bytes as two big-endian integers, zero-padded; both
+/// ``undecided`` when the name holds a scalar from U+0300 on.
+///
+/// For two names of scalars below U+0300 (ASCII, Latin-1 and Latin Extended-A and B: the
+/// accented letters of most European names), comparing (`high`, `low`) orders them as
+/// `String`'s `<` whenever the keys differ. `String` compares the scalars of the names'
+/// canonical composition (NFC); such names are already in it — every scalar below U+0300
+/// has canonical combining class 0 and is its own composition, and no canonical
+/// decomposition has a later scalar below U+0300, so nothing in them composes — and UTF-8
+/// bytes sort as their scalars do. So the first differing byte decides, and a name that
+/// ended there (padding 0) is the shorter one. Equal keys, or a name with a combining mark
+/// or any later script (whose composition may differ from its bytes), leave the order to
+/// the strings. A scalar from U+0300 on is the only one whose UTF-8 holds a byte of 0xCC
+/// or more (continuation bytes are at most 0xBF), and no UTF-8 starts with 0xFF, so
+/// ``undecided`` is no other name's key.
+struct NameKey: Equatable, Sendable {
+    static let undecided = UInt64.max
+
+    var high: UInt64 = 0
+    var low: UInt64 = 0
+
+    init(_ name: String) {
         var count = 0
-        var ascii = true
+        var decided = true
         for byte in name.utf8 {
-            if byte >= 0x80 { ascii = false }
-            if count < 8 { prefix |= UInt64(byte) << (56 - 8 * count) }
+            if byte >= 0xCC { decided = false }
+            if count < 8 {
+                high |= UInt64(byte) << (56 - 8 * count)
+            } else if count < 16 {
+                low |= UInt64(byte) << (56 - 8 * (count - 8))
+            }
             count += 1
         }
-        return ascii ? prefix : prefix | nonASCII
+        if !decided {
+            high = Self.undecided
+            low = Self.undecided
+        }
     }
 }

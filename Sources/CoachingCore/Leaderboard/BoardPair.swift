@@ -5,8 +5,23 @@ public struct BoardPair: Sendable {
     private var members = BoardMembers()
     private var coding = RankTree()
     private var flow = RankTree()
+    /// The book's mark epoch in which each ranking's channel was last put among the book's
+    /// dirty channels (``LeaderboardBook``'s `markEpoch`): while it is current, the channel is
+    /// still there and the book need not hash its key again. For a team board, `coding`
+    /// stands for the team's one channel.
+    private var markedEpoch: (coding: UInt64, flow: UInt64) = (0, 0)
 
     public init() {}
+
+    /// Which of the rankings' channels are not yet marked in `epoch` (among those asked
+    /// for), recording them as marked.
+    mutating func unmarked(coding: Bool, flow: Bool, epoch: UInt64) -> (coding: Bool, flow: Bool) {
+        let newCoding = coding && markedEpoch.coding != epoch
+        let newFlow = flow && markedEpoch.flow != epoch
+        if newCoding { markedEpoch.coding = epoch }
+        if newFlow { markedEpoch.flow = epoch }
+        return (newCoding, newFlow)
+    }
 
     /// The coding-time ranking (a read-only view sharing this pair's storage).
     public var codingTime: RankIndex { RankIndex(members: members, tree: coding) }

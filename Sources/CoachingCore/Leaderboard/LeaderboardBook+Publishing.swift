@@ -11,6 +11,8 @@ extension LeaderboardBook {
     /// published by a later call.
     public mutating func publish(nowMs: Int64) -> [ChannelEvent] {
         guard !dirty.isEmpty else { return [] }
+        // Channels leave `dirty` below: no board may go on believing its channel is there.
+        markEpoch += 1
         var events: [ChannelEvent] = []
         var writer = JSONWriter(capacity: 8192)
         for key in dirty {

@@ -22,14 +22,20 @@ public struct LeaderboardBook: Sendable {
     public var profiles: [String: Profile] = [:]
     /// Period → period key → boards.
     public var boards: [LeaderboardChannel.Period: [String: PeriodBoards]] = [:]
-    /// Channels whose data changed since their last publication.
-    public var dirty: Set<ChannelKey> = []
+    /// Channels whose data changed since their last publication. Only a publication takes
+    /// channels out, and it moves ``markEpoch`` on when it does.
+    public internal(set) var dirty: Set<ChannelKey> = []
     public var lastPublishedMs: [ChannelKey: Int64] = [:]
     /// The last published event per channel (snapshots for new subscribers).
     public var latest: [ChannelKey: ChannelEvent] = [:]
     /// The next ``Profile/ordinal`` to give out (never reused: a purged user's boards
     /// forget it, see ``RankIndex``).
     private var nextOrdinal: UInt32 = 0
+    /// Boards remember the epoch in which they last put their channels in ``dirty``
+    /// (``BoardPair/unmarked(coding:flow:epoch:)``), so a score change on a channel already
+    /// marked hashes no channel key. Moved on whenever channels leave ``dirty``, which makes
+    /// every remembered mark stale at once.
+    var markEpoch: UInt64 = 1
 
     public init(configuration: LeaderboardConfiguration = LeaderboardConfiguration(), periods: PeriodKeys) {
         self.configuration = configuration
@@ -84,52 +90,89 @@ public struct LeaderboardBook: Sendable {
 
     private mutating func applyScore(_ delta: ScoreDelta, bulk: Bool = false) {
         guard delta.codingMsDelta != 0 || delta.flowMsDelta != 0 else { return }
-        var profile = profiles[delta.userId] ?? Profile(name: delta.displayName)
-        if profile.name != delta.displayName {
-            profile.name = delta.displayName
+        var profile: Profile
+        if let known = profiles[delta.userId], known.name == delta.displayName, known.ordinal != nil {
+            // The steady state: one look-up, nothing written back.
+            profile = known
+        } else {
+            profile = profiles[delta.userId] ?? Profile(name: delta.displayName)
+            if profile.name != delta.displayName {
+                profile.name = delta.displayName
+                profiles[delta.userId] = profile
+                // While bulk loading, rows are unsorted: the next addUnsorted carries the name.
+                if !bulk { rename(userId: delta.userId, profile: profile) }
+            }
+            if profile.ordinal == nil && nextOrdinal < UInt32.max - 1 {
+                profile.ordinal = nextOrdinal
+                nextOrdinal += 1
+            }
             profiles[delta.userId] = profile
-            // While bulk loading, rows are unsorted: the next addUnsorted carries the name.
-            if !bulk { rename(userId: delta.userId, profile: profile) }
         }
-        if profile.ordinal == nil && nextOrdinal < UInt32.max - 1 {
-            profile.ordinal = nextOrdinal
-            nextOrdinal += 1
-        }
-        profiles[delta.userId] = profile
         let ordinal = bulk ? nil : profile.ordinal
         let language = delta.language.flatMap(LeaderboardChannel.canonicalLanguage)
+        let coding = delta.codingMsDelta, flow = delta.flowMsDelta
+        let languageLimit = configuration.maxLanguagesPerPeriod
+        let epoch = markEpoch
         for period in LeaderboardChannel.Period.allCases {
             let key = delta.periods[period]
             guard acceptsKey(key, period: period) else { continue }
-            // Taken out of the table while it changes: a copy left behind would make every
-            // update copy whole rankings (copy-on-write).
-            var periodBoards = boards[period]?.removeValue(forKey: key) ?? PeriodBoards()
-            let coding = delta.codingMsDelta, flow = delta.flowMsDelta
-            periodBoards.global.add(
-                userId: delta.userId, ordinal: ordinal, name: profile.name, codingMs: coding, flowMs: flow,
-                visible: profile.visible, bulk: bulk)
+            let current = key == periods[period]
+            var global = (coding: false, flow: false), inLanguage = (coding: false, flow: false)
             var languageBoard: String?
-            if let language, periodBoards.languages[language] != nil || periodBoards.languages.count < configuration.maxLanguagesPerPeriod {
-                periodBoards.languages[language, default: BoardPair()].add(
+            var teamsToMark: [String] = []
+            // Changed in place in the table (no copy left behind, which would make the
+            // update copy whole rankings), and found by hashing the period and key once.
+            withBoards(period, key) { periodBoards in
+                periodBoards.global.add(
                     userId: delta.userId, ordinal: ordinal, name: profile.name, codingMs: coding, flowMs: flow,
                     visible: profile.visible, bulk: bulk)
-                languageBoard = language
-            }
-            for team in profile.consentedTeams {
-                periodBoards.teams[team, default: BoardPair()].add(
-                    userId: delta.userId, ordinal: ordinal, name: profile.name, codingMs: coding, flowMs: flow, visible: true,
-                    bulk: bulk)
-            }
-            boards[period, default: [:]][key] = periodBoards
-            guard key == periods[period] else { continue }
-            for metric in LeaderboardChannel.Metric.allCases where (metric == .codingTime ? coding : flow) != 0 {
-                dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: metric)))
-                if let languageBoard {
-                    dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: metric, language: languageBoard)))
+                if current { global = periodBoards.global.unmarked(coding: coding != 0, flow: flow != 0, epoch: epoch) }
+                if let language {
+                    var index = periodBoards.languages.index(forKey: language)
+                    if index == nil && periodBoards.languages.count < languageLimit {
+                        periodBoards.languages[language] = BoardPair()
+                        index = periodBoards.languages.index(forKey: language)
+                    }
+                    if let index {
+                        periodBoards.languages.values[index].add(
+                            userId: delta.userId, ordinal: ordinal, name: profile.name, codingMs: coding, flowMs: flow,
+                            visible: profile.visible, bulk: bulk)
+                        if current {
+                            inLanguage = periodBoards.languages.values[index].unmarked(
+                                coding: coding != 0, flow: flow != 0, epoch: epoch)
+                        }
+                        languageBoard = language
+                    }
+                }
+                for team in profile.consentedTeams {
+                    periodBoards.teams[team, default: BoardPair()].add(
+                        userId: delta.userId, ordinal: ordinal, name: profile.name, codingMs: coding, flowMs: flow, visible: true,
+                        bulk: bulk)
+                    if current, periodBoards.teams[team, default: BoardPair()].unmarked(coding: true, flow: false, epoch: epoch).coding {
+                        teamsToMark.append(team)
+                    }
                 }
             }
-            for team in profile.consentedTeams { dirty.insert(.team(id: team)) }
+            guard current else { continue }
+            if global.coding { dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: .codingTime))) }
+            if global.flow { dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: .flowTime))) }
+            if let languageBoard {
+                if inLanguage.coding {
+                    dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: .codingTime, language: languageBoard)))
+                }
+                if inLanguage.flow {
+                    dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: .flowTime, language: languageBoard)))
+                }
+            }
+            for team in teamsToMark { dirty.insert(.team(id: team)) }
         }
+    }
+
+    /// Runs `body` on the boards of `period` and `key` in place (created empty when absent).
+    private mutating func withBoards(
+        _ period: LeaderboardChannel.Period, _ key: String, _ body: (inout PeriodBoards) -> Void
+    ) {
+        body(&boards[period, default: [:]][key, default: PeriodBoards()])
     }
 
     private mutating func applyStored(_ day: StoredTotals) {

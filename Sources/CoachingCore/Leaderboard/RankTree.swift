@@ -3,9 +3,10 @@
 ///
 /// A node holds only plain values (the total, links, subtree size, two flags), so comparing
 /// two members on the update path reads no `String` and retains nothing: equal totals fall
-/// to the members' 8-byte name keys, and only keys that cannot decide read the names and
+/// to the members' 16-byte name keys, and only keys that cannot decide read the names and
 /// ids. Every method that orders takes the members table it was built over.
-/// - score change: O(log n) expected (one removal and one insertion);
+/// - score change: O(log n) expected (one removal and one insertion, each a single descent
+///   from the root plus expected O(1) nodes of merging or splitting);
 /// - own rank: O(log n) (a descent counting the left subtrees it passes);
 /// - top k: O(k + log n).
 /// Priorities are a hash of the slot, computed when needed, so the same inputs build the
@@ -27,7 +28,7 @@ struct RankTree: Sendable {
     }
 
     private(set) var nodes: [Node] = []
-    private var root: Slot = BoardMembers.noSlot
+    private(set) var root: Slot = BoardMembers.noSlot
     /// Members on this ranking, visible or not.
     private(set) var memberCount = 0
 
@@ -193,6 +194,32 @@ struct RankTree: Sendable {
         return rows
     }
 
+    /// Tests: what breaks the treap's rules, empty when nothing does — the linked members
+    /// in order, every node's priority above its children's, every size its subtree's count,
+    /// and exactly the visible members linked.
+    func violations(members: BoardMembers) -> [String] {
+        var found: [String] = []
+        var linked = 0
+        func visit(_ slot: Slot, _ parentPriority: UInt32?) -> Int32 {
+            guard slot != BoardMembers.noSlot else { return 0 }
+            linked += 1
+            let node = nodes[Int(slot)]
+            if !node.member || !node.visible { found.append("slot \(slot) linked but not a visible member") }
+            if let parentPriority, Self.priority(slot) > parentPriority { found.append("slot \(slot) above its parent's priority") }
+            if node.left != BoardMembers.noSlot && !precedes(node.left, slot, members) { found.append("left of \(slot) out of order") }
+            if node.right != BoardMembers.noSlot && !precedes(slot, node.right, members) { found.append("right of \(slot) out of order") }
+            let size = visit(node.left, Self.priority(slot)) + visit(node.right, Self.priority(slot)) + 1
+            if size != node.size { found.append("slot \(slot) has size \(node.size), subtree \(size)") }
+            return size
+        }
+        _ = visit(root, nil)
+        let rows = collect(limit: Int.max, members: members)
+        for (a, b) in zip(rows, rows.dropFirst()) where !a.precedes(b) { found.append("rows out of order at \(a.userId)") }
+        let visible = nodes.filter { $0.member && $0.visible }.count
+        if linked != visible { found.append("\(linked) linked, \(visible) visible") }
+        return found
+    }
+
     // MARK: Order
 
     /// Saturating, never below zero.
@@ -238,10 +265,6 @@ struct RankTree: Sendable {
 
     private func size(_ slot: Slot) -> Int32 { slot == BoardMembers.noSlot ? 0 : nodes[Int(slot)].size }
 
-    private mutating func resize(_ slot: Slot) {
-        nodes[Int(slot)].size = size(nodes[Int(slot)].left) + size(nodes[Int(slot)].right) + 1
-    }
-
     /// Sizes of a freshly built subtree.
     private mutating func recount(_ slot: Slot) -> Int32 {
         guard slot != BoardMembers.noSlot else { return 0 }
@@ -250,58 +273,143 @@ struct RankTree: Sendable {
         return total
     }
 
-    /// Puts an unlinked member into the tree at its place.
+    /// Puts an unlinked member into the tree at its place, as a treap inserts: down from the
+    /// root, counting the member into each subtree it enters, until its priority beats the
+    /// node there; only that subtree is split around it (expected O(1) nodes, where
+    /// splitting the whole tree and merging it back cost three passes over its depth). The
+    /// priorities are distinct (a bijection of the slot), so the shape is the one any other
+    /// order of insertions gives.
     private mutating func link(_ slot: Slot, members: BoardMembers) {
-        nodes[Int(slot)].left = BoardMembers.noSlot
-        nodes[Int(slot)].right = BoardMembers.noSlot
-        nodes[Int(slot)].size = 1
-        let (before, after) = split(root, before: slot, members)
-        root = merge(merge(before, slot), after)
+        let start = root
+        // One exclusive access to the nodes for the whole change: indexing the array per step
+        // checked its uniqueness and bounds every time (slots are in bounds: `cover`).
+        root = nodes.withUnsafeMutableBufferPointer { nodes in
+            let priority = Self.priority(slot)
+            var parent = BoardMembers.noSlot
+            var goesRight = false
+            var node = start
+            while node != BoardMembers.noSlot && Self.priority(node) > priority {
+                nodes[Int(node)].size += 1
+                parent = node
+                goesRight = Self.precedes(node, slot, nodes, members)
+                node = goesRight ? nodes[Int(node)].right : nodes[Int(node)].left
+            }
+            let (before, after) = Self.split(node, before: slot, nodes, members)
+            nodes[Int(slot)].left = before
+            nodes[Int(slot)].right = after
+            nodes[Int(slot)].size = Self.size(before, nodes) + Self.size(after, nodes) + 1
+            return Self.attach(slot, under: parent, right: goesRight, root: start, nodes)
+        }
     }
 
-    /// Takes a linked member out of the tree (its order key must be the one it was linked with).
+    /// Takes a linked member out of the tree (its order key must be the one it was linked
+    /// with): down from the root to it, counting it out of each subtree on the way, then its
+    /// two subtrees merged in its place.
     private mutating func unlink(_ slot: Slot, members: BoardMembers) {
-        root = remove(slot, from: root, members)
-    }
-
-    /// Splits `tree` into the members that rank ahead of `pivot` and the rest.
-    private mutating func split(_ tree: Slot, before pivot: Slot, _ members: BoardMembers) -> (Slot, Slot) {
-        guard tree != BoardMembers.noSlot else { return (BoardMembers.noSlot, BoardMembers.noSlot) }
-        if precedes(tree, pivot, members) {
-            let (left, right) = split(nodes[Int(tree)].right, before: pivot, members)
-            nodes[Int(tree)].right = left
-            resize(tree)
-            return (tree, right)
+        let start = root
+        root = nodes.withUnsafeMutableBufferPointer { nodes in
+            var parent = BoardMembers.noSlot
+            var wentRight = false
+            var node = start
+            while node != slot {
+                precondition(node != BoardMembers.noSlot, "RankTree: member table and tree disagree")
+                nodes[Int(node)].size -= 1
+                parent = node
+                wentRight = Self.precedes(node, slot, nodes, members)
+                node = wentRight ? nodes[Int(node)].right : nodes[Int(node)].left
+            }
+            let joined = Self.merge(nodes[Int(slot)].left, nodes[Int(slot)].right, nodes)
+            return Self.attach(joined, under: parent, right: wentRight, root: start, nodes)
         }
-        let (left, right) = split(nodes[Int(tree)].left, before: pivot, members)
-        nodes[Int(tree)].left = right
-        resize(tree)
-        return (left, tree)
     }
 
-    /// Joins two trees where every member of `first` ranks ahead of every member of `second`.
-    private mutating func merge(_ first: Slot, _ second: Slot) -> Slot {
-        if first == BoardMembers.noSlot { return second }
-        if second == BoardMembers.noSlot { return first }
-        if Self.priority(first) > Self.priority(second) {
-            nodes[Int(first)].right = merge(nodes[Int(first)].right, second)
-            resize(first)
-            return first
-        }
-        nodes[Int(second)].left = merge(first, nodes[Int(second)].left)
-        resize(second)
-        return second
+    // The steps of `link` and `unlink`, on the nodes lent by one exclusive access.
+    typealias Nodes = UnsafeMutableBufferPointer<Node>
+
+    private static func size(_ slot: Slot, _ nodes: Nodes) -> Int32 {
+        slot == BoardMembers.noSlot ? 0 : nodes[Int(slot)].size
     }
 
-    private mutating func remove(_ slot: Slot, from tree: Slot, _ members: BoardMembers) -> Slot {
-        precondition(tree != BoardMembers.noSlot, "RankTree: member table and tree disagree")
-        if tree == slot { return merge(nodes[Int(tree)].left, nodes[Int(tree)].right) }
-        if precedes(slot, tree, members) {
-            nodes[Int(tree)].left = remove(slot, from: nodes[Int(tree)].left, members)
+    private static func precedes(_ a: Slot, _ b: Slot, _ nodes: Nodes, _ members: BoardMembers) -> Bool {
+        let x = nodes[Int(a)].valueMs, y = nodes[Int(b)].valueMs
+        if x != y { return x > y }
+        return members.namePrecedes(a, b)
+    }
+
+    /// Makes `subtree` the given child of `parent`, or the root when there is no parent;
+    /// returns the root.
+    private static func attach(_ subtree: Slot, under parent: Slot, right: Bool, root: Slot, _ nodes: Nodes) -> Slot {
+        if parent == BoardMembers.noSlot { return subtree }
+        if right {
+            nodes[Int(parent)].right = subtree
         } else {
-            nodes[Int(tree)].right = remove(slot, from: nodes[Int(tree)].right, members)
+            nodes[Int(parent)].left = subtree
         }
-        nodes[Int(tree)].size -= 1
-        return tree
+        return root
+    }
+
+    /// Splits `tree` into the members that rank ahead of `pivot` and the rest, in one pass
+    /// down: the nodes that go before chain by their right links, the others by their left
+    /// links. A second pass down each chain sets its sizes (a chain node keeps its other
+    /// subtree and gains the rest of its chain).
+    private static func split(_ tree: Slot, before pivot: Slot, _ nodes: Nodes, _ members: BoardMembers) -> (Slot, Slot) {
+        var before = BoardMembers.noSlot, after = BoardMembers.noSlot
+        var beforeTail = BoardMembers.noSlot, afterTail = BoardMembers.noSlot
+        var beforeCount: Int32 = 0, afterCount: Int32 = 0
+        var node = tree
+        while node != BoardMembers.noSlot {
+            if precedes(node, pivot, nodes, members) {
+                if beforeTail == BoardMembers.noSlot { before = node } else { nodes[Int(beforeTail)].right = node }
+                beforeTail = node
+                beforeCount += size(nodes[Int(node)].left, nodes) + 1
+                node = nodes[Int(node)].right
+            } else {
+                if afterTail == BoardMembers.noSlot { after = node } else { nodes[Int(afterTail)].left = node }
+                afterTail = node
+                afterCount += size(nodes[Int(node)].right, nodes) + 1
+                node = nodes[Int(node)].left
+            }
+        }
+        if beforeTail != BoardMembers.noSlot { nodes[Int(beforeTail)].right = BoardMembers.noSlot }
+        if afterTail != BoardMembers.noSlot { nodes[Int(afterTail)].left = BoardMembers.noSlot }
+        node = before
+        while node != BoardMembers.noSlot {
+            nodes[Int(node)].size = beforeCount
+            beforeCount -= size(nodes[Int(node)].left, nodes) + 1
+            node = nodes[Int(node)].right
+        }
+        node = after
+        while node != BoardMembers.noSlot {
+            nodes[Int(node)].size = afterCount
+            afterCount -= size(nodes[Int(node)].right, nodes) + 1
+            node = nodes[Int(node)].left
+        }
+        return (before, after)
+    }
+
+    /// Joins two trees where every member of `first` ranks ahead of every member of
+    /// `second`, in one pass down: the node of higher priority stays on top and takes in the
+    /// whole of the other tree (its size grows by that tree's).
+    private static func merge(_ first: Slot, _ second: Slot, _ nodes: Nodes) -> Slot {
+        var first = first, second = second
+        var joined = BoardMembers.noSlot
+        var parent = BoardMembers.noSlot
+        var right = false
+        while first != BoardMembers.noSlot && second != BoardMembers.noSlot {
+            if priority(first) > priority(second) {
+                nodes[Int(first)].size += nodes[Int(second)].size
+                joined = attach(first, under: parent, right: right, root: joined, nodes)
+                parent = first
+                right = true
+                first = nodes[Int(first)].right
+            } else {
+                nodes[Int(second)].size += nodes[Int(first)].size
+                joined = attach(second, under: parent, right: right, root: joined, nodes)
+                parent = second
+                right = false
+                second = nodes[Int(second)].left
+            }
+        }
+        return attach(first == BoardMembers.noSlot ? second : first, under: parent, right: right, root: joined, nodes)
     }
 }
