@@ -11,6 +11,10 @@ fi
 if ! command -v haproxy >/dev/null 2>&1; then
   needed+=(haproxy)
 fi
+# valgrind's callgrind counts the hot path's instructions (scripts/check-instructions.sh).
+if ! command -v valgrind >/dev/null 2>&1; then
+  needed+=(valgrind)
+fi
 # Headless Chromium for the dashboard page test (Tests/Interop/test_dashboard.py).
 if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
   needed+=(chromium)

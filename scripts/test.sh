@@ -53,6 +53,9 @@ rm -f "$swift_test_log"
 step "allocation check: the hot path allocates nothing once warm (scripts/check-allocations.sh)"
 scripts/check-allocations.sh
 
+step "instruction budgets: the hot path's instructions per message (scripts/check-instructions.sh, callgrind)"
+scripts/check-instructions.sh
+
 step "JavaScript client and VS Code extension (node --test against the real server)"
 FLOWCOACH_BIN="$PWD/.build/debug/flowcoach" scripts/test-clients.sh
 

@@ -17,6 +17,9 @@
 // `flowcoach-alloc-check endpoint-echo-batch ROUNDS` is the `/echo` route's read instead:
 // 16 such frames in one read through `echoMessages` (instructions per message = the
 // difference ÷ 16 × the round difference).
+// `flowcoach-alloc-check coaching-round-trip ROUNDS` runs check 2's round trip after its
+// warm-up, ROUNDS times, inside `coachingRoundTrips` (count that function alone: its
+// payloads are built outside it). scripts/check-instructions.sh guards both counts in CI.
 //
 // Run under the malloc-counting interposer (scripts/check-allocations.sh). Each check warms
 // up, then counts the allocations of the measuring thread over many rounds and prints
@@ -188,20 +191,6 @@ if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "endpoint-echo"
 // Payloads are built before anything is counted.
 let payloads = (1...(warmUp + rounds)).map(payload(seq:))
 
-// 1. The codec.
-var decoder = InboundDecoder()
-var encoder = OutboundEncoder()
-var sink = 0
-let codecClean = measure("Codec") { round in
-    payloads[round].withUnsafeBytes { raw in
-        guard case .message(.activity(let id), let ref) = decoder.decode(raw, nowMs: startMs + dayMs / 2) else { return }
-        var assessment = FlowAssessment.initial()
-        assessment.seq = decoder.window.seq
-        encoder.flow(session: id, assessment: assessment, ref: ref)
-        encoder.withUnsafeBytes { sink &+= $0.count }
-    }
-}
-
 // 2. The coaching round trip through a shard.
 var settings = CoachingSettings()
 settings.messagesPerSecond = 1_000_000
@@ -225,6 +214,45 @@ start.withUnsafeBytes { shard.receivedText(connection, $0, at: time) }
 guard let sessionID = SessionID(session) else { fatalError("the fixed session id parses") }
 shard.sessionLookedUp(connection, request: SessionStartRequest(session: sessionID, project: nil, language: "swift", atMs: startMs, ref: nil),
                       outcome: .notFound, at: time)
+/// `count` coaching round trips (payloads built beforehand) in a function of its own, so that
+/// callgrind counts exactly them (`--toggle-collect='*coachingRoundTrips*'`).
+@MainActor @inline(never)
+func coachingRoundTrips(_ payloads: [[UInt8]], from first: Int, count: Int) {
+    for round in first..<(first + count) {
+        time.monotonicMs += windowMs
+        time.wallMs += windowMs
+        payloads[round].withUnsafeBytes { shard.receivedText(connection, $0, at: time) }
+    }
+}
+
+if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "coaching-round-trip", let count = Int(CommandLine.arguments[2]) {
+    // The checks' warm-up first (the session's first windows, the interner, the buffers'
+    // growth), then the counted round trips: their payloads are built before either.
+    let all = (1...(warmUp + count)).map(payload(seq:))
+    coachingRoundTrips(all, from: 0, count: warmUp)
+    coachingRoundTrips(all, from: warmUp, count: count)
+    guard shell.sentBytes > 0 else {
+        print("error: the round trips produced no output (the session did not start?)")
+        exit(1)
+    }
+    print("coaching-round-trip: \(count) round trips, \(shell.sentBytes) bytes sent")
+    exit(0)
+}
+
+// 1. The codec.
+var decoder = InboundDecoder()
+var encoder = OutboundEncoder()
+var sink = 0
+let codecClean = measure("Codec") { round in
+    payloads[round].withUnsafeBytes { raw in
+        guard case .message(.activity(let id), let ref) = decoder.decode(raw, nowMs: startMs + dayMs / 2) else { return }
+        var assessment = FlowAssessment.initial()
+        assessment.seq = decoder.window.seq
+        encoder.flow(session: id, assessment: assessment, ref: ref)
+        encoder.withUnsafeBytes { sink &+= $0.count }
+    }
+}
+
 let shardClean = measure("CoachingShardRoundTrip") { round in
     time.monotonicMs += windowMs
     time.wallMs += windowMs

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The hot path's instruction budgets, run by the test command (CI):
+#
+#   scripts/check-instructions.sh          exit 0 only if both counts are within budget
+#
+# Counts, with valgrind's callgrind, the instructions of
+#   - one coaching round trip (`CoachingShard.receivedText` for an `activity` with 64
+#     intervals: decode, rate limit, seq contract, detection, accounting, `flow` encoded
+#     and handed to the shell), and
+#   - one transport echo through a server `WebSocketEndpoint` (a masked 64-byte text frame
+#     decoded in place and the answer framed),
+# in the release `flowcoach-alloc-check` (scripts/check-allocations.sh builds it), each as
+# the difference of two round counts divided by their difference, so start-up and warm-up
+# cancel. Instruction counts do not depend on the machine's speed or load: the same binary
+# gives the same count on every run (SWIFT_DETERMINISTIC_HASHING fixes the one source of
+# variation, the hash seed), so a budget can fail CI without flaking. The budgets sit about
+# 15 % above the counts measured when they were set (docs/BENCHMARKS.md, "Instruction
+# budgets in CI"): a change that makes the hot path that much dearer fails here; one that
+# makes it cheaper should lower the budget with it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUND_TRIP_BUDGET=${ROUND_TRIP_BUDGET:-20000}   # measured 17,341
+ECHO_BUDGET=${ECHO_BUDGET:-600}                 # measured 520
+
+command -v valgrind >/dev/null 2>&1 || { echo "error: valgrind not found (scripts/install-deps.sh installs it)" >&2; exit 1; }
+if ! swift build -c release --product flowcoach-alloc-check > /tmp/flowcoach-instructions-build.log 2>&1; then
+    tail -n 40 /tmp/flowcoach-instructions-build.log
+    exit 1
+fi
+binary="$(swift build -c release --product flowcoach-alloc-check --show-bin-path)/flowcoach-alloc-check"
+
+# collected ARGS…: the instructions callgrind collected for one run.
+collected() {
+    SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 \
+        | sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p'
+}
+
+# per_round NAME LOW HIGH BUDGET ARGS…: ARGS run with LOW and then HIGH rounds appended.
+status=0
+per_round() {
+    local name=$1 low=$2 high=$3 budget=$4
+    shift 4
+    local a b
+    a=$(collected "$@" "$low")
+    b=$(collected "$@" "$high")
+    if [ -z "$a" ] || [ -z "$b" ]; then
+        echo "error: callgrind counted nothing for $name" >&2
+        status=1
+        return
+    fi
+    local each=$(( (b - a) / (high - low) ))
+    if [ "$each" -le "$budget" ]; then
+        echo "$name: $each instructions (budget $budget)"
+    else
+        echo "error: $name: $each instructions, over the budget of $budget" >&2
+        status=1
+    fi
+}
+
+per_round "coaching round trip" 1000 3000 "$ROUND_TRIP_BUDGET" \
+    --toggle-collect='*coachingRoundTrips*' "$binary" coaching-round-trip
+per_round "transport echo" 10000 20000 "$ECHO_BUDGET" "$binary" endpoint-echo
+exit "$status"
