@@ -53,7 +53,8 @@ struct OrdinalSlots: Sendable {
         guard !entries.isEmpty else { return }
         let mask = entries.count - 1
         var hole = home(ordinal)
-        while UInt32(truncatingIfNeeded: entries[hole] >> 32) != ordinal {
+        // The free mark first, as in the look-up: its high half reads as `noOrdinal`.
+        while entries[hole] == Self.empty || UInt32(truncatingIfNeeded: entries[hole] >> 32) != ordinal {
             if entries[hole] == Self.empty { return }
             hole = (hole + 1) & mask
         }

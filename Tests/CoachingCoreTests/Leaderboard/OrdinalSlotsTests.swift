@@ -34,4 +34,13 @@ struct OrdinalSlotsTests {
         }
         #expect(table.count == 0)
     }
+
+    @Test("removing the ordinal no entry can hold (the free mark's high half) changes nothing")
+    func removingTheFreeMarkOrdinal() {
+        var table = OrdinalSlots()
+        for ordinal in UInt32(0)..<5 { table.set(Int32(ordinal) * 10, for: ordinal) }
+        table.remove(BoardMembers.noOrdinal)
+        #expect(table.count == 5)
+        for ordinal in UInt32(0)..<5 { #expect(table[ordinal] == Int32(ordinal) * 10) }
+    }
 }
