@@ -24,8 +24,10 @@ ROUND_TRIP_BUDGET=${ROUND_TRIP_BUDGET:-20000}   # measured 17,341
 ECHO_BUDGET=${ECHO_BUDGET:-600}                 # measured 520
 
 command -v valgrind >/dev/null 2>&1 || { echo "error: valgrind not found (scripts/install-deps.sh installs it)" >&2; exit 1; }
-if ! swift build -c release --product flowcoach-alloc-check > /tmp/flowcoach-instructions-build.log 2>&1; then
-    tail -n 40 /tmp/flowcoach-instructions-build.log
+build_log=$(mktemp /tmp/flowcoach-instructions.XXXXXX)
+trap 'rm -f "$build_log"' EXIT
+if ! swift build -c release --product flowcoach-alloc-check > "$build_log" 2>&1; then
+    tail -n 40 "$build_log"
     exit 1
 fi
 binary="$(swift build -c release --product flowcoach-alloc-check --show-bin-path)/flowcoach-alloc-check"
