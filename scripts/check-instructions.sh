@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The hot path's instruction budgets, run by the test command (CI):
 #
-#   scripts/check-instructions.sh          exit 0 only if both counts are within budget
+#   scripts/check-instructions.sh          exit 0 only if every count is within budget
 #
 # Counts, with valgrind's callgrind, the instructions of
 #   - one coaching round trip (`CoachingShard.receivedText` for an `activity` with 64
 #     intervals: decode, rate limit, seq contract, detection, accounting, `flow` encoded
 #     and handed to the shell), and
 #   - one transport echo through a server `WebSocketEndpoint` (a masked 64-byte text frame
-#     decoded in place and the answer framed),
+#     decoded in place and the answer framed), and
+#   - one score delta in the leaderboard owner's book (`LeaderboardBook.apply(.score)`: the
+#     profile, the day, week and month boards, global and the language's, each ranking's
+#     treap, the channels to publish) with 2,000 members, the `steady` profile's scale,
 # in the release `flowcoach-alloc-check` (scripts/check-allocations.sh builds it), each as
 # the difference of two round counts divided by their difference, so start-up and warm-up
 # cancel. Instruction counts do not depend on the machine's speed or load: the same binary
@@ -22,6 +25,7 @@ cd "$(dirname "$0")/.."
 
 ROUND_TRIP_BUDGET=${ROUND_TRIP_BUDGET:-20000}   # measured 17,341
 ECHO_BUDGET=${ECHO_BUDGET:-600}                 # measured 520
+SCORE_DELTA_BUDGET=${SCORE_DELTA_BUDGET:-21000} # measured 18,205
 
 command -v valgrind >/dev/null 2>&1 || { echo "error: valgrind not found (scripts/install-deps.sh installs it)" >&2; exit 1; }
 build_log=$(mktemp /tmp/flowcoach-instructions.XXXXXX)
@@ -63,4 +67,6 @@ per_round() {
 per_round "coaching round trip" 1000 3000 "$ROUND_TRIP_BUDGET" \
     --toggle-collect='*coachingRoundTrips*' "$binary" coaching-round-trip
 per_round "transport echo" 10000 20000 "$ECHO_BUDGET" "$binary" endpoint-echo
+per_round "leaderboard score delta" 2000 12000 "$SCORE_DELTA_BUDGET" \
+    --toggle-collect='*applyStream*' "$binary" leaderboard-score-delta
 exit "$status"

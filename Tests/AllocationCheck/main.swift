@@ -9,7 +9,9 @@
 //      the 101): not a steady-state path, so it has a budget per handshake instead of 0;
 //   4. the transport echo (what `/echo` does per message): a server `WebSocketEndpoint`
 //      decodes a masked 64-byte text frame in place and frames the answer, with the frame
-//      whole in one read and split across two (the endpoint's storage is reused).
+//      whole in one read and split across two (the endpoint's storage is reused);
+//   5. the leaderboard owner's score delta (`LeaderboardBook.apply(.score)`) at the `steady`
+//      profile's scale, 2,000 members (LeaderboardScoreDeltas.swift).
 //
 // `flowcoach-alloc-check endpoint-echo ROUNDS [SPLIT_AT]` runs only check 4's loop, ROUNDS
 // times (the frame whole, or split after SPLIT_AT bytes), and counts nothing: a fixed workload for `valgrind --tool=callgrind` (instructions per
@@ -19,7 +21,10 @@
 // difference ÷ 16 × the round difference).
 // `flowcoach-alloc-check coaching-round-trip ROUNDS` runs check 2's round trip after its
 // warm-up, ROUNDS times, inside `coachingRoundTrips` (count that function alone: its
-// payloads are built outside it). scripts/check-instructions.sh guards both counts in CI.
+// payloads are built outside it).
+// `flowcoach-alloc-check leaderboard-score-delta ROUNDS` applies check 5's deltas after its
+// warm-up, ROUNDS times, inside `applyStream`. scripts/check-instructions.sh guards the
+// three counts in CI.
 //
 // Run under the malloc-counting interposer (scripts/check-allocations.sh). Each check warms
 // up, then counts the allocations of the measuring thread over many rounds and prints
@@ -239,6 +244,18 @@ if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "coaching-round
     exit(0)
 }
 
+if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "leaderboard-score-delta", let count = Int(CommandLine.arguments[2]) {
+    var deltas = LeaderboardScoreDeltas()
+    let before = deltas.firstUserDayCodingMs()
+    deltas.applyStream(count: count)
+    guard count < deltas.sessions.count || deltas.firstUserDayCodingMs() > before else {
+        print("error: the score deltas did not reach the boards")
+        exit(1)
+    }
+    print("leaderboard-score-delta: \(count) deltas over \(LeaderboardScoreDeltas.members) members")
+    exit(0)
+}
+
 // 1. The codec.
 var decoder = InboundDecoder()
 var encoder = OutboundEncoder()
@@ -300,9 +317,18 @@ var endpointEcho = EndpointEcho()
 let echoWholeClean = measure("EndpointEchoWhole") { _ in sink &+= endpointEcho.roundTrip(split: nil) }
 let echoSplitClean = measure("EndpointEchoSplit") { _ in sink &+= endpointEcho.roundTrip(split: 40) }
 
+// 5. The leaderboard owner's score delta (one delta per round, the stream cycling).
+var scoreDeltas = LeaderboardScoreDeltas()
+let dayMsBefore = scoreDeltas.firstUserDayCodingMs()
+let scoreDeltaClean = measure("LeaderboardScoreDelta") { _ in scoreDeltas.applyStream(count: 1) }
+guard scoreDeltas.firstUserDayCodingMs() > dayMsBefore else {
+    print("error: the score deltas did not reach the boards")
+    exit(1)
+}
+
 guard shell.sentBytes > 0, sink > 0 else {
     print("error: the checks produced no output (the session did not start?)")
     exit(1)
 }
 if threadCount == nil, getenv("FLOWCOACH_REQUIRE_MALLOC_COUNTER") != nil { exit(2) }
-exit(codecClean && shardClean && minimalHandshakeClean && browserHandshakeClean && echoWholeClean && echoSplitClean ? 0 : 1)
+exit(codecClean && shardClean && minimalHandshakeClean && browserHandshakeClean && echoWholeClean && echoSplitClean && scoreDeltaClean ? 0 : 1)
