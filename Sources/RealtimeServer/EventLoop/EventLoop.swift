@@ -31,7 +31,11 @@ public final class EventLoop: @unchecked Sendable {
     /// Certificates for new TLS connections (swapped on SIGHUP; live sessions keep theirs).
     let tlsContexts: TLSContextStore?
     /// Connection table indexed by slot (8 bytes per slot).
-    var connections: [ClientConnection?] = []
+    /// `@exclusivity(unchecked)`: touched by this loop's thread only, and every access is a
+    /// read, an element store or an append that calls nothing while it lasts (loops over
+    /// the table iterate a copy), so accesses cannot overlap; the run-time check cost an
+    /// access-set update per event.
+    @exclusivity(unchecked) var connections: [ClientConnection?] = []
     var freeSlots: [Int] = []
     /// Generation of the last token handed out. One counter for the loop rather than one
     /// per slot: a reused slot still gets a token its previous occupant never had (so stale
@@ -74,7 +78,9 @@ public final class EventLoop: @unchecked Sendable {
     /// Connections closed while the shard was in the middle of a method (a write failed
     /// under a publish or a send): the shard hears of them once that method has returned,
     /// never from inside it, where they would change what it is iterating.
-    var closedDuringShardCall: [CoachingConnection] = []
+    /// `@exclusivity(unchecked)`: this loop's thread only; appended to, tested and swapped
+    /// for an empty array, never lent across a call (checked after every event).
+    @exclusivity(unchecked) var closedDuringShardCall: [CoachingConnection] = []
     var nowMs: Int64 = MonotonicClock.nowMs()
     /// The clock as the current event was handled, in nanoseconds (`nowMs` is read from
     /// it): where an `activity`'s answer time starts from its connection's read.
@@ -154,7 +160,7 @@ public final class EventLoop: @unchecked Sendable {
     func run() {
         while running {
             let timeout = Int32(clamping: max(0, nextSweepMs - MonotonicClock.nowMs()))
-            epoll.wait(timeoutMs: timeout, woke: { self.wakeNs = 0 }) { token, events in
+            epoll.wait(timeoutMs: timeout, woke: { self.wokeUp() }) { token, events in
                 self.handle(token: token, events: events)
             }
             nowMs = MonotonicClock.nowMs()
@@ -174,12 +180,28 @@ public final class EventLoop: @unchecked Sendable {
     /// while it was inside one of its methods. (Tests replay races through this: they play
     /// the loop's thread and choose the order of events.)
     func handle(token: UInt64, events: IOEvents) {
-        // One clock read per event, as before: in nanoseconds now, for the answer times.
-        eventNs = MonotonicClock.nowNs()
-        if wakeNs == 0 { wakeNs = eventNs }
-        nowMs = Int64(eventNs / 1_000_000)
         dispatch(token: token, events: events)
-        reportClosedDuringShardCall()
+        if !closedDuringShardCall.isEmpty { reportClosedDuringShardCall() }
+    }
+
+    /// The clock at the wake-up: where an answer time starts from, and the time of every
+    /// event of this wake-up that reads no clock of its own.
+    private func wokeUp() {
+        wakeNs = MonotonicClock.nowNs()
+        eventNs = wakeNs
+        nowMs = Int64(wakeNs / 1_000_000)
+    }
+
+    /// One clock read for an event whose time matters to the microsecond: a coaching
+    /// connection's read (an `activity`'s answer time starts there), an accept, the
+    /// mailbox. An `/echo` connection's event keeps the wake-up's time: it only stamps
+    /// idle and stall times, kept in milliseconds, and the read per message was measurable
+    /// at one message per read.
+    @inline(__always)
+    private func readEventClock() {
+        eventNs = MonotonicClock.nowNs()
+        if wakeNs == 0 { wakeNs = eventNs }  // tests call `handle` without a wake-up
+        nowMs = Int64(eventNs / 1_000_000)
     }
 
     /// The coaching shard's timers (``CoachingShard/tick(at:)``), then the output and the
@@ -192,6 +214,7 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     private func dispatch(token: UInt64, events: IOEvents) {
+        if token >= Self.tlsListenerToken { readEventClock() }  // a listener or the mailbox
         switch token {
         case Self.listenerToken:
             acceptConnections(tls: false)
@@ -208,6 +231,7 @@ public final class EventLoop: @unchecked Sendable {
             guard slot < connections.count, let connection = connections[slot], connection.token == token else {
                 return  // a stale event for a connection closed earlier in this batch
             }
+            if connection.route != .echo || wakeNs == 0 { readEventClock() }
             if events.contains(.write) {  // EPOLLOUT: push out what is pending
                 flush(connection)
                 if connection.pendingOutput.isEmpty && shard.hasHeldFrames(for: connection.token) {
