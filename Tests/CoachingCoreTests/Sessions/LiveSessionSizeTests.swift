@@ -70,9 +70,12 @@ struct LiveSessionSizeTests {
 
     @Test("a coaching connection carrying one session, its hello answered, stays within 120 bytes of heap (152 before)")
     func connectionObjectSize() {
+        var coach = UserCoach()
+        let live = LiveSession(id: SessionID(high: 1, low: 2), userId: "u", flow: coach.startSession(atMs: 5),
+                               startedAtMs: 5, nowMono: 0)
         let (bytes, _) = Self.smallestHeapBytes {
             let connection = CoachingConnection(id: 1, nowMs: 0, burst: 10, helloDeadlineMs: 0)
-            connection.sessions.append(SessionID(high: 1, low: 2))
+            connection.sessions.append(live)
             connection.helloRef = nil
             return connection
         }
