@@ -16,6 +16,7 @@ struct ActivityFixture {
     var bytes: [UInt8]
     let seqOffset: Int
     let atMsOffset: Int
+    let sessionOffset: Int
     private(set) var seq = firstSeq
     private(set) var atMs = firstAtMs
 
@@ -29,12 +30,22 @@ struct ActivityFixture {
         bytes = Array(text.utf8)
         seqOffset = Self.offset(after: #""seq":"#, in: bytes)
         atMsOffset = Self.offset(after: #""at_ms":"#, in: bytes)
+        sessionOffset = Self.offset(after: #""session":""#, in: bytes)
     }
 
     /// The next window of the same session: seq + 1, at_ms + window_ms.
     mutating func advance() {
         seq += 1
         atMs += Self.windowMs
+        Self.writeDigits(seq, width: 10, at: seqOffset, in: &bytes)
+        Self.writeDigits(atMs, width: 13, at: atMsOffset, in: &bytes)
+    }
+
+    /// Another window: `seq` and `at_ms` written in place (the cold-sessions mode, which
+    /// also writes another session's id at ``sessionOffset`` on every round).
+    mutating func set(seq: Int64, atMs: Int64) {
+        self.seq = seq
+        self.atMs = atMs
         Self.writeDigits(seq, width: 10, at: seqOffset, in: &bytes)
         Self.writeDigits(atMs, width: 13, at: atMsOffset, in: &bytes)
     }

@@ -21,7 +21,16 @@
 // that a change of the encoder leaves the wire as it was (not while counting: the hash
 // costs instructions).
 //
-// docs/BENCHMARKS.md "Instructions per coaching round trip" has the figures.
+// `--sessions N` answers N sessions of N / 5 users in round-robin, so that every round trip
+// finds its session cold, as at the `steady` profile (ColdSessions.swift); count it with
+// cachegrind for the cache misses per round trip:
+//
+//     SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=cachegrind --cache-sim=yes \
+//         --cachegrind-out-file=/tmp/cold-10k .build/release/RoundTripCount 10000 --sessions 10000
+//     # … and 30000; misses per round trip = difference ÷ 20000
+//
+// docs/BENCHMARKS.md "Instructions per coaching round trip" and "Cold sessions: cache
+// misses per `activity`" have the figures.
 import CoachingCore
 import Glibc
 import WSProtocol
@@ -119,14 +128,33 @@ func recordAnswerTimes(_ stats: LoopStats, answeredBefore: Int, sinceWakeNs: UIn
 }
 
 let arguments = CommandLine.arguments
-let options = arguments.dropFirst(2)
+var options = Array(arguments.dropFirst(2))
+/// `--sessions N`: N cold sessions in round-robin (ColdSessions.swift); 1, the default, is
+/// the single warm session.
+var sessions = 1
+if let flag = options.firstIndex(of: "--sessions") {
+    guard flag + 1 < options.count, let count = Int(options[flag + 1]), count >= 1 else {
+        print("RoundTripCount: --sessions takes a count of at least 1")
+        exit(2)
+    }
+    sessions = count
+    options.removeSubrange(flag...(flag + 1))
+}
 guard arguments.count >= 2, let rounds = Int(arguments[1]), rounds >= 0,
-      options.allSatisfy({ $0 == "--digest" || $0 == "--steps" || $0 == "--answer-times" }) else {
-    print("usage: RoundTripCount ROUND_TRIPS [--steps] [--digest] [--answer-times]")
+      options.allSatisfy({ $0 == "--digest" || $0 == "--steps" || $0 == "--answer-times" }),
+      sessions == 1 || options.allSatisfy({ $0 == "--digest" }) else {
+    print("usage: RoundTripCount ROUND_TRIPS [--steps] [--digest] [--answer-times] | ROUND_TRIPS --sessions N [--digest]")
     exit(2)
 }
 let hashing = options.contains("--digest")
-let framed = options.contains("--steps")
-    ? runSteps(warmUp: 500, rounds: rounds, hashing: hashing)
-    : runShard(warmUp: 500, rounds: rounds, hashing: hashing, answerTimes: options.contains("--answer-times"))
-print("round trips: \(rounds) after 500 warm-up, " + framed.summary)
+let framed: FramedOutput
+if sessions > 1 {
+    // Two full cycles first: every session's day and language known, every table grown.
+    framed = runColdShard(sessions: sessions, warmUpCycles: 2, rounds: rounds, hashing: hashing)
+    print("round trips: \(rounds) over \(sessions) sessions after 2 warm-up cycles, " + framed.summary)
+} else {
+    framed = options.contains("--steps")
+        ? runSteps(warmUp: 500, rounds: rounds, hashing: hashing)
+        : runShard(warmUp: 500, rounds: rounds, hashing: hashing, answerTimes: options.contains("--answer-times"))
+    print("round trips: \(rounds) after 500 warm-up, " + framed.summary)
+}

@@ -15,25 +15,16 @@ public final class LiveSession {
     /// the `stats:me` list) rather than kept: an 80-byte string block per session for a
     /// cold path.
     public var idText: String { id.description }
-    public let userId: String
     @exclusivity(unchecked) public var flow: FlowSession
-    public let startedAtMs: Int64
     /// The project named in `session.start` (or stored, for a resumed session): the flow
     /// session's, not kept a second time.
     public var project: String? { flow.project }
 
     /// Highest `activity` seq processed (the contract's `last_seq`).
     @exclusivity(unchecked) public var lastSeq: Int64 = 0
-    /// Highest seq the store has confirmed (`durable_seq`).
-    public var durableSeq: Int64 = 0
-    /// Highest seq handed to the writer.
-    public var checkpointedSeq: Int64 = 0
     /// Event time of the end (0 while open): an ended session's last event time, which
     /// nothing moves once it ended, so not kept apart.
     public var endedAtMs: Int64 { ended ? lastAtMs : 0 }
-    /// Order in which the user's sessions ended (1, 2, …): which ended sessions are the most
-    /// recent. The monotonic clock cannot tell: several sessions end within one millisecond.
-    public var endOrder: UInt64 = 0
 
     /// The connection carrying the session, nil while detached.
     @exclusivity(unchecked) public var carrier: CoachingConnection?
@@ -56,13 +47,7 @@ public final class LiveSession {
     /// optional would take 16 bytes): later windows may trail it by at most
     /// `sessions.max_clock_skew_ms`.
     @exclusivity(unchecked) public var latestWindowAtMs: Int64 = .min
-    /// Monotonic time of the last checkpoint handed to the writer.
-    public var lastCheckpointMono: Int64
 
-    /// What the store held before this process took the session over (resume after a
-    /// restart); nil for a session started here, the usual case, which so carries one
-    /// pointer instead of 80 bytes of zeros.
-    private let restored: RestoredTotals?
     /// Totals already stored before this process took the session over; zero for a session
     /// started here.
     public var base: CheckpointTotals { restored?.totals ?? CheckpointTotals() }
@@ -72,10 +57,6 @@ public final class LiveSession {
     /// `maximumDays`: an `activity` on a further day is refused).
     @exclusivity(unchecked) public var days = SessionDays()
     public static let maximumDays = 8
-    /// Flow periods completed and not yet accepted by the writer.
-    @exclusivity(unchecked) public var pendingPeriods: [FlowPeriodRecord] = []
-    /// Timeline marks completed and not yet accepted by the writer.
-    public var pendingMarks: [SessionMarkRecord] = []
     /// The interrupted or idle stretch under way (its kind and event-time start), if any.
     public var openMark: (kind: SessionMarkKind, startMs: Int64)? {
         get { openMarkKind.map { ($0, openMarkStartMs) } }
@@ -84,7 +65,6 @@ public final class LiveSession {
             openMarkStartMs = newValue?.startMs ?? 0
         }
     }
-    private var openMarkStartMs: Int64 = 0
     /// `sessionFlowMs` already attributed to a day / leaderboard.
     @exclusivity(unchecked) public var accountedFlowMs: Int64 = 0
     @exclusivity(unchecked) public var answered = AnsweredFlows()
@@ -93,6 +73,31 @@ public final class LiveSession {
     /// Monotonic time of this session's earliest pending entry in the shard's wake-ups
     /// (`Int64.max`: none, nothing is due until something happens to it).
     @exclusivity(unchecked) public var wakeMs: Int64 = .max
+
+    // What an `activity` does not touch, after what it does (above): at the `steady` load
+    // shape every session is cold when its next window comes, and each further cache line
+    // the path spans is a miss (docs/BENCHMARKS.md "Cold sessions"). Swift lays a class out
+    // in declaration order.
+    public let userId: String
+    public let startedAtMs: Int64
+    /// Highest seq the store has confirmed (`durable_seq`).
+    public var durableSeq: Int64 = 0
+    /// Highest seq handed to the writer.
+    public var checkpointedSeq: Int64 = 0
+    /// Order in which the user's sessions ended (1, 2, …): which ended sessions are the most
+    /// recent. The monotonic clock cannot tell: several sessions end within one millisecond.
+    public var endOrder: UInt64 = 0
+    /// Monotonic time of the last checkpoint handed to the writer.
+    public var lastCheckpointMono: Int64
+    /// What the store held before this process took the session over (resume after a
+    /// restart); nil for a session started here, the usual case, which so carries one
+    /// pointer instead of 80 bytes of zeros.
+    private let restored: RestoredTotals?
+    /// Flow periods completed and not yet accepted by the writer.
+    @exclusivity(unchecked) public var pendingPeriods: [FlowPeriodRecord] = []
+    /// Timeline marks completed and not yet accepted by the writer.
+    public var pendingMarks: [SessionMarkRecord] = []
+    private var openMarkStartMs: Int64 = 0
 
     /// A session on `flow`, which carries its project (the stored one for a resumed session).
     public init(id: SessionID, userId: String, flow: FlowSession, startedAtMs: Int64, nowMono: Int64,

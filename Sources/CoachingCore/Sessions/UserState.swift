@@ -10,6 +10,18 @@ public final class UserState {
     // reach them again (`coach` is lent to `UserCoach.ingest`, which calls nothing back), so the
     // run-time checks (about 76 instructions each, ~17 per activity) guard nothing here
     // (docs/BENCHMARKS.md "Instructions per coaching round trip").
+    // Field order: what every `activity` reads or sets comes first, in the object's first
+    // cache line beside its reference count (which the activity path's retain writes
+    // anyway), so that a user whose state has gone cold costs one line fewer; Swift lays a
+    // class out in declaration order.
+    /// The user's UTC offset, refreshed from their time zone now and then (not per message).
+    @exclusivity(unchecked) public var utcOffsetMs: Int64
+    /// The user's own goal (`goal.set`), nil without one.
+    @exclusivity(unchecked) public var goal: UserGoal?
+    /// Baseline changed since it was last handed to the writer.
+    @exclusivity(unchecked) public var baselineDirty = false
+    /// `stats:me` changed since it was last published.
+    @exclusivity(unchecked) public var statsDirty = true
     public let userId: String
     public var user: User
     @exclusivity(unchecked) public var coach: UserCoach
@@ -18,15 +30,11 @@ public final class UserState {
     @exclusivity(unchecked) public var sessions = UserSessions()
     /// The user's authenticated connections on this loop.
     @exclusivity(unchecked) public var connections: [CoachingConnection] = []
-    /// The user's UTC offset, refreshed from their time zone now and then (not per message).
-    @exclusivity(unchecked) public var utcOffsetMs: Int64
     public var offsetRefreshDueMono: Int64
     /// Stored per-day totals loaded when this state was created (base of `stats:me`).
     public var storedDays: [UserDayTotals]
     /// The goal streak from the store when this state was created (see ``streakDays(today:)``).
     public var storedStreak: StoredStreak
-    /// The user's own goal (`goal.set`), nil without one.
-    @exclusivity(unchecked) public var goal: UserGoal?
     /// Day and week keys whose `goal` push went out (or was recorded by an earlier process).
     public var goalsAnnounced: Set<String>
     /// `goal.set`s handed to the writer and not yet answered: until they are stored, the
@@ -35,15 +43,11 @@ public final class UserState {
     /// The goal's window for the last local day asked about, so the activity path computes
     /// the day texts once a day, not per message.
     @exclusivity(unchecked) public var goalWindow: GoalWindow?
-    /// Baseline changed since it was last handed to the writer.
-    @exclusivity(unchecked) public var baselineDirty = false
     public var lastBaselineSaveMono: Int64
     /// `updatedAtMs` of the coach state last handed to the writer (or loaded): the next one
     /// is later still, so the store's "newest wins" keeps it even when two saves fall in
     /// one millisecond or this node's clock is behind the previous owner's.
     public var lastCoachSavedAtMs: Int64
-    /// `stats:me` changed since it was last published.
-    @exclusivity(unchecked) public var statsDirty = true
     /// Hash of the last `stats:me` payload sent (events only when it changed).
     public var lastStatsDigest = 0
     public var lastStatsPublishMono: Int64 = -1_000_000_000  // "long ago" without overflow

@@ -21,7 +21,11 @@ public final class CoachingConnection {
     // Swift lays a class out in declaration order: the one-byte fields follow the carried
     // sessions, in their optional's padding (every connection pays for padding).
     /// Open sessions this connection currently carries.
-    public var sessions: CarriedSessions = []
+    // Exclusivity: read by every `activity` to find its session. Only the shard's loop
+    // thread reaches it, and no access is held across a call that could reach it again
+    // (the look-up returns the session; removals take a closure that compares only), so
+    // the run-time check (about 60 instructions) guards nothing here.
+    @exclusivity(unchecked) public var sessions: CarriedSessions = []
     public var scope: TokenScope = .read
     /// The token came in the upgrade's `Authorization` header: a refusal is an HTTP answer.
     public var authenticatesByHeader = false

@@ -7,7 +7,9 @@ extension CoachingShard {
     public func receivedActivity(
         _ connection: CoachingConnection, _ user: UserState, session sessionID: SessionID, window: ActivityWindow, ref: RequestID?
     ) {
-        guard let live = user.sessions[sessionID], !live.ended, live.carrier === connection else {
+        // Found among the sessions the connection carries (usually one), not in the user's
+        // table, whose search would touch each session before it (CarriedSessions.swift).
+        guard let live = connection.sessions[sessionID], !live.ended, live.carrier === connection else {
             reject(connection, AppError(.unknownSession,
                 "session: \(sessionID) is not open on this connection; send session.start first", ref: ref))
             return

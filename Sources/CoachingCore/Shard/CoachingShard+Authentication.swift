@@ -189,8 +189,8 @@ extension CoachingShard {
         guard let user = connection.user else { return }
         connection.user = nil
         user.connections.removeAll { $0 === connection }
-        for sessionID in connection.sessions {
-            guard let session = user.sessions[sessionID], session.carrier === connection else { continue }
+        for session in connection.sessions {
+            guard user.sessions[session.id] === session, session.carrier === connection else { continue }
             session.carrier = nil
             session.detachedAtMono = now.monotonicMs
             wake(session)

@@ -165,7 +165,7 @@ extension CoachingShard {
             close(connection, .policyViolation, reason: "user data purged")
         }
         for session in user.sessions.values {
-            session.carrier?.sessions.removeAll { $0 == session.id }
+            session.carrier?.sessions.removeAll { $0 === session }
             stats.add(.sessionsLive, -1)
         }
         user.sessions.removeAll()

@@ -76,7 +76,7 @@ extension CoachingShard {
         wake(live)
         stats.add(.sessionsLive)
         live.carrier = connection
-        connection.sessions.append(live.id)
+        connection.sessions.append(live)
         user.statsDirty = true
     }
 
@@ -87,11 +87,11 @@ extension CoachingShard {
             return
         }
         if let previous = live.carrier, previous !== connection {
-            previous.sessions.removeAll { $0 == live.id }
+            previous.sessions.removeAll { $0 === live }
         }
         if live.carrier !== connection {
             live.carrier = connection
-            connection.sessions.append(live.id)
+            connection.sessions.append(live)
         }
         live.detachedAtMono = nil
         wake(live)
@@ -132,7 +132,7 @@ extension CoachingShard {
         live.closeMark(atMs: live.endedAtMs)
         live.dirty = true
         live.detachedAtMono = live.detachedAtMono ?? now.monotonicMs  // ended sessions linger for retried ends
-        live.carrier?.sessions.removeAll { $0 == live.id }  // a connection carries open sessions only
+        live.carrier?.sessions.removeAll { $0 === live }  // a connection carries open sessions only
         stats.add(.sessionsEnded)
         user.statsDirty = true
         checkpoint(live)

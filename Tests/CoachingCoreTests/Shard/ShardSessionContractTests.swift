@@ -194,6 +194,47 @@ struct ShardSessionContractTests {
         #expect(Set(harness.shell.checkpoints.filter(\.ended).map(\.sessionId)) == Set(sessions))
     }
 
+    @Test("a connection finds each session it carries, not one another connection took over or that ended; a closed one lets go of its sessions")
+    func carriedSessions() {
+        let harness = ShardHarness()
+        let user = ShardHarness.user("ada")
+        let first = harness.connect(user)
+        let (a, b, c) = (ShardHarness.newSession(), ShardHarness.newSession(), ShardHarness.newSession())
+        for session in [a, b, c] { harness.start(first, session) }
+        /// A new window of `session` answered on `connection` (not as a replay of another's).
+        func answered(_ connection: CoachingConnection, _ session: String) -> Bool {
+            let answer = harness.last(connection)
+            return answer["type"] as? String == "flow" && answer["session"] as? String == session && answer["duplicate"] == nil
+        }
+        for session in [a, b, c] {
+            harness.activity(first, session, seq: 1)
+            #expect(answered(first, session), "carried, first, second or third of three")
+        }
+        // `b` moves to a second connection: the first no longer carries it, the second does.
+        let second = harness.connect(user)
+        harness.send(second, ["type": "session.start", "session": b, "at_ms": harness.time.wallMs])
+        #expect(harness.last(second)["resumed"] as? Bool == true)
+        harness.activity(first, b, seq: 2)
+        #expect(harness.last(first)["code"] as? String == "unknown_session")
+        harness.activity(second, b, seq: 2)
+        #expect(answered(second, b))
+        harness.activity(first, c, seq: 2)
+        #expect(answered(first, c), "the others stay carried")
+        // `a` ends: no longer carried.
+        harness.send(first, ["type": "session.end", "session": a, "seq": 1, "at_ms": harness.time.wallMs])
+        #expect(harness.last(first)["type"] as? String == "session.summary")
+        harness.activity(first, a, seq: 2)
+        #expect(harness.last(first)["code"] as? String == "unknown_session")
+        // The first connection closes: its session lets go of it and resumes elsewhere.
+        harness.shard.closed(first, at: harness.time)
+        #expect(first.sessions.isEmpty)
+        harness.send(second, ["type": "session.start", "session": c, "at_ms": harness.time.wallMs])
+        #expect(harness.last(second)["resumed"] as? Bool == true)
+        harness.activity(second, c, seq: 3)
+        #expect(answered(second, c))
+        #expect(Array(second.sessions).map(\.idText) == [b, c])
+    }
+
     @Test("an activity for a session this connection does not carry is unknown_session")
     func unknownSession() {
         let harness = ShardHarness()
