@@ -17,14 +17,8 @@ import WSProtocol
 /// single-session shape: the difference between the two is the cold data alone.
 func runColdShard(sessions: Int, warmUpCycles: Int, rounds: Int, hashing: Bool) -> FramedOutput {
     var fixture = ActivityFixture()
-    var settings = CoachingSettings()
-    settings.maxSeqGap = .max  // the fixture's first seq is a 10-digit one
-    let shell = FramingShell()
-    let stats = LoopStats()
-    var time = CoachingTime(monotonicMs: 1_000_000, wallMs: ActivityFixture.firstAtMs)
-    let shard = CoachingShard(
-        configuration: CoachingShard.Configuration(settings: settings, utcOffsetMs: { _, _ in ActivityFixture.utcOffsetMs }),
-        shell: shell, stats: stats)
+    var bench = BenchShard()
+    let (shard, shell) = (bench.shard, bench.shell)
     let perUser = 5
     let userCount = (sessions + perUser - 1) / perUser
     let users = (0..<userCount).map { index in
@@ -32,25 +26,8 @@ func runColdShard(sessions: Int, warmUpCycles: Int, rounds: Int, hashing: Bool) 
              displayName: "Bench \(index)", timeZone: "Europe/Berlin", createdAtMs: 0)
     }
     let ids = (0..<sessions).map { SessionID(high: 0x6f1c_2a3e_8d4b_4f7a, low: 0x9b2e_0000_0000_0000 | UInt64($0)) }
-    var connections: [CoachingConnection] = []
-    connections.reserveCapacity(sessions)
-    for (index, id) in ids.enumerated() {
-        let connection = shard.opened(id: ConnectionID(index + 1), bearerToken: nil, at: time)
-        Array(#"{"type":"hello","token":"fc_i_bench_token"}"#.utf8).withUnsafeBytes {
-            shard.receivedText(connection, $0, at: time)
-        }
-        shard.tokenChecked(connection, outcome: .valid(AuthenticatedUser(
-            user: users[index % userCount], scope: .ingest, tokenId: "t-bench\(index)",
-            profile: UserProfile(privacy: .defaults, memberships: [], baseline: nil, recentDays: []))), at: time)
-        shell.lookUp = nil
-        Array((#"{"type":"session.start","session":"\#(id)","project":"flowcoach","#
-            + #""language":"swift","at_ms":\#(ActivityFixture.firstAtMs - ActivityFixture.windowMs)}"#).utf8).withUnsafeBytes {
-            shard.receivedText(connection, $0, at: time)
-        }
-        guard let request = shell.lookUp else { fatalError("RoundTripCount: session.start asked for no look-up") }
-        shard.sessionLookedUp(connection, request: request, outcome: .notFound, at: time)
-        shell.output.consume(shell.output.readableCount)
-        connections.append(connection)
+    let connections = ids.enumerated().map { index, id in
+        bench.openSession(id, of: users[index % userCount], connection: ConnectionID(index + 1), tokenId: "t-bench\(index)")
     }
 
     var framed = FramedOutput(hashing: hashing)
@@ -64,10 +41,10 @@ func runColdShard(sessions: Int, warmUpCycles: Int, rounds: Int, hashing: Bool) 
         fixture.bytes.withUnsafeMutableBytes {
             ids[index].write(into: UnsafeMutableRawBufferPointer(rebasing: $0[offset..<(offset + SessionID.textLength)]))
         }
-        time.monotonicMs += stepMs
-        time.wallMs = fixture.atMs
+        bench.time.monotonicMs += stepMs
+        bench.time.wallMs = fixture.atMs
         let sent = shell.framed
-        fixture.bytes.withUnsafeBytes { shard.receivedText(connections[index], $0, at: time) }
+        fixture.bytes.withUnsafeBytes { shard.receivedText(connections[index], $0, at: bench.time) }
         if shell.framed == sent { fatalError("RoundTripCount: activity \(fixture.seq) of session \(index) not answered") }
         if round >= warmUp {
             framed.frames += shell.framed - sent

@@ -65,39 +65,21 @@ final class FramingShell: CoachingShell {
 /// `rounds` counted ones, each flushed (and hashed when asked) as the shell would.
 func runShard(warmUp: Int, rounds: Int, hashing: Bool, answerTimes: Bool) -> FramedOutput {
     var fixture = ActivityFixture()
-    var settings = CoachingSettings()
-    settings.maxSeqGap = .max  // the fixture's first seq is a 10-digit one
-    let shell = FramingShell()
-    let stats = LoopStats()
-    var time = CoachingTime(monotonicMs: 1_000_000, wallMs: ActivityFixture.firstAtMs)
-    let shard = CoachingShard(
-        configuration: CoachingShard.Configuration(settings: settings, utcOffsetMs: { _, _ in ActivityFixture.utcOffsetMs }),
-        shell: shell, stats: stats)
-    let connection = shard.opened(id: 1, bearerToken: nil, at: time)
-    Array(#"{"type":"hello","token":"fc_i_bench_token"}"#.utf8).withUnsafeBytes {
-        shard.receivedText(connection, $0, at: time)
-    }
+    var bench = BenchShard()
+    let (shard, shell, stats) = (bench.shard, bench.shell, bench.stats)
+    guard let session = SessionID(ActivityFixture.session) else { fatalError("RoundTripCount: the fixture's session id parses") }
     let user = User(id: "00000000-0000-4000-8000-00000000beef", name: "bench", displayName: "Bench",
                     timeZone: "Europe/Berlin", createdAtMs: 0)
-    shard.tokenChecked(connection, outcome: .valid(AuthenticatedUser(
-        user: user, scope: .ingest, tokenId: "t-bench",
-        profile: UserProfile(privacy: .defaults, memberships: [], baseline: nil, recentDays: []))), at: time)
-    Array((#"{"type":"session.start","session":"\#(ActivityFixture.session)","project":"flowcoach","#
-        + #""language":"swift","at_ms":\#(ActivityFixture.firstAtMs - ActivityFixture.windowMs)}"#).utf8).withUnsafeBytes {
-        shard.receivedText(connection, $0, at: time)
-    }
-    guard let request = shell.lookUp else { fatalError("RoundTripCount: session.start asked for no look-up") }
-    shard.sessionLookedUp(connection, request: request, outcome: .notFound, at: time)
-    shell.output.consume(shell.output.readableCount)
+    let connection = bench.openSession(session, of: user, connection: 1, tokenId: "t-bench")
 
     var framed = FramedOutput(hashing: hashing)
     for round in 0..<(warmUp + rounds) {
         fixture.advance()
-        time.monotonicMs += ActivityFixture.windowMs
-        time.wallMs = fixture.atMs
+        bench.time.monotonicMs += ActivityFixture.windowMs
+        bench.time.wallMs = fixture.atMs
         let sent = shell.framed
         let answeredBefore = answerTimes ? stats.activitiesAnswered : 0
-        fixture.bytes.withUnsafeBytes { shard.receivedText(connection, $0, at: time) }
+        fixture.bytes.withUnsafeBytes { shard.receivedText(connection, $0, at: bench.time) }
         if answerTimes { recordAnswerTimes(stats, answeredBefore: answeredBefore, sinceWakeNs: 60_000, sinceReadNs: 30_000) }
         if shell.framed == sent { fatalError("RoundTripCount: activity \(fixture.seq) not answered") }
         if round >= warmUp {
