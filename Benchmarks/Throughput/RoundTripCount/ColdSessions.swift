@@ -14,8 +14,11 @@ import WSProtocol
 /// Every session sends the same window in turn (its own id, seq and `at_ms` written in
 /// place); the monotonic clock moves one window's length per full cycle, so each session
 /// sees one window per 10 s, as a soak client paces them. No timer tick runs, as in the
-/// single-session shape: the difference between the two is the cold data alone.
-func runColdShard(sessions: Int, warmUpCycles: Int, rounds: Int, hashing: Bool) -> FramedOutput {
+/// single-session shape: the difference between the two is the cold data alone. With
+/// `ticks`, the shard's timer tick runs every ``CoachingShard/tickIntervalMs`` of that clock,
+/// as the loop runs it: the sweep of the sessions due (checkpoints every
+/// `sessions.checkpoint_interval_ms`, idle checks), its records handed to the shell.
+func runColdShard(sessions: Int, warmUpCycles: Int, rounds: Int, hashing: Bool, ticks: Bool = false) -> FramedOutput {
     var fixture = ActivityFixture()
     var bench = BenchShard()
     let (shard, shell) = (bench.shard, bench.shell)
@@ -33,6 +36,7 @@ func runColdShard(sessions: Int, warmUpCycles: Int, rounds: Int, hashing: Bool) 
     var framed = FramedOutput(hashing: hashing)
     let warmUp = warmUpCycles * sessions
     let stepMs = max(1, ActivityFixture.windowMs / Int64(sessions))
+    var nextTickMs = bench.time.monotonicMs + CoachingShard.tickIntervalMs
     for round in 0..<(warmUp + rounds) {
         let index = round % sessions
         let cycle = Int64(round / sessions) + 1
@@ -51,6 +55,12 @@ func runColdShard(sessions: Int, warmUpCycles: Int, rounds: Int, hashing: Bool) 
             shell.output.withUnsafeReadableBytes { framed.add($0) }
         }
         shell.output.consume(shell.output.readableCount)
+        if ticks && bench.time.monotonicMs >= nextTickMs {
+            shard.tick(at: bench.time)
+            if round >= warmUp { shell.output.withUnsafeReadableBytes { framed.add($0) } }
+            shell.output.consume(shell.output.readableCount)
+            nextTickMs = bench.time.monotonicMs + CoachingShard.tickIntervalMs
+        }
     }
     return framed
 }

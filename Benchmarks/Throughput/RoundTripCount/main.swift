@@ -123,17 +123,19 @@ if let flag = options.firstIndex(of: "--sessions") {
     options.removeSubrange(flag...(flag + 1))
 }
 guard arguments.count >= 2, let rounds = Int(arguments[1]), rounds >= 0,
-      options.allSatisfy({ $0 == "--digest" || $0 == "--steps" || $0 == "--answer-times" }),
-      sessions == 1 || options.allSatisfy({ $0 == "--digest" }) else {
-    print("usage: RoundTripCount ROUND_TRIPS [--steps] [--digest] [--answer-times] | ROUND_TRIPS --sessions N [--digest]")
+      options.allSatisfy({ $0 == "--digest" || $0 == "--steps" || $0 == "--answer-times" || $0 == "--ticks" }),
+      sessions == 1 ? !options.contains("--ticks") : options.allSatisfy({ $0 == "--digest" || $0 == "--ticks" }) else {
+    print("usage: RoundTripCount ROUND_TRIPS [--steps] [--digest] [--answer-times] | ROUND_TRIPS --sessions N [--digest] [--ticks]")
     exit(2)
 }
 let hashing = options.contains("--digest")
 let framed: FramedOutput
 if sessions > 1 {
     // Two full cycles first: every session's day and language known, every table grown.
-    framed = runColdShard(sessions: sessions, warmUpCycles: 2, rounds: rounds, hashing: hashing)
-    print("round trips: \(rounds) over \(sessions) sessions after 2 warm-up cycles, " + framed.summary)
+    let ticks = options.contains("--ticks")
+    framed = runColdShard(sessions: sessions, warmUpCycles: 2, rounds: rounds, hashing: hashing, ticks: ticks)
+    print("round trips: \(rounds) over \(sessions) sessions after 2 warm-up cycles\(ticks ? ", ticks every 500 ms" : ""), "
+        + framed.summary)
 } else {
     framed = options.contains("--steps")
         ? runSteps(warmUp: 500, rounds: rounds, hashing: hashing)
