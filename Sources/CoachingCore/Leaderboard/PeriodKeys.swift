@@ -64,9 +64,46 @@ public struct PeriodKeys: Hashable, Sendable, CustomStringConvertible {
         let thursday = days - weekday + 3
         let isoYear = LocalTime.civil(ofDay: thursday).year
         let week = (thursday - (LocalTime.day(year: isoYear, month: 1, day: 1) ?? thursday)) / 7 + 1
-        self.day = Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(dayOfMonth, 2)
-        self.week = Self.pad(isoYear, 4) + "-W" + Self.pad(week, 2)
-        self.month = Self.pad(year, 4) + "-" + Self.pad(month, 2)
+        guard (0...9_999).contains(year) && (0...9_999).contains(isoYear) else {
+            self.day = Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(dayOfMonth, 2)
+            self.week = Self.pad(isoYear, 4) + "-W" + Self.pad(week, 2)
+            self.month = Self.pad(year, 4) + "-" + Self.pad(month, 2)
+            return
+        }
+        // Every year of this era: the fixed-width forms written straight into small strings.
+        // The tick computes these keys for every score it sends and every day a checkpoint
+        // carries; built from padded pieces they cost thousands of instructions each.
+        // (Month, day and week are always two digits.)
+        self.day = String(unsafeUninitializedCapacity: 10) { bytes in
+            Self.write(year, digits: 4, into: bytes, at: 0)
+            bytes[4] = UInt8(ascii: "-")
+            Self.write(month, digits: 2, into: bytes, at: 5)
+            bytes[7] = UInt8(ascii: "-")
+            Self.write(dayOfMonth, digits: 2, into: bytes, at: 8)
+            return 10
+        }
+        self.week = String(unsafeUninitializedCapacity: 8) { bytes in
+            Self.write(isoYear, digits: 4, into: bytes, at: 0)
+            bytes[4] = UInt8(ascii: "-")
+            bytes[5] = UInt8(ascii: "W")
+            Self.write(week, digits: 2, into: bytes, at: 6)
+            return 8
+        }
+        self.month = String(unsafeUninitializedCapacity: 7) { bytes in
+            Self.write(year, digits: 4, into: bytes, at: 0)
+            bytes[4] = UInt8(ascii: "-")
+            Self.write(month, digits: 2, into: bytes, at: 5)
+            return 7
+        }
+    }
+
+    /// `value` (0 ..< 10^`digits`) as exactly `digits` decimal digits at `bytes[start...]`.
+    private static func write(_ value: Int64, digits: Int, into bytes: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        var rest = value
+        for index in stride(from: start + digits - 1, through: start, by: -1) {
+            bytes[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        }
     }
 
     private static func number(_ digits: ArraySlice<UInt8>) -> Int64? {
