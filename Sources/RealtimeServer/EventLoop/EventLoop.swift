@@ -83,10 +83,12 @@ public final class EventLoop: @unchecked Sendable {
     @exclusivity(unchecked) var closedDuringShardCall: [CoachingConnection] = []
     var nowMs: Int64 = MonotonicClock.nowMs()
     /// The clock as the current event was handled, in nanoseconds (`nowMs` is read from
-    /// it): where an `activity`'s answer time starts from its connection's read.
+    /// it): where an `activity`'s answer time starts from its connection's read. An `/echo`
+    /// connection's event keeps the wake-up's (``readEventClock()``).
     var eventNs: UInt64 = 0
-    /// The clock at the first event of the current wake-up (0 until that event is
-    /// handled): where an answer time starts from the loop's wake-up.
+    /// The clock at the current wake-up, read as `epoll_wait` returned (0 until the first
+    /// one, or the first event when a test calls ``handle(token:events:)`` directly): where
+    /// an answer time starts from the loop's wake-up.
     var wakeNs: UInt64 = 0
     var nextSweepMs: Int64 = 0
     /// When each connection next needs the sweep, by slot of ``connections`` (see
