@@ -71,7 +71,8 @@ public final class LiveSession {
     /// Leaderboard time not yet flushed to the owner.
     @exclusivity(unchecked) public var score = SessionScore(language: nil, utcDay: 0)
     /// Monotonic time of this session's earliest pending entry in the shard's wake-ups
-    /// (`Int64.max`: none, nothing is due until something happens to it).
+    /// (`Int64.max`: none, nothing is due until something happens to it; `Int64.min`: retired,
+    /// no longer one of its user's sessions, never queued again).
     @exclusivity(unchecked) public var wakeMs: Int64 = .max
 
     // What an `activity` does not touch, after what it does (above): at the `steady` load

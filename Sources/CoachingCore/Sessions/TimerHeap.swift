@@ -34,12 +34,20 @@ public struct TimerHeap<Element> {
     /// Adds `element` due at `dueMs`.
     public mutating func add(_ element: Element, dueMs: Int64) {
         entries.append(Entry(dueMs: dueMs, element: element))
-        var child = entries.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard entries[child].dueMs < entries[parent].dueMs else { break }
-            entries.swapAt(child, parent)
-            child = parent
+        // Sift up through a hole: the new entry is moved out once and its ancestors moved
+        // down into the hole, in the array's storage (one uniqueness check, no reference
+        // counting, no bounds checks per level; the same comparisons as swapping).
+        entries.withUnsafeMutableBufferPointer { heap in
+            guard let base = heap.baseAddress else { return }
+            var hole = heap.count - 1
+            let moving = (base + hole).move()
+            while hole > 0 {
+                let parent = (hole - 1) / 2
+                guard moving.dueMs < base[parent].dueMs else { break }
+                (base + hole).moveInitialize(from: base + parent, count: 1)
+                hole = parent
+            }
+            (base + hole).initialize(to: moving)
         }
     }
 
@@ -72,17 +80,23 @@ public struct TimerHeap<Element> {
         }
     }
 
+    /// Sift down through a hole, as ``add(_:dueMs:)`` sifts up.
     private mutating func siftDown(from start: Int) {
-        var parent = start
-        let count = entries.count
-        while true {
-            let left = 2 * parent + 1
-            guard left < count else { break }
-            let right = left + 1
-            let smaller = right < count && entries[right].dueMs < entries[left].dueMs ? right : left
-            guard entries[smaller].dueMs < entries[parent].dueMs else { break }
-            entries.swapAt(smaller, parent)
-            parent = smaller
+        entries.withUnsafeMutableBufferPointer { heap in
+            guard let base = heap.baseAddress, start < heap.count else { return }
+            let count = heap.count
+            var hole = start
+            let moving = (base + hole).move()
+            while true {
+                let left = 2 * hole + 1
+                guard left < count else { break }
+                let right = left + 1
+                let smaller = right < count && base[right].dueMs < base[left].dueMs ? right : left
+                guard base[smaller].dueMs < moving.dueMs else { break }
+                (base + hole).moveInitialize(from: base + smaller, count: 1)
+                hole = smaller
+            }
+            (base + hole).initialize(to: moving)
         }
     }
 

@@ -18,10 +18,20 @@ public final class UserState {
     @exclusivity(unchecked) public var utcOffsetMs: Int64
     /// The user's own goal (`goal.set`), nil without one.
     @exclusivity(unchecked) public var goal: UserGoal?
-    /// Baseline changed since it was last handed to the writer.
-    @exclusivity(unchecked) public var baselineDirty = false
-    /// `stats:me` changed since it was last published.
-    @exclusivity(unchecked) public var statsDirty = true
+    /// Baseline changed since it was last handed to the writer. Set through
+    /// ``CoachingShard``'s `baselineChanged(_:)`, which also queues the user's visit.
+    @exclusivity(unchecked) public private(set) var baselineDirty = false
+    /// `stats:me` changed since it was last published. Set through ``CoachingShard``'s
+    /// `statsChanged(_:)`, which also queues the user's visit.
+    @exclusivity(unchecked) public private(set) var statsDirty = true
+    /// When the shard's tick next visits this user (``Int64/max``: no visit queued); beside
+    /// the flags, so that the `activity` path's "is a visit queued early enough?" costs no
+    /// other line.
+    @exclusivity(unchecked) var wakeMs: Int64 = .max
+    /// When `stats:me` was last published, and the baseline last handed to the writer: the
+    /// `activity` path computes the visit's time from them.
+    @exclusivity(unchecked) public var lastStatsPublishMono: Int64 = -1_000_000_000  // "long ago" without overflow
+    @exclusivity(unchecked) public var lastBaselineSaveMono: Int64
     public let userId: String
     public var user: User
     @exclusivity(unchecked) public var coach: UserCoach
@@ -43,14 +53,12 @@ public final class UserState {
     /// The goal's window for the last local day asked about, so the activity path computes
     /// the day texts once a day, not per message.
     @exclusivity(unchecked) public var goalWindow: GoalWindow?
-    public var lastBaselineSaveMono: Int64
     /// `updatedAtMs` of the coach state last handed to the writer (or loaded): the next one
     /// is later still, so the store's "newest wins" keeps it even when two saves fall in
     /// one millisecond or this node's clock is behind the previous owner's.
     public var lastCoachSavedAtMs: Int64
     /// Hash of the last `stats:me` payload sent (events only when it changed).
     public var lastStatsDigest = 0
-    public var lastStatsPublishMono: Int64 = -1_000_000_000  // "long ago" without overflow
     /// Sessions of this user ended so far (the last one's `LiveSession.endOrder`).
     public var sessionsEnded: UInt64 = 0
 
@@ -85,4 +93,26 @@ public final class UserState {
 
     /// Nothing left to keep: no connection and no session.
     public var isIdle: Bool { connections.isEmpty && sessions.isEmpty }
+
+    /// Dropped from its shard (a queued visit of it is stale; a later connection of the
+    /// same user makes a new state).
+    var dropped = false
+
+    // The flags change only here, so that every change goes through the shard's
+    // `statsChanged(_:)` / `baselineChanged(_:)` (which queue the visit that acts on it).
+
+    func markStatsDirty() { statsDirty = true }
+    func markBaselineDirty() { baselineDirty = true }
+
+    /// `stats:me` went out (or had no one to go to) at `monotonicMs`.
+    func statsPublished(atMono monotonicMs: Int64) {
+        statsDirty = false
+        lastStatsPublishMono = monotonicMs
+    }
+
+    /// The baseline was handed to the writer at `monotonicMs`.
+    func baselineSaved(atMono monotonicMs: Int64) {
+        baselineDirty = false
+        lastBaselineSaveMono = monotonicMs
+    }
 }

@@ -70,8 +70,7 @@ extension CoachingShard {
             // may answer it as well as the editor.
             for live in user.connections where !live.closing && live.isAuthenticated { sendEncoded(live) }
         }
-        user.statsDirty = true
-        user.baselineDirty = true
+        activityChanged(user)
         // A reminder sent is stored at once, ahead of the checkpoint that will cover this
         // window: once that seq is `durable`, a node that takes the user over knows it.
         if update.breakReminder != nil { saveBaseline(of: user) }

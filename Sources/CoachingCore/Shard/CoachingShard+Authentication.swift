@@ -158,6 +158,7 @@ extension CoachingShard {
         connection.scope = authenticated.scope
         connection.tokenId = authenticated.tokenId
         user.connections.append(connection)
+        wakeUser(user)
         encoder.welcome(
             userID: userId, userName: authenticated.user.displayName, serverTimeMs: now.wallMs,
             heartbeatSeconds: configuration.heartbeatSeconds, ref: helloRef)
@@ -189,6 +190,7 @@ extension CoachingShard {
         guard let user = connection.user else { return }
         connection.user = nil
         user.connections.removeAll { $0 === connection }
+        if user.isIdle { wakeUser(user) }  // dropped at the next tick
         for session in connection.sessions {
             guard user.sessions[session.id] === session, session.carrier === connection else { continue }
             session.carrier = nil
@@ -200,7 +202,8 @@ extension CoachingShard {
 
     /// Forgets a user's state on this loop.
     public func dropUser(_ userId: String) {
-        guard users.removeValue(forKey: userId) != nil else { return }
+        guard let user = users.removeValue(forKey: userId) else { return }
+        user.dropped = true
         stats.add(.usersLive, -1)
     }
 }

@@ -79,20 +79,18 @@ extension CoachingShard {
 
     // MARK: stats:me
 
-    /// Publishes `stats:me` of users whose stats changed, at most once per publish interval.
-    public func publishUserStats() {
-        for user in users.values
-        where user.statsDirty && now.monotonicMs - user.lastStatsPublishMono >= settings.publishIntervalMs {
-            user.statsDirty = false
-            user.lastStatsPublishMono = now.monotonicMs
-            let key = ChannelKey.userStats(userId: user.userId)
-            guard registry.subscriberCount(of: key) > 0 else { continue }
-            let event = statsEvent(for: user)
-            let digest = event.frame.bytes.hashValue
-            guard digest != user.lastStatsDigest else { continue }  // only when it changed
-            user.lastStatsDigest = digest
-            shell.perform(.publishLocally(event))
-        }
+    /// Publishes `user`'s `stats:me` when it changed, at most once per publish interval (to
+    /// subscribers, when there are any, and only when the payload differs from the last).
+    func publishStatsIfDue(of user: UserState) {
+        guard user.statsDirty && now.monotonicMs - user.lastStatsPublishMono >= settings.publishIntervalMs else { return }
+        user.statsPublished(atMono: now.monotonicMs)
+        let key = ChannelKey.userStats(userId: user.userId)
+        guard registry.subscriberCount(of: key) > 0 else { return }
+        let event = statsEvent(for: user)
+        let digest = event.frame.bytes.hashValue
+        guard digest != user.lastStatsDigest else { return }  // only when it changed
+        user.lastStatsDigest = digest
+        shell.perform(.publishLocally(event))
     }
 
     /// `{"type":"event","channel":"stats:me","data":{…}}` for `user` (PROTOCOL.md: today's
@@ -167,11 +165,12 @@ extension CoachingShard {
         for session in user.sessions.values {
             session.carrier?.sessions.removeAll { $0 === session }
             stats.add(.sessionsLive, -1)
+            retire(session)
         }
         user.sessions.removeAll()
         pendingScores = pendingScores.filter { $0.key.userId != userId }
         user.storedDays = []
-        user.statsDirty = true
+        statsChanged(user)
         // Checkpoints this loop queued before it dropped the sessions may still reach the
         // store after the API's purge: purge again behind them, and the boards too.
         shell.perform(.leaderboard(.purge(userId: userId)))

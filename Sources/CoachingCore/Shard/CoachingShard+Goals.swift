@@ -99,14 +99,14 @@ extension CoachingShard {
                 encoder.goalReached(goal, key: key, progressMs: progress.progressMs)
                 sendEncoded(connection)
             }
-            user.statsDirty = true
+            statsChanged(user)
         case .goalStored(let userId):
             guard let user = users[userId] else { return }
             user.goalWritesInFlight = max(0, user.goalWritesInFlight - 1)
         case .weekStreak(let userId, let goal, let weeks):
             guard let user = users[userId], user.goal == goal else { return }
             user.storedStreak.weeks = weeks ?? 0
-            user.statsDirty = true
+            statsChanged(user)
         }
     }
 
@@ -133,7 +133,7 @@ extension CoachingShard {
             guard let user = users[change.userId], user.goalWritesInFlight == 0, user.goal != change.goal else { continue }
             user.goal = change.goal
             user.goalsAnnounced = []
-            user.statsDirty = true
+            statsChanged(user)
             refreshWeekStreak(of: user)
             announceGoalIfReached(user)
         }
@@ -163,7 +163,7 @@ extension CoachingShard {
             refreshWeekStreak(of: user)
         }
         user.goalWritesInFlight += 1
-        user.statsDirty = true
+        statsChanged(user)
         accepted(connection)
         encoder.ack(ref: ref)
         sendEncoded(connection)
@@ -176,7 +176,7 @@ extension CoachingShard {
         if user.goal != profile.goal {
             user.goal = profile.goal
             user.goalsAnnounced = []
-            user.statsDirty = true
+            statsChanged(user)
             refreshWeekStreak(of: user)
         }
         user.goalsAnnounced.formUnion(profile.goalsReached)

@@ -127,7 +127,7 @@ extension CoachingShard {
         }
         user.privacy = settings
         shell.perform(.leaderboard(.privacy(userId: userId, leaderboardVisible: settings.leaderboardVisible)))
-        user.statsDirty = true
+        statsChanged(user)
         accepted(connection)
         encoder.ack(ref: ref)
         sendEncoded(connection)

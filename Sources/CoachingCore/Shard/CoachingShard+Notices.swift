@@ -9,6 +9,6 @@ extension CoachingShard {
         now = time
         guard let user = users[userId], user.privacy != settings else { return }
         user.privacy = settings
-        user.statsDirty = true
+        statsChanged(user)
     }
 }

@@ -25,6 +25,7 @@ extension CoachingShard {
         }
         flushScores()
         stats.add(.sessionsLive, -user.sessions.values.count)
+        for live in user.sessions.values { retire(live) }
         user.sessions.removeAll()
         let connections = user.connections
         for connection in connections {

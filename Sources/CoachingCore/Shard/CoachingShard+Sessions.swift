@@ -72,12 +72,13 @@ extension CoachingShard {
     }
 
     private func adopt(_ live: LiveSession, into user: UserState, on connection: CoachingConnection) {
+        if let previous = user.sessions[live.id], previous !== live { retire(previous) }
         user.sessions[live.id] = live
         wake(live)
         stats.add(.sessionsLive)
         live.carrier = connection
         connection.sessions.append(live)
-        user.statsDirty = true
+        statsChanged(user)
     }
 
     /// `session.start` for a live session: this connection carries it from now on.
@@ -134,7 +135,7 @@ extension CoachingShard {
         live.detachedAtMono = live.detachedAtMono ?? now.monotonicMs  // ended sessions linger for retried ends
         live.carrier?.sessions.removeAll { $0 === live }  // a connection carries open sessions only
         stats.add(.sessionsEnded)
-        user.statsDirty = true
+        statsChanged(user)
         checkpoint(live)
         wake(live)
         forgetOldestEndedSessions(of: user)
@@ -156,8 +157,9 @@ extension CoachingShard {
         parkScore(of: live)
         foldIntoStoredDays(live, of: user)
         user.sessions[live.id] = nil
+        retire(live)
         stats.add(.sessionsLive, -1)
-        user.statsDirty = true
+        statsChanged(user)
     }
 
     // MARK: Checkpoints and durable acks

@@ -20,7 +20,7 @@ extension CoachingShard {
                 user.storedDays.append(day)
             }
         }
-        user.statsDirty = true
+        statsChanged(user)
     }
 }
 

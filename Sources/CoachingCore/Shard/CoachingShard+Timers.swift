@@ -14,24 +14,18 @@ extension CoachingShard {
     public func tick(at time: CoachingTime) {
         now = time
         if visitsEverySession {
-            for user in users.values { for live in user.sessions.values { wake(live) } }
+            for user in users.values {
+                for live in user.sessions.values { wake(live) }
+                user.wakeMs = now.monotonicMs  // any earlier entry of the user is stale now
+                userWakeUps.add(user, dueMs: now.monotonicMs)
+            }
         }
         visitDueSessions()
         if sessionWakeUps.count >= wakeUpsCompactionCount { compactWakeUps() }
-        for (userId, user) in users {
-            if now.monotonicMs >= user.offsetRefreshDueMono {
-                user.utcOffsetMs = configuration.utcOffsetMs(user.user.timeZone, now.wallMs)
-                user.offsetRefreshDueMono = now.monotonicMs + Self.offsetRefreshIntervalMs
-            }
-            if user.baselineDirty && (now.monotonicMs - user.lastBaselineSaveMono >= settings.checkpointIntervalMs || user.sessions.isEmpty) {
-                saveBaseline(of: user)
-            }
-            if user.isIdle && !user.baselineDirty {
-                dropUser(userId)
-            }
-        }
+        visitDueUsers()
         flushScores()
-        publishUserStats()
+        publishVisitedUsersStats()
+        if userWakeUps.count >= userWakeUpsCompactionCount { compactUserWakeUps() }
     }
 
     /// Asks the sweep to visit `live` at the next tick: something changed it (a window, an
@@ -40,8 +34,14 @@ extension CoachingShard {
         schedule(live, atMs: sweeping ? now.monotonicMs + 1 : now.monotonicMs)
     }
 
+    /// `live` has left its user's sessions (forgotten, purged, given up): its queued
+    /// wake-ups are stale from now on, and it is never queued again (no time is earlier).
+    func retire(_ live: LiveSession) {
+        live.wakeMs = .min
+    }
+
     private func schedule(_ live: LiveSession, atMs dueMs: Int64) {
-        guard dueMs < live.wakeMs else { return }  // an earlier wake-up is pending already
+        guard dueMs < live.wakeMs else { return }  // an earlier wake-up is pending already (or retired)
         live.wakeMs = dueMs
         sessionWakeUps.add(live, dueMs: dueMs)
     }
@@ -69,10 +69,9 @@ extension CoachingShard {
     /// deadline stays queued, so without this the heap would hold a stale entry per update
     /// until its time comes (and keep forgotten sessions alive until then).
     func compactWakeUps() {
-        sessionWakeUps.compact { entry in
-            let live = entry.element
-            return entry.dueMs == live.wakeMs && users[live.userId]?.sessions[live.id] === live
-        }
+        // A session forgotten since has `wakeMs == .min` (``retire(_:)``), which no entry
+        // matches: no look-up of its user and id.
+        sessionWakeUps.compact { entry in entry.dueMs == entry.element.wakeMs }
         wakeUpsCompactionCount = max(wakeUpsCompactionMinimum, 2 * sessionWakeUps.count)
     }
 
@@ -120,7 +119,7 @@ extension CoachingShard {
                 if let period = flow.endedPeriod { live.pendingPeriods.append(FlowPeriodRecord(period)) }
                 live.noteState(flow)
                 live.dirty = true
-                user.statsDirty = true
+                statsChanged(user)
                 if let connection = live.carrier {
                     encoder.flow(session: live.id, assessment: flow)
                     sendEncoded(connection)
@@ -142,8 +141,7 @@ extension CoachingShard {
     /// Hands the user's coach state (baseline and break scheduler) to the writer.
     func saveBaseline(of user: UserState) {
         if shell.enqueue(.baseline(coachRecord(of: user))) {
-            user.baselineDirty = false
-            user.lastBaselineSaveMono = now.monotonicMs
+            user.baselineSaved(atMono: now.monotonicMs)
         }
     }
 
@@ -181,13 +179,13 @@ extension CoachingShard {
 
 extension Int64 {
     /// `self + other`, held at the bounds instead of trapping (deadlines far in the future).
-    fileprivate func clampedAdding(_ other: Int64) -> Int64 {
+    func clampedAdding(_ other: Int64) -> Int64 {
         let (sum, overflow) = addingReportingOverflow(other)
         return overflow ? (other > 0 ? .max : .min) : sum
     }
 
     /// `self - other`, held at the bounds instead of trapping.
-    fileprivate func clampedSubtracting(_ other: Int64) -> Int64 {
+    func clampedSubtracting(_ other: Int64) -> Int64 {
         let (difference, overflow) = subtractingReportingOverflow(other)
         return overflow ? (other < 0 ? .max : .min) : difference
     }

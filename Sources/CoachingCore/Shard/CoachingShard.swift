@@ -73,12 +73,26 @@ public final class CoachingShard {
     /// The least ``wakeUpsCompactionCount`` gets: below it a compaction costs more than the
     /// stale entries do (tests lower it to compact often).
     var wakeUpsCompactionMinimum = 1024 {
-        didSet { wakeUpsCompactionCount = wakeUpsCompactionMinimum }
+        didSet {
+            wakeUpsCompactionCount = wakeUpsCompactionMinimum
+            userWakeUpsCompactionCount = wakeUpsCompactionMinimum
+        }
     }
     /// ``tick(at:)`` is visiting due sessions: a wake-up asked for now waits for the next tick.
     @exclusivity(unchecked) var sweeping = false
     /// Sessions visited by the sweep so far.
     public internal(set) var sessionVisits = 0
+    /// When each user next needs the tick (offset refresh, baseline save, `stats:me`, drop).
+    @exclusivity(unchecked) var userWakeUps = TimerHeap<UserState>()
+    /// ``userWakeUps`` is compacted when it holds this many entries (as for sessions).
+    var userWakeUpsCompactionCount = 1024
+    /// The users taken from ``userWakeUps`` by this tick, kept for their `stats:me` (reused).
+    var visitedUsers: [UserState] = []
+    /// ``tick(at:)`` is publishing the visited users' stats: a wake-up asked for now waits for
+    /// the next tick.
+    @exclusivity(unchecked) var visitingUsers = false
+    /// Users visited by the tick so far.
+    public internal(set) var userVisits = 0
     /// Visit every session on every tick, as the sweep did before wake-ups: the reference
     /// the tests compare the wake-ups against.
     var visitsEverySession = false

@@ -50,4 +50,39 @@ struct TimerHeapTests {
         while let entry = heap.popDue(atMs: .max) { remaining.append(entry.dueMs) }
         #expect(remaining == Array(9_990..<10_000).map(Int64.init))
     }
+
+    @Test("random adds and pops come out as a sorted reference does, and every element is released once taken")
+    func randomAgainstSorted() {
+        var heap = TimerHeap<Owner>()
+        var reference: [Int64] = []
+        var weakOwners: [() -> Owner?] = []
+        var state: UInt64 = 0x9e37_79b9_7f4a_7c15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var nowMs: Int64 = 0
+        for step in 0..<20_000 {
+            if next(3) > 0 {
+                let owner = Owner(step)
+                weak let weakOwner = owner
+                weakOwners.append { weakOwner }
+                let due = nowMs + Int64(next(1_000))  // ties are common
+                heap.add(owner, dueMs: due)
+                reference.append(due)
+            } else {
+                nowMs += Int64(next(50))
+                var taken: [Int64] = []
+                while let entry = heap.popDue(atMs: nowMs) { taken.append(entry.dueMs) }
+                reference.sort()
+                let due = reference.prefix { $0 <= nowMs }
+                #expect(taken == Array(due))
+                reference.removeFirst(due.count)
+                #expect(heap.count == reference.count)
+            }
+        }
+        while heap.popDue(atMs: .max) != nil {}
+        #expect(heap.count == 0)
+        #expect(weakOwners.allSatisfy { $0() == nil })
+    }
 }

@@ -42,6 +42,14 @@ struct ShardSweepTests {
         return lines.sorted()
     }
 
+    /// The payloads of the channel events published since `from` (`stats:me`), sorted.
+    static func canonicalEvents(_ shell: RecordingShell, from: Int) -> [String] {
+        shell.events[from...].map { event in
+            let data = (try? JSONSerialization.data(withJSONObject: event.json, options: [.sortedKeys])) ?? Data()
+            return "\(event.key) " + String(decoding: data, as: UTF8.self)
+        }.sorted()
+    }
+
     @Test("wake-ups do what visiting every session on every tick did, over 40 minutes of bursts, silences, ends and reconnects")
     func sameAsVisitingEverySession() throws {
         let wakeUps = ShardHarness()
@@ -53,6 +61,12 @@ struct ShardSweepTests {
         var generator = Generator(state: 0x5eed)
         let users = (0..<5).map { ShardHarness.user("user\($0)") }
         var connections = harnesses.map { harness in users.map { harness.connect($0) } }
+        // Two users watch their own `stats:me` from a dashboard that stays connected.
+        for harness in harnesses {
+            for user in users.prefix(2) {
+                harness.send(harness.connect(user, scope: .read), ["type": "subscribe", "channel": "stats:me"])
+            }
+        }
         var connected = Array(repeating: true, count: users.count)
         var scripts: [Script] = []
         var sessionNumber = 0
@@ -64,8 +78,10 @@ struct ShardSweepTests {
         }
         for user in users.indices { for _ in 0..<3 { newSession(for: user) } }
 
-        var marks = harnesses.map { ($0.shell.recorded.count, $0.shell.records.count) }
+        var marks = harnesses.map { ($0.shell.recorded.count, $0.shell.records.count, $0.shell.events.count) }
         var flowPushes = 0
+        var statsEvents = 0
+        var fewestLiveUsers = users.count
         for step in 0..<(40 * 60 * 2) {  // 500-ms steps
             let nowMs = wakeUps.time.monotonicMs
             for index in scripts.indices where !scripts[index].ended && connected[scripts[index].user] {
@@ -104,7 +120,9 @@ struct ShardSweepTests {
                         harness.shard.closed(userConnections[user], at: harness.time)
                     }
                     connected[user] = false
-                } else {
+                } else if user != users.count - 1 || step < 15 * 60 * 2 {
+                    // (The last user, once gone after minute 15, stays away: its sessions
+                    // expire and its state is dropped.)
                     for index in harnesses.indices {
                         connections[index][user] = harnesses[index].connect(users[user])
                         for script in scripts where script.user == user && !script.ended {
@@ -121,16 +139,27 @@ struct ShardSweepTests {
                 let lines = zip(harnesses, marks).map { Self.canonical($0.shell, from: $1.0, records: $1.1) }
                 #expect(lines[0] == lines[1], "step \(step), \(phase)")
                 if lines[0] != lines[1] { return }
+                let events = zip(harnesses, marks).map { Self.canonicalEvents($0.shell, from: $1.2) }
+                #expect(events[0] == events[1], "step \(step), \(phase): stats:me")
+                if events[0] != events[1] { return }
+                #expect(wakeUps.shard.liveUserCount == reference.shard.liveUserCount, "step \(step), \(phase): users held")
+                fewestLiveUsers = min(fewestLiveUsers, reference.shard.liveUserCount)
+                statsEvents += events[0].count
                 if phase == "tick" { flowPushes += lines[0].count { $0.contains("\"type\":\"flow\"") } }
-                marks = harnesses.map { ($0.shell.recorded.count, $0.shell.records.count) }
+                marks = harnesses.map { ($0.shell.recorded.count, $0.shell.records.count, $0.shell.events.count) }
             }
         }
         // The scenario exercised the timers, not only the messages.
         #expect(flowPushes > 10)
         #expect(reference.stats.sessionsExpired.load(ordering: .relaxed) > 0)
+        #expect(statsEvents > 100)
+        // A user whose connection dropped and whose sessions expired was dropped.
+        #expect(fewestLiveUsers < users.count)
         // And the wake-ups visited a small part of what the reference did.
         #expect(wakeUps.shard.sessionVisits * 5 < reference.shard.sessionVisits,
                 "\(wakeUps.shard.sessionVisits) visits vs \(reference.shard.sessionVisits)")
+        #expect(wakeUps.shard.userVisits * 2 < reference.shard.userVisits,
+                "\(wakeUps.shard.userVisits) user visits vs \(reference.shard.userVisits)")
     }
 
     @Test("stale wake-ups do not pile up while sessions type, and their storage is given back when the sessions are gone")
@@ -150,6 +179,7 @@ struct ShardSweepTests {
         // 45 sessions, one window each every 5 s, for 10 minutes: each window leaves the
         // session's later deadline behind as a stale entry.
         var largest = 0
+        var largestForUsers = 0
         var added = 0
         var lastSeq = Array(repeating: Int64(0), count: sessions.count)
         for step in 1...(10 * 60 * 2) {
@@ -161,9 +191,13 @@ struct ShardSweepTests {
             harness.tick(for: CoachingShard.tickIntervalMs)
             if step % 20 == 0 { harness.acknowledgeCheckpoints() }
             largest = max(largest, harness.shard.sessionWakeUps.count)
+            largestForUsers = max(largestForUsers, harness.shard.userWakeUps.count)
         }
         #expect(added > 20 * minimum)
         #expect(largest <= 2 * minimum + 2 * sessions.count, "\(largest) wake-ups held for \(sessions.count) sessions")
+        // The users' wake-ups too (15 users, each woken by every window of its sessions).
+        #expect(largestForUsers <= 2 * minimum + 2 * 15, "\(largestForUsers) wake-ups held for 15 users")
+        #expect(harness.shard.userVisits > 0)
         // Every session ends; once stored and forgotten, nothing of them stays queued.
         for (index, session) in sessions.enumerated() {
             harness.send(session.connection, [
@@ -196,6 +230,34 @@ struct ShardSweepTests {
         harness.activity(connection, session, seq: 2)
         harness.tick(for: CoachingShard.tickIntervalMs)
         #expect(harness.shard.sessionVisits == visits + 1)
+    }
+
+    @Test("a quiet user is visited for its offset refresh alone, and an activity queues one visit that publishes and saves")
+    func quietUserSleeps() {
+        let harness = ShardHarness()
+        let ada = ShardHarness.user("ada")
+        harness.send(harness.connect(ada, scope: .read), ["type": "subscribe", "channel": "stats:me"])
+        let connection = harness.connect(ada)
+        let session = ShardHarness.newSession()
+        harness.start(connection, session)
+        harness.activity(connection, session, seq: 1)
+        // Published, stored and idle after the idle gap and the checkpoint interval.
+        harness.tick(for: 5 * 60_000)
+        harness.acknowledgeCheckpoints()
+        let visits = harness.shard.userVisits
+        // An hour of silence: one visit per offset refresh (every 15 minutes), no more.
+        harness.tick(for: 60 * 60_000)
+        let refreshes = Int(60 * 60_000 / CoachingShard.offsetRefreshIntervalMs)
+        #expect(harness.shard.userVisits - visits == refreshes, "\(harness.shard.userVisits - visits) visits")
+        // A window changes stats:me and the baseline: the next tick publishes, and the
+        // baseline goes to the writer once the checkpoint interval has passed since the last save.
+        let published = harness.shell.events.count
+        let baselines = harness.shell.records.count { if case .baseline = $0 { true } else { false } }
+        harness.activity(connection, session, seq: 2)
+        harness.tick(for: CoachingShard.tickIntervalMs)
+        #expect(harness.shell.events.count == published + 1)
+        #expect(harness.shell.records.count { if case .baseline = $0 { true } else { false } } == baselines + 1)
+        #expect(harness.shard.userVisits - visits == refreshes + 1)
     }
 
     @Test("a sleeping session whose connection drops still expires at the end of the resume window")
