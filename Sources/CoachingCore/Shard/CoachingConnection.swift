@@ -7,14 +7,18 @@ public final class CoachingConnection {
     /// The shell's name for the connection; the shell updates it when the connection moves
     /// to its user's home loop (``CoachingShard/adopted(_:user:helloRef:at:)``).
     public var id: ConnectionID
+    // Exclusivity: `user`, `bucket`, `consecutiveErrors`, `scope` and `closing` are read or
+    // set by every message, by the shard's loop thread alone, and no access spans a call
+    // that could reach them again (`TokenBucket.take` calls nothing), so their run-time
+    // checks (about 76 instructions each) guard nothing here.
     /// The authenticated user's state on this (home) loop; nil until the token checked out.
-    public var user: UserState?
+    @exclusivity(unchecked) public var user: UserState?
     /// The public id of the token that authenticated it (a revocation closes it).
     public var tokenId: String?
     /// Messages-per-second limit.
-    public var bucket: TokenBucket
+    @exclusivity(unchecked) public var bucket: TokenBucket
     /// Rejected messages in a row (a client that keeps sending garbage is closed).
-    public var consecutiveErrors = 0
+    @exclusivity(unchecked) public var consecutiveErrors = 0
     /// Monotonic time by which `hello` must have arrived (unauthenticated connections).
     public var helloDeadlineMs: Int64
     private var helloRefBox: HelloRefBox?
@@ -26,13 +30,13 @@ public final class CoachingConnection {
     // (the look-up returns the session; removals take a closure that compares only), so
     // the run-time check (about 60 instructions) guards nothing here.
     @exclusivity(unchecked) public var sessions: CarriedSessions = []
-    public var scope: TokenScope = .read
+    @exclusivity(unchecked) public var scope: TokenScope = .read
     /// The token came in the upgrade's `Authorization` header: a refusal is an HTTP answer.
     public var authenticatesByHeader = false
     /// A token check (or hand-over) is in flight.
     public internal(set) var authenticating = false
     /// The connection has been told to close: nothing more is processed from it.
-    public var closing = false
+    @exclusivity(unchecked) public var closing = false
     /// The `id` of the `hello` being checked (the welcome echoes it as `ref`). Boxed: it
     /// lives only while a token check is in flight, and inline it would cost every
     /// connection 80 bytes for its whole life.
