@@ -12,6 +12,12 @@ public struct ScoreKey: Hashable {
 public struct ScoreAmount {
     public var codingMs: Int64 = 0
     public var flowMs: Int64 = 0
+
+    /// Adds `other`'s time to this one.
+    public mutating func add(_ other: ScoreAmount) {
+        codingMs += other.codingMs
+        flowMs += other.flowMs
+    }
 }
 
 /// The leaderboard time a session gathered since the last flush, for one (language, UTC

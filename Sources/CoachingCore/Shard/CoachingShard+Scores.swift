@@ -19,8 +19,7 @@ extension CoachingShard {
         let amount = live.score.amount
         guard amount.codingMs > 0 || amount.flowMs > 0 else { return }
         let key = ScoreKey(userId: live.userId, language: live.score.language, utcDay: live.score.utcDay)
-        pendingScores[key, default: ScoreAmount()].codingMs += amount.codingMs
-        pendingScores[key, default: ScoreAmount()].flowMs += amount.flowMs
+        pendingScores[key, default: ScoreAmount()].add(amount)  // one look-up (hashing the user's id)
         live.score.amount = ScoreAmount()
     }
 
