@@ -33,26 +33,9 @@ for binary in "$BIN" "$SOAK"; do
 done
 mkdir -p "$OUT" "$TEMPLATE"
 
-wait_port() {  # wait_port FILE: the port the server wrote, once it is listening
-  for _ in $(seq 1 300); do [ -s "$1" ] && break; sleep 0.2; done
-  cut -d' ' -f1 "$1"
-}
-
-# The users and their tokens, once.
-if [ ! -s "$TEMPLATE/tokens.txt" ] || [ "$(wc -l < "$TEMPLATE/tokens.txt")" -ne "$USERS" ]; then
-  rm -f "$TEMPLATE"/store.sqlite* "$TEMPLATE/tokens.txt" "$TEMPLATE/port"
-  "$BIN" serve --host 127.0.0.1 --port 0 --port-file "$TEMPLATE/port" --database "$TEMPLATE/store.sqlite" \
-    --log-level notice > "$TEMPLATE/server.log" 2>&1 &
-  pid=$!
-  port=$(wait_port "$TEMPLATE/port")
-  echo "session-rss: creating $USERS users (once)…" >&2
-  "$SOAK" --profile steady --url "ws://127.0.0.1:$port/v1/ws" --duration 2 --users "$USERS" --sessions-per-user 1 \
-    --create-users "$USERS" --token-file "$TEMPLATE/tokens.txt" --flowcoach-bin "$BIN" \
-    --database "$TEMPLATE/store.sqlite" --server-pid "$pid" > "$TEMPLATE/report.txt" 2>&1
-  kill -TERM "$pid"; wait "$pid"
-  sqlite3 "$TEMPLATE/store.sqlite" "PRAGMA wal_checkpoint(TRUNCATE);" > /dev/null
-  [ -s "$TEMPLATE/tokens.txt" ] || { echo "session-rss: no tokens created (see $TEMPLATE/report.txt)" >&2; exit 2; }
-fi
+# shellcheck source=lib/soak-template.sh
+. scripts/lib/soak-template.sh
+ensure_template "$TEMPLATE" "$USERS" "$BIN" "$SOAK"
 
 status=0
 for spu in "$LOW" "$HIGH"; do
