@@ -36,7 +36,7 @@ extension CoachingShard {
 
     /// Something changed `user` (a connection gone, state dropped into it): its next visit is
     /// computed again from everything it holds.
-    public func wakeUser(_ user: UserState) {
+    func wakeUser(_ user: UserState) {
         guard !user.dropped else { return }
         if let dueMs = nextUserWakeMs(of: user) { schedule(user, atMs: dueMs) }
     }
