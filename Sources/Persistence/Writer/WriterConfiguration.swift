@@ -8,6 +8,9 @@ public struct WriterConfiguration: Sendable, Hashable {
     public var maxBatchRecords: Int = 4_096
     /// How long the writer lingers after the first queued record to gather more before
     /// committing (0 = commit whatever is there at once; the commit time itself batches).
+    /// A queued job ends the linger. Longer means larger transactions — less CPU and fewer
+    /// syncs per checkpoint — and `durable` acknowledgements up to that much later
+    /// (`database.commit_delay_ms`).
     public var maxBatchDelayMs: Int = 2
     /// First retry delay after a transient store failure; doubles per attempt.
     public var retryInitialDelayMs: Int = 50

@@ -18,6 +18,9 @@ final class WriterQueue: @unchecked Sendable {
     private var items: [WriterItem] = []
     private var closed = false
     private var finished = false
+    /// Jobs among `items`: a job (a purge, a goal, a look-up for a client) ends the linger,
+    /// which is there to gather checkpoints, not to delay answers.
+    private var jobsQueued = 0
     private let capacity: Int
     private let metrics: WriterMetrics
 
@@ -36,12 +39,17 @@ final class WriterQueue: @unchecked Sendable {
         }
         items.append(item)
         metrics.queueDepth.store(items.count, ordering: .relaxed)
-        if items.count == 1 { condition.broadcast() }
+        if case .job = item {
+            jobsQueued += 1
+            condition.broadcast()  // ends a linger
+        } else if items.count == 1 {
+            condition.broadcast()
+        }
         return true
     }
 
-    /// Waits for at least one item (or closure), then up to `lingerMs` for `maxItems`, and
-    /// takes at most `maxItems`. Returns an empty array only when closed and empty, or when
+    /// Waits for at least one item (or closure), then up to `lingerMs` for `maxItems` (not
+    /// once a job is queued), and takes at most `maxItems`. Returns an empty array only when closed and empty, or when
     /// `idleTimeoutMs` passed without an item (the spilling writer's replay probe).
     func take(maxItems: Int, lingerMs: Int, idleTimeoutMs: Int? = nil) -> [WriterItem] {
         condition.lock()
@@ -52,9 +60,9 @@ final class WriterQueue: @unchecked Sendable {
             if items.isEmpty { return [] }
         }
         while items.isEmpty && !closed { condition.wait() }
-        if lingerMs > 0 && !closed && items.count < maxItems {
+        if lingerMs > 0 && !closed && items.count < maxItems && jobsQueued == 0 {
             let deadline = Date(timeIntervalSinceNow: Double(lingerMs) / 1000)
-            while items.count < maxItems && !closed && condition.wait(until: deadline) {}
+            while items.count < maxItems && !closed && jobsQueued == 0 && condition.wait(until: deadline) {}
         }
         let taken: [WriterItem]
         if items.count <= maxItems {
@@ -66,6 +74,9 @@ final class WriterQueue: @unchecked Sendable {
         } else {
             taken = Array(items.prefix(maxItems))
             items.removeFirst(maxItems)
+        }
+        if jobsQueued > 0 {
+            for case .job in taken { jobsQueued -= 1 }
         }
         metrics.queueDepth.store(items.count, ordering: .relaxed)
         return taken

@@ -41,6 +41,7 @@ public final class CoachingServices: Sendable {
         perIP = PerIPLimiter(limit: configuration.coaching.maxConnectionsPerIP)
         let loopCount = mailboxes.count
         let writerConfiguration = WriterConfiguration(
+            maxBatchDelayMs: configuration.commitDelayMs,
             spillJournalPath: configuration.spillJournalPath.isEmpty ? nil : configuration.spillJournalPath,
             spillAfterQueuedRecords: configuration.spillAfterRecords)
         writer = PersistenceWriter(store: writerStore, configuration: writerConfiguration, onDurable: { acks in

@@ -17,6 +17,7 @@ public enum ConfigurationLoader {
         "compression.mem_level", "compression.level", "compression.server_no_context_takeover",
         "compression.request_client_no_context_takeover", "compression.threshold_bytes",
         "database.path", "database.url", "database.spill_journal", "database.spill_after_records",
+        "database.commit_delay_ms",
         "sessions.checkpoint_interval_ms", "sessions.resume_window_ms", "sessions.max_per_user",
         "sessions.max_seq_gap", "sessions.max_clock_skew_ms",
         "limits.messages_per_second", "limits.message_burst", "limits.max_message_bytes",
@@ -98,6 +99,7 @@ public enum ConfigurationLoader {
         config.databaseURL = reader.string(forKey: "database.url", isSecret: true)
         config.spillJournalPath = reader.string(forKey: "database.spill_journal", default: config.spillJournalPath)
         config.spillAfterRecords = reader.int(forKey: "database.spill_after_records", default: config.spillAfterRecords)
+        config.commitDelayMs = reader.int(forKey: "database.commit_delay_ms", default: config.commitDelayMs)
         config.coaching = readCoaching(reader)
         config.cluster.enabled = reader.bool(forKey: "cluster.enabled", default: false)
         config.cluster.nodeId = reader.string(forKey: "cluster.node_id").flatMap { $0.isEmpty ? nil : $0 }

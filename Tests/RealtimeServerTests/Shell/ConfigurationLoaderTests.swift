@@ -41,6 +41,18 @@ struct ConfigurationLoaderTests {
         }
     }
 
+    @Test("database.commit_delay_ms reaches the writer's linger and is bounded to 0…1000")
+    func commitDelay() async throws {
+        let config = try await ConfigurationLoader.load(
+            filePath: nil, overrides: [:], environment: ["FLOWCOACH_DATABASE_COMMIT_DELAY_MS": "250"])
+        #expect(config.commitDelayMs == 250)
+        #expect(ServerConfiguration().commitDelayMs == 2)
+        await #expect(throws: ConfigurationError.invalid(key: "database.commit_delay_ms", reason: "must be 0…1000, got 5000")) {
+            try await ConfigurationLoader.load(
+                filePath: nil, overrides: [:], environment: ["FLOWCOACH_DATABASE_COMMIT_DELAY_MS": "5000"])
+        }
+    }
+
     @Test("metrics.listen takes host:port (IPv6 in brackets) and refuses anything else")
     func metricsListen() async throws {
         let config = try await ConfigurationLoader.load(
