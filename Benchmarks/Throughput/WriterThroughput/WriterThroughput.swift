@@ -92,7 +92,15 @@ struct Options {
             }
         }
         users = min(users, sessions)
+        // Every checkpoint is built before the clock starts: bound what that may allocate.
+        let (total, overflow) = sessions.multipliedReportingOverflow(by: checkpoints)
+        guard !overflow, total <= Self.maximumCheckpoints else {
+            Self.fail("--sessions × --checkpoints is at most \(Self.maximumCheckpoints) (each is built in memory first)")
+        }
     }
+
+    /// The most checkpoints one run builds (all of them are in memory before the clock starts).
+    static let maximumCheckpoints = 2_000_000
 
     static func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data("WriterThroughput: \(message)\n\(usage)\n".utf8))
