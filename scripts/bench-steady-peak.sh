@@ -17,7 +17,8 @@
 # script with its status. The soak client is the same binary for every build (default
 # .build/release/flowcoach-soak). Output: one line per run, then the medians per build.
 # Environment: USERS (default 2000), TEMPLATE (default /tmp/flowcoach-steady-template),
-# OUT (default bench-steady-peak-<UTC stamp>: reports and server logs).
+# OUT (default Benchmarks/bench-results/steady-peak-<UTC stamp>, git-ignored: reports and
+# server logs).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=2
@@ -36,7 +37,7 @@ for binary in "$SOAK" "$@"; do
 done
 USERS=${USERS:-2000}
 TEMPLATE=${TEMPLATE:-/tmp/flowcoach-steady-template}
-OUT=${OUT:-bench-steady-peak-$(date -u +%Y%m%dT%H%M%S)}
+OUT=${OUT:-Benchmarks/bench-results/steady-peak-$(date -u +%Y%m%dT%H%M%S)}
 mkdir -p "$OUT" "$TEMPLATE"
 HZ=$(getconf CLK_TCK)
 

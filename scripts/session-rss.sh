@@ -12,7 +12,7 @@
 # `swift build -c release --product flowcoach` and `--product flowcoach-soak`), USERS
 # (default 2000), LOW / HIGH (default 5 / 9 sessions per user: 10,000 and 18,000
 # sessions), DURATION (default 180), TEMPLATE (a template made by an earlier run, reused
-# when it holds USERS tokens), OUT (default session-rss-<time>: samples-LOW.txt,
+# when it holds USERS tokens), OUT (default Benchmarks/bench-results/session-rss-<time>, git-ignored: samples-LOW.txt,
 # samples-HIGH.txt, the soak reports and server logs). To compare two builds, run once per
 # build with the same TEMPLATE and FLOWCOACH_SOAK_BIN, one after the other.
 # Exit status: 0, or the first failing soak's status (its report says why; the figures
@@ -26,7 +26,7 @@ USERS=${USERS:-2000}
 LOW=${LOW:-5}
 HIGH=${HIGH:-9}
 DURATION=${DURATION:-180}
-OUT=${OUT:-session-rss-$(date -u +%Y%m%dT%H%M%S)}
+OUT=${OUT:-Benchmarks/bench-results/session-rss-$(date -u +%Y%m%dT%H%M%S)}
 TEMPLATE=${TEMPLATE:-$OUT/template}
 for binary in "$BIN" "$SOAK"; do
   [ -x "$binary" ] || { echo "session-rss: $binary not found; build it first (swift build -c release)" >&2; exit 2; }
