@@ -30,8 +30,8 @@ public final class UserState {
     @exclusivity(unchecked) var wakeMs: Int64 = .max
     /// When `stats:me` was last published, and the baseline last handed to the writer: the
     /// `activity` path computes the visit's time from them.
-    @exclusivity(unchecked) public var lastStatsPublishMono: Int64 = -1_000_000_000  // "long ago" without overflow
-    @exclusivity(unchecked) public var lastBaselineSaveMono: Int64
+    @exclusivity(unchecked) public private(set) var lastStatsPublishMono: Int64 = -1_000_000_000  // "long ago" without overflow
+    @exclusivity(unchecked) public private(set) var lastBaselineSaveMono: Int64
     public let userId: String
     public var user: User
     @exclusivity(unchecked) public var coach: UserCoach

@@ -38,7 +38,7 @@ extension CoachingShard {
     /// computed again from everything it holds.
     func wakeUser(_ user: UserState) {
         guard !user.dropped else { return }
-        if let dueMs = nextUserWakeMs(of: user) { schedule(user, atMs: dueMs) }
+        schedule(user, atMs: nextUserWakeMs(of: user))
     }
 
     private func schedule(_ user: UserState, atMs wantedMs: Int64) {
@@ -50,10 +50,10 @@ extension CoachingShard {
         userWakeUps.add(user, dueMs: dueMs)
     }
 
-    /// The first monotonic time at which a visit would do something to `user`; nil for a
-    /// dropped user. Mirrors ``visitDueUsers()`` and ``publishVisitedUsersStats()``.
-    func nextUserWakeMs(of user: UserState) -> Int64? {
-        guard !user.dropped else { return nil }
+    /// The first monotonic time at which a visit would do something to `user` (at the
+    /// latest its next offset refresh). Mirrors ``visitDueUsers()`` and
+    /// ``publishVisitedUsersStats()``.
+    private func nextUserWakeMs(of user: UserState) -> Int64 {
         var due = user.offsetRefreshDueMono
         if user.isIdle { return now.monotonicMs }  // dropped, or its refused baseline tried again
         if user.baselineDirty {
