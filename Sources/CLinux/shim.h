@@ -69,3 +69,35 @@ static inline int flowcoach_route_signals_to(int write_fd) {
     if (sigaction(SIGHUP, &action, 0) != 0) return -1;
     return 0;
 }
+
+/// The hot socket calls as plain system calls. In a process with more than one thread glibc
+/// makes recv, send, sendmsg, read, write and epoll_wait cancellation points: two atomic
+/// read-modify-writes of the thread's cancel state around every call, which a
+/// single-threaded server (uWebSockets) never pays. Nothing here uses pthread_cancel, so
+/// they buy nothing; `syscall` is not a cancellation point. Same results and errno.
+static inline long flowcoach_recv(int fd, void *buffer, size_t length) {
+    return syscall(SYS_recvfrom, fd, buffer, length, 0, (void *)0, (void *)0);
+}
+
+static inline long flowcoach_send(int fd, const void *buffer, size_t length, int flags) {
+    return syscall(SYS_sendto, fd, buffer, length, flags, (void *)0, 0);
+}
+
+static inline long flowcoach_sendmsg(int fd, const struct msghdr *message, int flags) {
+    return syscall(SYS_sendmsg, fd, message, flags);
+}
+
+/// An eventfd's counter, written and read (a loop's wake-up) without the cancellation points.
+static inline long flowcoach_eventfd_add(int fd, unsigned long long value) {
+    return syscall(SYS_write, fd, &value, sizeof value);
+}
+
+static inline long flowcoach_eventfd_take(int fd) {
+    unsigned long long value = 0;
+    return syscall(SYS_read, fd, &value, sizeof value);
+}
+
+/// epoll_pwait without a signal mask is epoll_wait (and the only form some architectures have).
+static inline int flowcoach_epoll_wait(int epfd, struct epoll_event *events, int capacity, int timeout_ms) {
+    return (int)syscall(SYS_epoll_pwait, epfd, events, capacity, timeout_ms, (void *)0, (size_t)8);
+}

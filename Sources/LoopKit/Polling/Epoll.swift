@@ -46,7 +46,7 @@ public struct Epoll: ~Copyable {
     public func wait(
         timeoutMs: Int32, woke: () -> Void = {}, _ body: (_ token: UInt64, _ events: IOEvents) -> Void
     ) {
-        let count = epoll_wait(fd, events.baseAddress, Int32(events.count), timeoutMs)
+        let count = flowcoach_epoll_wait(fd, events.baseAddress, Int32(events.count), timeoutMs)
         woke()
         guard count > 0 else { return }  // 0: timeout; -1 with EINTR: a signal, just loop
         for index in 0..<Int(count) {

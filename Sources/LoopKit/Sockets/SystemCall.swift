@@ -2,6 +2,8 @@ internal import CLinux
 internal import Glibc
 
 /// Thin wrappers over the socket calls that retry EINTR and turn errno into ``IOResult``.
+/// They make the system calls directly (CLinux's `flowcoach_recv` and friends), skipping the
+/// thread-cancellation bookkeeping glibc wraps these calls in once a process has threads.
 /// Sends pass `MSG_NOSIGNAL`, so a send to a reset connection fails with EPIPE instead of
 /// killing the process (the server and the soak client also ignore SIGPIPE at start).
 public enum SystemCall {
@@ -10,7 +12,7 @@ public enum SystemCall {
     @inline(__always)
     public static func receive(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
         while true {
-            let n = Glibc.recv(fd, buffer.baseAddress, buffer.count, 0)
+            let n = flowcoach_recv(fd, buffer.baseAddress, buffer.count)
             if n >= 0 { return .transferred(n) }
             let code = errno
             if code == EINTR { continue }
@@ -29,7 +31,7 @@ public enum SystemCall {
             let n: Int
             if first.isEmpty || second.isEmpty {
                 let only = first.isEmpty ? second : first
-                n = Glibc.send(fd, only.baseAddress, only.count, Int32(MSG_NOSIGNAL))
+                n = flowcoach_send(fd, only.baseAddress, only.count, Int32(MSG_NOSIGNAL))
             } else {
                 n = sendBoth(fd, first, second)
             }
@@ -59,7 +61,7 @@ public enum SystemCall {
                 var message = msghdr()
                 message.msg_iov = iov
                 message.msg_iovlen = 2
-                return Glibc.sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
+                return flowcoach_sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
             }
         }
     }

@@ -27,16 +27,14 @@ public final class Mailbox<Message: Sendable>: Sendable {
             return queue.count == 1
         }
         if wasEmpty {
-            var one: UInt64 = 1
-            _ = write(eventFD, &one, 8)
+            _ = flowcoach_eventfd_add(eventFD, 1)
         }
     }
 
     /// Called by the loop when the eventfd is readable: resets it and returns the messages
     /// in the order they were posted.
     public func drain() -> [Message] {
-        var value: UInt64 = 0
-        _ = read(eventFD, &value, 8)
+        _ = flowcoach_eventfd_take(eventFD)
         return queue.withLock { queue in
             let messages = queue
             // Room for as many messages as this drain took, not the most ever queued, so a
