@@ -130,7 +130,19 @@ package.targets += [
         swiftSettings: benchmarkSettings
     ),
 ]
+package.targets += [
+    // A paced echo client (C connections, each at a fixed rate): what an unsaturated server
+    // pays per message, for comparing the coaching workload with a bare echo at the same
+    // concurrency and rate (docs/BENCHMARKS.md, "Target 3 at equal rates").
+    .executableTarget(
+        name: "PacedEcho",
+        dependencies: [.product(name: "LoopKit", package: rootPackageIdentity)],
+        path: "Throughput/PacedEcho",
+        swiftSettings: benchmarkSettings
+    ),
+]
 package.products += [
+    .executable(name: "PacedEcho", targets: ["PacedEcho"]),
     .executable(name: "ScoreDeltaCount", targets: ["ScoreDeltaCount"]),
     .executable(name: "WriterThroughput", targets: ["WriterThroughput"]),
     .executable(name: "TLSRoundTripCount", targets: ["TLSRoundTripCount"]),
