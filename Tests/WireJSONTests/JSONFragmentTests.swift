@@ -30,6 +30,25 @@ struct JSONFragmentTests {
         #expect(fragment { $0.value(value) } == written { $0.value(value) })
     }
 
+    @Test("decimal units are the whole part, a point and the fraction zero-padded, at every width (thousandths' own path included)")
+    func decimalUnits() {
+        func reference(_ units: UInt64, _ digits: Int) -> String {
+            let scale = JSONWriter.powerOfTen(digits)
+            let fraction = String(units % scale)
+            return digits == 0 ? String(units)
+                : String(units / scale) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
+        }
+        for units in UInt64(0)...12_000 {
+            #expect(fragment { $0.value(decimalUnits: units, fractionDigits: 3) } == reference(units, 3))
+        }
+        var random = SeededGenerator(seed: 11)
+        for _ in 0..<2_000 {
+            let digits = Int.random(in: 0...6, using: &random)
+            let units = UInt64.random(in: 0...UInt64(1) << 40, using: &random)
+            #expect(fragment { $0.value(decimalUnits: units, fractionDigits: digits) } == reference(units, digits))
+        }
+    }
+
     @Test("fixed-point doubles are the writer's, ties and near-ties included", arguments: [UInt64(3), 4])
     func doublesAgreeWithWriter(seed: UInt64) {
         var random = SeededGenerator(seed: seed)

@@ -56,32 +56,39 @@ public struct SessionID: Sendable, Hashable, Comparable, CustomStringConvertible
     /// ``textLength`` bytes.
     public func write(into buffer: UnsafeMutableRawBufferPointer) {
         precondition(buffer.count >= Self.textLength, "SessionID: buffer shorter than 36 bytes")
-        // On every `flow`: two hex digits per byte, straight from the words, with the
-        // hyphens at their fixed places (no per-character index arithmetic).
-        let out = buffer.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt8.self)
-        Self.writeHex(high >> 32, digits: 8, to: out)
-        out[8] = UInt8(ascii: "-")
-        Self.writeHex(high >> 16, digits: 4, to: out + 9)
-        out[13] = UInt8(ascii: "-")
-        Self.writeHex(high, digits: 4, to: out + 14)
-        out[18] = UInt8(ascii: "-")
-        Self.writeHex(low >> 48, digits: 4, to: out + 19)
-        out[23] = UInt8(ascii: "-")
-        Self.writeHex(low, digits: 12, to: out + 24)
+        // On every `flow`: eight hex digits at a time (one word's arithmetic, one store),
+        // the hyphens at their fixed places.
+        let out = UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped)
+        let middle = Self.hexDigits(UInt32(truncatingIfNeeded: high))
+        let last = Self.hexDigits(UInt32(truncatingIfNeeded: low))
+        out.storeBytes(of: Self.hexDigits(UInt32(truncatingIfNeeded: high >> 32)), toByteOffset: 0, as: UInt64.self)
+        out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 8, as: UInt8.self)
+        out.storeBytes(of: UInt32(truncatingIfNeeded: middle), toByteOffset: 9, as: UInt32.self)
+        out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 13, as: UInt8.self)
+        out.storeBytes(of: UInt32(truncatingIfNeeded: middle >> 32), toByteOffset: 14, as: UInt32.self)
+        out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 18, as: UInt8.self)
+        let fourth = Self.hexDigits(UInt32(truncatingIfNeeded: low >> 32))
+        out.storeBytes(of: UInt32(truncatingIfNeeded: fourth), toByteOffset: 19, as: UInt32.self)
+        out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 23, as: UInt8.self)
+        out.storeBytes(of: UInt32(truncatingIfNeeded: fourth >> 32), toByteOffset: 24, as: UInt32.self)
+        out.storeBytes(of: last, toByteOffset: 28, as: UInt64.self)
     }
 
-    /// Writes the low `digits` hex digits of `word`, lowercase, most significant first.
+    /// The eight lowercase hex digits of `word`, most significant first, as the bytes of a
+    /// little-endian word (store it as it is; x86-64 and arm64, where Flowcoach runs, are
+    /// little-endian, and `write(into:)` also takes its four-digit halves from the low end). Each nibble is spread into a byte of its own
+    /// (three shift-and-mask steps), then 0–9 become "0"–"9" and 10–15 "a"–"f" in every byte
+    /// at once ("a" is 39 past "0" + 10).
     @inline(__always)
-    private static func writeHex(_ word: UInt64, digits: Int, to out: UnsafeMutablePointer<UInt8>) {
-        var rest = word
-        var index = digits
-        while index > 0 {
-            index &-= 1
-            let nibble = UInt8(truncatingIfNeeded: rest & 0xF)
-            // 0–9 → "0"–"9", 10–15 → "a"–"f" ("a" is 39 past "0" + 10).
-            out[index] = UInt8(ascii: "0") &+ nibble &+ (nibble > 9 ? 39 : 0)
-            rest >>= 4
-        }
+    static func hexDigits(_ word: UInt32) -> UInt64 {
+        var x = UInt64(word)
+        x = (x | x << 16) & 0x0000_FFFF_0000_FFFF
+        x = (x | x << 8) & 0x00FF_00FF_00FF_00FF
+        x = (x | x << 4) & 0x0F0F_0F0F_0F0F_0F0F
+        // Most significant nibble in the most significant byte: swap so it is stored first.
+        x = x.byteSwapped
+        let letters = ((x &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+        return x &+ 0x3030_3030_3030_3030 &+ letters &* 39
     }
 
     /// Calls `body` with the text form, formatted on the stack.

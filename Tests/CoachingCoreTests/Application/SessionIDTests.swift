@@ -21,6 +21,27 @@ struct SessionIDTests {
         }
     }
 
+    @Test("the text form is each byte's two lowercase hex digits with hyphens after bytes 4, 6, 8 and 10")
+    func formatAgainstReference() {
+        var generator = CodecTestRandom(seed: 7)
+        // Every nibble value in every position, then random words.
+        var ids = (0..<16).map { nibble -> SessionID in
+            let word = UInt64(nibble) * 0x1111_1111_1111_1111
+            return SessionID(high: word, low: ~word)
+        }
+        for _ in 0..<2_000 { ids.append(SessionID(high: generator.next(), low: generator.next())) }
+        for id in ids {
+            let bytes = (0..<8).map { UInt8(truncatingIfNeeded: id.high >> (56 - 8 * $0)) }
+                + (0..<8).map { UInt8(truncatingIfNeeded: id.low >> (56 - 8 * $0)) }
+            var reference = ""
+            for (index, byte) in bytes.enumerated() {
+                if [4, 6, 8, 10].contains(index) { reference += "-" }
+                reference += String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+            }
+            #expect(id.description == reference)
+        }
+    }
+
     @Test("anything but 8-4-4-4-12 hex digits is rejected")
     func rejects() {
         for bad in ["", "123e4567-e89b-12d3-a456-42661417400", "123e4567-e89b-12d3-a456-4266141740000",
