@@ -24,25 +24,53 @@ public struct SessionID: Sendable, Hashable, Comparable, CustomStringConvertible
     /// `nil` for anything else, including braces, `urn:uuid:` prefixes and missing hyphens.
     public init?(utf8 text: UnsafeRawBufferPointer) {
         guard text.count == Self.textLength, let base = text.baseAddress else { return nil }
-        // Named by every `activity`: the groups read at their fixed places, hyphens checked.
-        let p = base.assumingMemoryBound(to: UInt8.self)
-        guard p[8] == UInt8(ascii: "-"), p[13] == UInt8(ascii: "-"), p[18] == UInt8(ascii: "-"),
-              p[23] == UInt8(ascii: "-"),
-              let group1 = Self.readHex(p, count: 8), let group2 = Self.readHex(p + 9, count: 4),
-              let group3 = Self.readHex(p + 14, count: 4), let group4 = Self.readHex(p + 19, count: 4),
-              let group5 = Self.readHex(p + 24, count: 12) else { return nil }
-        self.init(high: group1 << 32 | group2 << 16 | group3, low: group4 << 48 | group5)
+        // Named by every `activity`: the hyphens checked at their fixed places, the 32 digits
+        // read eight at a time (the middle groups joined into words of eight).
+        let p = UnsafeRawPointer(base)
+        guard p.load(fromByteOffset: 8, as: UInt8.self) == UInt8(ascii: "-"),
+              p.load(fromByteOffset: 13, as: UInt8.self) == UInt8(ascii: "-"),
+              p.load(fromByteOffset: 18, as: UInt8.self) == UInt8(ascii: "-"),
+              p.load(fromByteOffset: 23, as: UInt8.self) == UInt8(ascii: "-"),
+              let first = Self.hexValue(eight: p.loadUnaligned(as: UInt64.self)),
+              let second = Self.hexValue(eight: Self.join(p, 9, 14)),
+              let third = Self.hexValue(eight: Self.join(p, 19, 24)),
+              let fourth = Self.hexValue(eight: p.loadUnaligned(fromByteOffset: 28, as: UInt64.self))
+        else { return nil }
+        self.init(high: UInt64(first) << 32 | UInt64(second), low: UInt64(third) << 32 | UInt64(fourth))
     }
 
-    /// The value of `count` hex digits at `p`, or `nil` when one is not a hex digit.
+    /// The four bytes at `a` followed by the four at `b`, as one little-endian word.
     @inline(__always)
-    private static func readHex(_ p: UnsafePointer<UInt8>, count: Int) -> UInt64? {
-        var value: UInt64 = 0
-        for index in 0..<count {
-            guard let nibble = hexValue(p[index]) else { return nil }
-            value = value << 4 | UInt64(nibble)
+    private static func join(_ p: UnsafeRawPointer, _ a: Int, _ b: Int) -> UInt64 {
+        UInt64(p.loadUnaligned(fromByteOffset: a, as: UInt32.self))
+            | UInt64(p.loadUnaligned(fromByteOffset: b, as: UInt32.self)) << 32
+    }
+
+    /// The value of eight hex digits (either case), the first in the lowest byte of `chars`
+    /// (eight bytes of text loaded little-endian), or `nil` when one is not a hex digit.
+    /// All eight at once: each byte is classified by adding bounds so that bit 7 says
+    /// whether it is at least the range's start and past its end, then the nibbles are
+    /// gathered into the word's high end first.
+    @inline(__always)
+    static func hexValue(eight chars: UInt64) -> UInt32? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        guard chars & high == 0 else { return nil }  // not ASCII
+        // Per byte b < 0x80: b + (0x80 - lo) has bit 7 set iff b >= lo, b + (0x7F - hi) iff b > hi.
+        func inRange(_ x: UInt64, _ lo: UInt64, _ hi: UInt64) -> UInt64 {
+            (x &+ ones &* (0x80 &- lo)) & ~(x &+ ones &* (0x7F &- hi)) & high
         }
-        return value
+        let digit = inRange(chars, 0x30, 0x39)
+        // Setting bit 5 folds "A"–"F" onto "a"–"f" and nothing else onto them.
+        let letter = inRange(chars | 0x2020_2020_2020_2020, 0x61, 0x66)
+        guard digit | letter == high else { return nil }
+        // "0"–"9" are their low nibble; "a"–"f" and "A"–"F" their low nibble + 9.
+        var x = (chars & 0x0F0F_0F0F_0F0F_0F0F) &+ (letter >> 7) &* 9
+        x = x.byteSwapped  // the first digit in the most significant byte
+        x = (x | x >> 4) & 0x00FF_00FF_00FF_00FF
+        x = (x | x >> 8) & 0x0000_FFFF_0000_FFFF
+        x = (x | x >> 16) & 0x0000_0000_FFFF_FFFF
+        return UInt32(truncatingIfNeeded: x)
     }
 
     /// Parses the text form of `string` (see ``init(utf8:)``).
@@ -109,14 +137,4 @@ public struct SessionID: Sendable, Hashable, Comparable, CustomStringConvertible
         (lhs.high, lhs.low) < (rhs.high, rhs.low)
     }
 
-    /// The value of an ASCII hex digit, or `nil`.
-    @inline(__always)
-    public static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- UInt8(ascii: "a") &+ 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte &- UInt8(ascii: "A") &+ 10
-        default: nil
-        }
-    }
 }

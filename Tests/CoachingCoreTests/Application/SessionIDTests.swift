@@ -42,6 +42,44 @@ struct SessionIDTests {
         }
     }
 
+    @Test("every byte value at every digit place: accepted exactly when it is a hex digit of either case, with its value")
+    func everyByteAtEveryPlace() {
+        var generator = CodecTestRandom(seed: 9)
+        let digitPlaces = (0..<36).filter { ![8, 13, 18, 23].contains($0) }
+        for round in 0..<4 {
+            let id = SessionID(high: generator.next(), low: generator.next())
+            var text = Array(id.description.utf8)
+            if round % 2 == 1 { text = text.map { $0 >= UInt8(ascii: "a") ? $0 - 32 : $0 } }  // upper case
+            for place in digitPlaces {
+                for byte in UInt8.min...UInt8.max {
+                    var changed = text
+                    changed[place] = byte
+                    let parsed = changed.withUnsafeBytes { SessionID(utf8: $0) }
+                    let value: UInt64? = switch byte {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt64(byte - UInt8(ascii: "0"))
+                    case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt64(byte - UInt8(ascii: "a") + 10)
+                    case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt64(byte - UInt8(ascii: "A") + 10)
+                    default: nil
+                    }
+                    guard let value else {
+                        #expect(parsed == nil, "byte \(byte) at \(place)")
+                        continue
+                    }
+                    // The nibble's place in the 128 bits: digits before it, hyphens skipped.
+                    let nibble = digitPlaces.firstIndex(of: place) ?? 0
+                    let shift = UInt64(60 - 4 * (nibble % 16))
+                    var expected = id
+                    if nibble < 16 {
+                        expected.high = expected.high & ~(0xF << shift) | value << shift
+                    } else {
+                        expected.low = expected.low & ~(0xF << shift) | value << shift
+                    }
+                    #expect(parsed == expected, "byte \(byte) at \(place)")
+                }
+            }
+        }
+    }
+
     @Test("anything but 8-4-4-4-12 hex digits is rejected")
     func rejects() {
         for bad in ["", "123e4567-e89b-12d3-a456-42661417400", "123e4567-e89b-12d3-a456-4266141740000",
