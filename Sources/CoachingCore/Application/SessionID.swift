@@ -31,19 +31,20 @@ public struct SessionID: Sendable, Hashable, Comparable, CustomStringConvertible
               p.load(fromByteOffset: 13, as: UInt8.self) == UInt8(ascii: "-"),
               p.load(fromByteOffset: 18, as: UInt8.self) == UInt8(ascii: "-"),
               p.load(fromByteOffset: 23, as: UInt8.self) == UInt8(ascii: "-"),
-              let first = Self.hexValue(eight: p.loadUnaligned(as: UInt64.self)),
+              let first = Self.hexValue(eight: UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))),
               let second = Self.hexValue(eight: Self.join(p, 9, 14)),
               let third = Self.hexValue(eight: Self.join(p, 19, 24)),
-              let fourth = Self.hexValue(eight: p.loadUnaligned(fromByteOffset: 28, as: UInt64.self))
+              let fourth = Self.hexValue(eight: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 28, as: UInt64.self)))
         else { return nil }
         self.init(high: UInt64(first) << 32 | UInt64(second), low: UInt64(third) << 32 | UInt64(fourth))
     }
 
-    /// The four bytes at `a` followed by the four at `b`, as one little-endian word.
+    /// The four bytes at `a` followed by the four at `b`, as one word read little-endian
+    /// (the byte at `a` lowest).
     @inline(__always)
     private static func join(_ p: UnsafeRawPointer, _ a: Int, _ b: Int) -> UInt64 {
-        UInt64(p.loadUnaligned(fromByteOffset: a, as: UInt32.self))
-            | UInt64(p.loadUnaligned(fromByteOffset: b, as: UInt32.self)) << 32
+        UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: a, as: UInt32.self)))
+            | UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: b, as: UInt32.self))) << 32
     }
 
     /// The value of eight hex digits (either case), the first in the lowest byte of `chars`
@@ -89,31 +90,31 @@ public struct SessionID: Sendable, Hashable, Comparable, CustomStringConvertible
         let out = UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped)
         let middle = Self.hexDigits(UInt32(truncatingIfNeeded: high))
         let last = Self.hexDigits(UInt32(truncatingIfNeeded: low))
-        out.storeBytes(of: Self.hexDigits(UInt32(truncatingIfNeeded: high >> 32)), toByteOffset: 0, as: UInt64.self)
-        out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 8, as: UInt8.self)
-        out.storeBytes(of: UInt32(truncatingIfNeeded: middle), toByteOffset: 9, as: UInt32.self)
-        out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 13, as: UInt8.self)
-        out.storeBytes(of: UInt32(truncatingIfNeeded: middle >> 32), toByteOffset: 14, as: UInt32.self)
-        out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 18, as: UInt8.self)
         let fourth = Self.hexDigits(UInt32(truncatingIfNeeded: low >> 32))
-        out.storeBytes(of: UInt32(truncatingIfNeeded: fourth), toByteOffset: 19, as: UInt32.self)
+        // Stored little-endian: the lowest byte of each word is its first character.
+        out.storeBytes(of: Self.hexDigits(UInt32(truncatingIfNeeded: high >> 32)).littleEndian, toByteOffset: 0, as: UInt64.self)
+        out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 8, as: UInt8.self)
+        out.storeBytes(of: UInt32(truncatingIfNeeded: middle).littleEndian, toByteOffset: 9, as: UInt32.self)
+        out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 13, as: UInt8.self)
+        out.storeBytes(of: UInt32(truncatingIfNeeded: middle >> 32).littleEndian, toByteOffset: 14, as: UInt32.self)
+        out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 18, as: UInt8.self)
+        out.storeBytes(of: UInt32(truncatingIfNeeded: fourth).littleEndian, toByteOffset: 19, as: UInt32.self)
         out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 23, as: UInt8.self)
-        out.storeBytes(of: UInt32(truncatingIfNeeded: fourth >> 32), toByteOffset: 24, as: UInt32.self)
-        out.storeBytes(of: last, toByteOffset: 28, as: UInt64.self)
+        out.storeBytes(of: UInt32(truncatingIfNeeded: fourth >> 32).littleEndian, toByteOffset: 24, as: UInt32.self)
+        out.storeBytes(of: last.littleEndian, toByteOffset: 28, as: UInt64.self)
     }
 
-    /// The eight lowercase hex digits of `word`, most significant first, as the bytes of a
-    /// little-endian word (store it as it is; x86-64 and arm64, where Flowcoach runs, are
-    /// little-endian, and `write(into:)` also takes its four-digit halves from the low end). Each nibble is spread into a byte of its own
-    /// (three shift-and-mask steps), then 0–9 become "0"–"9" and 10–15 "a"–"f" in every byte
-    /// at once ("a" is 39 past "0" + 10).
+    /// The eight lowercase hex digits of `word`, the most significant in the lowest byte (the
+    /// first character once stored little-endian). Each nibble is spread into a byte of its
+    /// own (three shift-and-mask steps), then 0–9 become "0"–"9" and 10–15 "a"–"f" in every
+    /// byte at once ("a" is 39 past "0" + 10).
     @inline(__always)
     static func hexDigits(_ word: UInt32) -> UInt64 {
         var x = UInt64(word)
         x = (x | x << 16) & 0x0000_FFFF_0000_FFFF
         x = (x | x << 8) & 0x00FF_00FF_00FF_00FF
         x = (x | x << 4) & 0x0F0F_0F0F_0F0F_0F0F
-        // Most significant nibble in the most significant byte: swap so it is stored first.
+        // The spread leaves the first digit in the most significant byte: swap it to the lowest.
         x = x.byteSwapped
         let letters = ((x &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
         return x &+ 0x3030_3030_3030_3030 &+ letters &* 39
