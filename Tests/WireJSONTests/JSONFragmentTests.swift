@@ -25,6 +25,22 @@ struct JSONFragmentTests {
         #expect(text == #"{"type":"flow","session":"6f1c2a3e","ok":true}"#)
     }
 
+    @Test("the literal copy moves exactly n bytes at every length, overlapping word moves included, and nothing around them")
+    func literalCopyLengths() {
+        let source = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 1) }
+        for n in 0...48 {
+            var target = [UInt8](repeating: 0xEE, count: n + 16)
+            source.withUnsafeBytes { from in
+                target.withUnsafeMutableBytes { to in
+                    guard let from = from.baseAddress, let to = to.baseAddress else { return }
+                    JSONFragment.copy(from, to: to + 8, count: n)
+                }
+            }
+            #expect(Array(target[8..<(8 + n)]) == Array(source[0..<n]), "length \(n)")
+            #expect(target[0..<8].allSatisfy { $0 == 0xEE } && target[(8 + n)...].allSatisfy { $0 == 0xEE }, "length \(n)")
+        }
+    }
+
     @Test("integers are the writer's", arguments: [Int64.min, Int64.max, 0, -1, 9, 10, -10, 99, 100, 1_234_567_890])
     func integers(value: Int64) {
         #expect(fragment { $0.value(value) } == written { $0.value(value) })
