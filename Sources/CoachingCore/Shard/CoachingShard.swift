@@ -12,9 +12,12 @@ public import WSProtocol
 /// One shard per loop; all of a user's connections and sessions meet on the user's home
 /// loop (``homeLoop(of:loops:)``), so nothing here is shared between threads.
 public final class CoachingShard {
-    // Exclusivity: `now`, `sweeping` and `sessionWakeUps` are `@exclusivity(unchecked)`: read
-    // or set on every message by the loop thread alone, never lent across a call (the
-    // encoder and decoder keep their checks: the shell runs while the encoder's bytes are lent).
+    // Exclusivity: `now`, `sweeping`, `sessionWakeUps`, the decoder and the encoder are
+    // `@exclusivity(unchecked)`: read or set on every message by the loop thread alone, and no
+    // access to one can overlap another. The decoder's and encoder's methods are pure (no
+    // callbacks); the one access that spans a call out, the shell sending the encoder's bytes
+    // (`sendEncoded`), lends a reference of its own to them, so even an encode from inside
+    // the shell would copy the bytes rather than overwrite the ones being sent.
 
     /// Everything the shard is configured with.
     public struct Configuration: Sendable {
@@ -57,8 +60,8 @@ public final class CoachingShard {
     /// Users whose home is this loop and who have live connections or sessions.
     public var users: [String: UserState] = [:]
     /// The reusable application codec (allocation-free once warm).
-    public var decoder = InboundDecoder()
-    public var encoder = OutboundEncoder()
+    @exclusivity(unchecked) public var decoder = InboundDecoder()
+    @exclusivity(unchecked) public var encoder = OutboundEncoder()
     /// This loop's channel subscriptions.
     public internal(set) var registry: SubscriptionRegistry
     /// Leaderboard time accrued since the last flush, per (user, language, UTC day).
@@ -123,7 +126,9 @@ public final class CoachingShard {
 
     /// Sends the encoder's current message as one text message.
     public func sendEncoded(_ connection: CoachingConnection) {
-        encoder.withUnsafeBytes { payload in shell.perform(.send(connection.id, payload)) }
+        // A reference of its own to the bytes while the shell has them (see the top).
+        let message = encoder.bytes
+        message.withUnsafeBytes { payload in shell.perform(.send(connection.id, payload)) }
         stats.add(.messagesSent)
     }
 
