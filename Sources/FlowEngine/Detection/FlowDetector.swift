@@ -134,8 +134,8 @@ public struct FlowDetector: Sendable {
         }
         started = true
         lastAtMs = span.atMs
-        components = signals.components(settings: settings)
-        score = FlowScoring.combine(components, settings: settings)
+        components = signals.components(settings: sharedSettings)
+        score = FlowScoring.combine(components, settings: sharedSettings)
         let focusedShare = span.lengthMs > 0 ? Double(window.focusMs) / Double(span.lengthMs) : 1
         unfocusedMs = typing ? 0 : (focusedShare < 0.2 ? unfocusedMs.saturatingAdded(span.lengthMs) : unfocusedMs)
 

@@ -2,6 +2,9 @@
 /// combination. Seed 004 added an error *penalty* with a positive weight and raw focus
 /// seconds × 0.1 (unbounded); here every component is normalised and rates are per minute,
 /// so the window length does not change the answer.
+///
+/// The settings come as the detector's shared object, not as a `DetectorSettings` value:
+/// passing the value copied the whole struct on every window.
 enum FlowScoring {
     /// Seed 004's rhythm bands, as written: 100–300 ms with CoV < 0.5 → 0.9; 100–500 ms with
     /// CoV < 0.8 → 0.7; otherwise 0.3; fewer than 5 intervals → 0 (no evidence).
@@ -34,22 +37,23 @@ enum FlowScoring {
     /// Few context switches per minute: 1 up to ``DetectorSettings/switchesFullPerMinute``,
     /// falling linearly to 0 at ``DetectorSettings/switchesZeroPerMinute``. A steep ramp, so
     /// that the 1.5–4 switches a minute of ordinary work deny flow however steady the typing.
-    static func focus(switchesPerMinute rate: Double, settings: DetectorSettings) -> Double {
-        ramp(rate, full: settings.switchesFullPerMinute, zero: settings.switchesZeroPerMinute)
+    static func focus(switchesPerMinute rate: Double, settings: SharedDetectorSettings) -> Double {
+        ramp(rate, full: settings.value.switchesFullPerMinute, zero: settings.value.switchesZeroPerMinute)
     }
 
     /// Few error events per minute: the same ramp between ``DetectorSettings/errorsFullPerMinute``
     /// and ``DetectorSettings/errorsZeroPerMinute``.
-    static func errors(perMinute rate: Double, settings: DetectorSettings) -> Double {
-        ramp(rate, full: settings.errorsFullPerMinute, zero: settings.errorsZeroPerMinute)
+    static func errors(perMinute rate: Double, settings: SharedDetectorSettings) -> Double {
+        ramp(rate, full: settings.value.errorsFullPerMinute, zero: settings.value.errorsZeroPerMinute)
     }
 
     /// The editor's share of the time: 0 at ``DetectorSettings/focusShareZero``, 1 from
     /// ``DetectorSettings/focusShareFull``.
-    static func focusTime(share: Double, settings: DetectorSettings) -> Double {
-        let span = settings.focusShareFull - settings.focusShareZero
-        guard span > 0 else { return share >= settings.focusShareFull ? 1 : 0 }
-        return EventTimeMath.unit((share - settings.focusShareZero) / span)
+    static func focusTime(share: Double, settings: SharedDetectorSettings) -> Double {
+        let full = settings.value.focusShareFull, zero = settings.value.focusShareZero
+        let span = full - zero
+        guard span > 0 else { return share >= full ? 1 : 0 }
+        return EventTimeMath.unit((share - zero) / span)
     }
 
     /// 1 at or below `full`, 0 at or above `zero`, linear between (a step when they meet).
@@ -61,14 +65,15 @@ enum FlowScoring {
     /// Combines components as a *weighted harmonic mean* with the seed's weights. Unlike the
     /// seed's weighted sum, one very bad component cannot be outvoted by the others (perfect
     /// typing with an error storm is not flow). Components are floored at 0.01.
-    static func combine(_ c: FlowComponents, settings: DetectorSettings) -> Double {
-        let weights = Swift.max(0, settings.rhythmWeight) + Swift.max(0, settings.focusWeight)
-            + Swift.max(0, settings.errorWeight) + Swift.max(0, settings.focusTimeWeight)
+    static func combine(_ c: FlowComponents, settings shared: SharedDetectorSettings) -> Double {
+        let rhythmWeight = Swift.max(0, shared.value.rhythmWeight), focusWeight = Swift.max(0, shared.value.focusWeight)
+        let errorWeight = Swift.max(0, shared.value.errorWeight), focusTimeWeight = Swift.max(0, shared.value.focusTimeWeight)
+        let weights = rhythmWeight + focusWeight + errorWeight + focusTimeWeight
         guard weights > 0, weights.isFinite else { return 0 }
-        let denominator = Swift.max(0, settings.rhythmWeight) / Swift.max(c.rhythm, 0.01)
-            + Swift.max(0, settings.focusWeight) / Swift.max(c.focus, 0.01)
-            + Swift.max(0, settings.errorWeight) / Swift.max(c.errors, 0.01)
-            + Swift.max(0, settings.focusTimeWeight) / Swift.max(c.focusTime, 0.01)
+        let denominator = rhythmWeight / Swift.max(c.rhythm, 0.01)
+            + focusWeight / Swift.max(c.focus, 0.01)
+            + errorWeight / Swift.max(c.errors, 0.01)
+            + focusTimeWeight / Swift.max(c.focusTime, 0.01)
         return EventTimeMath.unit(weights / denominator)
     }
 }
@@ -100,7 +105,7 @@ struct SmoothedSignals: Sendable {
     }
 
     /// The smoothed components.
-    func components(settings: DetectorSettings) -> FlowComponents {
+    func components(settings: SharedDetectorSettings) -> FlowComponents {
         let time = Swift.max(timeMs, 1000)
         return FlowComponents(
             rhythm: typingTimeMs > 0 ? EventTimeMath.unit(rhythmTime / typingTimeMs) : 0,
