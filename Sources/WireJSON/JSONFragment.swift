@@ -40,14 +40,18 @@ public struct JSONFragment {
     /// this is inlined: two or four overlapping word moves instead of a call to `memcpy`.
     @inline(__always)
     static func copy(_ source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, count n: Int) {
+        @inline(__always) func word(at offset: Int) {
+            let bytes = source.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            target.storeBytes(of: bytes, toByteOffset: offset, as: UInt64.self)
+        }
         if n >= 8 && n <= 16 {
-            target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
-            target.storeBytes(of: source.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self), toByteOffset: n &- 8, as: UInt64.self)
+            word(at: 0)
+            word(at: n &- 8)
         } else if n > 16 && n <= 32 {
-            target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
-            target.storeBytes(of: source.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
-            target.storeBytes(of: source.loadUnaligned(fromByteOffset: n &- 16, as: UInt64.self), toByteOffset: n &- 16, as: UInt64.self)
-            target.storeBytes(of: source.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self), toByteOffset: n &- 8, as: UInt64.self)
+            word(at: 0)
+            word(at: 8)
+            word(at: n &- 16)
+            word(at: n &- 8)
         } else {
             target.copyMemory(from: source, byteCount: n)
         }

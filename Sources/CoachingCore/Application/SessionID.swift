@@ -31,12 +31,18 @@ public struct SessionID: Sendable, Hashable, Comparable, CustomStringConvertible
               p.load(fromByteOffset: 13, as: UInt8.self) == UInt8(ascii: "-"),
               p.load(fromByteOffset: 18, as: UInt8.self) == UInt8(ascii: "-"),
               p.load(fromByteOffset: 23, as: UInt8.self) == UInt8(ascii: "-"),
-              let first = Self.hexValue(eight: UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))),
+              let first = Self.hexValue(eight: Self.word(p, 0)),
               let second = Self.hexValue(eight: Self.join(p, 9, 14)),
               let third = Self.hexValue(eight: Self.join(p, 19, 24)),
-              let fourth = Self.hexValue(eight: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 28, as: UInt64.self)))
+              let fourth = Self.hexValue(eight: Self.word(p, 28))
         else { return nil }
         self.init(high: UInt64(first) << 32 | UInt64(second), low: UInt64(third) << 32 | UInt64(fourth))
+    }
+
+    /// The eight bytes at `offset`, as one word read little-endian (the first byte lowest).
+    @inline(__always)
+    private static func word(_ p: UnsafeRawPointer, _ offset: Int) -> UInt64 {
+        UInt64(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
     /// The four bytes at `a` followed by the four at `b`, as one word read little-endian
@@ -92,7 +98,8 @@ public struct SessionID: Sendable, Hashable, Comparable, CustomStringConvertible
         let last = Self.hexDigits(UInt32(truncatingIfNeeded: low))
         let fourth = Self.hexDigits(UInt32(truncatingIfNeeded: low >> 32))
         // Stored little-endian: the lowest byte of each word is its first character.
-        out.storeBytes(of: Self.hexDigits(UInt32(truncatingIfNeeded: high >> 32)).littleEndian, toByteOffset: 0, as: UInt64.self)
+        let first = Self.hexDigits(UInt32(truncatingIfNeeded: high >> 32))
+        out.storeBytes(of: first.littleEndian, toByteOffset: 0, as: UInt64.self)
         out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 8, as: UInt8.self)
         out.storeBytes(of: UInt32(truncatingIfNeeded: middle).littleEndian, toByteOffset: 9, as: UInt32.self)
         out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 13, as: UInt8.self)

@@ -66,8 +66,10 @@ enum FlowScoring {
     /// seed's weighted sum, one very bad component cannot be outvoted by the others (perfect
     /// typing with an error storm is not flow). Components are floored at 0.01.
     static func combine(_ c: FlowComponents, settings shared: SharedDetectorSettings) -> Double {
-        let rhythmWeight = Swift.max(0, shared.value.rhythmWeight), focusWeight = Swift.max(0, shared.value.focusWeight)
-        let errorWeight = Swift.max(0, shared.value.errorWeight), focusTimeWeight = Swift.max(0, shared.value.focusTimeWeight)
+        let rhythmWeight = Swift.max(0, shared.value.rhythmWeight)
+        let focusWeight = Swift.max(0, shared.value.focusWeight)
+        let errorWeight = Swift.max(0, shared.value.errorWeight)
+        let focusTimeWeight = Swift.max(0, shared.value.focusTimeWeight)
         let weights = rhythmWeight + focusWeight + errorWeight + focusTimeWeight
         guard weights > 0, weights.isFinite else { return 0 }
         let denominator = rhythmWeight / Swift.max(c.rhythm, 0.01)
