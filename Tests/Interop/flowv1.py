@@ -288,10 +288,14 @@ UTC_DAY_MAX_WAIT_S = 180
 def utc_day_safe(seconds_back):
     """Waits (rarely) so that the last `seconds_back` s and the next minute lie in one UTC
     day: day boards sum per day. When that would take more than UTC_DAY_MAX_WAIT_S (a run
-    started less than `seconds_back` s after midnight), the test is skipped instead."""
+    started less than `seconds_back` s after midnight, or in the last 90 s of a day, which
+    must then wait out midnight and `seconds_back` more), the test is skipped instead."""
     now = datetime.datetime.now(datetime.timezone.utc)
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    wait = seconds_back + 5 - (now - midnight).total_seconds()
+    into_day = (now - midnight).total_seconds()
+    if 86_400 - into_day <= 90:  # too close to the next midnight: the wait runs past it
+        into_day -= 86_400
+    wait = seconds_back + 5 - into_day
     if wait > UTC_DAY_MAX_WAIT_S:
         pytest.skip(f"needs {seconds_back} s of today's UTC day behind it; {wait:.0f} s more to wait")
     while True:

@@ -190,7 +190,10 @@ final class PacedEcho: @unchecked Sendable {
             if length7 == 126 {
                 length = Int(input[offset + 2]) << 8 | Int(input[offset + 3])
             } else if length7 == 127 {
-                length = (0..<8).reduce(0) { $0 << 8 | Int(input[offset + 2 + $1]) }
+                let wide = (0..<8).reduce(UInt64(0)) { $0 << 8 | UInt64(input[offset + 2 + $1]) }
+                // An echo of at most 64 KiB was asked for: anything longer is not an answer.
+                guard wide <= 1 << 20 else { return false }
+                length = Int(wide)
             }
             guard input.count - offset >= header + length else { break }
             switch input[offset] & 0x0F {

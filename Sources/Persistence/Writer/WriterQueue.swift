@@ -49,8 +49,9 @@ final class WriterQueue: @unchecked Sendable {
     }
 
     /// Waits for at least one item (or closure), then up to `lingerMs` for `maxItems` (not
-    /// once a job is queued), and takes at most `maxItems`. Returns an empty array only when closed and empty, or when
-    /// `idleTimeoutMs` passed without an item (the spilling writer's replay probe).
+    /// once a job is queued), and takes at most `maxItems`. Returns an empty array only when
+    /// closed and empty, or when `idleTimeoutMs` passed without an item (the spilling
+    /// writer's replay probe).
     func take(maxItems: Int, lingerMs: Int, idleTimeoutMs: Int? = nil) -> [WriterItem] {
         condition.lock()
         defer { condition.unlock() }
