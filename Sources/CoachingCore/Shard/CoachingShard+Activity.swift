@@ -85,12 +85,16 @@ extension CoachingShard {
         let flowDelta = max(0, flow.sessionFlowMs - live.accountedFlowMs)
         live.accountedFlowMs = max(live.accountedFlowMs, flow.sessionFlowMs)
         let language = window.language ?? live.flow.language
+        // Plain values for the closure: capturing `window` would copy it (and retain its array).
+        let keystrokes = min(max(window.keystrokes, 0), 1_000_000)
+        let linesAdded = min(max(window.linesAdded, 0), 1_000_000)
+        let linesDeleted = min(max(window.linesDeleted, 0), 1_000_000)
         live.days.update(day: DayTally.dayIndex(atMs: window.atMs, utcOffsetMs: user.utcOffsetMs)) { tally in
             tally.activeMs += activeMs
             tally.flowMs += flowDelta
-            tally.keystrokes += min(max(window.keystrokes, 0), 1_000_000)
-            tally.linesAdded += min(max(window.linesAdded, 0), 1_000_000)
-            tally.linesDeleted += min(max(window.linesDeleted, 0), 1_000_000)
+            tally.keystrokes += keystrokes
+            tally.linesAdded += linesAdded
+            tally.linesDeleted += linesDeleted
             if activeMs > 0, let language { tally.addLanguage(language, ms: activeMs) }
         }
         if let period = flow.endedPeriod { live.pendingPeriods.append(FlowPeriodRecord(period)) }

@@ -64,7 +64,9 @@ extension CoachingShard {
             sendEncoded(connection)
         case .activity(let session):
             guard requireIngest(connection, "activity", ref: ref) else { return }
-            receivedActivity(connection, user, session: session, window: decoder.window, ref: ref)
+            decoder.lendWindow { window in
+                receivedActivity(connection, user, session: session, window: window, ref: ref)
+            }
         case .sessionStart(let start):
             guard requireIngest(connection, "session.start", ref: ref) else { return }
             receivedSessionStart(connection, user, SessionStartRequest(

@@ -133,7 +133,7 @@ public struct BreakActivity: Hashable, Sendable {
     }
 
     /// The input for `window` after the detector assessed it.
-    public init(window: ActivityWindow, assessment: FlowAssessment, utcOffsetMs: Int64) {
+    public init(window: borrowing ActivityWindow, assessment: FlowAssessment, utcOffsetMs: Int64) {
         self.init(atMs: window.atMs, windowMs: window.windowMs, active: window.isActive,
                   inFlow: assessment.inFlow,
                   flowEnded: assessment.previousState == .flow && !assessment.inFlow,
