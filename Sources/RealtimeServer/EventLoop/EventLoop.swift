@@ -90,6 +90,15 @@ public final class EventLoop: @unchecked Sendable {
     /// one, or the first event when a test calls ``handle(token:events:)`` directly): where
     /// an answer time starts from the loop's wake-up.
     var wakeNs: UInt64 = 0
+    /// The wake-up's clock read is still the current one: the first event after a wake-up
+    /// takes its time instead of reading the clock again (at one message per wake-up, the
+    /// `steady` load's shape, that was a second read for the same instant).
+    var wakeClockIsCurrent = false
+    /// Wall-clock minus monotonic milliseconds, re-read at every sweep: the coaching core's
+    /// wall time (`at_ms` bounds, `server_time`) is derived from the event's monotonic time
+    /// rather than read per message. Within a millisecond of `CLOCK_REALTIME`, and a step
+    /// of the system clock shows within one sweep interval.
+    var wallOffsetMs: Int64 = WallClock.nowMs() &- MonotonicClock.nowMs()
     var nextSweepMs: Int64 = 0
     /// When each connection next needs the sweep, by slot of ``connections`` (see
     /// `EventLoop+Checks.swift`); each connection keeps its entry's position.
@@ -161,12 +170,15 @@ public final class EventLoop: @unchecked Sendable {
     /// Runs until shutdown has drained every connection. Call on the loop's own thread.
     func run() {
         while running {
-            let timeout = Int32(clamping: max(0, nextSweepMs - MonotonicClock.nowMs()))
+            // `nowMs` was read after the last batch (below): the sweep and the tick since
+            // then make the wait at most that much longer.
+            let timeout = Int32(clamping: max(0, nextSweepMs - nowMs))
             epoll.wait(timeoutMs: timeout, woke: { self.wokeUp() }) { token, events in
                 self.handle(token: token, events: events)
             }
             nowMs = MonotonicClock.nowMs()
             if nowMs >= nextSweepMs {
+                wallOffsetMs = WallClock.nowMs() &- MonotonicClock.nowMs()
                 sweepTimeouts()
                 // A sweep can refuse a late `hello` through the shard: tell it now, as after
                 // an event, rather than after whatever comes next.
@@ -183,24 +195,28 @@ public final class EventLoop: @unchecked Sendable {
     /// the loop's thread and choose the order of events.)
     func handle(token: UInt64, events: IOEvents) {
         dispatch(token: token, events: events)
+        wakeClockIsCurrent = false
         if !closedDuringShardCall.isEmpty { reportClosedDuringShardCall() }
     }
 
     /// The clock at the wake-up: where an answer time starts from, and the time of every
-    /// event of this wake-up that reads no clock of its own.
-    private func wokeUp() {
+    /// event of this wake-up that reads no clock of its own. (Internal for tests, which
+    /// play the wake-up too.)
+    func wokeUp() {
         wakeNs = MonotonicClock.nowNs()
         eventNs = wakeNs
         nowMs = Int64(wakeNs / 1_000_000)
+        wakeClockIsCurrent = true
     }
 
     /// One clock read for an event whose time matters to the microsecond: a coaching
     /// connection's read (an `activity`'s answer time starts there), an accept, the
-    /// mailbox. An `/echo` connection's event keeps the wake-up's time: it only stamps
-    /// idle and stall times, kept in milliseconds, and the read per message was measurable
-    /// at one message per read.
+    /// mailbox; the first event of a wake-up takes the wake-up's read. An `/echo`
+    /// connection's event keeps the wake-up's time: it only stamps idle and stall times,
+    /// kept in milliseconds, and the read per message was measurable at one message per read.
     @inline(__always)
     private func readEventClock() {
+        if wakeClockIsCurrent { return }  // the first event of a wake-up: `wokeUp` just read it
         eventNs = MonotonicClock.nowNs()
         if wakeNs == 0 { wakeNs = eventNs }  // tests call `handle` without a wake-up
         nowMs = Int64(eventNs / 1_000_000)
@@ -319,7 +335,7 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// Both clocks, for an input to the coaching shard.
-    var coachingTime: CoachingTime { CoachingTime(monotonicMs: nowMs, wallMs: wallClockMs()) }
+    var coachingTime: CoachingTime { CoachingTime(monotonicMs: nowMs, wallMs: nowMs &+ wallOffsetMs) }
 
     /// Wall-clock milliseconds since the epoch (event-time checks, `server_time`).
     func wallClockMs() -> Int64 { WallClock.nowMs() }
