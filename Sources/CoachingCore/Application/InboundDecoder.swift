@@ -78,8 +78,8 @@ public struct InboundDecoder: ~Copyable {
 
     /// Lends ``window`` to `body` by moving it out and back in: a window read through the
     /// decoder's owner (a class) would otherwise be copied, which retains and releases its
-    /// interval array and language (about 400 instructions per `activity`). `body` sees the
-    /// decoder's ``window`` empty; the window's capacity comes back with it.
+    /// interval array and language. `body` sees the decoder's ``window`` empty; the window,
+    /// with its array's capacity, comes back when `body` returns.
     @inline(__always)
     public mutating func lendWindow<R>(_ body: (borrowing ActivityWindow) -> R) -> R {
         var lent = ActivityWindow(atMs: 0, windowMs: 0)

@@ -42,9 +42,9 @@ public struct ActivityWindow: Sendable {
     /// A commit was made during the window (`commit`).
     public var commit: Bool
 
-    /// Creates a window; every field but the time has a neutral default. Inlinable: the
-    /// server makes an empty one per `activity` (InboundDecoder.lendWindow), which costs a
-    /// few stores inline and an outlined copy and destroy of the whole window as a call.
+    /// Creates a window; every field but the time has a neutral default. Inlinable, so that
+    /// an empty window costs a few stores rather than a call that copies and destroys a
+    /// whole window (the server's decoder makes one per `activity`).
     @inlinable
     public init(
         seq: Int64 = 0,
