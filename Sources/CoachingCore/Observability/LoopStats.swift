@@ -49,6 +49,14 @@ public final class LoopStats: Sendable {
 
     public init() {}
 
+    /// Records `count` answers in both answer-time histograms (their times since the loop's
+    /// wake-up and since its read). One call on this object: the histograms are its own
+    /// properties here, so the loop's per-read call retains and releases neither of them.
+    public func recordAnswers(sinceWakeNs: Int, sinceReadNs: Int, count: Int) {
+        answerSinceWake.record(sinceWakeNs, count: count)
+        answerSinceRead.record(sinceReadNs, count: count)
+    }
+
     /// `activity` messages answered, fresh or duplicate (each gets a `flow`): the loop reads
     /// it before and after handling a read to know how many answers its write carried.
     @inline(__always)

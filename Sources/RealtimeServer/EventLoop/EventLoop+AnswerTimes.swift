@@ -13,7 +13,7 @@ extension EventLoop {
         let answered = stats.activitiesAnswered &- answeredBefore
         guard answered > 0 else { return }
         let writtenNs = MonotonicClock.nowNs()
-        stats.answerSinceWake.record(Int(truncatingIfNeeded: writtenNs &- wakeNs), count: answered)
-        stats.answerSinceRead.record(Int(truncatingIfNeeded: writtenNs &- eventNs), count: answered)
+        stats.recordAnswers(sinceWakeNs: Int(truncatingIfNeeded: writtenNs &- wakeNs),
+                            sinceReadNs: Int(truncatingIfNeeded: writtenNs &- eventNs), count: answered)
     }
 }
