@@ -113,6 +113,10 @@ public struct LeaderboardBook: Sendable {
         let coding = delta.codingMsDelta, flow = delta.flowMsDelta
         let languageLimit = configuration.maxLanguagesPerPeriod
         let epoch = markEpoch
+        // Plain values for the closure below: capturing `delta` or `profile` would copy the
+        // whole struct (and retain each of its strings) once per period.
+        let userId = delta.userId, name = profile.name, visible = profile.visible
+        let teams = profile.consentedTeams
         for period in LeaderboardChannel.Period.allCases {
             let key = delta.periods[period]
             guard acceptsKey(key, period: period) else { continue }
@@ -124,8 +128,8 @@ public struct LeaderboardBook: Sendable {
             // update copy whole rankings), and found by hashing the period and key once.
             withBoards(period, key) { periodBoards in
                 periodBoards.global.add(
-                    userId: delta.userId, ordinal: ordinal, name: profile.name, codingMs: coding, flowMs: flow,
-                    visible: profile.visible, bulk: bulk)
+                    userId: userId, ordinal: ordinal, name: name, codingMs: coding, flowMs: flow,
+                    visible: visible, bulk: bulk)
                 if current { global = periodBoards.global.unmarked(coding: coding != 0, flow: flow != 0, epoch: epoch) }
                 if let language {
                     var index = periodBoards.languages.index(forKey: language)
@@ -135,8 +139,8 @@ public struct LeaderboardBook: Sendable {
                     }
                     if let index {
                         periodBoards.languages.values[index].add(
-                            userId: delta.userId, ordinal: ordinal, name: profile.name, codingMs: coding, flowMs: flow,
-                            visible: profile.visible, bulk: bulk)
+                            userId: userId, ordinal: ordinal, name: name, codingMs: coding, flowMs: flow,
+                            visible: visible, bulk: bulk)
                         if current {
                             inLanguage = periodBoards.languages.values[index].unmarked(
                                 coding: coding != 0, flow: flow != 0, epoch: epoch)
@@ -144,9 +148,9 @@ public struct LeaderboardBook: Sendable {
                         languageBoard = language
                     }
                 }
-                for team in profile.consentedTeams {
+                for team in teams {
                     periodBoards.teams[team, default: BoardPair()].add(
-                        userId: delta.userId, ordinal: ordinal, name: profile.name, codingMs: coding, flowMs: flow, visible: true,
+                        userId: userId, ordinal: ordinal, name: name, codingMs: coding, flowMs: flow, visible: true,
                         bulk: bulk)
                     if current, periodBoards.teams[team, default: BoardPair()].unmarked(coding: true, flow: false, epoch: epoch).coding {
                         teamsToMark.append(team)
