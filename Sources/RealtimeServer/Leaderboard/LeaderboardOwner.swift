@@ -64,12 +64,9 @@ public final class LeaderboardOwner: Sendable {
     /// Queues an input from any thread. Returns false (and counts it in ``droppedInputs``)
     /// when `maxQueuedInputs` are already waiting.
     @discardableResult
-    public func post(_ input: consuming LeaderboardInput) -> Bool {
-        // Consumed: the caller's value moves into the queue (a copy would retain each of
-        // a score's strings).
-        var moved = Optional(input)
+    public func post(_ input: LeaderboardInput) -> Bool {
         let accepted = inbox.withLock { queue in
-            guard queue.count < configuration.maxQueuedInputs, let input = moved.take() else { return false }
+            guard queue.count < configuration.maxQueuedInputs else { return false }
             queue.append(input)
             return true
         }
@@ -103,8 +100,7 @@ public final class LeaderboardOwner: Sendable {
         let now = nowMs()
         let periods = periodsAt(now)
         let (events, current) = book.withLock { book in
-            // By index: each input is lent to `apply`, where iterating would copy it.
-            for index in inputs.indices { book.apply(inputs[index]) }
+            for input in inputs { book.apply(input) }
             book.advance(to: periods)
             return (book.publish(nowMs: now), book.periods)
         }
