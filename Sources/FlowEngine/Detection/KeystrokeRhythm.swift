@@ -30,11 +30,11 @@ struct KeystrokeRhythm: Sendable {
     init() {}
 
     /// Analyses at most ``ActivityWindow/maximumIntervals`` values of `intervals` in one
-    /// pass. When `histogram` is given (a ``UserBaseline``'s sketch, see
-    /// ``UserBaseline/learn(intervals:pauseCutoffMs:)``), each usable interval is also
-    /// counted into it, so the personal baseline learns without a second pass.
+    /// pass, counting each usable interval into `histogram` as well (a ``UserBaseline``'s
+    /// sketch, see ``UserBaseline/learn(intervals:pauseCutoffMs:)``), so the personal
+    /// baseline learns without a second pass.
     init(intervals: UnsafeBufferPointer<Int32>, pauseCutoffMs: Int64,
-         histogram: UnsafeMutableRawBufferPointer? = nil) {
+         histogram: UnsafeMutablePointer<UInt16>) {
         let cutoff = Int32(clamping: pauseCutoffMs)
         let limit = Swift.min(intervals.count, ActivityWindow.maximumIntervals)
         var n = 0
@@ -43,26 +43,28 @@ struct KeystrokeRhythm: Sendable {
         var sumSquares: Int64 = 0
         var logSum = 0
         var logSquares = 0
-        // The hot loop: wrapping arithmetic only (values are bounded above), no optionals.
-        let sketch = histogram ?? UnsafeMutableRawBufferPointer(start: nil, count: 0)
-        let learning = histogram != nil
-        for index in 0..<limit {
-            let value = intervals[index]
-            guard value > 0 else { continue }
-            // Pauses count in the log statistics (capped), so bursts separated by long
-            // pauses never look steady; the arithmetic ones see usable intervals only.
-            let log = Self.logIndex(UInt32(truncatingIfNeeded: Swift.min(value, Self.pauseCapMs)))
-            logSum &+= log
-            logSquares &+= log &* log
-            guard value <= cutoff else {
-                pauseCount &+= 1
-                continue
+        // The hot loop (64 values in a typical window): wrapping arithmetic only (values
+        // are bounded above), no optionals, the bucket from a table rather than a clamp.
+        UserBaseline.bucketOfLogIndex.withUnsafeBufferPointer { buckets in
+            guard let bucketOf = buckets.baseAddress, let values = intervals.baseAddress else { return }
+            for index in 0..<limit {
+                let value = values[index]
+                guard value > 0 else { continue }
+                // Pauses count in the log statistics (capped), so bursts separated by long
+                // pauses never look steady; the arithmetic ones see usable intervals only.
+                let log = Self.logIndex(UInt32(truncatingIfNeeded: Swift.min(value, Self.pauseCapMs)))
+                logSum &+= log
+                logSquares &+= log &* log
+                guard value <= cutoff else {
+                    pauseCount &+= 1
+                    continue
+                }
+                let wide = Int64(truncatingIfNeeded: value)
+                sum &+= wide
+                sumSquares &+= wide &* wide
+                n &+= 1
+                UserBaseline.count(bucket: Int(bucketOf[log]), into: histogram)
             }
-            let wide = Int64(truncatingIfNeeded: value)
-            sum &+= wide
-            sumSquares &+= wide &* wide
-            n &+= 1
-            if learning { UserBaseline.count(logIndex: log, into: sketch) }
         }
         pauses = pauseCount
         count = n
@@ -76,6 +78,9 @@ struct KeystrokeRhythm: Sendable {
         let logVariance = Swift.max(0, Double(logSquares) / logCount - logMean * logMean)
         logDeviationOctaves = logVariance.squareRoot() / Double(Self.logUnitsPerOctave)
     }
+
+    /// The largest ``logIndex(_:)`` of an interval capped at ``pauseCapMs``.
+    static let maximumLogIndex = logIndex(UInt32(pauseCapMs))
 
     /// `log2(value)` in sixteenths of an octave, from the bit pattern: the octave is the
     /// position of the top bit, the fraction the next four bits (linear within the octave).

@@ -50,26 +50,37 @@ public struct UserBaseline: Hashable, Sendable {
         Swift.min(Swift.max((logIndex - lowestLogIndex) >> 1, 0), bucketCount - 1)
     }
 
+    /// ``bucket(forLogIndex:)`` of every log index an interval can have (0 through
+    /// ``KeystrokeRhythm/maximumLogIndex``): the hot loop reads its bucket instead of
+    /// clamping.
+    static let bucketOfLogIndex: [UInt8] = (0...KeystrokeRhythm.maximumLogIndex).map {
+        UInt8(bucket(forLogIndex: $0))
+    }
+
     /// Analyses one window's intervals and learns them in the same pass: returns the
     /// window's rhythm. Scoring against the baseline must use ``medianLogIndex`` and
     /// ``isReady(minimumIntervals:)`` *before* ``finishLearning(_:)``, which updates the
     /// evidence counters, the typical deviation and the cached median.
     mutating func learn(intervals: UnsafeBufferPointer<Int32>, pauseCutoffMs: Int64) -> KeystrokeRhythm {
         withUnsafeMutableBytes(of: &words) { raw in
-            KeystrokeRhythm(intervals: intervals, pauseCutoffMs: pauseCutoffMs, histogram: raw)
+            // The 16 words are 64 contiguous `UInt16` counts, bound as such for the pass.
+            raw.withMemoryRebound(to: UInt16.self) { counts in
+                KeystrokeRhythm(intervals: intervals, pauseCutoffMs: pauseCutoffMs,
+                                histogram: counts.baseAddress.unsafelyUnwrapped)
+            }
         }
     }
 
-    /// Adds one interval (as a log index) to the sketch held in `raw`.
+    /// Adds one interval to bucket `bucket` of the sketch at `counts` (64 counts).
     @inline(__always)
-    static func count(logIndex: Int, into raw: UnsafeMutableRawBufferPointer) {
-        let offset = bucket(forLogIndex: logIndex) &* 2
-        var current = raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
-        if current == .max {
-            halve(raw)
-            current = raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+    static func count(bucket: Int, into counts: UnsafeMutablePointer<UInt16>) {
+        let current = counts[bucket]
+        guard current != .max else {
+            halve(counts)
+            counts[bucket] &+= 1
+            return
         }
-        raw.storeBytes(of: current &+ 1, toByteOffset: offset, as: UInt16.self)
+        counts[bucket] = current &+ 1
     }
 
     /// Completes learning a window analysed by ``learn(intervals:pauseCutoffMs:)``.
@@ -90,11 +101,10 @@ public struct UserBaseline: Hashable, Sendable {
     }
 
     /// Halves every count (exponential forgetting).
-    private static func halve(_ raw: UnsafeMutableRawBufferPointer) {
-        for word in 0..<(bucketCount / 4) {
-            let value = raw.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)
-            raw.storeBytes(of: (value >> 1) & 0x7FFF_7FFF_7FFF_7FFF,
-                           toByteOffset: word * 8, as: UInt64.self)
+    @inline(never)
+    private static func halve(_ counts: UnsafeMutablePointer<UInt16>) {
+        for index in 0..<bucketCount {
+            counts[index] >>= 1
         }
     }
 
