@@ -73,9 +73,21 @@ extension ActivityFastReader {
         var i = self.i
         var count = 0
         while true {
+            // The commonest elements of a typing window: three digits and a comma, two of them
+            // read as one word (bytes i...i + 7 lie before the closing `}`), or one.
+            if count &+ 2 <= capacity, i &+ 8 <= end, let (first, second) = Self.twoThreeDigitsAndCommas(
+                UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))) {
+                guard UInt64(Swift.max(first, second)) <= maximum else { throw .notTaken }
+                out[count] = Int32(truncatingIfNeeded: first)
+                out[count &+ 1] = Int32(truncatingIfNeeded: second)
+                count &+= 2
+                i &+= 8
+                if p[i] <= 0x20 {
+                    while Self.isWhitespace(p[i]) { i &+= 1 }
+                }
+                continue
+            }
             guard count < capacity else { throw .notTaken }  // too_large in the general path
-            // The commonest element of a typing window: three digits and a comma, read as one
-            // word (bytes i...i + 3 lie before the closing `}`).
             if i &+ 4 <= end, let word = Self.threeDigitsAndComma(
                 UInt32(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self))) {
                 guard UInt64(word) <= maximum else { throw .notTaken }
@@ -113,16 +125,30 @@ extension ActivityFastReader {
     /// The value of the four bytes `[1-9][0-9][0-9],` in `word` (the first byte lowest), or
     /// `nil` for any other four bytes.
     ///
-    /// Subtracting "000," leaves 0–9 in each digit's byte and 0 in the comma's. Any other
-    /// byte shows in the mask: one below its expected byte wraps to 0x80 or more (and the
-    /// borrow can only disturb the bytes after it), a digit byte above 9 reaches 0x80 when
-    /// 0x76 is added, and the comma's byte must be exactly 0. A leading `0` is excluded
-    /// (`012` is not JSON). Checked against all 2^32 words (docs/BENCHMARKS.md).
+    /// Subtracting "100," leaves 0–8 in the first byte, 0–9 in the other digits' and 0 in
+    /// the comma's. Any other byte shows in the mask: one below its expected byte wraps to
+    /// 0x80 or more (a leading `0` among them; the borrow can only disturb the bytes after
+    /// it), a byte above its range reaches 0x80 when 0x77 (first) or 0x76 (other digits) is
+    /// added, and the comma's byte must be exactly 0. Checked against all 2^32 words
+    /// (docs/BENCHMARKS.md).
     @inline(__always)
     static func threeDigitsAndComma(_ word: UInt32) -> UInt32? {
-        let t = word &- 0x2C30_3030
-        let first = t & 0xFF
-        guard (t | (t &+ 0x0076_7676)) & 0xFF80_8080 == 0 && first != 0 else { return nil }
-        return first &* 100 &+ (t &>> 8 & 0xFF) &* 10 &+ (t &>> 16 & 0xFF)
+        let t = word &- 0x2C30_3031
+        guard (t | (t &+ 0x0076_7677)) & 0xFF80_8080 == 0 else { return nil }
+        return (t & 0xFF) &* 100 &+ (t &>> 8 & 0xFF) &* 10 &+ (t &>> 16 & 0xFF) &+ 100
+    }
+
+    /// The values of the eight bytes `[1-9][0-9][0-9],[1-9][0-9][0-9],` in `word` (the first
+    /// byte lowest), or `nil` unless both halves are such elements: the test of
+    /// ``threeDigitsAndComma(_:)`` on both halves at once. A borrow or carry crosses into
+    /// the upper half only from a byte of the lower half that is already out of its range.
+    @inline(__always)
+    static func twoThreeDigitsAndCommas(_ word: UInt64) -> (UInt32, UInt32)? {
+        let t = word &- 0x2C30_3031_2C30_3031
+        guard (t | (t &+ 0x0076_7677_0076_7677)) & 0xFF80_8080_FF80_8080 == 0 else { return nil }
+        let low = UInt32(truncatingIfNeeded: t)
+        let high = UInt32(truncatingIfNeeded: t &>> 32)
+        return ((low & 0xFF) &* 100 &+ (low &>> 8 & 0xFF) &* 10 &+ (low &>> 16 & 0xFF) &+ 100,
+                (high & 0xFF) &* 100 &+ (high &>> 8 & 0xFF) &* 10 &+ (high &>> 16 & 0xFF) &+ 100)
     }
 }

@@ -236,6 +236,44 @@ struct ActivityFastPathTests {
         #expect(accepted > 0)
     }
 
+    @Test("the 8-byte word test accepts exactly two elements the 4-byte test accepts")
+    func twoThreeDigitsAndCommas() {
+        // One byte through all 256 values, the rest of its half from bytes near the
+        // boundaries, the other half from accepted and nearly accepted words: a borrow or
+        // carry out of either half must not change the verdict on the other.
+        let others: [UInt8] = [0x00, 0x2C, 0x2F, 0x30, 0x39, 0x3A]
+        let halves: [UInt32] = ["100,", "999,", "507,", "099,", "99,1", "1000", "9:9,", "10/,", "  1,", "12,3"].map {
+            $0.utf8.reversed().reduce(0) { $0 << 8 | UInt32($1) }
+        }
+        var accepted = 0
+        var mismatches: [UInt64] = []
+        for position in 0..<8 {
+            for varied in 0...255 {
+                for a in others {
+                    for b in others {
+                        for c in others {
+                            var bytes = [a, b, c]
+                            bytes.insert(UInt8(varied), at: position % 4)
+                            let half = bytes.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+                            for other in halves {
+                                let (low, high) = position < 4 ? (half, other) : (other, half)
+                                let word = UInt64(low) | UInt64(high) << 32
+                                let expected = ActivityFastReader.threeDigitsAndComma(low).flatMap { first in
+                                    ActivityFastReader.threeDigitsAndComma(high).map { (first, $0) }
+                                }
+                                let result = ActivityFastReader.twoThreeDigitsAndCommas(word)
+                                if result?.0 != expected?.0 || result?.1 != expected?.1 { mismatches.append(word) }
+                                if expected != nil { accepted += 1 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5).map { String($0, radix: 16) })")
+        #expect(accepted > 0)
+    }
+
     @Test("escapes, non-ASCII text and control characters are declined; the general path decides")
     func strings() {
         var oracle = ActivityFastPathOracle()
