@@ -1,5 +1,6 @@
 @testable import FlowEngine
 import Testing
+import TestSupport
 
 /// The one-pass rhythm analysis and the baseline's sketch it feeds, against plain
 /// reference arithmetic.
@@ -41,7 +42,7 @@ struct KeystrokeRhythmTests {
 
     @Test("the statistics match a two-pass reference on random windows")
     func statisticsMatchReference() {
-        var generator = SplitMix(seed: 0x5EED)
+        var generator = SeededGenerator(seed: 0x5EED)
         for _ in 0..<500 {
             let length = Int(generator.next() % 80)
             let intervals = (0..<length).map { _ -> Int32 in
@@ -88,18 +89,5 @@ struct KeystrokeRhythmTests {
         _ = learn([100], into: &baseline)
         #expect(baseline.count(at: bucket) == Int(UInt16.max) / 2 + 1)
         #expect(baseline.count(at: neighbour) == 1)
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for the random windows.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
