@@ -22,6 +22,10 @@ extension FlowDetector {
 
     /// Clamps time: `at_ms` going backwards counts as no time passing; a missing or
     /// non-positive `window_ms` falls back to the time since the previous window.
+    /// Inlined into ``ingest(_:baseline:extraCandidates:)``, as are ``analyse`` and
+    /// ``recommendationCandidates(previous:)``: a call of a non-mutating method from the
+    /// mutating `ingest` copied the whole detector (296 bytes) onto the stack each time.
+    @inline(__always)
     func sanitisedSpan(_ window: ActivityWindow) -> Span {
         let atMs = started ? Swift.max(window.atMs, lastAtMs) : window.atMs
         let maximum = Swift.max(settings.maximumWindow.value, 0)
@@ -35,6 +39,7 @@ extension FlowDetector {
     /// Scores the window's rhythm (personal baseline when ready, seed bands before) while
     /// the baseline learns from it in the same pass; the score uses the baseline as it was
     /// before this window.
+    @inline(__always)
     func analyse(_ window: ActivityWindow, intervals: UnsafeBufferPointer<Int32>, span: Span,
                  baseline: inout UserBaseline) -> WindowAnalysis {
         let ready = baseline.isReady(minimumIntervals: settings.baselineMinimumIntervals)

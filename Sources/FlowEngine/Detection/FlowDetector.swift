@@ -227,6 +227,7 @@ extension FlowDetector {
 
     /// What would help now; the ``RecommendationLimiter`` picks at most one. Nothing but
     /// "protect it" is ever suggested in flow: the coaching must not interrupt it.
+    @inline(__always)  // no copy of the detector per call (see `sanitisedSpan`)
     func recommendationCandidates(previous: FlowState) -> RecommendationSet {
         var candidates: RecommendationSet = []
         switch state {
