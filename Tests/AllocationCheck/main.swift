@@ -50,6 +50,10 @@ final class CountingShell: CoachingShell {
     func perform(_ action: CoachingAction) {
         if case .send(_, let payload) = action { sentBytes &+= payload.count }
     }
+    /// As the event loop does: sends do not go through ``perform(_:)``.
+    func send(_ connection: ConnectionID, _ payload: UnsafeRawBufferPointer) {
+        sentBytes &+= payload.count
+    }
     func enqueue(_ record: PersistenceRecord) -> Bool { true }
     func submit(_ job: StoreJob) -> Bool { true }
     func latestSnapshot(for key: ChannelKey) -> ChannelEvent? { nil }

@@ -43,6 +43,12 @@ final class FramingShell: CoachingShell {
     var framed: Int = 0
     var lookUp: SessionStartRequest?
 
+    /// As the event loop does: sends do not go through ``perform(_:)``.
+    func send(_ connection: ConnectionID, _ payload: UnsafeRawBufferPointer) {
+        _ = endpoint.send(.text, payload: payload, into: &output)
+        framed += 1
+    }
+
     func perform(_ action: CoachingAction) {
         switch action {
         case .send(_, let payload):

@@ -128,7 +128,7 @@ public final class CoachingShard {
     public func sendEncoded(_ connection: CoachingConnection) {
         // A reference of its own to the bytes while the shell has them (see the top).
         let message = encoder.bytes
-        message.withUnsafeBytes { payload in shell.perform(.send(connection.id, payload)) }
+        message.withUnsafeBytes { payload in shell.send(connection.id, payload) }
         stats.add(.messagesSent)
     }
 

@@ -9,12 +9,23 @@ public protocol CoachingShell: AnyObject {
     /// calls this: a shell must not call back into the shard from here (a connection that
     /// fails while being written to is reported once the shard's method has returned).
     func perform(_ action: CoachingAction)
+    /// Sends one text message: `perform(.send(connection, payload))` without the action
+    /// (the shard's most frequent call; building and switching over a ``CoachingAction``
+    /// copies the whole enum, about 300 bytes, twice). Same rules as ``perform(_:)``.
+    func send(_ connection: ConnectionID, _ payload: UnsafeRawBufferPointer)
     /// Hands a record to the persistence writer; false when its queue is full.
     func enqueue(_ record: PersistenceRecord) -> Bool
     /// Runs `job` on the writer thread after everything queued before it; false when busy.
     func submit(_ job: StoreJob) -> Bool
     /// The latest publication on a leaderboard or team channel, for a new subscriber.
     func latestSnapshot(for key: ChannelKey) -> ChannelEvent?
+}
+
+extension CoachingShell {
+    /// Shells that do not send by themselves see sends as ``CoachingAction/send(_:_:)``.
+    public func send(_ connection: ConnectionID, _ payload: UnsafeRawBufferPointer) {
+        perform(.send(connection, payload))
+    }
 }
 
 /// Work for the writer thread that is not a record (privacy settings, a purge), with a

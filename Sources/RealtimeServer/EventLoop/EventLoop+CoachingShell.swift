@@ -8,13 +8,24 @@ import WSProtocol
 /// The loop as the coaching shard's shell: it carries out the shard's actions on this
 /// loop's sockets, and hands records, store jobs and look-ups to the other threads.
 extension EventLoop: CoachingShell {
+    public func send(_ connection: ConnectionID, _ payload: UnsafeRawBufferPointer) {
+        shardCallbackDepth += 1
+        defer { shardCallbackDepth -= 1 }
+        writeText(payload, to: connection)
+    }
+
+    /// Frames `payload` as a text message into the connection's output, if it is open.
+    private func writeText(_ payload: UnsafeRawBufferPointer, to id: ConnectionID) {
+        guard let connection = connection(for: id), connection.endpoint?.state == .open else { return }
+        writeOutput(to: connection) { _ = connection.endpoint?.send(.text, payload: payload, into: &$0) }
+    }
+
     public func perform(_ action: CoachingAction) {
         shardCallbackDepth += 1
         defer { shardCallbackDepth -= 1 }
         switch action {
         case .send(let id, let payload):
-            guard let connection = connection(for: id), connection.endpoint?.state == .open else { return }
-            writeOutput(to: connection) { _ = connection.endpoint?.send(.text, payload: payload, into: &$0) }
+            writeText(payload, to: id)
         case .deliverSnapshot(let id, let event):
             guard let connection = connection(for: id) else { return }
             shard.deliverSnapshot(event, to: id, isBackedUp: !connection.pendingOutput.isEmpty) { bytes in
