@@ -207,6 +207,31 @@ struct ActivityFastPathTests {
         }
     }
 
+    /// Every four bytes (first byte first) with the byte at each of `positions` through all
+    /// 256 values and the other three from `others`: the word tests' inputs.
+    static func fourByteWords(oneByteThroughAllValues positions: Range<Int>, othersFrom others: [UInt8]) -> [[UInt8]] {
+        var words: [[UInt8]] = []
+        for position in positions {
+            for varied in 0...255 {
+                for a in others {
+                    for b in others {
+                        for c in others {
+                            var bytes = [a, b, c]
+                            bytes.insert(UInt8(varied), at: position)
+                            words.append(bytes)
+                        }
+                    }
+                }
+            }
+        }
+        return words
+    }
+
+    /// Four bytes as the word a little-endian load reads (the first byte lowest).
+    static func word(_ bytes: [UInt8]) -> UInt32 {
+        bytes.reversed().reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
     @Test("the 4-byte word test accepts exactly three digits without a leading zero and a comma")
     func threeDigitsAndComma() {
         // Each byte through all 256 values, the other three from bytes near the boundaries
@@ -214,23 +239,13 @@ struct ActivityFastPathTests {
         let others: [UInt8] = [0x00, 0x20, 0x2C, 0x2F, 0x30, 0x31, 0x39, 0x3A, 0x80, 0xFF]
         var accepted = 0
         var mismatches: [[UInt8]] = []
-        for position in 0..<4 {
-            for varied in 0...255 {
-                for a in others {
-                    for b in others {
-                        for c in others {
-                            var bytes = [a, b, c]
-                            bytes.insert(UInt8(varied), at: position)
-                            let word = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
-                            let expected: UInt32? = (0x31...0x39).contains(bytes[0]) && (0x30...0x39).contains(bytes[1])
-                                && (0x30...0x39).contains(bytes[2]) && bytes[3] == 0x2C
-                                ? UInt32(bytes[0] - 0x30) * 100 + UInt32(bytes[1] - 0x30) * 10 + UInt32(bytes[2] - 0x30) : nil
-                            if ActivityFastReader.threeDigitsAndComma(word) != expected { mismatches.append(bytes) }
-                            if expected != nil { accepted += 1 }
-                        }
-                    }
-                }
-            }
+        for bytes in Self.fourByteWords(oneByteThroughAllValues: 0..<4, othersFrom: others) {
+            let word = Self.word(bytes)
+            let expected: UInt32? = (0x31...0x39).contains(bytes[0]) && (0x30...0x39).contains(bytes[1])
+                && (0x30...0x39).contains(bytes[2]) && bytes[3] == 0x2C
+                ? UInt32(bytes[0] - 0x30) * 100 + UInt32(bytes[1] - 0x30) * 10 + UInt32(bytes[2] - 0x30) : nil
+            if ActivityFastReader.threeDigitsAndComma(word) != expected { mismatches.append(bytes) }
+            if expected != nil { accepted += 1 }
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
         #expect(accepted > 0)
@@ -243,30 +258,22 @@ struct ActivityFastPathTests {
         // carry out of either half must not change the verdict on the other.
         let others: [UInt8] = [0x00, 0x2C, 0x2F, 0x30, 0x39, 0x3A]
         let halves: [UInt32] = ["100,", "999,", "507,", "099,", "99,1", "1000", "9:9,", "10/,", "  1,", "12,3"].map {
-            $0.utf8.reversed().reduce(0) { $0 << 8 | UInt32($1) }
+            Self.word(Array($0.utf8))
         }
         var accepted = 0
         var mismatches: [UInt64] = []
-        for position in 0..<8 {
-            for varied in 0...255 {
-                for a in others {
-                    for b in others {
-                        for c in others {
-                            var bytes = [a, b, c]
-                            bytes.insert(UInt8(varied), at: position % 4)
-                            let half = bytes.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-                            for other in halves {
-                                let (low, high) = position < 4 ? (half, other) : (other, half)
-                                let word = UInt64(low) | UInt64(high) << 32
-                                let expected = ActivityFastReader.threeDigitsAndComma(low).flatMap { first in
-                                    ActivityFastReader.threeDigitsAndComma(high).map { (first, $0) }
-                                }
-                                let result = ActivityFastReader.twoThreeDigitsAndCommas(word)
-                                if result?.0 != expected?.0 || result?.1 != expected?.1 { mismatches.append(word) }
-                                if expected != nil { accepted += 1 }
-                            }
-                        }
+        for upper in [false, true] {
+            for bytes in Self.fourByteWords(oneByteThroughAllValues: 0..<4, othersFrom: others) {
+                let half = Self.word(bytes)
+                for other in halves {
+                    let (low, high) = upper ? (other, half) : (half, other)
+                    let word = UInt64(low) | UInt64(high) << 32
+                    let expected = ActivityFastReader.threeDigitsAndComma(low).flatMap { first in
+                        ActivityFastReader.threeDigitsAndComma(high).map { (first, $0) }
                     }
+                    let result = ActivityFastReader.twoThreeDigitsAndCommas(word)
+                    if result?.0 != expected?.0 || result?.1 != expected?.1 { mismatches.append(word) }
+                    if expected != nil { accepted += 1 }
                 }
             }
         }
