@@ -178,7 +178,7 @@ public final class EventLoop: @unchecked Sendable {
             }
             nowMs = MonotonicClock.nowMs()
             if nowMs >= nextSweepMs {
-                wallOffsetMs = WallClock.nowMs() &- MonotonicClock.nowMs()
+                wallOffsetMs = WallClock.nowMs() &- nowMs  // `nowMs` was read just above
                 sweepTimeouts()
                 // A sweep can refuse a late `hello` through the shard: tell it now, as after
                 // an event, rather than after whatever comes next.
