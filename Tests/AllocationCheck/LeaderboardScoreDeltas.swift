@@ -35,6 +35,6 @@ struct LeaderboardScoreDeltas {
 
     /// The day's coding time of the stream's first user, to show that the deltas landed.
     func firstUserDayCodingMs() -> Int64 {
-        book.boards[.day]?[ScoreDeltaWorkload.periods.day]?.global.codingTime.value(of: sessions[0].userId) ?? 0
+        book.boards[.day][ScoreDeltaWorkload.periods.day]?.global.codingTime.value(of: sessions[0].userId) ?? 0
     }
 }

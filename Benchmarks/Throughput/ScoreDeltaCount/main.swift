@@ -71,8 +71,8 @@ struct ScoreDeltaRun {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func add(_ bytes: some Sequence<UInt8>) { for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 } }
         for period in LeaderboardChannel.Period.allCases {
-            for key in (book.boards[period] ?? [:]).keys.sorted() {
-                guard let boards = book.boards[period]?[key] else { continue }
+            for key in book.boards[period].keys.sorted() {
+                guard let boards = book.boards[period][key] else { continue }
                 let pairs = [boards.global] + boards.languages.keys.sorted().compactMap { boards.languages[$0] }
                 for pair in pairs {
                     for ranking in [pair.codingTime, pair.flowTime] {

@@ -88,14 +88,12 @@ extension LeaderboardBook {
         _ body: (LeaderboardChannel.Period, String, inout PeriodBoards) -> Void
     ) {
         for period in LeaderboardChannel.Period.allCases {
-            guard var held = boards.removeValue(forKey: period) else { continue }
-            for key in held.keys {
-                if var periodBoards = held.removeValue(forKey: key) {
+            for key in boards[period].keys.map({ $0 }) {
+                if var periodBoards = boards[period].removeValue(forKey: key) {
                     body(period, key, &periodBoards)
-                    held[key] = periodBoards
+                    boards[period][key] = periodBoards
                 }
             }
-            boards[period] = held
         }
     }
 }

@@ -36,7 +36,7 @@ extension LeaderboardBook {
         case .userStats:
             return nil
         case .leaderboard(let channel):
-            let ranking = boards[channel.period]?[periods[channel.period]]?.ranking(channel) ?? RankIndex()
+            let ranking = boards[channel.period][periods[channel.period]]?.ranking(channel) ?? RankIndex()
             LeaderboardEncoder.leaderboard(
                 channel: channel, periodKey: periods[channel.period], ranking: ranking, topCount: configuration.topCount,
                 into: &writer)
@@ -57,7 +57,7 @@ extension LeaderboardBook {
         case .userStats:
             return nil
         case .leaderboard(let channel):
-            let ranking = boards[channel.period]?[periods[channel.period]]?.ranking(channel) ?? RankIndex()
+            let ranking = boards[channel.period][periods[channel.period]]?.ranking(channel) ?? RankIndex()
             LeaderboardEncoder.leaderboard(
                 channel: channel, periodKey: periods[channel.period], ranking: ranking, topCount: configuration.topCount,
                 into: &writer)
@@ -74,7 +74,7 @@ extension LeaderboardBook {
 
     private func encodeTeam(_ id: String, into writer: inout JSONWriter) {
         LeaderboardEncoder.team(
-            id: id, periods: periods, boards: { period in boards[period]?[periods[period]]?.teams[id] },
+            id: id, periods: periods, boards: { period in boards[period][periods[period]]?.teams[id] },
             topCount: configuration.topCount, into: &writer)
     }
 

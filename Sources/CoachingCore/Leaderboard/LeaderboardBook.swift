@@ -21,7 +21,7 @@ public struct LeaderboardBook: Sendable {
     public private(set) var periods: PeriodKeys
     public var profiles: [String: Profile] = [:]
     /// Period → period key → boards.
-    public var boards: [LeaderboardChannel.Period: [String: PeriodBoards]] = [:]
+    public var boards = BoardsByPeriod()
     /// Channels whose data changed since their last publication. Only a publication takes
     /// channels out, and it moves ``markEpoch`` on when it does.
     public internal(set) var dirty: Set<ChannelKey> = []
@@ -30,7 +30,7 @@ public struct LeaderboardBook: Sendable {
     public var latest: [ChannelKey: ChannelEvent] = [:]
     /// The next ``Profile/ordinal`` to give out (never reused: a purged user's boards
     /// forget it, see ``RankIndex``).
-    private var nextOrdinal: UInt32 = 0
+    var nextOrdinal: UInt32 = 0
     /// Boards remember the epoch in which they last put their channels in ``dirty``
     /// (``BoardPair/unmarked(coding:flow:epoch:)``), so a score change on a channel already
     /// marked hashes no channel key. Moved on whenever channels leave ``dirty``, which makes
@@ -58,7 +58,7 @@ public struct LeaderboardBook: Sendable {
             // sorted array would cost O(n²) at 100k users).
             for day in totals { applyStored(day) }
             for period in LeaderboardChannel.Period.allCases {
-                for key in boards[period]?.keys.map({ $0 }) ?? [] { boards[period]?[key]?.sortRows() }
+                for key in boards[period].keys.map({ $0 }) { boards[period][key]?.sortRows() }
             }
         }
     }
@@ -69,7 +69,7 @@ public struct LeaderboardBook: Sendable {
     public mutating func advance(to next: PeriodKeys) {
         for period in LeaderboardChannel.Period.allCases where next[period] > periods[period] {
             let key = next[period]
-            boards[period] = boards[period, default: [:]].filter { $0.key >= key }
+            boards[period] = boards[period].filter { $0.key >= key }
             switch period {
             case .day: periods.day = key
             case .week: periods.week = key
@@ -82,102 +82,11 @@ public struct LeaderboardBook: Sendable {
             for metric in LeaderboardChannel.Metric.allCases {
                 dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: metric)))
             }
-            if let current = boards[period]?[key] { markAll(current, period: period) }
+            if let current = boards[period][key] { markAll(current, period: period) }
         }
     }
 
     // MARK: Inputs
-
-    private mutating func applyScore(_ delta: ScoreDelta, bulk: Bool = false) {
-        guard delta.codingMsDelta != 0 || delta.flowMsDelta != 0 else { return }
-        var profile: Profile
-        if let known = profiles[delta.userId], known.name == delta.displayName, known.ordinal != nil {
-            // The steady state: one look-up, nothing written back.
-            profile = known
-        } else {
-            profile = profiles[delta.userId] ?? Profile(name: delta.displayName)
-            if profile.name != delta.displayName {
-                profile.name = delta.displayName
-                profiles[delta.userId] = profile
-                // While bulk loading, rows are unsorted: the next addUnsorted carries the name.
-                if !bulk { rename(userId: delta.userId, profile: profile) }
-            }
-            if profile.ordinal == nil && nextOrdinal < UInt32.max - 1 {
-                profile.ordinal = nextOrdinal
-                nextOrdinal += 1
-            }
-            profiles[delta.userId] = profile
-        }
-        let ordinal = bulk ? nil : profile.ordinal
-        let language = delta.language.flatMap(LeaderboardChannel.canonicalLanguage)
-        let coding = delta.codingMsDelta, flow = delta.flowMsDelta
-        let languageLimit = configuration.maxLanguagesPerPeriod
-        let epoch = markEpoch
-        // Plain values for the closure below: capturing `delta` or `profile` would copy the
-        // whole struct (and retain each of its strings) once per period.
-        let userId = delta.userId, name = profile.name, visible = profile.visible
-        let teams = profile.consentedTeams
-        for period in LeaderboardChannel.Period.allCases {
-            let key = delta.periods[period]
-            guard acceptsKey(key, period: period) else { continue }
-            let current = key == periods[period]
-            var global = (coding: false, flow: false), inLanguage = (coding: false, flow: false)
-            var languageBoard: String?
-            var teamsToMark: [String] = []
-            // Changed in place in the table (no copy left behind, which would make the
-            // update copy whole rankings), and found by hashing the period and key once.
-            withBoards(period, key) { periodBoards in
-                periodBoards.global.add(
-                    userId: userId, ordinal: ordinal, name: name, codingMs: coding, flowMs: flow,
-                    visible: visible, bulk: bulk)
-                if current { global = periodBoards.global.unmarked(coding: coding != 0, flow: flow != 0, epoch: epoch) }
-                if let language {
-                    var index = periodBoards.languages.index(forKey: language)
-                    if index == nil && periodBoards.languages.count < languageLimit {
-                        periodBoards.languages[language] = BoardPair()
-                        index = periodBoards.languages.index(forKey: language)
-                    }
-                    if let index {
-                        periodBoards.languages.values[index].add(
-                            userId: userId, ordinal: ordinal, name: name, codingMs: coding, flowMs: flow,
-                            visible: visible, bulk: bulk)
-                        if current {
-                            inLanguage = periodBoards.languages.values[index].unmarked(
-                                coding: coding != 0, flow: flow != 0, epoch: epoch)
-                        }
-                        languageBoard = language
-                    }
-                }
-                for team in teams {
-                    periodBoards.teams[team, default: BoardPair()].add(
-                        userId: userId, ordinal: ordinal, name: name, codingMs: coding, flowMs: flow, visible: true,
-                        bulk: bulk)
-                    if current, periodBoards.teams[team, default: BoardPair()].unmarked(coding: true, flow: false, epoch: epoch).coding {
-                        teamsToMark.append(team)
-                    }
-                }
-            }
-            guard current else { continue }
-            if global.coding { dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: .codingTime))) }
-            if global.flow { dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: .flowTime))) }
-            if let languageBoard {
-                if inLanguage.coding {
-                    dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: .codingTime, language: languageBoard)))
-                }
-                if inLanguage.flow {
-                    dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: .flowTime, language: languageBoard)))
-                }
-            }
-            for team in teamsToMark { dirty.insert(.team(id: team)) }
-        }
-    }
-
-    /// Runs `body` on the boards of `period` and `key` in place (created empty when absent).
-    private mutating func withBoards(
-        _ period: LeaderboardChannel.Period, _ key: String, _ body: (inout PeriodBoards) -> Void
-    ) {
-        body(&boards[period, default: [:]][key, default: PeriodBoards()])
-    }
 
     private mutating func applyStored(_ day: StoredTotals) {
         guard let keys = PeriodKeys(day: day.day) else { return }
@@ -203,11 +112,11 @@ public struct LeaderboardBook: Sendable {
             let key = keys[period]
             guard acceptsKey(key, period: period) else { continue }
             let limit = configuration.maxLanguagesPerPeriod
-            let room = boards[period]?[key].map { $0.languages[language] != nil || $0.languages.count < limit } ?? false
-            guard room, var periodBoards = boards[period]?.removeValue(forKey: key) else { continue }
+            let room = boards[period][key].map { $0.languages[language] != nil || $0.languages.count < limit } ?? false
+            guard room, var periodBoards = boards[period].removeValue(forKey: key) else { continue }
             periodBoards.languages[language, default: BoardPair()].add(
                 userId: userId, name: name, codingMs: codingMs, flowMs: flowMs, visible: visible, bulk: true)
-            boards[period]?[key] = periodBoards
+            boards[period][key] = periodBoards
             if key == periods[period] {
                 for metric in LeaderboardChannel.Metric.allCases {
                     dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: metric, language: language)))
@@ -218,12 +127,11 @@ public struct LeaderboardBook: Sendable {
 
     /// The current key, or a later one while fewer than `maxFuturePeriodKeys` later keys
     /// are held.
-    private func acceptsKey(_ key: String, period: LeaderboardChannel.Period) -> Bool {
+    func acceptsKey(_ key: String, period: LeaderboardChannel.Period) -> Bool {
         let current = periods[period]
         if key == current { return true }
         guard key > current else { return false }
-        let held = boards[period] ?? [:]
-        if held[key] != nil { return true }
-        return held.keys.filter { $0 > current }.count < configuration.maxFuturePeriodKeys
+        if boards[period][key] != nil { return true }
+        return boards[period].keys.filter { $0 > current }.count < configuration.maxFuturePeriodKeys
     }
 }

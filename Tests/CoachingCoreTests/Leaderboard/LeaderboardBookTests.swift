@@ -115,7 +115,7 @@ struct LeaderboardBookTests {
     func futureBound() {
         let far = (24...30).map { PeriodKeys(day: "2026-11-\($0)", week: "2026-W99", month: "2026-11") }
         let book = book(far.map { F.score("x", coding: 1, periods: $0) })
-        #expect((book.boards[.day] ?? [:]).count == 2)
+        #expect(book.boards[.day].count == 2)
     }
 
     @Test("rebuild from stored per-day totals restores global and per-language boards for current periods")
@@ -140,7 +140,7 @@ struct LeaderboardBookTests {
     /// Every visible row of the board behind `key`, best first.
     func entries(of book: LeaderboardBook, _ key: ChannelKey) -> [RankIndex.Entry] {
         guard case .leaderboard(let channel) = key else { return [] }
-        return book.boards[channel.period]?[book.periods[channel.period]]?.ranking(channel)?.entries ?? []
+        return book.boards[channel.period][book.periods[channel.period]]?.ranking(channel)?.entries ?? []
     }
 
     @Test("a bulk rebuild sorts like one-by-one insertion, and live updates continue from it")
