@@ -45,10 +45,35 @@ public struct LeaderboardChannel: Hashable, Sendable, CustomStringConvertible {
     /// `+ # . _ -` kept (`c++`, `c#`, `objective-c`); 1…32 bytes. `nil` when the name is
     /// empty, too long or holds any other byte.
     public static func canonicalLanguage(_ name: String) -> String? {
-        let count = name.utf8.count
-        guard count > 0, count <= maxLanguageBytes else { return nil }
+        // One pass over the contiguous bytes (a native string's always are): the leaderboard
+        // owner canonicalizes every score delta's language, and the UTF-8 view's iterator
+        // costs several times as much per byte.
+        let form =
+            name.utf8.withContiguousStorageIfAvailable(languageForm)
+            ?? Array(name.utf8).withUnsafeBufferPointer(languageForm)
+        switch form {
+        case .invalid:
+            return nil
+        case .canonical:
+            // Editors mostly report the canonical form already: then it is the name itself,
+            // with no copy.
+            return name
+        case .uppercase:
+            return String(
+                decoding: name.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 },
+                as: UTF8.self)
+        }
+    }
+
+    /// What ``canonicalLanguage(_:)`` makes of a name's bytes.
+    private enum LanguageForm {
+        case invalid, canonical, uppercase
+    }
+
+    private static func languageForm(_ bytes: UnsafeBufferPointer<UInt8>) -> LanguageForm {
+        guard bytes.count > 0, bytes.count <= maxLanguageBytes else { return .invalid }
         var upper = false
-        for byte in name.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "+"), UInt8(ascii: "#"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
@@ -56,12 +81,9 @@ public struct LeaderboardChannel: Hashable, Sendable, CustomStringConvertible {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"):
                 upper = true
             default:
-                return nil
+                return .invalid
             }
         }
-        // Editors mostly report the canonical form already: then it is the name itself, with
-        // no copy (the leaderboard owner canonicalizes every score delta's language).
-        guard upper else { return name }
-        return String(decoding: name.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self)
+        return upper ? .uppercase : .canonical
     }
 }

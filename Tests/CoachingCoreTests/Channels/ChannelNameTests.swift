@@ -82,5 +82,10 @@ struct ChannelNameTests {
         #expect(LeaderboardChannel.canonicalLanguage("") == nil)
         #expect(LeaderboardChannel.canonicalLanguage("a:b") == nil)
         #expect(LeaderboardChannel.canonicalLanguage("ü") == nil)
+        // The length bound is in bytes: 32 pass, 33 do not; a long (heap) name is read as
+        // a small one is.
+        #expect(LeaderboardChannel.canonicalLanguage(String(repeating: "A", count: 32)) == String(repeating: "a", count: 32))
+        #expect(LeaderboardChannel.canonicalLanguage(String(repeating: "a", count: 33)) == nil)
+        #expect(LeaderboardChannel.canonicalLanguage("typescript-" + String(repeating: "x", count: 20) + "?") == nil)
     }
 }
