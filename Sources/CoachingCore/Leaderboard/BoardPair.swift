@@ -62,6 +62,17 @@ public struct BoardPair: Sendable {
         if flowMs != 0 { flow.add(slot, deltaMs: flowMs, visible: visible, members: members) }
     }
 
+    /// Adds both metrics' deltas for the member the book numbers `ordinal`. Returns false,
+    /// changing nothing, when no member has that ordinal: then
+    /// ``add(userId:ordinal:name:codingMs:flowMs:visible:bulk:)``, which needs the user's id
+    /// and name.
+    mutating func addToMember(ordinal: UInt32, codingMs: Int64, flowMs: Int64, visible: Bool) -> Bool {
+        guard let slot = members.slot(ofOrdinal: ordinal) else { return false }
+        if codingMs != 0 { coding.add(slot, deltaMs: codingMs, visible: visible, members: members) }
+        if flowMs != 0 { flow.add(slot, deltaMs: flowMs, visible: visible, members: members) }
+        return true
+    }
+
     /// Re-applies a member's name and visibility on both rankings; no-op for a non-member.
     public mutating func update(userId: String, name: String, visible: Bool) {
         guard let slot = members.slot(of: userId) else { return }

@@ -3,11 +3,11 @@
 extension LeaderboardBook {
     /// `privacy.set`: hides or shows the user on every public board of every held period.
     public mutating func setVisibility(userId: String, visible: Bool) {
-        var profile = profiles[userId] ?? Profile(name: "")
-        guard profile.visible != visible || profiles[userId] == nil else { return }
-        profile.visible = visible
-        profiles[userId] = profile
-        rename(userId: userId, profile: profile)
+        let known = ordinals[userId] != nil
+        let person = Int(ordinal(of: userId, name: ""))
+        guard people[person].visible != visible || !known else { return }
+        people[person].visible = visible
+        rename(userId: userId, profile: people[person])
     }
 
     /// Re-applies the profile's name and visibility to every board holding the user.
@@ -23,18 +23,18 @@ extension LeaderboardBook {
 
     /// Replaces the set of teams the user shares data with.
     public mutating func setTeams(userId: String, consented: Set<String>) {
-        var profile = profiles[userId] ?? Profile(name: "")
-        let left = profile.consentedTeams.subtracting(consented)
-        let joined = consented.subtracting(profile.consentedTeams)
-        profile.consentedTeams = consented
-        profiles[userId] = profile
+        let person = Int(ordinal(of: userId, name: ""))
+        let left = people[person].consentedTeams.subtracting(consented)
+        let joined = consented.subtracting(people[person].consentedTeams)
+        people[person].consentedTeams = consented
+        let name = people[person].name
         guard !left.isEmpty || !joined.isEmpty else { return }
         let current = periods
         var marks: Set<ChannelKey> = []
         forEachHeldBoard { period, key, periodBoards in
             for team in left { periodBoards.removeFromTeam(team, userId: userId) }
             if periodBoards.global.contains(userId) {
-                for team in joined { periodBoards.addToTeam(team, userId: userId, name: profile.name) }
+                for team in joined { periodBoards.addToTeam(team, userId: userId, name: name) }
             }
             if key == current[period] {
                 for team in left.union(joined) { marks.insert(.team(id: team)) }
@@ -45,7 +45,12 @@ extension LeaderboardBook {
 
     /// Forgets the user on every board and republishes what they were on.
     public mutating func purge(userId: String) {
-        profiles[userId] = nil
+        if let person = ordinals[userId].map(Int.init) {
+            // The ordinal stays: shards may go on naming the user by their number for it.
+            // What the user chose (visibility, teams) is forgotten with the rest.
+            people[person].visible = true
+            people[person].consentedTeams = []
+        }
         let current = periods
         var marks: Set<ChannelKey> = []
         forEachHeldBoard { period, key, periodBoards in

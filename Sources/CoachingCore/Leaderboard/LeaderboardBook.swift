@@ -8,18 +8,24 @@
 public struct LeaderboardBook: Sendable {
     /// What the book remembers of a user between deltas.
     public struct Profile: Sendable {
+        var userId: String
         var name: String
         var visible = true
         var consentedTeams: Set<String> = []
-        /// The user's number on this book's boards (``RankIndex`` finds members by it);
-        /// `nil` until the first score.
-        var ordinal: UInt32?
     }
 
     public let configuration: LeaderboardConfiguration
     /// The current period keys.
     public private(set) var periods: PeriodKeys
-    public var profiles: [String: Profile] = [:]
+    /// Everyone the book has heard of, by *ordinal*: the user's number on this book's
+    /// boards (``BoardMembers`` finds members by it without hashing the id). Ordinals are
+    /// given in order and never reused; a purge resets the profile and keeps the number.
+    var people: [Profile] = []
+    /// User id → ordinal.
+    var ordinals: [String: UInt32] = [:]
+    /// Shard → the shard's number for a user (``ScoreSubject``) → ordinal
+    /// (``BoardMembers/noOrdinal`` where none was given).
+    var subjects: [[UInt32]] = []
     /// Period → period key → boards.
     public var boards = BoardsByPeriod()
     /// Channels whose data changed since their last publication. Only a publication takes
@@ -28,9 +34,6 @@ public struct LeaderboardBook: Sendable {
     public var lastPublishedMs: [ChannelKey: Int64] = [:]
     /// The last published event per channel (snapshots for new subscribers).
     public var latest: [ChannelKey: ChannelEvent] = [:]
-    /// The next ``Profile/ordinal`` to give out (never reused: a purged user's boards
-    /// forget it, see ``RankIndex``).
-    var nextOrdinal: UInt32 = 0
     /// Boards remember the epoch in which they last put their channels in ``dirty``
     /// (``BoardPair/unmarked(coding:flow:epoch:)``), so a score change on a channel already
     /// marked hashes no channel key. Moved on whenever channels leave ``dirty``, which makes
@@ -46,6 +49,10 @@ public struct LeaderboardBook: Sendable {
     public mutating func apply(_ input: LeaderboardInput) {
         switch input {
         case .score(let delta):
+            applyScore(delta)
+        case .identify(let subject, let userId, let name):
+            identify(subject, userId: userId, name: name)
+        case .numberedScore(let delta):
             applyScore(delta)
         case .privacy(let userId, let visible):
             setVisibility(userId: userId, visible: visible)
@@ -107,7 +114,7 @@ public struct LeaderboardBook: Sendable {
         userId: String, name: String, keys: PeriodKeys, language rawLanguage: String, codingMs: Int64, flowMs: Int64
     ) {
         guard let language = LeaderboardChannel.canonicalLanguage(rawLanguage), codingMs != 0 || flowMs != 0 else { return }
-        let visible = profiles[userId]?.visible ?? true
+        let visible = ordinals[userId].map { people[Int($0)].visible } ?? true
         for period in LeaderboardChannel.Period.allCases {
             let key = keys[period]
             guard acceptsKey(key, period: period) else { continue }

@@ -3,6 +3,12 @@
 public enum LeaderboardInput: Hashable, Sendable {
     /// Time accrued by a session since its previous checkpoint.
     case score(ScoreDelta)
+    /// A coaching shard's number for a user, sent once before the first
+    /// ``numberedScore(_:)`` that uses it (and again when the number passes to another
+    /// user).
+    case identify(ScoreSubject, userId: String, name: String)
+    /// ``score(_:)`` from a coaching shard, its user named by the shard's number.
+    case numberedScore(NumberedScoreDelta)
     /// `privacy.set`: whether others see the user on public boards (the user always sees
     /// their own rank). Team boards follow team consent instead.
     case privacy(userId: String, leaderboardVisible: Bool)

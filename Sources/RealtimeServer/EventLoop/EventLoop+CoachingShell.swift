@@ -61,7 +61,12 @@ extension EventLoop: CoachingShell {
         case .leaderboard(let input):
             // Several nodes: the boards follow committed totals, which every node reads
             // alike (ClusterScoreMirror); live time would count on one node only.
-            if case .score = input, services?.cluster != nil { return }
+            if services?.cluster != nil {
+                switch input {
+                case .score, .numberedScore: return
+                default: break
+                }
+            }
             services?.leaderboards.post(input)
         }
     }
