@@ -27,3 +27,28 @@ public struct SessionScore {
     public var utcDay: Int64
     public var amount = ScoreAmount()
 }
+
+/// The numbers a shard gives its users for the leaderboard owner (``ScoreSubject``): the
+/// lowest free one is not required, only that a number is not given to a second user while
+/// the first may still be named by it.
+struct ScoreNumbers {
+    private var next: UInt32 = 0
+    private var free: [UInt32] = []
+
+    /// A number nobody holds.
+    mutating func take() -> UInt32 {
+        if let number = free.popLast() { return number }
+        // A loop holds far fewer users than four billion at a time, and numbers come back.
+        precondition(next < UInt32.max, "ScoreNumbers: exhausted")
+        defer { next += 1 }
+        return next
+    }
+
+    /// Gives `number` back for another user.
+    mutating func give(_ number: UInt32) {
+        free.append(number)
+    }
+
+    /// Numbers handed out and not given back (tests).
+    var held: Int { Int(next) - free.count }
+}

@@ -97,6 +97,11 @@ public final class UserState {
     /// Dropped from its shard (a queued visit of it is stale; a later connection of the
     /// same user makes a new state).
     var dropped = false
+    /// The shard's number for the user on the leaderboard owner's side and the display
+    /// name it was identified with (``CoachingShard/scoreSubject(of:)``); `nil` until the
+    /// user's first flushed score.
+    var scoreNumber: UInt32?
+    var scoreName = ""
 
     // The flags change only here, so that every change goes through the shard's
     // `statsChanged(_:)` / `baselineChanged(_:)` (which queue the visit that acts on it).

@@ -205,5 +205,9 @@ extension CoachingShard {
         guard let user = users.removeValue(forKey: userId) else { return }
         user.dropped = true
         stats.add(.usersLive, -1)
+        // Its number stays with it until the next flush has sent its parked time.
+        if let previous = leavingUsers.updateValue(user, forKey: userId), let number = previous.scoreNumber {
+            scoreNumbers.give(number)  // dropped twice between flushes: the newer state sends
+        }
     }
 }

@@ -66,6 +66,11 @@ public final class CoachingShard {
     public internal(set) var registry: SubscriptionRegistry
     /// Leaderboard time accrued since the last flush, per (user, language, UTC day).
     public var pendingScores: [ScoreKey: ScoreAmount] = [:]
+    /// The users' numbers on the leaderboard owner's side (``ScoreSubject``).
+    var scoreNumbers = ScoreNumbers()
+    /// Users dropped since the last flush: their parked time still goes out under their
+    /// number, which is given back after that flush.
+    var leavingUsers: [String: UserState] = [:]
     /// The time of the input being handled.
     @exclusivity(unchecked) public var now = CoachingTime(monotonicMs: 0, wallMs: 0)
     /// When each session next needs the sweep (see ``tick(at:)``).

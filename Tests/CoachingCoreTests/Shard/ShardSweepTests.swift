@@ -28,10 +28,19 @@ struct ShardSweepTests {
 
     /// Every action since `from`, as sorted canonical text (the order of visits within one
     /// tick is not part of the contract; what each connection receives and what is stored is).
+    /// Leaderboard time is written with the user's id: which number a shard gives whom
+    /// follows the order of its visits too.
     static func canonical(_ shell: RecordingShell, from: Int, records recordsFrom: Int) -> [String] {
         var lines: [String] = []
-        for item in shell.recorded[from...] {
-            if case .message(let id, let object) = item {
+        var userIds: [ScoreSubject: String] = [:]
+        for (index, item) in shell.recorded.enumerated() {
+            if case .leaderboard(.identify(let subject, let userId, _)) = item { userIds[subject] = userId }
+            guard index >= from else { continue }
+            if case .leaderboard(.identify) = item { continue }
+            if case .leaderboard(.numberedScore(let delta)) = item {
+                lines.append("score \(userIds[delta.subject] ?? "?") \(delta.periods) \(delta.language ?? "-") "
+                    + "\(delta.codingMsDelta) \(delta.flowMsDelta)")
+            } else if case .message(let id, let object) = item {
                 let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
                 lines.append("\(id) " + String(decoding: data, as: UTF8.self))
             } else {
