@@ -1,9 +1,10 @@
 import CoachingCore
 
-/// The leaderboard owner's work per `.score` input (`LeaderboardBook.apply`) at the `steady`
-/// profile's scale: 2,000 members on every board, 10,000 sessions (five per user, one per
-/// language) sending one 5-second delta each in turn (`ScoreDeltaWorkload`, shared with
-/// the Benchmarks package's `ScoreDeltaCount`, which scales it to 100,000 members).
+/// The leaderboard owner's work per score input from a coaching shard (`LeaderboardBook.apply`
+/// of a `.numberedScore`) at the `steady` profile's scale: 2,000 members on every board,
+/// 10,000 sessions (five per user, one per language) sending one 5-second delta each in
+/// turn (`ScoreDeltaWorkload`, shared with the Benchmarks package's `ScoreDeltaCount`, which
+/// scales it to 100,000 members), each user identified by its number once beforehand.
 ///
 /// One full cycle of the sessions and 1,000 more deltas warm it up: every active user's
 /// boards and language rankings exist by then, so a counted delta allocates nothing.
@@ -11,14 +12,18 @@ struct LeaderboardScoreDeltas {
     static let members = 2_000
 
     var book = LeaderboardBook(periods: ScoreDeltaWorkload.periods)
-    let sessions: [ScoreDelta]
+    let sessions: [NumberedScoreDelta]
+    /// The first user's id (for ``firstUserDayCodingMs()``).
+    let firstUserId: String
     /// The next delta of the stream.
     var next = 0
 
     init() {
         let workload = ScoreDeltaWorkload(users: Self.members, names: .soak)
-        sessions = workload.sessions
+        sessions = workload.numberedSessions
+        firstUserId = workload.sessions[0].userId
         book.apply(.stored(workload.stored))
+        for identity in workload.identities { book.apply(identity) }
         _ = book.publish(nowMs: 1_000_000)
         applyStream(count: sessions.count + 1_000)
     }
@@ -28,13 +33,13 @@ struct LeaderboardScoreDeltas {
     @inline(never)
     mutating func applyStream(count: Int) {
         for _ in 0..<count {
-            book.apply(.score(sessions[next]))
+            book.apply(.numberedScore(sessions[next]))
             next = next == sessions.count - 1 ? 0 : next + 1
         }
     }
 
     /// The day's coding time of the stream's first user, to show that the deltas landed.
     func firstUserDayCodingMs() -> Int64 {
-        book.boards[.day][ScoreDeltaWorkload.periods.day]?.global.codingTime.value(of: sessions[0].userId) ?? 0
+        book.boards[.day][ScoreDeltaWorkload.periods.day]?.global.codingTime.value(of: firstUserId) ?? 0
     }
 }

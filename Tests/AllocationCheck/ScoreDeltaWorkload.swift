@@ -27,6 +27,10 @@ struct ScoreDeltaWorkload {
     let stored: [StoredTotals]
     /// One delta per session, in the order the stream cycles through them.
     let sessions: [ScoreDelta]
+    /// The same stream as a coaching shard sends it: each active user identified once by
+    /// a number (shard 0), then ``numberedSessions`` in the order of ``sessions``.
+    let identities: [LeaderboardInput]
+    let numberedSessions: [NumberedScoreDelta]
 
     init(users: Int, names: Names) {
         var random = SplitMix(seed: 17)
@@ -67,6 +71,24 @@ struct ScoreDeltaWorkload {
         }
         self.stored = stored
         self.sessions = sessions
+        var numbers: [String: UInt32] = [:]
+        var identities: [LeaderboardInput] = []
+        var numbered: [NumberedScoreDelta] = []
+        for delta in sessions {
+            let number: UInt32
+            if let known = numbers[delta.userId] {
+                number = known
+            } else {
+                number = UInt32(numbers.count)
+                numbers[delta.userId] = number
+                identities.append(.identify(ScoreSubject(shard: 0, number: number), userId: delta.userId, name: delta.displayName))
+            }
+            numbered.append(NumberedScoreDelta(
+                subject: ScoreSubject(shard: 0, number: number), periods: delta.periods, language: delta.language,
+                codingMsDelta: delta.codingMsDelta, flowMsDelta: delta.flowMsDelta))
+        }
+        self.identities = identities
+        self.numberedSessions = numbered
     }
 
     /// A version-4-shaped UUID string (36 bytes, as the store's user ids).

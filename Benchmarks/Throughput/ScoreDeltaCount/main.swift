@@ -16,6 +16,9 @@
 //
 // `--names distinct` gives realistic names (first and last names, some not ASCII, repeating
 // at large counts) instead of the soak's `soak-3f9a1c-N`, whose first 8 bytes all agree.
+// `--numbered` sends the stream as a coaching shard does: each user identified once by a
+// number, then `.numberedScore` inputs (the server's path; without it, `.score` inputs
+// naming the user by id and name, as the cluster's mirror and the WakaTime endpoint send).
 // `--publish` also publishes every 500 deltas (the owner's 250 ms tick at 2,000 deltas/s,
 // the clock advanced to match): the own-rank tables and frames of the boards that changed.
 //
@@ -36,18 +39,20 @@ let arguments = CommandLine.arguments
 var names = ScoreDeltaWorkload.Names.soak
 var publishing = false
 var digesting = false
+var numbered = false
 var options = arguments.dropFirst(3)[...]
 var valid = arguments.count >= 3
 while valid, let option = options.popFirst() {
     switch option {
     case "--publish": publishing = true
     case "--digest": digesting = true
+    case "--numbered": numbered = true
     case "--names": if let value = options.popFirst().flatMap(ScoreDeltaWorkload.Names.init) { names = value } else { valid = false }
     default: valid = false
     }
 }
 guard valid, let users = Int(arguments[1]), users > 0, let deltas = Int(arguments[2]), deltas >= 0 else {
-    print("usage: ScoreDeltaCount USERS DELTAS [--names soak|distinct] [--publish] [--digest]")
+    print("usage: ScoreDeltaCount USERS DELTAS [--names soak|distinct] [--numbered] [--publish] [--digest]")
     exit(2)
 }
 
@@ -55,14 +60,18 @@ guard valid, let users = Int(arguments[1]), users > 0, let deltas = Int(argument
 struct ScoreDeltaRun {
     var book = LeaderboardBook(periods: ScoreDeltaWorkload.periods)
     let sessions: [ScoreDelta]
+    /// The stream as a shard sends it (`--numbered`), or empty.
+    let numberedSessions: [NumberedScoreDelta]
     let publishing: Bool
     var nowMs: Int64 = 1_000_000
     var published = 0
 
-    init(workload: ScoreDeltaWorkload, publishing: Bool) {
+    init(workload: ScoreDeltaWorkload, numbered: Bool, publishing: Bool) {
         sessions = workload.sessions
+        numberedSessions = numbered ? workload.numberedSessions : []
         self.publishing = publishing
         book.apply(.stored(workload.stored))
+        if numbered { for identity in workload.identities { book.apply(identity) } }
         _ = book.publish(nowMs: nowMs)
     }
 
@@ -92,7 +101,11 @@ struct ScoreDeltaRun {
     @inline(never)
     mutating func applyDeltas(_ range: Range<Int>) {
         for index in range {
-            book.apply(.score(sessions[index % sessions.count]))
+            if numberedSessions.isEmpty {
+                book.apply(.score(sessions[index % sessions.count]))
+            } else {
+                book.apply(.numberedScore(numberedSessions[index % numberedSessions.count]))
+            }
             if publishing && index % 500 == 499 {
                 nowMs += 250
                 published += book.publish(nowMs: nowMs).count
@@ -102,7 +115,8 @@ struct ScoreDeltaRun {
 }
 
 let mallocCount: CountFunction? = dlsym(nil, "fe_malloc_thread_count").map { unsafeBitCast($0, to: CountFunction.self) }
-var run = ScoreDeltaRun(workload: ScoreDeltaWorkload(users: users, names: names), publishing: publishing)
+var run = ScoreDeltaRun(
+    workload: ScoreDeltaWorkload(users: users, names: names), numbered: numbered, publishing: publishing)
 let warmUp = run.sessions.count + 1_000
 run.applyDeltas(0..<warmUp)
 let before = mallocCount?() ?? 0
@@ -110,7 +124,7 @@ run.applyDeltas(warmUp..<(warmUp + deltas))
 let mallocs = (mallocCount?() ?? 0) - before
 
 let top = run.book.snapshot(for: .leaderboard(LeaderboardChannel(period: .day, metric: .codingTime)))
-print("users: \(users) (\(names.rawValue) names), sessions: \(run.sessions.count), deltas: \(deltas) after \(warmUp) warm-up"
+print("users: \(users) (\(names.rawValue) names\(numbered ? ", numbered" : "")), sessions: \(run.sessions.count), deltas: \(deltas) after \(warmUp) warm-up"
     + (publishing ? ", events published: \(run.published)" : "")
     + ", top frame bytes: \(top?.frame.payloadCount ?? 0)")
 if digesting { print("digest: " + String(run.digest(), radix: 16)) }
