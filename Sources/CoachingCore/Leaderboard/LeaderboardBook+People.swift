@@ -31,7 +31,8 @@ extension LeaderboardBook {
         let shard = Int(subject.shard), number = Int(subject.number)
         if subjects.count <= shard { subjects.append(contentsOf: repeatElement([], count: shard + 1 - subjects.count)) }
         if subjects[shard].count <= number {
-            subjects[shard].append(contentsOf: repeatElement(BoardMembers.noOrdinal, count: number + 1 - subjects[shard].count))
+            let missing = number + 1 - subjects[shard].count
+            subjects[shard].append(contentsOf: repeatElement(BoardMembers.noOrdinal, count: missing))
         }
         subjects[shard][number] = ordinal
     }

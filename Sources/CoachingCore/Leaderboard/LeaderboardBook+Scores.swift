@@ -36,7 +36,9 @@ extension LeaderboardBook {
     /// A shard's delta: its number was identified before. (A number never identified
     /// cannot arrive while one shard's inputs keep their order; such a delta is dropped.)
     mutating func applyScore(_ delta: NumberedScoreDelta) {
-        guard delta.codingMsDelta != 0 || delta.flowMsDelta != 0, let ordinal = ordinal(of: delta.subject) else { return }
+        guard delta.codingMsDelta != 0 || delta.flowMsDelta != 0, let ordinal = ordinal(of: delta.subject) else {
+            return
+        }
         applyScore(
             ordinal: ordinal, keys: delta.periods, language: delta.language, codingMs: delta.codingMsDelta,
             flowMs: delta.flowMsDelta, bulk: false)
@@ -62,8 +64,9 @@ extension LeaderboardBook {
             guard acceptsKey(key, period: period) else { continue }
             let current = key == periods[period]
             let unmarked = Self.add(
-                person, of: everyone, codingMs: codingMs, flowMs: flowMs, as: scorer, language: language, languageLimit: configuration.maxLanguagesPerPeriod, bulk: bulk,
-                markingIn: current ? markEpoch : nil, to: &boards[period][key, default: PeriodBoards()])
+                person, of: everyone, codingMs: codingMs, flowMs: flowMs, as: scorer, language: language,
+                languageLimit: configuration.maxLanguagesPerPeriod, bulk: bulk, markingIn: current ? markEpoch : nil,
+                to: &boards[period][key, default: PeriodBoards()])
             guard current else { continue }
             mark(unmarked, period: period, language: language)
         }
@@ -77,7 +80,9 @@ extension LeaderboardBook {
         language: String?, languageLimit: Int, bulk: Bool, markingIn epoch: UInt64?, to boards: inout PeriodBoards
     ) -> UnmarkedChannels {
         var unmarked = UnmarkedChannels()
-        add(person, of: everyone, codingMs: coding, flowMs: flow, as: scorer, visible: scorer.visible, bulk: bulk, to: &boards.global)
+        add(
+            person, of: everyone, codingMs: coding, flowMs: flow, as: scorer, visible: scorer.visible, bulk: bulk,
+            to: &boards.global)
         if let epoch { unmarked.global = boards.global.unmarked(coding: coding != 0, flow: flow != 0, epoch: epoch) }
         if let language {
             var index = boards.languages.index(forKey: language)

@@ -16,7 +16,9 @@ struct NumberedScoreTests {
             for key in book.boards[period].keys.sorted() {
                 guard let boards = book.boards[period][key] else { continue }
                 var scopes = [("global", boards.global)]
-                scopes += boards.languages.keys.sorted().compactMap { language in boards.languages[language].map { (language, $0) } }
+                scopes += boards.languages.keys.sorted().compactMap { language in
+                    boards.languages[language].map { (language, $0) }
+                }
                 scopes += boards.teams.keys.sorted().compactMap { team in boards.teams[team].map { ("team " + team, $0) } }
                 for (scope, pair) in scopes {
                     for ranking in [pair.codingTime, pair.flowTime] {
@@ -116,7 +118,8 @@ struct NumberedScoreTests {
     func unknownNumberAndPurge() {
         var book = LeaderboardBook(periods: F.today)
         let subject = ScoreSubject(shard: 1, number: 7)
-        let delta = NumberedScoreDelta(subject: subject, periods: F.today, language: "swift", codingMsDelta: 5_000, flowMsDelta: 0)
+        let delta = NumberedScoreDelta(
+            subject: subject, periods: F.today, language: "swift", codingMsDelta: 5_000, flowMsDelta: 0)
         book.apply(.numberedScore(delta))
         #expect(book.publish(nowMs: 0).isEmpty)
 
