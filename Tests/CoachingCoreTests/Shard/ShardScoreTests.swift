@@ -22,13 +22,19 @@ struct ShardScoreTests {
         return F.rows(F.event(book.publish(nowMs: 0), F.board(.day, .codingTime)))
     }
 
-    @Test("a user's first time follows the identity of their number; later time reuses the number")
-    func identifiedOnce() throws {
-        let harness = ShardHarness(loopIndex: 1, loopCount: 2)
+    /// Ada connected, with a session whose first window's time went out in a tick.
+    private func adaScored(_ harness: ShardHarness) -> CoachingConnection {
         let ada = harness.connect(ShardHarness.user("ada"))
         harness.start(ada, session)
         harness.activity(ada, session, seq: 1)
         harness.tick(for: 1_000)
+        return ada
+    }
+
+    @Test("a user's first time follows the identity of their number; later time reuses the number")
+    func identifiedOnce() throws {
+        let harness = ShardHarness(loopIndex: 1, loopCount: 2)
+        let ada = adaScored(harness)
         let first = inputs(harness)
         #expect(first.count == 2)
         guard case .identify(let subject, let userId, let name) = try #require(first.first) else {
@@ -61,10 +67,7 @@ struct ShardScoreTests {
     @Test("a user who left is shown by name and their number passes to the next user, identified first")
     func leftUserKeepsNameAndNumber() {
         let harness = ShardHarness()
-        let ada = harness.connect(ShardHarness.user("ada"))
-        harness.start(ada, session)
-        harness.activity(ada, session, seq: 1)
-        harness.tick(for: 1_000)
+        let ada = adaScored(harness)
         harness.tick(for: 4_000)
         harness.activity(ada, session, seq: 2)
         // The session ends and the connection goes; when the ended session is let go (after
@@ -95,10 +98,7 @@ struct ShardScoreTests {
     @Test("time parked for a user dropped before the flush goes out under their number, which is given back after")
     func droppedBeforeFlush() {
         let harness = ShardHarness()
-        let ada = harness.connect(ShardHarness.user("ada"))
-        harness.start(ada, session)
-        harness.activity(ada, session, seq: 1)
-        harness.tick(for: 1_000)  // Ada has a number now
+        _ = adaScored(harness)  // Ada has a number now
         let adaId = ShardHarness.user("ada").user.id
         harness.shard.pendingScores[ScoreKey(userId: adaId, language: "go", utcDay: harness.time.wallMs / 86_400_000)] =
             ScoreAmount(codingMs: 7_000, flowMs: 0)
@@ -119,10 +119,7 @@ struct ShardScoreTests {
     @Test("a new display name is identified again before the next score")
     func renamedUserIdentifiedAgain() {
         let harness = ShardHarness()
-        let ada = harness.connect(ShardHarness.user("ada"))
-        harness.start(ada, session)
-        harness.activity(ada, session, seq: 1)
-        harness.tick(for: 1_000)
+        let ada = adaScored(harness)
         var renamed = ShardHarness.user("ada")
         renamed.user.displayName = "Ada L."
         _ = harness.connect(renamed)  // a new connection brings the account as stored now
