@@ -46,8 +46,11 @@ extension LeaderboardBook {
     /// Forgets the user on every board and republishes what they were on.
     public mutating func purge(userId: String) {
         if let person = ordinals[userId].map(Int.init) {
-            // The ordinal stays: shards may go on naming the user by their number for it.
-            // What the user chose (visibility, teams) is forgotten with the rest.
+            // The ordinal, id and display name stay (they are the account's, which a data
+            // purge keeps): a shard may go on naming the user by its number, and their next
+            // time shows under their name. What the user chose (visibility, teams) goes.
+            // After an account deletion nothing brings the user back to a board, and the
+            // profile is gone at the next start.
             people[person].visible = true
             people[person].consentedTeams = []
         }
