@@ -118,13 +118,12 @@ public struct LeaderboardBook: Sendable {
         for period in LeaderboardChannel.Period.allCases {
             let key = keys[period]
             guard acceptsKey(key, period: period) else { continue }
-            let limit = configuration.maxLanguagesPerPeriod
-            let room = boards[period][key].map { $0.languages[language] != nil || $0.languages.count < limit } ?? false
-            guard room, var periodBoards = boards[period].removeValue(forKey: key) else { continue }
-            periodBoards.languages[language, default: BoardPair()].add(
-                userId: userId, name: name, codingMs: codingMs, flowMs: flowMs, visible: visible, bulk: true)
-            boards[period][key] = periodBoards
-            if key == periods[period] {
+            // In place: reading the period's boards out to check for room copied every
+            // reference in them, for every stored day of every user at start-up.
+            let added = boards[period][key]?.addLanguageTime(
+                language, limit: configuration.maxLanguagesPerPeriod, userId: userId, name: name, codingMs: codingMs,
+                flowMs: flowMs, visible: visible)
+            if added == true && key == periods[period] {
                 for metric in LeaderboardChannel.Metric.allCases {
                     dirty.insert(.leaderboard(LeaderboardChannel(period: period, metric: metric, language: language)))
                 }

@@ -15,6 +15,17 @@ public struct PeriodBoards: Sendable {
         return languages[language]?[channel.metric]
     }
 
+    /// Bulk loading: adds a user's stored time in `language` to that language's board,
+    /// created while the period holds fewer than `limit` languages. Returns whether it did.
+    mutating func addLanguageTime(
+        _ language: String, limit: Int, userId: String, name: String, codingMs: Int64, flowMs: Int64, visible: Bool
+    ) -> Bool {
+        guard languages[language] != nil || languages.count < limit else { return false }
+        languages[language, default: BoardPair()].add(
+            userId: userId, name: name, codingMs: codingMs, flowMs: flowMs, visible: visible, bulk: true)
+        return true
+    }
+
     /// Sorts every board's rows after bulk loading.
     public mutating func sortRows() {
         global.sortRows()
