@@ -63,7 +63,7 @@ extension EventLoop: CoachingShell {
             // alike (ClusterScoreMirror); live time would count on one node only.
             if services?.cluster != nil {
                 switch input {
-                case .score, .numberedScore: return
+                case .score, .identify, .numberedScore: return
                 default: break
                 }
             }
