@@ -39,10 +39,17 @@ struct LiveSessionSizeTests {
         }
     }
 
-    /// The object's size class: the smallest chunk among several live objects. malloc may
-    /// hand one of them a freed larger chunk (other tests allocate and free at the same
-    /// time), and `malloc_usable_size` then reports that chunk, not the object's class.
-    static func smallestHeapBytes<Object: AnyObject>(of count: Int = 8, _ make: () -> Object) -> (bytes: Int, sample: Object) {
+    /// How many objects (or blocks) a size is measured on: malloc may hand any of them a
+    /// freed larger chunk (other suites allocate and free at the same time), and
+    /// `malloc_usable_size` then reports that chunk, not the size class. With 4 to 8
+    /// samples, all of them once came back larger under the full suite; a burst of this many
+    /// uses up such chunks and leaves the true class as the smallest.
+    static let heapSamples = 256
+
+    /// The object's size class: the smallest chunk among ``heapSamples`` live objects.
+    static func smallestHeapBytes<Object: AnyObject>(
+        of count: Int = heapSamples, _ make: () -> Object
+    ) -> (bytes: Int, sample: Object) {
         let objects = (0..<count).map { _ in make() }
         let bytes = objects.map { heapBytes(of: $0) }.min() ?? -1
         return (bytes, objects[0])
@@ -90,8 +97,8 @@ struct LiveSessionSizeTests {
     @Test("a user's sessions cost one array slot each: 9 take 152 bytes of heap (a dictionary's storage for 9: 16 buckets, 456)")
     func userSessionsSize() {
         var coach = UserCoach()
-        // Several tables, and the smallest block (see ``smallestHeapBytes(of:_:)``).
-        let tables = (0..<4).map { _ in
+        // Many tables, and the smallest block (see ``heapSamples``).
+        let tables = (0..<Self.heapSamples).map { _ in
             var sessions = UserSessions()
             for index in UInt64(1)...9 {
                 let live = LiveSession(id: SessionID(high: index, low: index), userId: "u", flow: coach.startSession(atMs: 5),
@@ -114,9 +121,8 @@ struct LiveSessionSizeTests {
         #expect(Self.heapBytes(ofArray: tally.moreLanguages) == 0)
         tally.addLanguage("rust", ms: 1)
         #expect(tally.languageMs == ["swift": 10, "rust": 1])
-        // Many tallies alike, and the smallest block (see ``smallestHeapBytes(of:_:)``): with
-        // five, all five once got larger freed chunks while the other suites ran.
-        let others = (0..<32).map { _ in
+        // Many tallies alike, and the smallest block (see ``heapSamples``).
+        let others = (0..<Self.heapSamples).map { _ in
             var other = DayTally(day: 1)
             other.addLanguage("swift", ms: 10)
             other.addLanguage("rust", ms: 1)
