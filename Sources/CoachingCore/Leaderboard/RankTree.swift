@@ -5,8 +5,9 @@
 /// two members on the update path reads no `String` and retains nothing: equal totals fall
 /// to the members' 16-byte name keys, and only keys that cannot decide read the names and
 /// ids. Every method that orders takes the members table it was built over.
-/// - score change: O(log n) expected (one removal and one insertion, each a single descent
-///   from the root plus expected O(1) nodes of merging or splitting);
+/// - score change: O(log n) expected (one descent from the root to where the member's old
+///   and new places part, then a removal and an insertion within that subtree, each with
+///   expected O(1) nodes of merging or splitting);
 /// - own rank: O(log n) (a descent counting the left subtrees it passes);
 /// - top k: O(k + log n).
 /// Priorities are a hash of the slot, computed when needed, so the same inputs build the
@@ -53,6 +54,10 @@ struct RankTree: Sendable {
         if nodes[Int(slot)].member {
             let node = nodes[Int(slot)]
             if node.visible && visible && node.valueMs == valueMs { return }
+            if node.visible && visible {
+                move(slot, toValue: valueMs, members: members)
+                return
+            }
             if node.visible { unlink(slot, members: members) }
         } else {
             nodes[Int(slot)] = Node(member: true)
@@ -283,23 +288,7 @@ struct RankTree: Sendable {
         let start = root
         // One exclusive access to the nodes for the whole change: indexing the array per step
         // checked its uniqueness and bounds every time (slots are in bounds: `cover`).
-        root = nodes.withUnsafeMutableBufferPointer { nodes in
-            let priority = Self.priority(slot)
-            var parent = BoardMembers.noSlot
-            var goesRight = false
-            var node = start
-            while node != BoardMembers.noSlot && Self.priority(node) > priority {
-                nodes[Int(node)].size += 1
-                parent = node
-                goesRight = Self.precedes(node, slot, nodes, members)
-                node = goesRight ? nodes[Int(node)].right : nodes[Int(node)].left
-            }
-            let (before, after) = Self.split(node, before: slot, nodes, members)
-            nodes[Int(slot)].left = before
-            nodes[Int(slot)].right = after
-            nodes[Int(slot)].size = Self.size(before, nodes) + Self.size(after, nodes) + 1
-            return Self.attach(slot, under: parent, right: goesRight, root: start, nodes)
-        }
+        root = nodes.withUnsafeMutableBufferPointer { Self.link(slot, into: start, $0, members) }
     }
 
     /// Takes a linked member out of the tree (its order key must be the one it was linked
@@ -307,19 +296,34 @@ struct RankTree: Sendable {
     /// two subtrees merged in its place.
     private mutating func unlink(_ slot: Slot, members: BoardMembers) {
         let start = root
+        root = nodes.withUnsafeMutableBufferPointer { Self.unlink(slot, from: start, $0, members) }
+    }
+
+    /// Moves a linked member to its place for a new total in one pass from the root: down
+    /// while its old and new places lie on the same side of each node (those subtrees keep
+    /// the same members, so their sizes stand), then out of and back into the subtree where
+    /// the two places part. A score change moves a member a few places, so that subtree is
+    /// small and the two descents `unlink` and `link` would make from the root are mostly
+    /// saved. The tree ends as `unlink` then `link` leave it (a treap's shape is set by its
+    /// keys and priorities alone).
+    private mutating func move(_ slot: Slot, toValue valueMs: Int64, members: BoardMembers) {
+        let start = root
         root = nodes.withUnsafeMutableBufferPointer { nodes in
             var parent = BoardMembers.noSlot
-            var wentRight = false
+            var right = false
             var node = start
             while node != slot {
                 precondition(node != BoardMembers.noSlot, "RankTree: member table and tree disagree")
-                nodes[Int(node)].size -= 1
+                let oldGoesRight = Self.precedes(node, slot, nodes, members)
+                guard Self.precedes(node, slot, valued: valueMs, nodes, members) == oldGoesRight else { break }
                 parent = node
-                wentRight = Self.precedes(node, slot, nodes, members)
-                node = wentRight ? nodes[Int(node)].right : nodes[Int(node)].left
+                right = oldGoesRight
+                node = oldGoesRight ? nodes[Int(node)].right : nodes[Int(node)].left
             }
-            let joined = Self.merge(nodes[Int(slot)].left, nodes[Int(slot)].right, nodes)
-            return Self.attach(joined, under: parent, right: wentRight, root: start, nodes)
+            let rest = Self.unlink(slot, from: node, nodes, members)
+            nodes[Int(slot)].valueMs = valueMs
+            let subtree = Self.link(slot, into: rest, nodes, members)
+            return Self.attach(subtree, under: parent, right: right, root: start, nodes)
         }
     }
 
@@ -334,6 +338,51 @@ struct RankTree: Sendable {
         let x = nodes[Int(a)].valueMs, y = nodes[Int(b)].valueMs
         if x != y { return x > y }
         return members.namePrecedes(a, b)
+    }
+
+    /// Whether `a` ranks ahead of `b` were `b`'s total `valueMs`.
+    private static func precedes(_ a: Slot, _ b: Slot, valued valueMs: Int64, _ nodes: Nodes, _ members: BoardMembers) -> Bool {
+        let x = nodes[Int(a)].valueMs
+        if x != valueMs { return x > valueMs }
+        return members.namePrecedes(a, b)
+    }
+
+    /// `link` within the subtree rooted at `start`: down while the nodes outrank `slot`'s
+    /// priority, counting it into each, then the rest split around it. Returns the
+    /// subtree's root.
+    private static func link(_ slot: Slot, into start: Slot, _ nodes: Nodes, _ members: BoardMembers) -> Slot {
+        let priority = Self.priority(slot)
+        var parent = BoardMembers.noSlot
+        var goesRight = false
+        var node = start
+        while node != BoardMembers.noSlot && Self.priority(node) > priority {
+            nodes[Int(node)].size += 1
+            parent = node
+            goesRight = Self.precedes(node, slot, nodes, members)
+            node = goesRight ? nodes[Int(node)].right : nodes[Int(node)].left
+        }
+        let (before, after) = Self.split(node, before: slot, nodes, members)
+        nodes[Int(slot)].left = before
+        nodes[Int(slot)].right = after
+        nodes[Int(slot)].size = Self.size(before, nodes) + Self.size(after, nodes) + 1
+        return Self.attach(slot, under: parent, right: goesRight, root: start, nodes)
+    }
+
+    /// `unlink` within the subtree rooted at `start`, which holds `slot`. Returns the
+    /// subtree's root.
+    private static func unlink(_ slot: Slot, from start: Slot, _ nodes: Nodes, _ members: BoardMembers) -> Slot {
+        var parent = BoardMembers.noSlot
+        var wentRight = false
+        var node = start
+        while node != slot {
+            precondition(node != BoardMembers.noSlot, "RankTree: member table and tree disagree")
+            nodes[Int(node)].size -= 1
+            parent = node
+            wentRight = Self.precedes(node, slot, nodes, members)
+            node = wentRight ? nodes[Int(node)].right : nodes[Int(node)].left
+        }
+        let joined = Self.merge(nodes[Int(slot)].left, nodes[Int(slot)].right, nodes)
+        return Self.attach(joined, under: parent, right: wentRight, root: start, nodes)
     }
 
     /// Makes `subtree` the given child of `parent`, or the root when there is no parent;
