@@ -51,15 +51,10 @@ public struct BoardPair: Sendable {
             if flowMs != 0 { flow.addUnsorted(slot, deltaMs: flowMs, visible: visible) }
             return
         }
-        let slot: BoardMembers.Slot
-        if let ordinal, let known = members.slot(ofOrdinal: ordinal) {
-            slot = known
-        } else {
-            slot = memberSlot(userId: userId, name: name)
-            if let ordinal { members.record(ordinal: ordinal, for: slot) }
-        }
-        if codingMs != 0 { coding.add(slot, deltaMs: codingMs, visible: visible, members: members) }
-        if flowMs != 0 { flow.add(slot, deltaMs: flowMs, visible: visible, members: members) }
+        if let ordinal, addToMember(ordinal: ordinal, codingMs: codingMs, flowMs: flowMs, visible: visible) { return }
+        let slot = memberSlot(userId: userId, name: name)
+        if let ordinal { members.record(ordinal: ordinal, for: slot) }
+        addTo(slot, codingMs: codingMs, flowMs: flowMs, visible: visible)
     }
 
     /// Adds both metrics' deltas for the member the book numbers `ordinal`. Returns false,
@@ -68,9 +63,14 @@ public struct BoardPair: Sendable {
     /// and name.
     mutating func addToMember(ordinal: UInt32, codingMs: Int64, flowMs: Int64, visible: Bool) -> Bool {
         guard let slot = members.slot(ofOrdinal: ordinal) else { return false }
+        addTo(slot, codingMs: codingMs, flowMs: flowMs, visible: visible)
+        return true
+    }
+
+    /// Adds the nonzero deltas to the member's rankings.
+    private mutating func addTo(_ slot: BoardMembers.Slot, codingMs: Int64, flowMs: Int64, visible: Bool) {
         if codingMs != 0 { coding.add(slot, deltaMs: codingMs, visible: visible, members: members) }
         if flowMs != 0 { flow.add(slot, deltaMs: flowMs, visible: visible, members: members) }
-        return true
     }
 
     /// Re-applies a member's name and visibility on both rankings; no-op for a non-member.

@@ -117,9 +117,8 @@ extension LeaderboardBook {
         _ person: Int, of everyone: [Profile], codingMs coding: Int64, flowMs flow: Int64, as scorer: Scorer,
         visible: Bool, bulk: Bool, to pair: inout BoardPair
     ) {
-        if !bulk, let ordinal = scorer.ordinal,
-            pair.addToMember(ordinal: ordinal, codingMs: coding, flowMs: flow, visible: visible)
-        {
+        // (`scorer.ordinal` is nil while bulk loading.)
+        if let ordinal = scorer.ordinal, pair.addToMember(ordinal: ordinal, codingMs: coding, flowMs: flow, visible: visible) {
             return
         }
         pair.add(

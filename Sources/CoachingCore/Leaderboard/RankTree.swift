@@ -302,9 +302,9 @@ struct RankTree: Sendable {
     /// Moves a linked member to its place for a new total in one pass from the root: down
     /// while its old and new places lie on the same side of each node (those subtrees keep
     /// the same members, so their sizes stand), then out of and back into the subtree where
-    /// the two places part. A score change moves a member a few places, so that subtree is
-    /// small and the two descents `unlink` and `link` would make from the root are mostly
-    /// saved. The tree ends as `unlink` then `link` leave it (a treap's shape is set by its
+    /// the two places part. When a score change moves a member a few places, that subtree is
+    /// small and most of the two descents `unlink` and `link` would make from the root are
+    /// saved (equal totals make moves longer). The tree ends as `unlink` then `link` leave it (a treap's shape is set by its
     /// keys and priorities alone).
     private mutating func move(_ slot: Slot, toValue valueMs: Int64, members: BoardMembers) {
         let start = root
@@ -335,9 +335,7 @@ struct RankTree: Sendable {
     }
 
     private static func precedes(_ a: Slot, _ b: Slot, _ nodes: Nodes, _ members: BoardMembers) -> Bool {
-        let x = nodes[Int(a)].valueMs, y = nodes[Int(b)].valueMs
-        if x != y { return x > y }
-        return members.namePrecedes(a, b)
+        precedes(a, b, valued: nodes[Int(b)].valueMs, nodes, members)
     }
 
     /// Whether `a` ranks ahead of `b` were `b`'s total `valueMs`.
