@@ -100,6 +100,13 @@ final class ClientConnection {
         }
     }
 
+    /// Whether bytes wait for the kernel. Two field loads: reading `pendingOutput` itself
+    /// copies the box's bytes out, an atomic retain and release of the box every loop
+    /// shares while nothing waits, once per write on the common path.
+    var hasPendingOutput: Bool {
+        @inline(__always) get { !backlog.isShared && !backlog.bytes.isEmpty }
+    }
+
     /// Monotonic time the peer last took output from us, or when output started waiting
     /// (the slow-reader rule judges by how long a reader makes no progress). Kept only
     /// where it can matter: while output waits (in the backlog box), and on a TLS

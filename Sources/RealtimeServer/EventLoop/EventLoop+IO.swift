@@ -151,15 +151,18 @@ extension EventLoop {
     private func writeOut(_ connection: ClientConnection, fresh: inout ByteWriter) {
         defer { fresh.consume(fresh.readableCount) }
         guard owns(connection) else { return }
-        if connection.pendingOutput.isEmpty && fresh.isEmpty {
+        let wasWaiting = connection.hasPendingOutput
+        if !wasWaiting && fresh.isEmpty {
             finishIfDrained(connection)
             return
         }
-        let result = connection.pendingOutput.withUnsafeReadableBytes { pending in
-            fresh.withUnsafeReadableBytes { bytes in SystemCall.send(connection.fd, pending, bytes) }
-        }
+        // With nothing waiting (the common case) the backlog is not read at all.
+        let result = wasWaiting
+            ? connection.pendingOutput.withUnsafeReadableBytes { pending in
+                fresh.withUnsafeReadableBytes { bytes in SystemCall.send(connection.fd, pending, bytes) }
+            }
+            : fresh.withUnsafeReadableBytes { bytes in SystemCall.send(connection.fd, bytes) }
         stats.add(.socketWrites)
-        let wasWaiting = !connection.pendingOutput.isEmpty
         switch result {
         case .failed:
             closeConnection(connection)
@@ -169,7 +172,9 @@ extension EventLoop {
             if !wasWaiting { connection.lastOutputProgressMs = nowMs }
         case .transferred(let written):
             stats.add(.bytesSent, written)
-            keepUnwritten(connection, fresh: fresh, written: written)
+            if wasWaiting || written < fresh.readableCount {
+                keepUnwritten(connection, fresh: fresh, written: written)
+            }
             connection.lastOutputProgressMs = nowMs
         }
         guard !closeIfStuckReader(connection) else { return }
@@ -183,6 +188,7 @@ extension EventLoop {
     /// twice the limit (the memory bound). Called after writes and by the sweep.
     @discardableResult
     func closeIfStuckReader(_ connection: ClientConnection) -> Bool {
+        guard connection.hasPendingOutput || connection.tls != nil else { return false }
         let queued = connection.pendingOutput.readableCount + (connection.tls?.pendingPlaintextCount ?? 0)
         let limit = configuration.outboundLimitBytes(echo: connection.route == .echo)
         guard queued > limit else { return false }
@@ -219,7 +225,7 @@ extension EventLoop {
     }
 
     private func updateWriteInterest(_ connection: ClientConnection) {
-        let wants = !connection.pendingOutput.isEmpty
+        let wants = connection.hasPendingOutput
         guard wants != connection.wantsWritable else { return }
         connection.wantsWritable = wants
         if wants { checkAtNextSweep(connection) }  // the slow-reader rule judges it on every sweep
@@ -228,7 +234,7 @@ extension EventLoop {
 
     /// Closes a connection whose last bytes are out and which asked to close after flushing.
     private func finishIfDrained(_ connection: ClientConnection) {
-        if connection.phase == .closingAfterFlush && connection.pendingOutput.isEmpty {
+        if connection.phase == .closingAfterFlush && !connection.hasPendingOutput {
             // Half-close first so the peer sees our last bytes before the FIN (RFC 6455 §7.1.1:
             // the server closes the TCP connection first), then wait briefly for its FIN.
             shutdown(connection.fd, Int32(SHUT_WR))

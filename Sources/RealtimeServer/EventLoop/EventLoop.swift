@@ -37,6 +37,10 @@ public final class EventLoop: @unchecked Sendable {
     /// access-set update per event.
     @exclusivity(unchecked) var connections: [ClientConnection?] = []
     var freeSlots: [Int] = []
+    /// Connections closed or handed over since the last wait: the table's reference moves
+    /// here until the batch of events ends, so an event may use its connection without
+    /// retaining it (one atomic pair per event less) even when handling it closes it.
+    var retiredConnections: [ClientConnection] = []
     /// Generation of the last token handed out. One counter for the loop rather than one
     /// per slot: a reused slot still gets a token its previous occupant never had (so stale
     /// events and late answers are dropped), without a second array beside the table.
@@ -176,6 +180,7 @@ public final class EventLoop: @unchecked Sendable {
             epoll.wait(timeoutMs: timeout, woke: { self.wokeUp() }) { token, events in
                 self.handle(token: token, events: events)
             }
+            releaseRetiredConnections()
             nowMs = MonotonicClock.nowMs()
             if nowMs >= nextSweepMs {
                 wallOffsetMs = WallClock.nowMs() &- nowMs  // `nowMs` was read just above
@@ -246,27 +251,39 @@ public final class EventLoop: @unchecked Sendable {
             }
         default:
             let slot = Int(UInt32(truncatingIfNeeded: token))
-            guard slot < connections.count, let connection = connections[slot], connection.token == token else {
-                return  // a stale event for a connection closed earlier in this batch
-            }
-            if connection.route != .echo || wakeNs == 0 { readEventClock() }
-            if events.contains(.write) {  // EPOLLOUT: push out what is pending
-                flush(connection)
-                if connection.pendingOutput.isEmpty && shard.hasHeldFrames(for: connection.token) {
-                    deliverHeldFrames(connection)  // a slow reader caught up: the latest snapshots
-                    flush(connection)
-                }
-            }
-            if connection.isInputPaused {
-                // Waiting for another thread's answer: read nothing now (the stash and the
-                // kernel keep the input); a peer that is gone needs no answer.
-                if events.contains(.hangup) || events.contains(.error) { closeConnection(connection) }
-                return
-            }
-            if events.contains(.read) || events.contains(.readHangup) || events.contains(.hangup) || events.contains(.error) {
-                readAvailable(connection)
+            guard slot < connections.count, let entry = connections[slot].map(Unmanaged.passUnretained) else { return }
+            // Unretained: the table or `retiredConnections` holds it until the batch ends.
+            entry._withUnsafeGuaranteedRef { connection in
+                guard connection.token == token else { return }  // a stale event: closed earlier in this batch
+                dispatch(connection, events: events)
             }
         }
+    }
+
+    private func dispatch(_ connection: ClientConnection, events: IOEvents) {
+        if connection.route != .echo || wakeNs == 0 { readEventClock() }
+        if events.contains(.write) {  // EPOLLOUT: push out what is pending
+            flush(connection)
+            if !connection.hasPendingOutput && shard.hasHeldFrames(for: connection.token) {
+                deliverHeldFrames(connection)  // a slow reader caught up: the latest snapshots
+                flush(connection)
+            }
+        }
+        if connection.isInputPaused {
+            // Waiting for another thread's answer: read nothing now (the stash and the
+            // kernel keep the input); a peer that is gone needs no answer.
+            if events.contains(.hangup) || events.contains(.error) { closeConnection(connection) }
+            return
+        }
+        if events.contains(.read) || events.contains(.readHangup) || events.contains(.hangup) || events.contains(.error) {
+            readAvailable(connection)
+        }
+    }
+
+    /// Drops the references of the connections retired in the last batch of events.
+    func releaseRetiredConnections() {
+        guard !retiredConnections.isEmpty else { return }
+        retiredConnections.removeAll(keepingCapacity: retiredConnections.count <= 64)  // a storm's array is not kept
     }
 
     private func receive(_ message: LoopMessage) {
@@ -464,6 +481,7 @@ public final class EventLoop: @unchecked Sendable {
             stats.add(.webSocketsOpen, -1)
         }
         connectionChecks.remove(slot: connection.slot, in: self)  // while the slot still finds the connection
+        retiredConnections.append(connection)
         connections[connection.slot] = nil
         freeSlots.append(connection.slot)
         openCount -= 1

@@ -117,9 +117,11 @@ public struct ByteWriter: @unchecked Sendable {
 
     /// Calls `body` with the bytes not yet consumed.
     @inlinable public func withUnsafeReadableBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        guard let buffer else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        // Not `guard let`: binding the buffer is a copy, an atomic retain and release around
+        // `body` (a system call on the write path) that the optimiser keeps.
+        guard buffer != nil else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
         let start = readerIndex
-        return try buffer.withUnsafeMutablePointers { counts, bytes in
+        return try buffer.unsafelyUnwrapped.withUnsafeMutablePointers { counts, bytes in
             try body(UnsafeRawBufferPointer(start: bytes + start, count: counts.pointee.count &- start))
         }
     }
