@@ -62,11 +62,15 @@ extension EventLoop {
         case .echo, .none:
             break  // the echo route's messages went back inside the endpoint (echoMessages)
         case .coaching:
-            guard let coaching = connection.coaching else { return }
-            if opcode == .text {
-                shard.receivedText(coaching, payload, at: coachingTime)
-            } else {
-                shard.receivedBinary(coaching, at: coachingTime)
+            // Unretained (an atomic pair per message less): the connection, alive until the
+            // batch ends, keeps its coaching state, which is set once, at the upgrade.
+            guard let coaching = connection.coaching.map(Unmanaged.passUnretained) else { return }
+            coaching._withUnsafeGuaranteedRef { coaching in
+                if opcode == .text {
+                    shard.receivedText(coaching, payload, at: coachingTime)
+                } else {
+                    shard.receivedBinary(coaching, at: coachingTime)
+                }
             }
         }
     }
