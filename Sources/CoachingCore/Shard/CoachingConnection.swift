@@ -6,7 +6,10 @@
 public final class CoachingConnection {
     /// The shell's name for the connection; the shell updates it when the connection moves
     /// to its user's home loop (``CoachingShard/adopted(_:user:helloRef:at:)``).
-    public var id: ConnectionID
+    /// `@exclusivity(unchecked)`: read by every send and set only on that adoption, by the
+    /// thread of the loop holding the connection; no access spans a call, so the run-time
+    /// check (one per message sent) guards nothing.
+    @exclusivity(unchecked) public var id: ConnectionID
     // Exclusivity: `user`, `bucket`, `consecutiveErrors`, `scope` and `closing` are read or
     // set by every message, by the shard's loop thread alone, and no access spans a call
     // that could reach them again (`TokenBucket.take` calls nothing), so their run-time
