@@ -5,7 +5,12 @@ import WSProtocol
 /// nil reference instead of the session's ~90 bytes inline (RSS per idle connection).
 /// Forwards what the loop uses. Owned by the connection's loop thread, like the connection.
 final class BoxedTLSSession {
-    private var session: TLSSession
+    /// `@exclusivity(unchecked)`: reached only through these forwarding methods, on the
+    /// loop's thread, one at a time; OpenSSL's calls back from inside them (the BIO's reads
+    /// and writes) go to the session's ciphertext buffers through their own pointer, never
+    /// back through this box, so no access can overlap another. The run-time check cost
+    /// one access-set update per call, several per TLS round trip.
+    @exclusivity(unchecked) private var session: TLSSession
     /// ``ClientConnection/lastOutputProgressMs`` of a TLS connection: the session may hold
     /// plaintext the slow-reader rule counts while no output waits in the connection.
     var lastOutputProgressMs: Int64 = 0

@@ -57,7 +57,11 @@ public final class EventLoop: @unchecked Sendable {
     @exclusivity(unchecked) var cork = OutputCork()
     /// Loop-owned buffers for TLS: ciphertext as read, and ciphertext to write.
     let cipherBuffer: UnsafeMutableRawBufferPointer
-    var cipherCork = ByteWriter(capacity: 64 << 10)
+    /// `@exclusivity(unchecked)`: this loop's thread only; lent `inout` to one session's
+    /// `writePlaintext`/`drainCiphertext` (OpenSSL's callbacks write the session's own
+    /// buffers, never the loop) and to `writeOut`, which does not reach it again, so
+    /// accesses cannot overlap; the run-time check cost three per TLS message.
+    @exclusivity(unchecked) var cipherCork = ByteWriter(capacity: 64 << 10)
     /// Handshake policy of `/echo`, built once (the deflate hook captures the configuration).
     let echoPolicy: HandshakePolicy
     /// The validated permessage-deflate configuration.
@@ -106,7 +110,11 @@ public final class EventLoop: @unchecked Sendable {
     var nextSweepMs: Int64 = 0
     /// When each connection next needs the sweep, by slot of ``connections`` (see
     /// `EventLoop+Checks.swift`); each connection keeps its entry's position.
-    var connectionChecks = ConnectionChecks(epochMs: MonotonicClock.nowMs())
+    /// `@exclusivity(unchecked)`: this loop's thread only; its methods reach the loop only
+    /// to read or set a connection's position (fields of the connection, not this value),
+    /// so accesses cannot overlap; the run-time check cost one per TLS message (the
+    /// retention review's look-up).
+    @exclusivity(unchecked) var connectionChecks = ConnectionChecks(epochMs: MonotonicClock.nowMs())
     /// The sweep is visiting due connections: a check asked for now waits for the next sweep.
     var isSweeping = false
     /// Connections the sweep visited so far (tests, benchmarks).
