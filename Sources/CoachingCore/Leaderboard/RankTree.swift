@@ -304,8 +304,8 @@ struct RankTree: Sendable {
     /// the same members, so their sizes stand), then out of and back into the subtree where
     /// the two places part. When a score change moves a member a few places, that subtree is
     /// small and most of the two descents `unlink` and `link` would make from the root are
-    /// saved (equal totals make moves longer). The tree ends as `unlink` then `link` leave it (a treap's shape is set by its
-    /// keys and priorities alone).
+    /// saved (equal totals make moves longer). The tree ends as `unlink` then `link` leave
+    /// it (a treap's shape is set by its keys and priorities alone).
     private mutating func move(_ slot: Slot, toValue valueMs: Int64, members: BoardMembers) {
         let start = root
         root = nodes.withUnsafeMutableBufferPointer { nodes in
