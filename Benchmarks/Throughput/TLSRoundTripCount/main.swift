@@ -27,8 +27,9 @@
 // Variants, by environment: BENCH_KEEP_BUFFERS=1 leaves RELEASE_BUFFERS off (what keeping
 // OpenSSL's record buffers between records saves); BENCH_CIPHERSUITES=… sets the client's
 // TLS 1.3 suites (e.g. TLS_AES_128_GCM_SHA256); BENCH_TLS12=1 caps the client at TLS 1.2;
-// BENCH_NO_REVIEW=1 never reviews buffer retention; BENCH_CONNECTIONS=100 serves 100
-// connections in turn (cold state, as at C=100; add --cache-sim=yes for cache misses).
+// BENCH_NO_REVIEW=1 never reviews buffer retention; BENCH_PROVIDER_AEAD=1 leaves AES-GCM to
+// OpenSSL 3.0's providers (the server installs `BuiltInRecordCiphers` by default);
+// BENCH_CONNECTIONS=100 serves 100 connections in turn (cold state, as at C=100; add --cache-sim=yes for cache misses).
 import CBenchOpenSSL
 import Glibc
 import LoopKit
@@ -198,6 +199,8 @@ let connectionCount = getenv("BENCH_CONNECTIONS").flatMap { Int(String(cString: 
 let loopBuffers = LoopBuffers()
 var trips: [RoundTrips] = []
 do {
+    // As the server's TLSContext does, unless BENCH_PROVIDER_AEAD is set (OpenSSL's providers).
+    if getenv("BENCH_PROVIDER_AEAD") == nil { print("record ciphers: \(BuiltInRecordCiphers.install())") }
     let serverContext = BenchContext(server: (arguments[1], arguments[2]))
     let clientContext = BenchContext(server: nil)
     for _ in 0..<connectionCount {

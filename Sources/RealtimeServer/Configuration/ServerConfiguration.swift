@@ -18,6 +18,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var tlsCertificateChainPath: String?
     /// PEM private key of the leaf certificate (`tls.private_key`).
     public var tlsPrivateKeyPath: String?
+    /// Encrypt records with OpenSSL 3.0's built-in AES-GCM rather than through its provider
+    /// interface (`tls.builtin_record_ciphers`; ``TLSConfiguration/builtInRecordCiphers``).
+    public var tlsBuiltInRecordCiphers: Bool = true
     /// Event loop threads (`server.loops`); default: one per core this process may use.
     public var loops: Int = ServerConfiguration.coreCount
     /// Enables the diagnostic `/echo` WebSocket route (`websocket.echo`); off by default.
@@ -94,7 +97,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The TLS settings, when a TLS listener is configured.
     public var tlsConfiguration: TLSConfiguration? {
         guard tlsPort != nil, let chain = tlsCertificateChainPath, let key = tlsPrivateKeyPath else { return nil }
-        return TLSConfiguration(certificateChainPath: chain, privateKeyPath: key)
+        var configuration = TLSConfiguration(certificateChainPath: chain, privateKeyPath: key)
+        configuration.builtInRecordCiphers = tlsBuiltInRecordCiphers
+        return configuration
     }
 
     /// CPUs this process may use: online, in its affinity mask and within its cgroup's CPU

@@ -40,6 +40,8 @@ public final class TLSContext: @unchecked Sendable {
             throw .invalidApplicationProtocol
         }
         ERR_clear_error()
+        // Before SSL_CTX_new: a context picks its record ciphers when it is created.
+        if configuration.builtInRecordCiphers { _ = BuiltInRecordCiphers.install() }
         guard let method = TLS_server_method(), let context = SSL_CTX_new(method) else {
             throw .cannotCreateContext(reason: OpenSSLErrorQueue.message(or: "SSL_CTX_new failed"))
         }
