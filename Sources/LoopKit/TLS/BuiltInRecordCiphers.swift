@@ -4,8 +4,8 @@ internal import COpenSSL
 /// 3.0 provider interface, process-wide.
 ///
 /// OpenSSL 3.0's record layer sets the nonce and reads or writes the tag of every record
-/// through provider calls that build and search parameter arrays; on this path they cost
-/// about as much as the encryption itself (OpenSSL 3.1 caches what they look up).
+/// through provider calls that build and search parameter arrays; for a small request and
+/// its reply they cost more than the encryption itself (3.1 caches what they look up).
 /// ``install()`` registers an engine that hands libssl libcrypto's own AES-128-GCM and
 /// AES-256-GCM implementations — the same code, reached directly — so a record's AEAD calls
 /// skip the parameter arrays. Only AES-GCM is affected; the handshake, the record layer
