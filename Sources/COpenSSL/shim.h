@@ -68,27 +68,29 @@ static const uint64_t fc_SSL_OP_CIPHER_SERVER_PREFERENCE = SSL_OP_CIPHER_SERVER_
 static const uint64_t fc_SSL_OP_PRIORITIZE_CHACHA = SSL_OP_PRIORITIZE_CHACHA;
 static const uint64_t fc_SSL_OP_ALL = SSL_OP_ALL;
 
-/* The TLS record ciphers through OpenSSL's built-in AES-GCM instead of its 3.0 provider
+/* The TLS record ciphers through libcrypto's built-in AEADs instead of OpenSSL 3.0's provider
  * interface. OpenSSL 3.0's record layer re-initialises the AEAD for every record, and each
  * call through a provider builds and searches parameter arrays (the IV length, the nonce,
  * the tag): about 2,000 instructions per request-reply pair, an eighth of the TLS work,
- * that 3.1 removed by caching. An ENGINE named the default for AES-128-GCM and AES-256-GCM
- * that hands back libcrypto's own implementations (EVP_aes_128_gcm(), the same AES-NI code)
- * puts libssl on EVP's direct path: it looks for an engine when an SSL_CTX loads its
- * ciphers and when a record key is set. The TLS protocol stays entirely OpenSSL's.
- * Returns 1 when installed, 0 when not wanted here (OpenSSL other than 3.0, FIPS mode,
- * a library without engines), -1 when OpenSSL refused. Call once, before any SSL_CTX_new. */
+ * that 3.1 removed by caching. An ENGINE named the default for AES-128-GCM, AES-256-GCM and
+ * ChaCha20-Poly1305 that hands back libcrypto's own implementations (EVP_aes_128_gcm() and
+ * the others: the same AES-NI and vector code) puts libssl on EVP's direct path: it looks
+ * for an engine when an SSL_CTX loads its ciphers and when a record key is set. The TLS
+ * protocol stays entirely OpenSSL's. Returns 1 when installed, 0 when not wanted here
+ * (OpenSSL other than 3.0, FIPS mode, a library without engines), -1 when OpenSSL refused.
+ * Call once, before any SSL_CTX_new. */
 #ifndef OPENSSL_NO_ENGINE
-static int fc_builtin_aead_nids[] = { NID_aes_128_gcm, NID_aes_256_gcm };
+static int fc_builtin_aead_nids[] = { NID_aes_128_gcm, NID_aes_256_gcm, NID_chacha20_poly1305 };
 static int fc_builtin_aead_ciphers(ENGINE *engine, const EVP_CIPHER **cipher, const int **nids, int nid) {
     (void)engine;
     if (cipher == NULL) {
         *nids = fc_builtin_aead_nids;
-        return 2;
+        return 3;
     }
     switch (nid) {
     case NID_aes_128_gcm: *cipher = EVP_aes_128_gcm(); return 1;
     case NID_aes_256_gcm: *cipher = EVP_aes_256_gcm(); return 1;
+    case NID_chacha20_poly1305: *cipher = EVP_chacha20_poly1305(); return 1;
     default: *cipher = NULL; return 0;
     }
 }
@@ -103,7 +105,7 @@ static inline int fc_install_builtin_record_ciphers(void) {
     ENGINE *engine = ENGINE_new();
     if (engine == NULL) return -1;
     int ok = ENGINE_set_id(engine, "flowcoach-builtin-aead")
-        && ENGINE_set_name(engine, "libcrypto's built-in AES-GCM for TLS records")
+        && ENGINE_set_name(engine, "libcrypto's built-in AEADs for TLS records")
         && ENGINE_set_ciphers(engine, fc_builtin_aead_ciphers)
         && ENGINE_add(engine)
         && ENGINE_set_default_ciphers(engine);
@@ -111,20 +113,20 @@ static inline int fc_install_builtin_record_ciphers(void) {
     return ok ? 1 : -1;
 #endif
 }
-/* Tests: 1 when the engine above is the default for both AES-GCM key sizes. */
+/* Tests: 1 when the engine above is the default for all three AEADs. */
 static inline int fc_builtin_record_ciphers_are_default(void) {
 #ifdef OPENSSL_NO_ENGINE
     return 0;
 #else
-    int nids[2] = { NID_aes_128_gcm, NID_aes_256_gcm };
+    int nids[3] = { NID_aes_128_gcm, NID_aes_256_gcm, NID_chacha20_poly1305 };
     int found = 0;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         ENGINE *engine = ENGINE_get_cipher_engine(nids[i]);
         if (engine == NULL) continue;
         const char *id = ENGINE_get_id(engine);
         if (id != NULL && strcmp(id, "flowcoach-builtin-aead") == 0) found++;
         ENGINE_finish(engine);
     }
-    return found == 2;
+    return found == 3;
 #endif
 }

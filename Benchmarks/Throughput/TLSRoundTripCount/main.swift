@@ -27,7 +27,7 @@
 // Variants, by environment: BENCH_KEEP_BUFFERS=1 leaves RELEASE_BUFFERS off (what keeping
 // OpenSSL's record buffers between records saves); BENCH_CIPHERSUITES=… sets the client's
 // TLS 1.3 suites (e.g. TLS_AES_128_GCM_SHA256); BENCH_TLS12=1 caps the client at TLS 1.2;
-// BENCH_NO_REVIEW=1 never reviews buffer retention; BENCH_PROVIDER_AEAD=1 leaves AES-GCM to
+// BENCH_NO_REVIEW=1 never reviews buffer retention; BENCH_PROVIDER_AEAD=1 leaves the AEADs to
 // OpenSSL 3.0's providers (the server installs `BuiltInRecordCiphers` by default);
 // BENCH_CONNECTIONS=100 serves 100 connections in turn (cold state, as at C=100; add --cache-sim=yes for cache misses).
 import CBenchOpenSSL

@@ -1,19 +1,19 @@
 internal import COpenSSL
 
-/// Whether TLS records are encrypted through OpenSSL's built-in AES-GCM rather than its
-/// 3.0 provider interface, process-wide.
+/// Whether TLS records are encrypted through libcrypto's built-in AEADs rather than OpenSSL
+/// 3.0's provider interface, process-wide.
 ///
 /// OpenSSL 3.0's record layer sets the nonce and reads or writes the tag of every record
 /// through provider calls that build and search parameter arrays; for a small request and
 /// its reply they cost more than the encryption itself (3.1 caches what they look up).
-/// ``install()`` registers an engine that hands libssl libcrypto's own AES-128-GCM and
-/// AES-256-GCM implementations — the same code, reached directly — so a record's AEAD calls
-/// skip the parameter arrays. Only AES-GCM is affected; the handshake, the record layer
-/// and every other algorithm stay as OpenSSL has them. Not installed on other OpenSSL
+/// ``install()`` registers an engine that hands libssl libcrypto's own AES-128-GCM,
+/// AES-256-GCM and ChaCha20-Poly1305 implementations — the same code, reached directly — so
+/// a record's AEAD calls skip the parameter arrays. Only these three are affected; the
+/// handshake, the record layer and every other algorithm stay as OpenSSL has them. Not installed on other OpenSSL
 /// versions, in FIPS mode (the FIPS provider must do the encryption) or without engine
 /// support.
 public enum BuiltInRecordCiphers: Equatable, Sendable, CustomStringConvertible {
-    /// Installed: contexts created from now on use the built-in AES-GCM.
+    /// Installed: contexts created from now on use the built-in AEADs.
     case installed
     /// Not wanted with this OpenSSL (another version than 3.0, FIPS mode, no engines).
     case notApplicable
@@ -28,7 +28,7 @@ public enum BuiltInRecordCiphers: Equatable, Sendable, CustomStringConvertible {
     /// For the start-up log line.
     public var description: String {
         switch self {
-        case .installed: "built-in AES-GCM"
+        case .installed: "built-in AEADs"
         case .notApplicable: "providers"
         case .refused: "providers (engine refused)"
         }

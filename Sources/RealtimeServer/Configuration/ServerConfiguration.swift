@@ -18,7 +18,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var tlsCertificateChainPath: String?
     /// PEM private key of the leaf certificate (`tls.private_key`).
     public var tlsPrivateKeyPath: String?
-    /// Encrypt records with OpenSSL 3.0's built-in AES-GCM rather than through its provider
+    /// Encrypt records with libcrypto's built-in AEADs rather than through OpenSSL 3.0's provider
     /// interface (`tls.builtin_record_ciphers`; ``TLSConfiguration/builtInRecordCiphers``).
     public var tlsBuiltInRecordCiphers: Bool = true
     /// Event loop threads (`server.loops`); default: one per core this process may use.

@@ -53,8 +53,8 @@ public struct TLSConfiguration: Sendable, Hashable {
     /// TLS 1.3 cipher suites (`SSL_CTX_set_ciphersuites` syntax), in the server's order of
     /// preference.
     public var tls13CipherSuites: String
-    /// Encrypt and decrypt AES-GCM records with libcrypto's built-in implementation, reached
-    /// directly, instead of through OpenSSL 3.0's provider interface
+    /// Encrypt and decrypt AES-GCM and ChaCha20-Poly1305 records with libcrypto's built-in
+    /// implementations, reached directly, instead of through OpenSSL 3.0's provider interface
     /// (``BuiltInRecordCiphers``: an eighth less TLS work per request and reply). Only
     /// with OpenSSL 3.0 and outside FIPS mode; process-wide and one-way — once a context
     /// installed it, every later context uses it. Default on.

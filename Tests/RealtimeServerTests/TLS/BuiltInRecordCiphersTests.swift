@@ -4,9 +4,9 @@ import LoopKit
 import RealtimeServer
 import Testing
 
-/// AES-GCM records through OpenSSL's built-in implementation (``BuiltInRecordCiphers``):
-/// installed by the first server context on OpenSSL 3.0, and records still encrypt,
-/// authenticate and rekey as before.
+/// AES-GCM and ChaCha20-Poly1305 records through libcrypto's built-in implementations
+/// (``BuiltInRecordCiphers``): installed by the first server context on OpenSSL 3.0, and
+/// records still encrypt, authenticate and rekey as before.
 struct BuiltInRecordCiphersTests {
     let pki: TLSTestPKI
 
@@ -35,11 +35,13 @@ struct BuiltInRecordCiphersTests {
     static let cases: [(suites: String?, tls12List: String?, cipher: String)] = [
         ("TLS_AES_128_GCM_SHA256", nil, "TLS_AES_128_GCM_SHA256"),
         ("TLS_AES_256_GCM_SHA384", nil, "TLS_AES_256_GCM_SHA384"),
+        ("TLS_CHACHA20_POLY1305_SHA256", nil, "TLS_CHACHA20_POLY1305_SHA256"),
         (nil, "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256", "AES128-GCM"),
         (nil, "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384", "AES256-GCM"),
+        (nil, "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305", "CHACHA20-POLY1305"),
     ]
 
-    @Test("on OpenSSL 3.0 outside FIPS mode a server context installs it as the default AES-GCM of both key sizes")
+    @Test("on OpenSSL 3.0 outside FIPS mode a server context installs it as the default of all three AEADs")
     func installedByTheContext() throws {
         _ = try connected()
         let version = OpenSSL_version_num()
@@ -51,7 +53,7 @@ struct BuiltInRecordCiphersTests {
         #expect(fc_builtin_record_ciphers_are_default() == 1)
     }
 
-    @Test("records cross both ways before and after a KeyUpdate each way (TLS 1.3), for each AES-GCM suite",
+    @Test("records cross both ways before and after a KeyUpdate each way (TLS 1.3), for each AEAD suite",
           arguments: cases)
     func roundTripsAndRekeying(suites: String?, tls12List: String?, cipher: String) throws {
         let (client, server) = try connected(suites: suites, tls12List: tls12List)
