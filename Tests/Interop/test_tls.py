@@ -36,6 +36,45 @@ def test_client_trusting_another_ca_fails_verification(tls_server, pki):
             context.wrap_socket(raw, server_hostname="localhost")
 
 
+# The server encrypts these with libcrypto's built-in AEADs (tls.builtin_record_ciphers); a
+# client in another process, on OpenSSL's providers, must read and write the same records.
+AEAD_SUITES = [
+    (["-tls1_3", "-ciphersuites", "TLS_AES_128_GCM_SHA256"], "TLS_AES_128_GCM_SHA256"),
+    (["-tls1_3", "-ciphersuites", "TLS_AES_256_GCM_SHA384"], "TLS_AES_256_GCM_SHA384"),
+    (["-tls1_3", "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256"], "TLS_CHACHA20_POLY1305_SHA256"),
+    (["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"], "AES128-GCM"),
+    (["-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384"], "AES256-GCM"),
+    (["-tls1_2", "-cipher", "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"], "CHACHA20-POLY1305"),
+]
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+@pytest.mark.parametrize("options, suite", AEAD_SUITES, ids=[suite for _, suite in AEAD_SUITES])
+def test_each_aead_suite_interoperates_with_openssl_s_client(tls_server, pki, options, suite):
+    request = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    result = subprocess.run(
+        ["openssl", "s_client", "-connect", f"127.0.0.1:{tls_server.port}", "-servername", "localhost",
+         "-CAfile", pki.path("ca.pem"), "-verify_return_error", "-brief", "-ign_eof", *options],
+        input=request, capture_output=True, timeout=30)
+    details = result.stderr.decode(errors="replace")
+    assert suite in details, details
+    assert result.stdout.startswith(b"HTTP/1.1 200"), (result.stdout[:200], details)
+
+
+@pytest.mark.parametrize("ciphers, name", [("ECDHE+AESGCM", "GCM"), ("ECDHE+CHACHA20", "CHACHA20")])
+def test_tls12_echo_of_large_messages_in_each_aead(tls_server, ciphers, name):
+    context = tls_server.client_ssl()
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    context.set_ciphers(ciphers)
+    payloads = ["x", "é" * 700, bytes(range(256)) * 300]  # the last spans several records
+    with connect(tls_server.url + "/echo", ssl=context, max_size=None) as ws:
+        assert ws.socket.version() == "TLSv1.2"
+        assert name in ws.socket.cipher()[0]
+        for payload in payloads:
+            ws.send(payload)
+            assert ws.recv(timeout=10) == payload
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_tls11_client_is_refused(tls_server, pki):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
