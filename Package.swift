@@ -132,7 +132,8 @@ let package = Package(
         // The zero-allocation check of the hot path (scripts/check-allocations.sh): a release
         // executable over the pure modules only, so CI builds it in a fraction of the package.
         .executableTarget(
-            name: "flowcoach-alloc-check", dependencies: ["CoachingCore", "FlowEngine", "WSProtocol"], path: "Tests/AllocationCheck",
+            name: "flowcoach-alloc-check", dependencies: ["CoachingCore", "FlowEngine", "WSProtocol", "LoopKit", "COpenSSL"],
+            path: "Tests/AllocationCheck",
             swiftSettings: strictSettings
         ),
         // Fixtures of the coaching core shared by its tests and the server's.

@@ -1,5 +1,5 @@
 // The zero-allocation check of the hot path, as a small release executable over the pure
-// modules only (a release build of it takes a fraction of the whole package's):
+// modules and LoopKit (a release build of it takes a fraction of the whole package's):
 //
 //   1. the codec: decode an `activity` (64 intervals), encode its `flow` answer;
 //   2. the coaching round trip: `CoachingShard.receivedText` for an `activity` of a live
@@ -23,8 +23,10 @@
 // warm-up, ROUNDS times, inside `coachingRoundTrips` (count that function alone: its
 // payloads are built outside it).
 // `flowcoach-alloc-check leaderboard-score-delta ROUNDS` applies check 5's deltas after its
-// warm-up, ROUNDS times, inside `applyStream`. scripts/check-instructions.sh guards the
-// three counts in CI.
+// warm-up, ROUNDS times, inside `applyStream`.
+// `flowcoach-alloc-check tls-round-trip CERT KEY ROUNDS` runs the server's TLS work per
+// message (TLSRoundTrips.swift), inside `serverTLSTurn`. scripts/check-instructions.sh
+// guards the four counts in CI.
 //
 // Run under the malloc-counting interposer (scripts/check-allocations.sh). Each check warms
 // up, then counts the allocations of the measuring thread over many rounds and prints
@@ -178,6 +180,11 @@ struct EndpointEchoBatch: ~Copyable {
         output.consume(output.readableCount)
         return echoed
     }
+}
+
+if CommandLine.arguments.count >= 5, CommandLine.arguments[1] == "tls-round-trip", let count = Int(CommandLine.arguments[4]) {
+    runTLSRoundTrips(certificate: CommandLine.arguments[2], key: CommandLine.arguments[3], count: count)
+    exit(0)
 }
 
 if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "endpoint-echo-batch", let count = Int(CommandLine.arguments[2]) {
