@@ -1,134 +1,135 @@
-// `flowcoach-alloc-check tls-round-trip CERT.pem KEY.pem ROUNDS`: the server's TLS work per
-// message at C=100 P=1, for callgrind (`--toggle-collect='*serverTLSTurn*'`, the difference
-// of two round counts ÷ their difference; scripts/check-instructions.sh guards it in CI).
+// One TLS connection through memory, the server's half run as the event loop runs it: the
+// server's TLS work per message for callgrind (`--toggle-collect='*serverTurn*'`). Shared by
+// `flowcoach-alloc-check tls-round-trip` (TLSRoundTripCheck.swift; its count is a CI budget)
+// and Benchmarks/Throughput/TLSRoundTripCount (which links this file and adds variants).
 //
-// A server `TLSSession` and a client one, connected through memory, the server set up as
-// the event loop's: the record ciphers dispatched as `TLSContext` installs them
-// (`BuiltInRecordCiphers`), AES-128-GCM chosen by the server's order, record buffers
-// released and kept busy sessions' by a review every 64 messages (the sweep's policy), the
-// ciphertext lent from a loop buffer and the answer's records appended straight to a cork.
-// Per round the client encrypts an `activity`-sized request (315 bytes); the server's turn
-// decrypts it and encrypts a `flow`-sized reply (309 bytes). Benchmarks/Throughput/
-// TLSRoundTripCount measures the variants (copying path, other suites, TLS 1.2, cold state).
-import COpenSSL
-import Glibc
+// Per round the client encrypts a request (an `activity` frame's size by default); the
+// server's turn takes the ciphertext from a loop buffer (lent to the session, no copy),
+// decrypts every record, encrypts the reply (a `flow` frame's size) with its records
+// appended straight to the loop's cork, and drains what else waits; the client decrypts
+// the reply. Every 64th round reviews the server's buffer retention, as the sweep does for
+// a connection answering a few hundred messages a second.
 import LoopKit
 import WSProtocol
 
-/// A bare `SSL_CTX` (server: the certificate and key, the server's modes and suite order;
-/// client: no verification — the check measures records, not trust).
-final class BareTLSContext: TLSContextProviding, @unchecked Sendable {
-    // @unchecked Sendable: created and used on the main thread only.
-    let sslContext: OpaquePointer
-
-    init(certificate: String? = nil, key: String? = nil) {
-        let server = certificate != nil
-        guard let method = server ? TLS_server_method() : TLS_client_method(), let context = SSL_CTX_new(method) else {
-            fatalError("SSL_CTX_new failed")
-        }
-        if let certificate, let key {
-            guard SSL_CTX_use_certificate_chain_file(context, certificate) == 1,
-                SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) == 1
-            else { fatalError("cannot load \(certificate) / \(key)") }
-            _ = fc_SSL_CTX_set_mode(context, Int(SSL_MODE_RELEASE_BUFFERS) | Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
-            _ = SSL_CTX_set_options(context, fc_SSL_OP_CIPHER_SERVER_PREFERENCE | fc_SSL_OP_NO_TICKET)
-            _ = SSL_CTX_set_num_tickets(context, 0)
-            _ = SSL_CTX_set_ciphersuites(context, "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256")
-        }
-        sslContext = context
-    }
-
-    deinit { SSL_CTX_free(sslContext) }
-}
-
-/// The two ends and the loop's buffers.
-final class TLSRoundTrips {
-    var server: TLSSession
-    var client: TLSSession
+/// The event loop's buffers, shared by every connection as in the server.
+final class TLSLoopBuffers {
     let plaintext = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
-    /// Where the loop's `read(2)` lands: the server's ciphertext, lent to its session.
+    /// Where the loop's `read(2)` lands: the server's ciphertext in.
     let ciphertext = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
     var toServer = ByteWriter(capacity: 64 << 10)
     var cork = ByteWriter(capacity: 64 << 10)
-    let request = [UInt8](repeating: UInt8(ascii: "a"), count: 315)
-    let reply = [UInt8](repeating: UInt8(ascii: "f"), count: 309)
-    var rounds = 0
-
-    init(certificate: String, key: String) throws(TLSError) {
-        server = try TLSSession(context: BareTLSContext(certificate: certificate, key: key))
-        client = try TLSSession(clientContext: BareTLSContext(), serverName: "localhost")
-    }
 
     deinit {
         plaintext.deallocate()
         ciphertext.deallocate()
     }
+}
 
+/// One connection: both ends and the two "sockets" (ciphertext in flight).
+final class TLSRoundTrips {
+    struct Options {
+        var requestBytes = 315
+        var replyBytes = 309
+        /// The soak client's path instead of the server's: ciphertext copied into the
+        /// session, records drained from it.
+        var copies = false
+        /// Review buffer retention every 64th round (the sweep's policy).
+        var reviews = true
+    }
+
+    var server: TLSSession
+    var client: TLSSession
+    let loop: TLSLoopBuffers
+    let options: Options
+    let request: [UInt8]
+    let reply: [UInt8]
+    /// The malloc interposer's per-thread count, when it is preloaded.
+    let mallocCount: (@convention(c) () -> UInt64)?
+    private var rounds = 0
+
+    init(
+        serverContext: any TLSContextProviding, clientContext: any TLSContextProviding, loop: TLSLoopBuffers,
+        options: Options = Options(), mallocCount: (@convention(c) () -> UInt64)? = nil
+    ) throws(TLSError) {
+        server = try TLSSession(context: serverContext)
+        client = try TLSSession(clientContext: clientContext, serverName: "localhost")
+        self.loop = loop
+        self.options = options
+        self.mallocCount = mallocCount
+        request = [UInt8](repeating: UInt8(ascii: "a"), count: options.requestBytes)
+        reply = [UInt8](repeating: UInt8(ascii: "f"), count: options.replyBytes)
+    }
+
+    /// Decrypts everything `session` can yield now; returns the plaintext byte count.
     func readAll(_ session: inout TLSSession) -> Int {
         var total = 0
-        while case .bytes(let count) = session.readPlaintext(into: plaintext) { total += count }
+        while case .bytes(let count) = session.readPlaintext(into: loop.plaintext) { total += count }
         return total
     }
 
-    /// The client's records, as the server's socket read would deliver them.
-    func deliverToServer() -> Int {
-        client.drainCiphertext(into: &toServer)
-        let count = toServer.readableCount
-        toServer.withUnsafeReadableBytes { ciphertext.copyMemory(from: $0) }
-        toServer.consume(count)
-        return count
-    }
-
-    func deliverToClient() {
-        cork.withUnsafeReadableBytes { client.receivedCiphertext($0) }
-        cork.consume(cork.readableCount)
-    }
-
-    /// The server's share of one message: lend, decrypt, answer into the cork.
+    /// The server's share of one message (see the file's comment).
     @inline(never)
-    func serverTLSTurn(count: Int, answer: Bool) -> Int {
-        server.lendCiphertext(UnsafeRawBufferPointer(rebasing: ciphertext[0..<count]))
-        let received = readAll(&server)
-        server.endCiphertextLoan()
-        if answer, received > 0 {
-            _ = reply.withUnsafeBytes { server.writePlaintext($0, appendingCiphertextTo: &cork) }
+    func serverTurn(ciphertextCount: Int, answer: Bool) -> Int {
+        let ciphertext = UnsafeRawBufferPointer(rebasing: loop.ciphertext[0..<ciphertextCount])
+        if options.copies {
+            server.receivedCiphertext(ciphertext)
+        } else {
+            server.lendCiphertext(ciphertext)
         }
-        server.drainCiphertext(into: &cork)
+        let received = readAll(&server)
+        if !options.copies { server.endCiphertextLoan() }
+        if answer, received > 0 {
+            if options.copies {
+                _ = reply.withUnsafeBytes { server.writePlaintext($0) }
+            } else {
+                _ = reply.withUnsafeBytes { server.writePlaintext($0, appendingCiphertextTo: &loop.cork) }
+            }
+        }
+        server.drainCiphertext(into: &loop.cork)
         return received
     }
 
+    /// Moves the client's ciphertext into the loop's read buffer (the socket's job).
+    func deliverToServer() -> Int {
+        client.drainCiphertext(into: &loop.toServer)
+        let count = loop.toServer.readableCount
+        loop.toServer.withUnsafeReadableBytes { loop.ciphertext.copyMemory(from: $0) }
+        loop.toServer.consume(count)
+        return count
+    }
+
+    /// The server's cork to the client (the socket's job).
+    func deliverToClient() {
+        loop.cork.withUnsafeReadableBytes { client.receivedCiphertext($0) }
+        loop.cork.consume(loop.cork.readableCount)
+    }
+
+    /// The client's flight, the server's answer, until both ends are done.
     func handshake() {
         _ = readAll(&client)
         for _ in 0..<8 where !(server.isHandshakeComplete && client.isHandshakeComplete) {
-            _ = serverTLSTurn(count: deliverToServer(), answer: false)
+            _ = serverTurn(ciphertextCount: deliverToServer(), answer: false)
             deliverToClient()
             _ = readAll(&client)
         }
         guard server.isHandshakeComplete, client.isHandshakeComplete else { fatalError("the TLS handshake did not finish") }
-        _ = serverTLSTurn(count: deliverToServer(), answer: false)  // the client's Finished
+        _ = serverTurn(ciphertextCount: deliverToServer(), answer: false)  // the client's Finished
         deliverToClient()
     }
 
-    func roundTrip() {
+    /// One round trip; returns the server's mallocs during its turn (0 without the interposer).
+    func roundTrip() -> UInt64 {
         rounds += 1
-        if rounds % 64 == 0 { server.reviewBufferRetention() }
+        if rounds % 64 == 0, options.reviews { server.reviewBufferRetention() }
         _ = request.withUnsafeBytes { client.writePlaintext($0) }
-        guard serverTLSTurn(count: deliverToServer(), answer: true) == request.count else { fatalError("the server decrypted too little") }
+        let count = deliverToServer()
+        let before = mallocCount?() ?? 0
+        let received = serverTurn(ciphertextCount: count, answer: true)
+        let mallocs = (mallocCount?() ?? 0) - before
+        precondition(received == request.count, "the server decrypted \(received) bytes")
         deliverToClient()
-        guard readAll(&client) == reply.count else { fatalError("the client did not get the reply") }
-    }
-}
-
-/// The `tls-round-trip` mode: 1,000 warm-up rounds, then `count` more.
-func runTLSRoundTrips(certificate: String, key: String, count: Int) {
-    print("record ciphers: \(BuiltInRecordCiphers.install())")
-    do {
-        let trips = try TLSRoundTrips(certificate: certificate, key: key)
-        trips.handshake()
-        for _ in 0..<(1_000 + count) { trips.roundTrip() }
-        print("tls-round-trip: \(count) round trips after 1000 warm-up ones")
-    } catch {
-        print("error: \(error)")
-        exit(1)
+        precondition(readAll(&client) == reply.count, "the client did not get the reply")
+        return mallocs
     }
 }

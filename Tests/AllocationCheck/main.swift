@@ -25,7 +25,7 @@
 // `flowcoach-alloc-check leaderboard-score-delta ROUNDS` applies check 5's deltas after its
 // warm-up, ROUNDS times, inside `applyStream`.
 // `flowcoach-alloc-check tls-round-trip CERT KEY ROUNDS` runs the server's TLS work per
-// message (TLSRoundTrips.swift), inside `serverTLSTurn`. scripts/check-instructions.sh
+// message (TLSRoundTripCheck.swift), inside `serverTurn`. scripts/check-instructions.sh
 // guards the four counts in CI.
 //
 // Run under the malloc-counting interposer (scripts/check-allocations.sh). Each check warms

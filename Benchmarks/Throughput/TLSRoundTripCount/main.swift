@@ -29,7 +29,9 @@
 // TLS 1.3 suites (e.g. TLS_AES_128_GCM_SHA256); BENCH_TLS12=1 caps the client at TLS 1.2;
 // BENCH_NO_REVIEW=1 never reviews buffer retention; BENCH_PROVIDER_AEAD=1 leaves the AEADs to
 // OpenSSL 3.0's providers (the server installs `BuiltInRecordCiphers` by default);
-// BENCH_CONNECTIONS=100 serves 100 connections in turn (cold state, as at C=100; add --cache-sim=yes for cache misses).
+// BENCH_CONNECTIONS=100 serves 100 connections in turn (cold state, as at C=100; add
+// --cache-sim=yes for cache misses). The connection driver is TLSRoundTrips.swift, linked
+// from Tests/AllocationCheck, whose `tls-round-trip` mode CI counts.
 import CBenchOpenSSL
 import Glibc
 import LoopKit
@@ -75,138 +77,28 @@ guard arguments.count >= 4, let rounds = Int(arguments[3]) else {
 let requestBytes = arguments.count > 4 ? Int(arguments[4]) ?? 315 : 315
 let replyBytes = arguments.count > 5 ? Int(arguments[5]) ?? 309 : 309
 
-/// The event loop's buffers, shared by every connection as in the server.
-final class LoopBuffers {
-    let plaintextBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
-    /// What the loop reads from the socket lands in a loop buffer: the server's ciphertext in.
-    let cipherBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
-    var toServer = ByteWriter(capacity: 64 << 10)
-    var serverCork = ByteWriter(capacity: 64 << 10)
-}
-
-/// One connection: both ends and the two "sockets" (ciphertext in flight).
-final class RoundTrips {
-    var server: TLSSession
-    var client: TLSSession
-    let loop: LoopBuffers
-    var plaintextBuffer: UnsafeMutableRawBufferPointer { loop.plaintextBuffer }
-    var cipherBuffer: UnsafeMutableRawBufferPointer { loop.cipherBuffer }
-    let request: [UInt8]
-    let reply: [UInt8]
-    let mallocCount: CountFunction? = dlsym(nil, "fe_malloc_thread_count")
-        .map { unsafeBitCast($0, to: CountFunction.self) }
-
-    init(
-        serverContext: BenchContext, clientContext: BenchContext, loop: LoopBuffers, requestBytes: Int, replyBytes: Int
-    ) throws(TLSError) {
-        server = try TLSSession(context: serverContext)
-        client = try TLSSession(clientContext: clientContext, serverName: "localhost")
-        self.loop = loop
-        request = [UInt8](repeating: UInt8(ascii: "a"), count: requestBytes)
-        reply = [UInt8](repeating: UInt8(ascii: "f"), count: replyBytes)
-    }
-
-    /// Decrypts everything `session` can yield now; returns the plaintext byte count.
-    func readAll(_ session: inout TLSSession) -> Int {
-        var total = 0
-        while case .bytes(let count) = session.readPlaintext(into: plaintextBuffer) { total += count }
-        return total
-    }
-
-    /// The server's share of one message, as the event loop runs it: ciphertext read from
-    /// the socket into the loop's buffer, handed to the session, every record decrypted, the
-    /// reply encrypted and drained into the cork (which `writev` would send).
-    @inline(never)
-    func serverTurn(ciphertextCount: Int, answer: Bool) -> Int {
-        let ciphertext = UnsafeRawBufferPointer(rebasing: cipherBuffer[0..<ciphertextCount])
-        if copies {
-            server.receivedCiphertext(ciphertext)
-        } else {
-            server.lendCiphertext(ciphertext)
-        }
-        let received = readAll(&server)
-        if !copies { server.endCiphertextLoan() }
-        if answer, received > 0 {
-            if copies {
-                _ = reply.withUnsafeBytes { server.writePlaintext($0) }
-            } else {
-                _ = reply.withUnsafeBytes { server.writePlaintext($0, appendingCiphertextTo: &loop.serverCork) }
-            }
-        }
-        server.drainCiphertext(into: &loop.serverCork)
-        return received
-    }
-
-    /// BENCH_COPY_PATH=1: ciphertext copied into the session and records drained from it.
-    let copies = getenv("BENCH_COPY_PATH") != nil
-
-    /// Moves the client's ciphertext into the server's read buffer (the socket's job).
-    func deliverToServer() -> Int {
-        client.drainCiphertext(into: &loop.toServer)
-        let count = loop.toServer.readableCount
-        loop.toServer.withUnsafeReadableBytes { cipherBuffer.copyMemory(from: $0) }
-        loop.toServer.consume(count)
-        return count
-    }
-
-    /// The server's cork to the client (the socket's job).
-    func deliverToClient() {
-        loop.serverCork.withUnsafeReadableBytes { client.receivedCiphertext($0) }
-        loop.serverCork.consume(loop.serverCork.readableCount)
-    }
-
-    /// The client's flight, the server's answer, until both ends are done.
-    func handshake() {
-        _ = readAll(&client)
-        for _ in 0..<8 where !(server.isHandshakeComplete && client.isHandshakeComplete) {
-            _ = serverTurn(ciphertextCount: deliverToServer(), answer: false)
-            deliverToClient()
-            _ = readAll(&client)
-        }
-        guard server.isHandshakeComplete, client.isHandshakeComplete else { fatalError("handshake did not finish") }
-        _ = serverTurn(ciphertextCount: deliverToServer(), answer: false)  // the client's Finished
-        deliverToClient()
-    }
-
-    var roundTrips = 0
-    /// BENCH_NO_REVIEW=1: never review, so the session frees its record buffers after every
-    /// record (the policy before reviews).
-    let skipsReviews = getenv("BENCH_NO_REVIEW") != nil
-
-    /// One round trip; returns the server's mallocs during its turn (0 without the interposer).
-    /// Every 64th reviews the server's buffer retention, as the server's 250 ms sweep does
-    /// for a connection answering ~256 messages a second (C=100 P=1 runs at ~300).
-    func roundTrip() -> UInt64 {
-        roundTrips += 1
-        if roundTrips % 64 == 0, !skipsReviews { server.reviewBufferRetention() }
-        _ = request.withUnsafeBytes { client.writePlaintext($0) }
-        let count = deliverToServer()
-        let before = mallocCount?() ?? 0
-        let received = serverTurn(ciphertextCount: count, answer: true)
-        let mallocs = (mallocCount?() ?? 0) - before
-        precondition(received == request.count, "the server decrypted \(received) bytes")
-        deliverToClient()
-        precondition(readAll(&client) == reply.count, "the client did not get the reply")
-        return mallocs
-    }
-}
-
 typealias CountFunction = @convention(c) () -> UInt64
 
 /// Connections served in turn (BENCH_CONNECTIONS, default 1): with 100, each session's state
 /// and buffers are as cold as at C=100 P=1 (callgrind --cache-sim=yes counts the misses).
 let connectionCount = getenv("BENCH_CONNECTIONS").flatMap { Int(String(cString: $0)) } ?? 1
-let loopBuffers = LoopBuffers()
-var trips: [RoundTrips] = []
+let loopBuffers = TLSLoopBuffers()
+var options = TLSRoundTrips.Options()
+options.requestBytes = requestBytes
+options.replyBytes = replyBytes
+options.copies = getenv("BENCH_COPY_PATH") != nil
+options.reviews = getenv("BENCH_NO_REVIEW") == nil
+let mallocCount: CountFunction? = dlsym(nil, "fe_malloc_thread_count").map { unsafeBitCast($0, to: CountFunction.self) }
+var trips: [TLSRoundTrips] = []
 do {
     // As the server's TLSContext does, unless BENCH_PROVIDER_AEAD is set (OpenSSL's providers).
     if getenv("BENCH_PROVIDER_AEAD") == nil { print("record ciphers: \(BuiltInRecordCiphers.install())") }
     let serverContext = BenchContext(server: (arguments[1], arguments[2]))
     let clientContext = BenchContext(server: nil)
     for _ in 0..<connectionCount {
-        trips.append(try RoundTrips(
-            serverContext: serverContext, clientContext: clientContext, loop: loopBuffers,
-            requestBytes: requestBytes, replyBytes: replyBytes))
+        trips.append(try TLSRoundTrips(
+            serverContext: serverContext, clientContext: clientContext, loop: loopBuffers, options: options,
+            mallocCount: mallocCount))
     }
 } catch {
     fatalError("TLSSession: \(error)")
@@ -215,7 +107,7 @@ for connection in trips { connection.handshake() }
 for index in 0..<(200 * connectionCount) { _ = trips[index % connectionCount].roundTrip() }  // warm-up
 var mallocs: UInt64 = 0
 for index in 0..<rounds { mallocs += trips[index % connectionCount].roundTrip() }
-if trips[0].mallocCount != nil {
+if mallocCount != nil {
     print("server mallocs per round trip: \(Double(mallocs) / Double(rounds)) (\(mallocs) in \(rounds))")
 }
 print("\(rounds) round trips of \(requestBytes) → \(replyBytes) bytes over \(connectionCount) connection(s)")

@@ -1,0 +1,1 @@
+../../../Tests/AllocationCheck/TLSRoundTrips.swift
