@@ -9,9 +9,9 @@ internal import COpenSSL
 /// ``install()`` registers an engine that hands libssl libcrypto's own AES-128-GCM,
 /// AES-256-GCM and ChaCha20-Poly1305 implementations — the same code, reached directly — so
 /// a record's AEAD calls skip the parameter arrays. Only these three are affected; the
-/// handshake, the record layer and every other algorithm stay as OpenSSL has them. Not installed on other OpenSSL
-/// versions, in FIPS mode (the FIPS provider must do the encryption) or without engine
-/// support.
+/// handshake, the record layer and every other algorithm stay as OpenSSL has them. Not
+/// installed on other OpenSSL versions, in FIPS mode (the FIPS provider must do the
+/// encryption) or without engine support.
 public enum BuiltInRecordCiphers: Equatable, Sendable, CustomStringConvertible {
     /// Installed: contexts created from now on use the built-in AEADs.
     case installed
