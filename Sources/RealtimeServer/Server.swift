@@ -27,7 +27,7 @@ public final class Server: Sendable {
         if let context = tlsContexts?.current {
             logger.info("TLS certificate loaded", metadata: [
                 "subject": "\(context.certificateSubject)", "not_after": "\(context.certificateNotAfter)",
-                "record_ciphers": "\(context.configuration.builtInRecordCiphers ? BuiltInRecordCiphers.install().description : "providers (off)")",
+                "record_ciphers": "\(context.recordCiphers?.description ?? "providers (off)")",
             ])
         }
         self.tlsContexts = tlsContexts

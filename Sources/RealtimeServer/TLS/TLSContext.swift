@@ -32,6 +32,9 @@ public final class TLSContext: @unchecked Sendable {
     public let certificateSubject: String
     /// The leaf certificate's notAfter date, ISO 8601 UTC (log it; alert before it).
     public let certificateNotAfter: String
+    /// How this process encrypts records (``BuiltInRecordCiphers``), or nil when the
+    /// configuration turned the built-in AEADs off (for the start-up log line).
+    public let recordCiphers: BuiltInRecordCiphers?
 
     /// Loads the files named by `configuration` and applies the policy documented on
     /// ``TLSConfiguration``.
@@ -41,7 +44,7 @@ public final class TLSContext: @unchecked Sendable {
         }
         ERR_clear_error()
         // Before SSL_CTX_new: a context picks its record ciphers when it is created.
-        if configuration.builtInRecordCiphers { _ = BuiltInRecordCiphers.install() }
+        let recordCiphers = configuration.builtInRecordCiphers ? BuiltInRecordCiphers.install() : nil
         guard let method = TLS_server_method(), let context = SSL_CTX_new(method) else {
             throw .cannotCreateContext(reason: OpenSSLErrorQueue.message(or: "SSL_CTX_new failed"))
         }
@@ -68,6 +71,7 @@ public final class TLSContext: @unchecked Sendable {
         self.configuration = configuration
         self.certificateSubject = leaf.subject
         self.certificateNotAfter = leaf.notAfter
+        self.recordCiphers = recordCiphers
         // No configured names: ALPN is not negotiated at all (offers are ignored).
         if !wire.isEmpty { installALPNCallback() }
     }
