@@ -8,6 +8,7 @@
 #include <openssl/rand.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #ifndef OPENSSL_NO_ENGINE
 #include <openssl/engine.h>
 #endif
@@ -129,4 +130,124 @@ static inline int fc_builtin_record_ciphers_are_default(void) {
     }
     return found == 3;
 #endif
+}
+
+/* TLS 1.3 records of our own after OpenSSL's handshake (LoopKit's TLS13RecordLayer).
+ *
+ * OpenSSL 3.0 has no API that hands out a TLS 1.3 connection's traffic secrets except the
+ * key-log callback (the hook kernel TLS and QUIC stacks were given later). A server
+ * context that offloads records sets fc_tls13_capture_secrets as its key-log callback; a
+ * session that wants its secrets points its SSL's app data at a fc_tls13_secrets, which
+ * the callback fills with the two application traffic secrets of generation 0. */
+typedef struct fc_tls13_secrets {
+    unsigned char client[EVP_MAX_MD_SIZE];
+    unsigned char server[EVP_MAX_MD_SIZE];
+    int client_length; /* 0 until captured */
+    int server_length;
+} fc_tls13_secrets;
+
+static inline int fc_hex_nibble(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* "LABEL <client random, 64 hex digits> <secret, hex>" (NSS key-log format). */
+static inline void fc_tls13_capture_secrets(const SSL *ssl, const char *line) {
+    fc_tls13_secrets *secrets = (fc_tls13_secrets *)SSL_get_app_data(ssl);
+    if (secrets == NULL || line == NULL) return;
+    static const char client_label[] = "CLIENT_TRAFFIC_SECRET_0 ";
+    static const char server_label[] = "SERVER_TRAFFIC_SECRET_0 ";
+    unsigned char *target;
+    int *target_length;
+    if (strncmp(line, client_label, sizeof client_label - 1) == 0) {
+        target = secrets->client;
+        target_length = &secrets->client_length;
+    } else if (strncmp(line, server_label, sizeof server_label - 1) == 0) {
+        target = secrets->server;
+        target_length = &secrets->server_length;
+    } else {
+        return;
+    }
+    const char *hex = strchr(line + sizeof client_label - 1, ' ');
+    if (hex == NULL) return;
+    hex++;
+    size_t digits = strlen(hex);
+    if (digits % 2 != 0 || digits / 2 > EVP_MAX_MD_SIZE) return;
+    for (size_t i = 0; i < digits / 2; i++) {
+        int high = fc_hex_nibble(hex[2 * i]), low = fc_hex_nibble(hex[2 * i + 1]);
+        if (high < 0 || low < 0) return;
+        target[i] = (unsigned char)(high << 4 | low);
+    }
+    *target_length = (int)(digits / 2);
+}
+
+static inline void fc_SSL_CTX_capture_tls13_secrets(SSL_CTX *ctx) {
+    SSL_CTX_set_keylog_callback(ctx, fc_tls13_capture_secrets);
+}
+static inline int fc_SSL_set_tls13_secrets(SSL *ssl, fc_tls13_secrets *secrets) {
+    return SSL_set_app_data(ssl, secrets);
+}
+
+/* HKDF-Expand-Label(secret, label, "", length) of RFC 8446 §7.1, for lengths up to the
+ * hash's size (one HMAC block: a key, an IV or the next traffic secret). 1 on success. */
+static inline int fc_tls13_expand_label(const EVP_MD *md, const unsigned char *secret, int secret_length,
+                                        const char *label, unsigned char *out, int length) {
+    unsigned char info[2 + 1 + 255 + 1 + 1];
+    size_t label_length = strlen(label);
+    if (length <= 0 || length > EVP_MD_get_size(md) || 6 + label_length > 255) return 0;
+    size_t n = 0;
+    info[n++] = (unsigned char)(length >> 8);
+    info[n++] = (unsigned char)length;
+    info[n++] = (unsigned char)(6 + label_length);
+    memcpy(info + n, "tls13 ", 6);
+    n += 6;
+    memcpy(info + n, label, label_length);
+    n += label_length;
+    info[n++] = 0;    /* empty context */
+    info[n++] = 0x01; /* T(1) = HMAC(secret, info || 0x01) */
+    unsigned char block[EVP_MAX_MD_SIZE];
+    unsigned int block_length = 0;
+    if (HMAC(md, secret, secret_length, info, n, block, &block_length) == NULL) return 0;
+    memcpy(out, block, (size_t)length);
+    OPENSSL_cleanse(block, sizeof block);
+    return 1;
+}
+
+/* A new AEAD context with `key` set (the cipher's default 12-byte IV), or NULL. On OpenSSL
+ * 3.0 with BuiltInRecordCiphers installed, EVP takes the engine's direct path. */
+static inline EVP_CIPHER_CTX *fc_tls13_aead_new(const EVP_CIPHER *cipher, const unsigned char *key, int encrypt) {
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    if (ctx == NULL) return NULL;
+    if (EVP_CipherInit_ex(ctx, cipher, NULL, key, NULL, encrypt) != 1) {
+        EVP_CIPHER_CTX_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* Seals `length` bytes at `data` in place with the 5-byte `header` as additional data,
+ * writing the 16-byte tag to `tag`. 1 on success. */
+static inline int fc_tls13_seal(EVP_CIPHER_CTX *ctx, const unsigned char nonce[12], const unsigned char header[5],
+                                unsigned char *data, int length, unsigned char tag[16]) {
+    int n = 0;
+    if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 1) != 1) return 0;
+    if (EVP_CipherUpdate(ctx, NULL, &n, header, 5) != 1) return 0;
+    if (length > 0 && EVP_CipherUpdate(ctx, data, &n, data, length) != 1) return 0;
+    if (EVP_CipherFinal_ex(ctx, data + length, &n) != 1) return 0;
+    return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, 16, tag) == 1;
+}
+
+/* Opens `length` bytes of ciphertext at `in` (followed by nothing: the tag is passed
+ * apart) into `out` (may equal `in`), authenticating `header`. 1 when the tag matches;
+ * otherwise 0 and `out` must be discarded. */
+static inline int fc_tls13_open(EVP_CIPHER_CTX *ctx, const unsigned char nonce[12], const unsigned char header[5],
+                                const unsigned char *in, int length, const unsigned char tag[16], unsigned char *out) {
+    int n = 0;
+    if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 0) != 1) return 0;
+    if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, 16, (void *)tag) != 1) return 0;
+    if (EVP_CipherUpdate(ctx, NULL, &n, header, 5) != 1) return 0;
+    if (length > 0 && EVP_CipherUpdate(ctx, out, &n, in, length) != 1) return 0;
+    return EVP_CipherFinal_ex(ctx, out + length, &n) == 1;
 }

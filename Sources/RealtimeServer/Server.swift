@@ -28,6 +28,7 @@ public final class Server: Sendable {
             logger.info("TLS certificate loaded", metadata: [
                 "subject": "\(context.certificateSubject)", "not_after": "\(context.certificateNotAfter)",
                 "record_ciphers": "\(context.recordCiphers?.description ?? "providers (off)")",
+                "tls13_records": "\(context.offloadsTLS13Records ? "own record layer" : "OpenSSL")",
             ])
         }
         self.tlsContexts = tlsContexts

@@ -12,6 +12,9 @@ import LoopKit
 final class BareTLSContext: TLSContextProviding, @unchecked Sendable {
     // @unchecked Sendable: created and used on the main thread only.
     let sslContext: OpaquePointer
+    /// The server's TLS 1.3 records through `TLS13RecordLayer`, as `TLSContext` does by
+    /// default (`BENCH_OPENSSL_RECORDS=1`: OpenSSL's record layer).
+    let offloadsTLS13Records: Bool
 
     init(certificate: String? = nil, key: String? = nil) {
         guard let method = certificate == nil ? TLS_client_method() : TLS_server_method(), let context = SSL_CTX_new(method)
@@ -25,6 +28,8 @@ final class BareTLSContext: TLSContextProviding, @unchecked Sendable {
             _ = SSL_CTX_set_num_tickets(context, 0)
             _ = SSL_CTX_set_ciphersuites(context, "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256")
         }
+        offloadsTLS13Records = certificate != nil && getenv("BENCH_OPENSSL_RECORDS") == nil
+        if offloadsTLS13Records { TLSSession.captureTrafficSecrets(of: context) }
         sslContext = context
     }
 

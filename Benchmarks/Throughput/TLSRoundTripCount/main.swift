@@ -27,7 +27,9 @@
 // Variants, by environment: BENCH_KEEP_BUFFERS=1 leaves RELEASE_BUFFERS off (what keeping
 // OpenSSL's record buffers between records saves); BENCH_CIPHERSUITES=… sets the client's
 // TLS 1.3 suites (e.g. TLS_AES_128_GCM_SHA256); BENCH_TLS12=1 caps the client at TLS 1.2;
-// BENCH_NO_REVIEW=1 never reviews buffer retention; BENCH_PROVIDER_AEAD=1 leaves the AEADs to
+// BENCH_NO_REVIEW=1 never reviews buffer retention; BENCH_OPENSSL_RECORDS=1 leaves the server's
+// TLS 1.3 records to OpenSSL (by default they go through LoopKit's own record layer, as in
+// the server); BENCH_PROVIDER_AEAD=1 leaves the AEADs to
 // OpenSSL 3.0's providers (the server installs `BuiltInRecordCiphers` by default);
 // BENCH_CONNECTIONS=100 serves 100 connections in turn (cold state, as at C=100; add
 // --cache-sim=yes for cache misses). The connection driver is TLSRoundTrips.swift, linked
@@ -41,6 +43,9 @@ import WSProtocol
 final class BenchContext: TLSContextProviding, @unchecked Sendable {
     // @unchecked Sendable: one thread (main) creates and uses it.
     let sslContext: OpaquePointer
+    /// The server's TLS 1.3 records through LoopKit's own record layer, as the server's
+    /// context does by default; BENCH_OPENSSL_RECORDS=1 leaves them to OpenSSL.
+    let offloadsTLS13Records: Bool
 
     init(server: (certificate: String, key: String)?) {
         guard let method = server == nil ? TLS_client_method() : TLS_server_method(),
@@ -61,6 +66,8 @@ final class BenchContext: TLSContextProviding, @unchecked Sendable {
             if let suites = getenv("BENCH_CIPHERSUITES") { _ = SSL_CTX_set_ciphersuites(context, suites) }
             if getenv("BENCH_TLS12") != nil { _ = fc_bench_SSL_CTX_set_max_proto_version(context, TLS1_2_VERSION) }
         }
+        offloadsTLS13Records = server != nil && getenv("BENCH_OPENSSL_RECORDS") == nil
+        if offloadsTLS13Records { TLSSession.captureTrafficSecrets(of: context) }
         sslContext = context
     }
 

@@ -70,3 +70,52 @@ struct CiphertextBuffers {
         lentOffset = 0
     }
 }
+
+// MARK: - Whole records (``TLS13RecordLayer``)
+
+extension CiphertextBuffers {
+    /// Where the next whole TLS record is.
+    enum RecordLocation: Equatable {
+        /// Not all of it has arrived.
+        case incomplete
+        /// Its header announces more than the allowed length.
+        case overflow
+        /// In ``lent`` at `offset` (the record layer moves ``lentOffset`` past it).
+        case lent(offset: Int, count: Int)
+        /// At the front of ``kept`` (the record layer consumes it).
+        case kept(count: Int)
+    }
+
+    /// Finds the next whole record, header included: in place in the lent bytes when
+    /// nothing is kept, otherwise at the front of ``kept``, completed from the lent bytes
+    /// (only a record that straddles two reads is copied).
+    mutating func locateRecord(maximumLength: Int) -> RecordLocation {
+        let header = 5
+        if kept.isEmpty {
+            let available = lent.count - lentOffset
+            guard available >= header else { return .incomplete }
+            let length = Int(lent[lentOffset + 3]) << 8 | Int(lent[lentOffset + 4])
+            guard length <= maximumLength else { return .overflow }
+            guard available >= header + length else { return .incomplete }
+            return .lent(offset: lentOffset, count: header + length)
+        }
+        moveLentToKept(upTo: header)
+        guard kept.readableCount >= header else { return .incomplete }
+        let length = kept.withUnsafeReadableBytes { Int($0[3]) << 8 | Int($0[4]) }
+        guard length <= maximumLength else { return .overflow }
+        moveLentToKept(upTo: header + length)
+        guard kept.readableCount >= header + length else { return .incomplete }
+        return .kept(count: header + length)
+    }
+
+    /// Moves lent bytes to the end of ``kept`` until it holds `count` bytes (or the lent
+    /// bytes run out).
+    private mutating func moveLentToKept(upTo count: Int) {
+        let missing = count - kept.readableCount
+        let lentLeft = lent.count - lentOffset
+        guard missing > 0, lentLeft > 0 else { return }
+        let moved = min(missing, lentLeft)
+        kept.append(UnsafeRawBufferPointer(rebasing: lent[lentOffset..<lentOffset + moved]))
+        lentOffset += moved
+    }
+}

@@ -12,4 +12,13 @@
 public protocol TLSContextProviding: AnyObject, Sendable {
     /// The `SSL_CTX *`, valid for the provider's lifetime; owned by the provider.
     var sslContext: OpaquePointer { get }
+    /// Whether server sessions from this context take TLS 1.3 records over from OpenSSL
+    /// after the handshake (``TLS13RecordLayer``). The context must then capture traffic
+    /// secrets (`fc_SSL_CTX_capture_tls13_secrets`) and send no session tickets.
+    var offloadsTLS13Records: Bool { get }
+}
+
+extension TLSContextProviding {
+    /// OpenSSL's record layer throughout, unless a conformer says otherwise.
+    public var offloadsTLS13Records: Bool { false }
 }

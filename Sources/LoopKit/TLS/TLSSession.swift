@@ -80,12 +80,28 @@ public struct TLSSession: ~Copyable {
     /// Whether this session currently keeps OpenSSL's record buffers between records
     /// (``reviewBufferRetention()`` found it busy).
     public private(set) var keepsRecordBuffers = false
+    /// Where the context's key-log callback leaves the TLS 1.3 traffic secrets until the
+    /// end of the handshake (server sessions whose context offloads records); zeroed and
+    /// freed then.
+    private var capturedSecrets: UnsafeMutablePointer<fc_tls13_secrets>? = nil
+    /// The connection's records after the handshake when this session took them over from
+    /// OpenSSL (TLS 1.3 with an AEAD suite; ``TLSContextProviding/offloadsTLS13Records``).
+    private var ownRecords: TLS13RecordLayer? = nil
 
     /// Creates a server session from the current context (the server takes it from its
     /// context store when the connection is accepted).
     public init(context: any TLSContextProviding) throws(TLSError) {
         let (ssl, buffers) = try Self.makeSSL(context)
         SSL_set_accept_state(ssl)
+        if context.offloadsTLS13Records {
+            let secrets = UnsafeMutablePointer<fc_tls13_secrets>.allocate(capacity: 1)
+            secrets.initialize(to: fc_tls13_secrets())
+            _ = fc_SSL_set_tls13_secrets(ssl, secrets)
+            // Without read-ahead OpenSSL reads nothing past the client's Finished, so the
+            // client's first application record is still ours to open after the hand-over.
+            SSL_set_read_ahead(ssl, 0)
+            capturedSecrets = secrets
+        }
         self.context = context
         self.isClient = false
         self.phase = .awaitingFirstByte
@@ -144,6 +160,7 @@ public struct TLSSession: ~Copyable {
         SSL_free(ssl)  // frees the BIO, the last user of the buffers
         buffers.deinitialize(count: 1)
         buffers.deallocate()
+        if let capturedSecrets { Self.destroy(capturedSecrets) }
     }
 
     // MARK: - State
@@ -178,6 +195,13 @@ public struct TLSSession: ~Copyable {
         else { return nil }
         return String(cString: name)
     }
+
+    /// True when the session seals and opens TLS 1.3 records itself (``TLS13RecordLayer``)
+    /// rather than through OpenSSL.
+    public var usesOwnRecordLayer: Bool { ownRecords != nil }
+
+    /// The own record layer, once taken over (tests).
+    var ownRecordLayer: TLS13RecordLayer? { ownRecords }
 
     /// True when ``drainCiphertext(into:)`` would append something.
     public var hasBytesToDrain: Bool { !cleartextReply.isEmpty || !buffers.pointee.records.isEmpty }
@@ -253,8 +277,10 @@ public struct TLSSession: ~Copyable {
         case .handshaking, .established: break
         }
         if receivedCloseNotify { return .closed }
+        if let ownRecords { return readOwnRecords(ownRecords, into: buffer) }
         if case .established = phase, !mayHoldInput { return .wantMoreCiphertext }
         OpenSSLErrorQueue.clearIfNotEmpty()
+        if capturedSecrets != nil, isHandshaking { return handshakeForOwnRecords(into: buffer) }
         var count = 0
         let status = SSL_read_ex(ssl, buffer.baseAddress, buffer.count, &count)
         let error = status == 1 ? SSL_ERROR_NONE : SSL_get_error(ssl, status)
@@ -356,7 +382,7 @@ public struct TLSSession: ~Copyable {
     /// Whether ``reviewBufferRetention()`` would change anything now: records moved since
     /// the last review, or the buffers are kept. Otherwise a review is a no-op, and the
     /// server's sweep need not visit the session.
-    public var needsRetentionReview: Bool { recordsSinceReview > 0 || keepsRecordBuffers }
+    public var needsRetentionReview: Bool { ownRecords == nil && (recordsSinceReview > 0 || keepsRecordBuffers) }
 
     /// Keeps OpenSSL's record buffers (about 17 KiB each way) between records while the
     /// session is busy, and frees them once it is not: call periodically (the server's
@@ -366,7 +392,7 @@ public struct TLSSession: ~Copyable {
     public mutating func reviewBufferRetention() {
         let busy = recordsSinceReview >= Self.busyRecordsPerReview
         recordsSinceReview = 0
-        guard contextReleasesBuffers, busy != keepsRecordBuffers, case .established = phase else { return }
+        guard ownRecords == nil, contextReleasesBuffers, busy != keepsRecordBuffers, case .established = phase else { return }
         keepsRecordBuffers = busy
         if busy {
             _ = fc_SSL_clear_mode(ssl, Int(SSL_MODE_RELEASE_BUFFERS))
@@ -387,6 +413,10 @@ public struct TLSSession: ~Copyable {
         sentCloseNotify = true
         pendingPlaintext = []
         guard case .established = phase else { return }
+        if let ownRecords {
+            _ = ownRecords.sealAlert(.closeNotify, into: &buffers.pointee.records)
+            return
+        }
         ERR_clear_error()
         _ = SSL_shutdown(ssl)
         ERR_clear_error()
@@ -406,6 +436,12 @@ public struct TLSSession: ~Copyable {
     /// One SSL_write_ex over all of `bytes` (partial writes are off, so success means
     /// every byte became records).
     private func encrypt(_ bytes: UnsafeRawBufferPointer) -> EncryptOutcome {
+        if let ownRecords {
+            guard ownRecords.seal(bytes, as: .applicationData, into: &buffers.pointee.records) else {
+                return .failed(.protocolFailure(reason: "record encryption failed"))
+            }
+            return .written
+        }
         OpenSSLErrorQueue.clearIfNotEmpty()
         var written = 0
         let status = SSL_write_ex(ssl, bytes.baseAddress, bytes.count, &written)
@@ -441,6 +477,106 @@ public struct TLSSession: ~Copyable {
         if buffers.pointee.kept.isEmpty, buffers.pointee.kept.capacity > limit {
             buffers.pointee.kept.reset(keepingCapacityUpTo: limit)
         }
+    }
+}
+
+// MARK: - TLS 1.3 records of our own
+
+extension TLSSession {
+    /// Makes a server `SSL_CTX` hand its sessions their TLS 1.3 traffic secrets, which a
+    /// context that offloads records (``TLSContextProviding/offloadsTLS13Records``) needs.
+    /// OpenSSL 3.0's only way out for them is the key-log callback; it writes them only into
+    /// a session that asked, never to a file. Call while configuring the context.
+    public static func captureTrafficSecrets(of sslContext: OpaquePointer) {
+        fc_SSL_CTX_capture_tls13_secrets(sslContext)
+    }
+
+    /// Drives a server handshake whose records this session may take over: the handshake
+    /// alone (`SSL_do_handshake`, which stops after the client's Finished), then the
+    /// hand-over, then the first read.
+    private mutating func handshakeForOwnRecords(into buffer: UnsafeMutableRawBufferPointer) -> TLSReadResult {
+        let status = SSL_do_handshake(ssl)
+        if status == 1 {
+            phase = .established
+            takeOverRecords()
+            flushPendingPlaintext()
+            if case .failed(let error) = phase { return .failed(error) }
+            return readPlaintext(into: buffer)
+        }
+        switch SSL_get_error(ssl, status) {
+        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
+            releaseDrainedBuffers()
+            return .wantMoreCiphertext
+        default:
+            let failure = TLSError.fromErrorQueue(duringHandshake: true)
+            phase = .failed(failure)
+            return .failed(failure)
+        }
+    }
+
+    /// At the end of the handshake: a TLS 1.3 connection with an AEAD suite continues on
+    /// ``TLS13RecordLayer``, anything else on OpenSSL (with read-ahead back on). The
+    /// captured secrets are zeroed either way.
+    private mutating func takeOverRecords() {
+        guard let secrets = capturedSecrets else { return }
+        capturedSecrets = nil
+        _ = fc_SSL_set_tls13_secrets(ssl, nil)
+        defer { Self.destroy(secrets) }
+        // Both sides' first application records are number 0: OpenSSL sent no ticket (the
+        // context asks for none) and, reading without read-ahead, nothing past the
+        // client's Finished. Anything else and OpenSSL keeps the records.
+        let clientLength = Int(secrets.pointee.client_length), serverLength = Int(secrets.pointee.server_length)
+        guard SSL_version(ssl) == TLS1_3_VERSION, SSL_get_num_tickets(ssl) == 0, SSL_has_pending(ssl) == 0,
+            clientLength > 0, serverLength > 0, let cipher = SSL_get_current_cipher(ssl)
+        else {
+            SSL_set_read_ahead(ssl, 1)
+            return
+        }
+        let suite = SSL_CIPHER_get_protocol_id(cipher)
+        let layer = withUnsafeBytes(of: &secrets.pointee.client) { client in
+            withUnsafeBytes(of: &secrets.pointee.server) { server in
+                TLS13RecordLayer(
+                    suiteCode: suite, clientSecret: UnsafeRawBufferPointer(rebasing: client[0..<clientLength]),
+                    serverSecret: UnsafeRawBufferPointer(rebasing: server[0..<serverLength]), isServer: true)
+            }
+        }
+        guard let layer else {
+            SSL_set_read_ahead(ssl, 1)
+            return
+        }
+        ownRecords = layer
+        _ = SSL_free_buffers(ssl)  // OpenSSL reads and writes no more records
+    }
+
+    /// ``readPlaintext(into:)`` once the records are ours.
+    private mutating func readOwnRecords(_ layer: TLS13RecordLayer, into buffer: UnsafeMutableRawBufferPointer) -> TLSReadResult {
+        // Replies (a KeyUpdate, an alert) go where OpenSSL's would: to the records to drain.
+        var replies = ByteWriter()
+        swap(&replies, &buffers.pointee.records)
+        let outcome = layer.read(from: buffers, into: buffer, replies: &replies)
+        defer { swap(&replies, &buffers.pointee.records) }
+        switch outcome {
+        case .bytes(let count):
+            return .bytes(count)
+        case .needsCiphertext:
+            guard buffers.pointee.receivedEndOfStream else { return .wantMoreCiphertext }
+            phase = .failed(.unexpectedEOF)
+            return .failed(.unexpectedEOF)
+        case .closeNotify:
+            receivedCloseNotify = true
+            return .closed
+        case .failed(let failure):
+            if let alert = failure.alert { _ = layer.sealAlert(alert, into: &replies) }
+            let error = TLSError.protocolFailure(reason: failure.reason)
+            phase = .failed(error)
+            return .failed(error)
+        }
+    }
+
+    /// Zeroes and frees captured secrets.
+    private static func destroy(_ secrets: UnsafeMutablePointer<fc_tls13_secrets>) {
+        OPENSSL_cleanse(secrets, MemoryLayout<fc_tls13_secrets>.size)
+        secrets.deallocate()
     }
 }
 

@@ -8,7 +8,7 @@ import SystemPackage
 public enum ConfigurationLoader {
     /// Every key the server reads, with the `ServerConfiguration` property it sets.
     public static let keys: [String] = [
-        "server.host", "server.port", "server.plaintext", "tls.port", "tls.certificate_chain", "tls.private_key", "tls.builtin_record_ciphers", "server.loops", "server.max_connections_per_loop", "server.shutdown_grace_ms", "server.heap_trim_interval_ms",
+        "server.host", "server.port", "server.plaintext", "tls.port", "tls.certificate_chain", "tls.private_key", "tls.builtin_record_ciphers", "tls.own_record_layer", "server.loops", "server.max_connections_per_loop", "server.shutdown_grace_ms", "server.heap_trim_interval_ms",
         "websocket.echo", "websocket.handshake_timeout_ms", "websocket.ping_interval_ms", "websocket.missed_pongs",
         "websocket.close_timeout_ms", "websocket.max_frame_bytes", "websocket.max_message_bytes",
         "websocket.max_outbound_bytes", "websocket.max_stall_ms", "websocket.allowed_origins", "metrics.token", "metrics.listen",
@@ -66,6 +66,7 @@ public enum ConfigurationLoader {
         config.tlsPrivateKeyPath = reader.string(forKey: "tls.private_key")
         config.tlsBuiltInRecordCiphers = reader.bool(
             forKey: "tls.builtin_record_ciphers", default: config.tlsBuiltInRecordCiphers)
+        config.tlsOwnRecordLayer = reader.bool(forKey: "tls.own_record_layer", default: config.tlsOwnRecordLayer)
         config.loops = reader.int(forKey: "server.loops", default: config.loops)
         config.maxConnectionsPerLoop = reader.int(forKey: "server.max_connections_per_loop", default: config.maxConnectionsPerLoop)
         config.shutdownGraceMs = Int64(reader.int(forKey: "server.shutdown_grace_ms", default: Int(config.shutdownGraceMs)))

@@ -21,6 +21,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Encrypt records with libcrypto's built-in AEADs rather than through OpenSSL 3.0's provider
     /// interface (`tls.builtin_record_ciphers`; ``TLSConfiguration/builtInRecordCiphers``).
     public var tlsBuiltInRecordCiphers: Bool = true
+    /// Seal and open TLS 1.3 records in Flowcoach after OpenSSL's handshake
+    /// (`tls.own_record_layer`; ``TLSConfiguration/ownRecordLayer``).
+    public var tlsOwnRecordLayer: Bool = true
     /// Event loop threads (`server.loops`); default: one per core this process may use.
     public var loops: Int = ServerConfiguration.coreCount
     /// Enables the diagnostic `/echo` WebSocket route (`websocket.echo`); off by default.
@@ -99,6 +102,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         guard tlsPort != nil, let chain = tlsCertificateChainPath, let key = tlsPrivateKeyPath else { return nil }
         var configuration = TLSConfiguration(certificateChainPath: chain, privateKeyPath: key)
         configuration.builtInRecordCiphers = tlsBuiltInRecordCiphers
+        configuration.ownRecordLayer = tlsOwnRecordLayer
         return configuration
     }
 

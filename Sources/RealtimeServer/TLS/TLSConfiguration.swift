@@ -59,6 +59,11 @@ public struct TLSConfiguration: Sendable, Hashable {
     /// with OpenSSL 3.0 and outside FIPS mode; process-wide and one-way — once a context
     /// installed it, every later context uses it. Default on.
     public var builtInRecordCiphers = true
+    /// After OpenSSL's handshake, seal and open TLS 1.3 records (AES-GCM and
+    /// ChaCha20-Poly1305) in Flowcoach's own record layer rather than OpenSSL's
+    /// (``TLS13RecordLayer``: the kernel-TLS hand-over, in user space). TLS 1.2
+    /// connections stay with OpenSSL. Default on.
+    public var ownRecordLayer = true
 
     /// AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305: OpenSSL's default three, cheapest first.
     public static let defaultTLS13CipherSuites =

@@ -35,6 +35,9 @@ public final class TLSContext: @unchecked Sendable {
     /// How this process encrypts records (``BuiltInRecordCiphers``), or nil when the
     /// configuration turned the built-in AEADs off (for the start-up log line).
     public let recordCiphers: BuiltInRecordCiphers?
+    /// Whether sessions take TLS 1.3 records over after the handshake
+    /// (``TLSConfiguration/ownRecordLayer``).
+    public let offloadsTLS13Records: Bool
 
     /// Loads the files named by `configuration` and applies the policy documented on
     /// ``TLSConfiguration``.
@@ -72,6 +75,8 @@ public final class TLSContext: @unchecked Sendable {
         self.certificateSubject = leaf.subject
         self.certificateNotAfter = leaf.notAfter
         self.recordCiphers = recordCiphers
+        self.offloadsTLS13Records = configuration.ownRecordLayer
+        if configuration.ownRecordLayer { TLSSession.captureTrafficSecrets(of: context) }
         // No configured names: ALPN is not negotiated at all (offers are ignored).
         if !wire.isEmpty { installALPNCallback() }
     }

@@ -13,10 +13,10 @@ struct TLSSessionDataTests {
     }
 
     /// A completed handshake, ready for data.
-    func connected(maximumVersion: Int32? = nil) throws -> (TLSTestClient, TLSServerHarness) {
-        let context = try TLSContext(
-            configuration: TLSConfiguration(
-                certificateChainPath: pki.serverCertificate, privateKeyPath: pki.serverKey))
+    func connected(maximumVersion: Int32? = nil, ownRecordLayer: Bool = true) throws -> (TLSTestClient, TLSServerHarness) {
+        var configuration = TLSConfiguration(certificateChainPath: pki.serverCertificate, privateKeyPath: pki.serverKey)
+        configuration.ownRecordLayer = ownRecordLayer
+        let context = try TLSContext(configuration: configuration)
         let server = try TLSServerHarness(context: context)
         var options = TLSTestClient.Options(trustRoots: pki.caCertificate)
         if let maximumVersion { options.maximumVersion = maximumVersion }
@@ -120,7 +120,7 @@ struct TLSSessionDataTests {
 
     @Test("a busy session keeps its record buffers until a quiet review, and messages cross throughout; it asks for a review only when one would change something")
     func bufferRetention() throws {
-        let (client, server) = try connected()
+        let (client, server) = try connected(ownRecordLayer: false)
         func exchange(_ count: Int) {
             for index in 0..<count {
                 client.write(Array("activity \(index)".utf8))

@@ -17,26 +17,33 @@ struct TLSSessionLoanTests {
         pki = try TLSTestPKI.shared.get()
     }
 
-    func connected() throws -> (TLSTestClient, TLSServerHarness) {
-        let context = try TLSContext(
-            configuration: TLSConfiguration(
-                certificateChainPath: pki.serverCertificate, privateKeyPath: pki.serverKey))
+    func connected(ownRecordLayer: Bool = true) throws -> (TLSTestClient, TLSServerHarness) {
+        var configuration = TLSConfiguration(certificateChainPath: pki.serverCertificate, privateKeyPath: pki.serverKey)
+        configuration.ownRecordLayer = ownRecordLayer
+        let context = try TLSContext(configuration: configuration)
         let (client, server) = try #require(TLSServerHarness.established(context, trust: pki.caCertificate))
         return (client, server)
     }
 
-    @Test("a record split across reads (every size from 1 byte) is decrypted once whole, from lent bytes only",
-          arguments: [1, 2, 5, 7, 64, 333])
-    func recordSplitAcrossReads(chunk: Int) throws {
-        let (client, server) = try connected()
+    @Test("a record split across reads (every size from 1 byte) is decrypted once whole: OpenSSL's from lent bytes only, ours from the part kept",
+          arguments: [1, 2, 5, 7, 64, 333], [false, true])
+    func recordSplitAcrossReads(chunk: Int, ownRecordLayer: Bool) throws {
+        let (client, server) = try connected(ownRecordLayer: ownRecordLayer)
+        #expect(server.session?.usesOwnRecordLayer == ownRecordLayer)
         let message = (0..<3_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         client.write(message)
         let ciphertext = client.takeOutput()
         server.chunkSizes = [chunk]
         server.receive(ciphertext)
         #expect(server.received == message)
-        // Each partial record went into OpenSSL's record buffer during its own loan.
-        #expect(server.keptAfterLoans == 0)
+        if ownRecordLayer {
+            // The record's parts were kept until it was whole, then opened once.
+            #expect(server.session?.ownRecordLayer?.readSequence == 1)
+            #expect(server.session?.keptCiphertextCount == 0)
+        } else {
+            // Each partial record went into OpenSSL's record buffer during its own loan.
+            #expect(server.keptAfterLoans == 0)
+        }
         #expect(server.lastRead == .wantMoreCiphertext)
     }
 

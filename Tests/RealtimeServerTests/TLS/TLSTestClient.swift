@@ -16,6 +16,9 @@ final class TLSTestClient {
         /// TLS 1.3 suites offered, in the client's order (nil: OpenSSL's default order,
         /// AES-256-GCM first).
         var tls13CipherSuites: String? = nil
+        /// Keep the TLS 1.3 traffic secrets (``secrets``), so a test can seal records
+        /// this client would never send.
+        var capturesSecrets = false
     }
 
     private let context: OpaquePointer
@@ -28,6 +31,8 @@ final class TLSTestClient {
     var sawCloseNotify = false
     /// The first fatal SSL_get_error code and the error queue at that point.
     var failure: (code: Int32, reason: String)?
+    /// The traffic secrets of generation 0 when ``Options/capturesSecrets`` was set.
+    let secrets: UnsafeMutablePointer<fc_tls13_secrets>?
 
     init(_ options: Options) {
         guard let context = SSL_CTX_new(TLS_client_method()) else { fatalError("SSL_CTX_new") }
@@ -45,6 +50,15 @@ final class TLSTestClient {
         writeBIO = wbio
         SSL_set_bio(ssl, rbio, wbio)
         SSL_set_connect_state(ssl)
+        if options.capturesSecrets {
+            let secrets = UnsafeMutablePointer<fc_tls13_secrets>.allocate(capacity: 1)
+            secrets.initialize(to: fc_tls13_secrets())
+            fc_SSL_CTX_capture_tls13_secrets(context)
+            _ = fc_SSL_set_tls13_secrets(ssl, secrets)
+            self.secrets = secrets
+        } else {
+            self.secrets = nil
+        }
         if let hostname = options.hostname {
             _ = fc_SSL_set_tlsext_host_name(ssl, hostname)
             precondition(SSL_set1_host(ssl, hostname) == 1)
@@ -65,6 +79,7 @@ final class TLSTestClient {
     deinit {
         SSL_free(ssl)
         SSL_CTX_free(context)
+        secrets?.deallocate()
     }
 
     var isHandshakeComplete: Bool { SSL_is_init_finished(ssl) == 1 }
