@@ -1,7 +1,7 @@
 // `flowcoach-alloc-check tls-round-trip CERT.pem KEY.pem ROUNDS`: the server's TLS work per
-// message at C=100 P=1 (TLSRoundTrips.swift), set up as the server's: the record ciphers
-// dispatched as `TLSContext` installs them (`BuiltInRecordCiphers`), AES-128-GCM first in
-// the server's order, record buffers released (and kept on busy sessions by the reviews).
+// message at C=100 P=1 (TLSRoundTrips.swift), set up as the server's: TLS 1.3 records through
+// LoopKit's own record layer after OpenSSL's handshake, the AEADs dispatched as `TLSContext`
+// installs them (`BuiltInRecordCiphers`), AES-128-GCM first in the server's order.
 // scripts/check-instructions.sh counts `serverTurn` with callgrind for two round counts.
 import COpenSSL
 import Glibc
@@ -36,16 +36,24 @@ final class BareTLSContext: TLSContextProviding, @unchecked Sendable {
     deinit { SSL_CTX_free(sslContext) }
 }
 
-/// The `tls-round-trip` mode: a handshake, 1,000 warm-up rounds, then `count` more.
+/// The `tls-round-trip` mode: a handshake, 1,000 warm-up rounds, then `count` more. Under
+/// the malloc-counting interposer it also counts the server's allocations in those `count`
+/// rounds (scripts/check-allocations.sh), and exits 1 unless there are none.
 func runTLSRoundTrips(certificate: String, key: String, count: Int) {
     print("record ciphers: \(BuiltInRecordCiphers.install())")
     do {
         let trips = try TLSRoundTrips(
             serverContext: BareTLSContext(certificate: certificate, key: key), clientContext: BareTLSContext(),
-            loop: TLSLoopBuffers())
+            loop: TLSLoopBuffers(), mallocCount: threadCount)
         trips.handshake()
-        for _ in 0..<(1_000 + count) { _ = trips.roundTrip() }
+        for _ in 0..<1_000 { _ = trips.roundTrip() }
+        var mallocs: UInt64 = 0
+        for _ in 0..<count { mallocs += trips.roundTrip() }
         print("tls-round-trip: \(count) round trips after 1000 warm-up ones")
+        if threadCount != nil {
+            print("TLSRoundTrip: \(mallocs) allocations in \(count) rounds")
+            if mallocs > 0 { exit(1) }
+        }
     } catch {
         print("error: \(error)")
         exit(1)

@@ -59,6 +59,9 @@ final class BenchContext: TLSContextProviding, @unchecked Sendable {
             _ = fc_bench_SSL_CTX_set_mode(context, release | Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
             // The server's suite policy (TLSConfiguration.defaultTLS13CipherSuites).
             _ = SSL_CTX_set_options(context, fc_bench_SSL_OP_CIPHER_SERVER_PREFERENCE | fc_bench_SSL_OP_PRIORITIZE_CHACHA)
+            // No session tickets, as the server (TLSContext): a session takes its records
+            // over only when OpenSSL wrote none after the handshake.
+            _ = SSL_CTX_set_num_tickets(context, 0)
             _ = SSL_CTX_set_ciphersuites(
                 context, "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256")
         } else {
