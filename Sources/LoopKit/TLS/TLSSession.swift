@@ -33,6 +33,13 @@ public import WSProtocol
 /// drained ciphertext buffer whose backing store is larger than ``bufferRetentionLimit``
 /// is released, and both are released once the handshake is done, so an idle session
 /// keeps neither the handshake flight nor the last burst.
+///
+/// ## TLS 1.3 records
+/// A server session from a context that offloads records
+/// (``TLSContextProviding/offloadsTLS13Records``) takes a TLS 1.3 connection's records over
+/// from OpenSSL when the handshake ends (``TLS13RecordLayer``): from then on reads, writes
+/// and close_notify go through that layer and OpenSSL holds no record buffers; the buffer
+/// reviews above concern only connections left to OpenSSL (TLS 1.2, or the option off).
 public struct TLSSession: ~Copyable {
     /// Where the session is. Close-notify bookkeeping is orthogonal and kept apart.
     enum Phase {
