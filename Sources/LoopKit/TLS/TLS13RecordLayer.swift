@@ -42,6 +42,8 @@ final class TLS13RecordLayer {
     // about 1,300 instructions per request and reply, a sixth of the layer's cost — would
     // guard nothing.
     @exclusivity(unchecked) private var readKey: TLS13TrafficKey
+    /// The connection's cipher suite.
+    var suite: TLS13CipherSuite { readKey.suite }
     @exclusivity(unchecked) private var writeKey: TLS13TrafficKey
     /// Bytes of a post-handshake message split over records (at most a KeyUpdate's five).
     @exclusivity(unchecked) private var handshakeFragment: [UInt8] = []

@@ -133,4 +133,13 @@ struct TLS13CipherSuite: Equatable {
     }
 
     var digest: OpaquePointer? { hashLength == 48 ? EVP_sha384() : EVP_sha256() }
+
+    /// The suite's IANA name, as OpenSSL reports it.
+    var name: String {
+        switch code {
+        case 0x1301: return "TLS_AES_128_GCM_SHA256"
+        case 0x1302: return "TLS_AES_256_GCM_SHA384"
+        default: return "TLS_CHACHA20_POLY1305_SHA256"
+        }
+    }
 }

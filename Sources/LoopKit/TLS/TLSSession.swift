@@ -38,8 +38,9 @@ public import WSProtocol
 /// A server session from a context that offloads records
 /// (``TLSContextProviding/offloadsTLS13Records``) takes a TLS 1.3 connection's records over
 /// from OpenSSL when the handshake ends (``TLS13RecordLayer``): from then on reads, writes
-/// and close_notify go through that layer and OpenSSL holds no record buffers; the buffer
-/// reviews above concern only connections left to OpenSSL (TLS 1.2, or the option off).
+/// and close_notify go through that layer and the `SSL` is freed (an idle session then
+/// holds about 3.4 KB instead of 15); the buffer reviews above concern only connections
+/// left to OpenSSL (TLS 1.2, or the option off).
 public struct TLSSession: ~Copyable {
     /// Where the session is. Close-notify bookkeeping is orthogonal and kept apart.
     enum Phase {
@@ -62,8 +63,15 @@ public struct TLSSession: ~Copyable {
     private let context: any TLSContextProviding
     /// Connect state (the soak client) rather than accept state (the server).
     private let isClient: Bool
-    /// The `SSL *`; owned, freed in `deinit` (which also frees its BIO).
-    private let ssl: OpaquePointer
+    /// The `SSL *`; owned, freed in `deinit` (which also frees its BIO), or as soon as the
+    /// session took its TLS 1.3 records over (then nil: what the handshake negotiated is
+    /// kept in ``negotiated``).
+    private var sslHandle: OpaquePointer?
+    /// The `SSL *` while OpenSSL has the connection. Only the paths that run before a
+    /// hand-over, or for sessions that never had one, use it.
+    private var ssl: OpaquePointer { sslHandle.unsafelyUnwrapped }
+    /// What the handshake negotiated, kept when the `SSL` was freed at the hand-over.
+    private var negotiated: (alpn: String?, suite: TLS13CipherSuite)? = nil
     /// Ciphertext both ways, behind the `SSL`'s BIO; owned, freed in `deinit` after `ssl`.
     private let buffers: UnsafeMutablePointer<CiphertextBuffers>
     private var phase: Phase
@@ -112,7 +120,7 @@ public struct TLSSession: ~Copyable {
         self.context = context
         self.isClient = false
         self.phase = .awaitingFirstByte
-        self.ssl = ssl
+        self.sslHandle = ssl
         self.buffers = buffers
         self.contextReleasesBuffers = fc_SSL_get_mode(ssl) & Int(SSL_MODE_RELEASE_BUFFERS) != 0
     }
@@ -133,7 +141,7 @@ public struct TLSSession: ~Copyable {
         self.context = context
         self.isClient = true
         self.phase = .handshaking
-        self.ssl = ssl
+        self.sslHandle = ssl
         self.buffers = buffers
         self.contextReleasesBuffers = fc_SSL_get_mode(ssl) & Int(SSL_MODE_RELEASE_BUFFERS) != 0
     }
@@ -164,7 +172,7 @@ public struct TLSSession: ~Copyable {
     }
 
     deinit {
-        SSL_free(ssl)  // frees the BIO, the last user of the buffers
+        if let sslHandle { SSL_free(sslHandle) }  // frees the BIO, the last user of the buffers
         buffers.deinitialize(count: 1)
         buffers.deallocate()
         if let capturedSecrets { Self.destroy(capturedSecrets) }
@@ -173,11 +181,12 @@ public struct TLSSession: ~Copyable {
     // MARK: - State
 
     /// True once the handshake finished; arm the handshake timeout until then.
-    public var isHandshakeComplete: Bool { SSL_is_init_finished(ssl) == 1 }
+    public var isHandshakeComplete: Bool { negotiated != nil || SSL_is_init_finished(ssl) == 1 }
 
     /// The ALPN protocol chosen in the handshake, e.g. "http/1.1"; nil when the client
     /// offered none.
     public var negotiatedALPN: String? {
+        if let negotiated { return negotiated.alpn }
         var data: UnsafePointer<UInt8>?
         var length: UInt32 = 0
         SSL_get0_alpn_selected(ssl, &data, &length)
@@ -188,6 +197,7 @@ public struct TLSSession: ~Copyable {
     /// The negotiated version, nil before the handshake completed.
     public var protocolVersion: TLSProtocolVersion? {
         guard isHandshakeComplete else { return nil }
+        if negotiated != nil { return .tls13 }
         switch SSL_version(ssl) {
         case TLS1_3_VERSION: return .tls13
         case TLS1_2_VERSION: return .tls12
@@ -197,6 +207,7 @@ public struct TLSSession: ~Copyable {
 
     /// The negotiated cipher suite's OpenSSL name (for the connection log line).
     public var negotiatedCipher: String? {
+        if let negotiated { return negotiated.suite.name }
         guard isHandshakeComplete, let cipher = SSL_get_current_cipher(ssl),
             let name = SSL_CIPHER_get_name(cipher)
         else { return nil }
@@ -209,6 +220,9 @@ public struct TLSSession: ~Copyable {
 
     /// The own record layer, once taken over (tests).
     var ownRecordLayer: TLS13RecordLayer? { ownRecords }
+
+    /// Whether the session still holds its OpenSSL `SSL` (tests: freed at the hand-over).
+    var holdsOpenSSLSession: Bool { sslHandle != nil }
 
     /// True when ``drainCiphertext(into:)`` would append something.
     public var hasBytesToDrain: Bool { !cleartextReply.isEmpty || !buffers.pointee.records.isEmpty }
@@ -552,7 +566,11 @@ extension TLSSession {
             return
         }
         ownRecords = layer
-        _ = SSL_free_buffers(ssl)  // OpenSSL reads and writes no more records
+        // OpenSSL reads and writes no more records: keep what the handshake negotiated and
+        // free the `SSL` (about 15 KiB an idle session no longer holds) and its BIO.
+        negotiated = (negotiatedALPN, layer.suite)
+        SSL_free(ssl)
+        sslHandle = nil
     }
 
     /// ``readPlaintext(into:)`` once the records are ours.

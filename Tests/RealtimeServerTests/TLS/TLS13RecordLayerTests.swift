@@ -71,10 +71,16 @@ struct TLS13RecordLayerTests {
     func takesOverTLS13Only(suite: String) throws {
         let (_, own) = try connected(suites: suite)
         #expect(own.session?.usesOwnRecordLayer == true)
+        // The `SSL` is freed at the hand-over; what the handshake negotiated is kept.
+        #expect(own.session?.holdsOpenSSLSession == false)
         #expect(own.session?.negotiatedCipher == suite)
+        #expect(own.session?.negotiatedALPN == "http/1.1")
+        #expect(own.session?.protocolVersion == .tls13)
+        #expect(own.session?.isHandshakeComplete == true)
         let (_, tls12) = try connected(tls12: true)
         #expect(tls12.session?.protocolVersion == .tls12)
         #expect(tls12.session?.usesOwnRecordLayer == false)
+        #expect(tls12.session?.holdsOpenSSLSession == true)
         let (_, off) = try connected(ownRecordLayer: false, suites: suite)
         #expect(off.session?.usesOwnRecordLayer == false)
     }
