@@ -67,10 +67,7 @@ struct BuiltInRecordCiphersTests {
             }
             let up = Array("activity \(round) ".utf8) + [UInt8](repeating: UInt8(round), count: 300)
             let down = Array("flow \(round) ".utf8) + [UInt8](repeating: UInt8(0x80 | round), count: 140)
-            client.write(up)
-            pump(client, server)
-            #expect(server.write(down) == .written)
-            pump(client, server)
+            exchange(client, server, up: up, down: down)
             expectedUp += up
             expectedDown += down
             #expect(server.received == expectedUp)

@@ -93,10 +93,7 @@ struct TLS13RecordLayerTests {
         for size in [1, 2, 15, 16, 17, 255, 4_095, 4_096, 4_097, 16_383, 16_384, 16_385, 70_001] {
             let up = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ size) }
             let down = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ size) }
-            client.write(up)
-            pump(client, server)
-            #expect(server.write(down) == .written)
-            pump(client, server)
+            exchange(client, server, up: up, down: down)
             expectedUp += up
             expectedDown += down
         }
@@ -112,10 +109,7 @@ struct TLS13RecordLayerTests {
     func noRetentionReviews() throws {
         let (client, server) = try connected()
         for index in 0..<40 {
-            client.write(Array("activity \(index)".utf8))
-            pump(client, server)
-            #expect(server.write(Array("flow \(index)".utf8)) == .written)
-            pump(client, server)
+            exchange(client, server, up: Array("activity \(index)".utf8), down: Array("flow \(index)".utf8))
         }
         #expect(server.session?.needsRetentionReview == false)
         server.session?.reviewBufferRetention()

@@ -1,6 +1,7 @@
 @testable import CoachingCore
 @testable import LoopKit
 import RealtimeServer
+import Testing
 import WSProtocol
 
 /// The server side of an in-memory connection, shaped the way the connection code will
@@ -110,6 +111,14 @@ extension TLSServerHarness {
         guard client.isHandshakeComplete, server.session?.isHandshakeComplete == true else { return nil }
         return (client, server)
     }
+}
+
+/// The client sends `up` and the server answers `down`, each moved across.
+func exchange(_ client: TLSTestClient, _ server: TLSServerHarness, up: [UInt8], down: [UInt8]) {
+    client.write(up)
+    pump(client, server)
+    #expect(server.write(down) == .written)
+    pump(client, server)
 }
 
 /// Moves bytes between a client and a server until neither has anything to say.
