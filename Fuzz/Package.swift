@@ -36,6 +36,12 @@ let package = Package(
             .product(name: "FlowEngine", package: "flowcoach"),
             .product(name: "WireJSON", package: "flowcoach"),
         ]),
+        // TLS 1.3 records after the handshake, through the session's public methods; the
+        // record layer's fuzzing SPI makes the session and seals the fuzzer's records.
+        harness("TLSRecords", [
+            .product(name: "LoopKit", package: "flowcoach"),
+            .product(name: "WSProtocol", package: "flowcoach"),
+        ]),
         harness("InboundMessage", [
             // The library holding InboundDecoder/OutboundEncoder (main.swift imports
             // CoachingCore when it exists, RealtimeServer otherwise).

@@ -2,7 +2,7 @@
 # Builds and runs the libFuzzer harnesses (the one fuzz entry point).
 #
 #   scripts/fuzz.sh TARGET [RUNS [extra libFuzzer flags…]]
-#       TARGET  FrameDecoder | HTTPRequestParser | Inflater | WireJSON | InboundMessage | ActivityFastPath | all
+#       TARGET  FrameDecoder | HTTPRequestParser | Inflater | WireJSON | InboundMessage | ActivityFastPath | TLSRecords | all
 #       RUNS    executions per harness (default 10000000); `all` runs the harnesses one after
 #               another, never in parallel (the machines are shared)
 #   scripts/fuzz.sh TARGET --build-only
@@ -22,10 +22,10 @@
 # and add the result to Fuzz/<target>/corpus/.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TARGETS=(FrameDecoder HTTPRequestParser Inflater WireJSON InboundMessage ActivityFastPath)
+TARGETS=(FrameDecoder HTTPRequestParser Inflater WireJSON InboundMessage ActivityFastPath TLSRecords)
 
 usage() {
-    echo "usage: scripts/fuzz.sh {FrameDecoder|HTTPRequestParser|Inflater|WireJSON|InboundMessage|ActivityFastPath|all} [RUNS [libFuzzer flags…] | --build-only]" >&2
+    echo "usage: scripts/fuzz.sh {FrameDecoder|HTTPRequestParser|Inflater|WireJSON|InboundMessage|ActivityFastPath|TLSRecords|all} [RUNS [libFuzzer flags…] | --build-only]" >&2
     exit 2
 }
 [[ $# -ge 1 ]] || usage

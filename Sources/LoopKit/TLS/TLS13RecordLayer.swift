@@ -1,5 +1,5 @@
 internal import COpenSSL
-import WSProtocol
+public import WSProtocol
 
 /// TLS 1.3's record layer (RFC 8446 §5) for an established connection whose handshake
 /// OpenSSL ran: records sealed and opened with the traffic keys OpenSSL derived, the
@@ -17,7 +17,7 @@ import WSProtocol
 /// Only for TLS 1.3 with the three AEAD suites; TLS 1.2 and anything unusual stays with
 /// OpenSSL (``TLSSession`` decides at the end of the handshake). Owned by one session on
 /// one event-loop thread.
-final class TLS13RecordLayer {
+@_spi(Fuzzing) public final class TLS13RecordLayer {
     /// RFC 8446 §B.1.
     enum ContentType: UInt8 {
         case changeCipherSpec = 20, alert = 21, handshake = 22, applicationData = 23
@@ -53,7 +53,9 @@ final class TLS13RecordLayer {
 
     /// The layer of a connection's `role` side from the two traffic secrets of
     /// generation 0; nil for a suite it does not handle or when OpenSSL refuses.
-    init?(suiteCode: UInt16, clientSecret: UnsafeRawBufferPointer, serverSecret: UnsafeRawBufferPointer, isServer: Bool) {
+    @_spi(Fuzzing) public init?(
+        suiteCode: UInt16, clientSecret: UnsafeRawBufferPointer, serverSecret: UnsafeRawBufferPointer, isServer: Bool
+    ) {
         guard let suite = TLS13CipherSuite(code: suiteCode),
             var readKey = TLS13TrafficKey(suite: suite, secret: isServer ? clientSecret : serverSecret, encrypting: false)
         else { return nil }
@@ -112,7 +114,7 @@ final class TLS13RecordLayer {
     }
 
     /// A record whose inner plaintext (content, type, padding) is exactly `inner` (tests).
-    func sealInnerPlaintext(_ inner: UnsafeRawBufferPointer, into output: inout ByteWriter) -> Bool {
+    @_spi(Fuzzing) public func sealInnerPlaintext(_ inner: UnsafeRawBufferPointer, into output: inout ByteWriter) -> Bool {
         sealInnerPlaintext(count: inner.count, into: &output) { target in target.copyMemory(from: inner) }
     }
 
@@ -142,7 +144,7 @@ final class TLS13RecordLayer {
 
     /// Moves the write key to the next generation without a KeyUpdate message (tests, which
     /// send theirs in parts).
-    func updateWriteKey() -> Bool { writeKey.update() }
+    @_spi(Fuzzing) public func updateWriteKey() -> Bool { writeKey.update() }
 
     /// Sends a KeyUpdate under the current key, then moves the write key on (§4.6.3).
     private func sendKeyUpdate(requestingPeerUpdate: Bool, into output: inout ByteWriter) -> Bool {

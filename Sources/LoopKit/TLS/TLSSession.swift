@@ -59,8 +59,9 @@ public struct TLSSession: ~Copyable {
     /// a session counts as busy: 16 per 250 ms sweep of the server is 64 records a second.
     public static let busyRecordsPerReview: UInt32 = 16
 
-    /// Keeps the `SSL_CTX` (and whatever its callbacks read) alive.
-    private let context: any TLSContextProviding
+    /// Keeps the `SSL_CTX` (and whatever its callbacks read) alive (nil for a session made
+    /// in its established state for fuzzing).
+    private let context: (any TLSContextProviding)?
     /// Connect state (the soak client) rather than accept state (the server).
     private let isClient: Bool
     /// The `SSL *`; owned, freed in `deinit` (which also frees its BIO), or as soon as the
@@ -144,6 +145,29 @@ public struct TLSSession: ~Copyable {
         self.sslHandle = ssl
         self.buffers = buffers
         self.contextReleasesBuffers = fc_SSL_get_mode(ssl) & Int(SSL_MODE_RELEASE_BUFFERS) != 0
+    }
+
+    /// A server session already past its handshake, on its own TLS 1.3 records from the
+    /// given traffic secrets, with no `SSL` at all: the fuzzing harness's way to reach the
+    /// record layer through the session's public methods. Nil for an unknown suite or bad
+    /// secrets.
+    @_spi(Fuzzing) public init?(
+        establishedWithSuite suiteCode: UInt16, clientSecret: UnsafeRawBufferPointer, serverSecret: UnsafeRawBufferPointer
+    ) {
+        guard let layer = TLS13RecordLayer(
+            suiteCode: suiteCode, clientSecret: clientSecret, serverSecret: serverSecret, isServer: true)
+        else { return nil }
+        let buffers = UnsafeMutablePointer<CiphertextBuffers>.allocate(capacity: 1)
+        buffers.initialize(to: CiphertextBuffers())
+        self.context = nil
+        self.isClient = false
+        self.phase = .established
+        self.sslHandle = nil
+        self.buffers = buffers
+        self.contextReleasesBuffers = false
+        self.ownRecords = layer
+        self.negotiated = (nil, layer.suite)
+        self.releasedHandshakeBuffers = true
     }
 
     /// An `SSL *` over a fresh ``CiphertextBIO`` (which it owns) and the buffers behind it

@@ -1,6 +1,6 @@
 @testable import CoachingCore
 import COpenSSL
-@testable import LoopKit
+@_spi(Fuzzing) @testable import LoopKit
 import RealtimeServer
 import Testing
 import WSProtocol
@@ -261,5 +261,45 @@ struct TLS13RecordLayerTests {
             if cut == 0 { #expect(server.received == Array("activity".utf8)) }
             #expect(server.lastRead == .failed(.unexpectedEOF))
         }
+    }
+}
+
+/// The fuzzing SPI's session, made established from traffic secrets with no `SSL`.
+struct TLSSessionEstablishedForFuzzingTests {
+    @Test("a session made established from secrets opens what a client layer with them seals, and closes cleanly")
+    func establishedFromSecrets() throws {
+        // The secrets in buffers of their own: a closure cannot hand back a non-copyable session.
+        let client = UnsafeMutableRawBufferPointer.allocate(byteCount: 32, alignment: 1)
+        let server = UnsafeMutableRawBufferPointer.allocate(byteCount: 32, alignment: 1)
+        defer {
+            client.deallocate()
+            server.deallocate()
+        }
+        client.initializeMemory(as: UInt8.self, repeating: 1)
+        server.initializeMemory(as: UInt8.self, repeating: 2)
+        guard var session = TLSSession(
+            establishedWithSuite: 0x1303, clientSecret: UnsafeRawBufferPointer(client), serverSecret: UnsafeRawBufferPointer(server))
+        else {
+            Issue.record("no session from valid secrets")
+            return
+        }
+        let sender = try #require(TLS13RecordLayer(
+            suiteCode: 0x1303, clientSecret: UnsafeRawBufferPointer(client), serverSecret: UnsafeRawBufferPointer(server),
+            isServer: false))
+        #expect(session.isHandshakeComplete && session.usesOwnRecordLayer && !session.holdsOpenSSLSession)
+        #expect(session.negotiatedCipher == "TLS_CHACHA20_POLY1305_SHA256")
+        var stream = ByteWriter()
+        #expect(Array("hello\u{17}".utf8).withUnsafeBytes { sender.sealInnerPlaintext($0, into: &stream) })
+        #expect([UInt8]([1, 0, 21]).withUnsafeBytes { sender.sealInnerPlaintext($0, into: &stream) })
+        stream.withUnsafeReadableBytes { session.receivedCiphertext($0) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 8)
+        defer { buffer.deallocate() }
+        #expect(session.readPlaintext(into: buffer) == .bytes(5))
+        #expect(Array(buffer[0..<5]) == Array("hello".utf8))
+        #expect(session.readPlaintext(into: buffer) == .closed)
+        let unknownSuite = TLSSession(
+            establishedWithSuite: 0x1304, clientSecret: UnsafeRawBufferPointer(client), serverSecret: UnsafeRawBufferPointer(server))
+        let refused = unknownSuite == nil
+        #expect(refused, "TLS_AES_128_CCM_SHA256 is left to OpenSSL")
     }
 }

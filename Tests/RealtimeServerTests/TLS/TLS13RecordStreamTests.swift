@@ -1,4 +1,4 @@
-@testable import LoopKit
+@_spi(Fuzzing) @testable import LoopKit
 import Testing
 import WSProtocol
 

@@ -1,6 +1,6 @@
 @testable import CoachingCore
 import COpenSSL
-@testable import LoopKit
+@_spi(Fuzzing) @testable import LoopKit
 import RealtimeServer
 import Testing
 import WSProtocol
