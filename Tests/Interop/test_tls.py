@@ -61,6 +61,40 @@ def test_each_aead_suite_interoperates_with_openssl_s_client(tls_server, pki, op
     assert result.stdout.startswith(b"HTTP/1.1 200"), (result.stdout[:200], details)
 
 
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+@pytest.mark.parametrize("command", ["k", "K"], ids=["update-ours", "update-both"])
+def test_openssl_s_client_key_update_mid_connection_keeps_the_connection(tls_server, pki, command):
+    # After the handshake TLS 1.3 records are the server's own (tls.own_record_layer): a
+    # KeyUpdate from another implementation (s_client's interactive "k": update its keys;
+    # "K": and ask for ours) must be applied, answered when asked, and data must flow after.
+    process = subprocess.Popen(
+        ["openssl", "s_client", "-connect", f"127.0.0.1:{tls_server.port}", "-servername", "localhost",
+         "-CAfile", pki.path("ca.pem"), "-verify_return_error", "-tls1_3"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        def read_until(marker, deadline):
+            seen = b""
+            while marker not in seen:
+                assert time.monotonic() < deadline, seen[-400:]
+                chunk = process.stdout.read1(4096)
+                assert chunk, seen[-400:]
+                seen += chunk
+            return seen
+
+        deadline = time.monotonic() + 20
+        read_until(b"Verify return code: 0", deadline)
+        process.stdin.write(command.encode() + b"\n")
+        process.stdin.flush()
+        read_until(b"KEYUPDATE", deadline)
+        process.stdin.write(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        process.stdin.flush()
+        seen = read_until(b"HTTP/1.1 200", deadline)
+        assert b"alert" not in seen.lower(), seen[-400:]
+    finally:
+        process.kill()
+        process.wait()
+
+
 @pytest.mark.parametrize("ciphers, name", [("ECDHE+AESGCM", "GCM"), ("ECDHE+CHACHA20", "CHACHA20")])
 def test_tls12_echo_of_large_messages_in_each_aead(tls_server, ciphers, name):
     context = tls_server.client_ssl()
