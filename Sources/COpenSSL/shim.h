@@ -215,12 +215,12 @@ static inline int fc_tls13_expand_label(const EVP_MD *md, const unsigned char *s
     return 1;
 }
 
-/* A new AEAD context with `key` set (the cipher's default 12-byte IV), or NULL. On OpenSSL
- * 3.0 with BuiltInRecordCiphers installed, EVP takes the engine's direct path. */
-static inline EVP_CIPHER_CTX *fc_tls13_aead_new(const EVP_CIPHER *cipher, const unsigned char *key, int encrypt) {
+/* A new AEAD context for `cipher` (its default 12-byte IV), not keyed yet, or NULL. On
+ * OpenSSL 3.0 with BuiltInRecordCiphers installed, EVP takes the engine's direct path. */
+static inline EVP_CIPHER_CTX *fc_tls13_aead_new(const EVP_CIPHER *cipher, int encrypt) {
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
     if (ctx == NULL) return NULL;
-    if (EVP_CipherInit_ex(ctx, cipher, NULL, key, NULL, encrypt) != 1) {
+    if (EVP_CipherInit_ex(ctx, cipher, NULL, NULL, NULL, encrypt) != 1) {
         EVP_CIPHER_CTX_free(ctx);
         return NULL;
     }

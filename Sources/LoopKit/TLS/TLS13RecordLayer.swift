@@ -38,12 +38,9 @@ public import WSProtocol
 
     // `@exclusivity(unchecked)` on the state below: one session on one loop thread uses the
     // layer, and no access spans a call that could reach the layer again (OpenSSL's
-    // cipher calls take pointers and call nothing back), so the run-time checks —
-    // about 1,300 instructions per request and reply, a sixth of the layer's cost — would
-    // guard nothing.
+    // cipher calls take pointers and call nothing back), so the run-time checks — about 640
+    // instructions per request and reply — would guard nothing.
     @exclusivity(unchecked) private var readKey: TLS13TrafficKey
-    /// The connection's cipher suite.
-    var suite: TLS13CipherSuite { readKey.suite }
     @exclusivity(unchecked) private var writeKey: TLS13TrafficKey
     /// Bytes of a post-handshake message split over records (at most a KeyUpdate's five).
     @exclusivity(unchecked) private var handshakeFragment: [UInt8] = []
@@ -72,6 +69,9 @@ public import WSProtocol
         readKey.destroy()
         writeKey.destroy()
     }
+
+    /// The connection's cipher suite.
+    var suite: TLS13CipherSuite { readKey.suite }
 
     /// The sequence numbers of the next record each way (tests).
     var readSequence: UInt64 { readKey.sequence }

@@ -21,7 +21,7 @@ struct TLS13TrafficKey {
     /// and keys a new AEAD context; nil when OpenSSL refuses.
     init?(suite: TLS13CipherSuite, secret: UnsafeRawBufferPointer, encrypting: Bool) {
         guard secret.count == suite.hashLength,
-            let context = fc_tls13_aead_new(suite.cipher, nil, encrypting ? 1 : 0)
+            let context = fc_tls13_aead_new(suite.cipher, encrypting ? 1 : 0)
         else { return nil }
         self.context = context
         self.suite = suite
