@@ -31,6 +31,14 @@ public import WSProtocol
     static let tagLength = 16
     /// A KeyUpdate message (§4.6.3): type 24, length 1, then request_update.
     static let keyUpdateType: UInt8 = 24
+    /// Records in a row that may carry no application data: empty ones, KeyUpdates or their
+    /// parts, user_canceled warnings. Each costs a decryption (a KeyUpdate also a key
+    /// derivation and perhaps a reply) and none reaches the WebSocket layer, whose limits
+    /// bound what a client's messages cost; a peer that sends more than this without data is
+    /// cut off. OpenSSL's record layer, which these sessions left, has the same guards
+    /// (32 empty records, 32 KeyUpdates, 5 warning alerts in a row), as does BoringSSL;
+    /// no client sends more than a few such records between data.
+    static let maximumRecordsWithoutData = 32
 
     /// Records sealed under one key before the layer updates it: AES-GCM's confidentiality
     /// limit is 2^24.5 records per key (§5.5), so updates come well before it.
@@ -47,6 +55,8 @@ public import WSProtocol
     /// A record's plaintext that did not fit the caller's buffer, handed out in parts.
     @exclusivity(unchecked) private var spill: [UInt8] = []
     @exclusivity(unchecked) private var spillOffset = 0
+    /// Records opened since the last one that carried application data.
+    @exclusivity(unchecked) private var recordsWithoutData = 0
 
     /// The layer of a connection's `role` side from the two traffic secrets of
     /// generation 0; nil for a suite it does not handle or when OpenSSL refuses.
@@ -204,7 +214,11 @@ public import WSProtocol
             }
             switch type {
             case .applicationData:
-                if count == 0 { continue }  // §5.4: zero-length application data may be sent
+                if count == 0 {  // §5.4: zero-length application data may be sent
+                    if let failure = countRecordWithoutData() { return .failed(failure) }
+                    continue
+                }
+                recordsWithoutData = 0
                 guard spilled else { return .bytes(count) }
                 spill.removeSubrange(count...)
                 spillOffset = 0
@@ -215,12 +229,15 @@ public import WSProtocol
                 let description = spilled ? spill[1] : destination[1]
                 switch TLSAlert(rawValue: description) {
                 case .closeNotify: return .closeNotify
-                case .userCanceled: continue  // a warning; close_notify follows
+                case .userCanceled:  // a warning; close_notify follows
+                    if let failure = countRecordWithoutData() { return .failed(failure) }
+                    continue
                 default:
                     return .failed(.init(alert: nil, reason: "peer sent alert \(TLSAlert.describe(description))"))
                 }
             case .handshake:
                 guard count > 0 else { return .failed(.init(alert: .unexpectedMessage, reason: "empty handshake record")) }
+                if let failure = countRecordWithoutData() { return .failed(failure) }
                 if spilled {
                     handshakeFragment.append(contentsOf: spill[0..<count])
                 } else {
@@ -231,6 +248,14 @@ public import WSProtocol
                 return .failed(.init(alert: .unexpectedMessage, reason: "unexpected content type \(type.rawValue)"))
             }
         }
+    }
+
+    /// Counts a record that carried no application data; the failure once a peer sent more
+    /// than ``maximumRecordsWithoutData`` of them in a row.
+    private func countRecordWithoutData() -> TLSRecordFailure? {
+        recordsWithoutData &+= 1
+        guard recordsWithoutData > Self.maximumRecordsWithoutData else { return nil }
+        return .init(alert: .unexpectedMessage, reason: "too many records without application data")
     }
 
     /// Decrypts one whole record into `destination` (or ``spill`` when it does not fit)

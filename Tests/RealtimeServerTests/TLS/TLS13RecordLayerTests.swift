@@ -186,6 +186,47 @@ struct TLS13RecordLayerTests {
         #expect(server.lastRead == .closed)
     }
 
+    /// One record of `kind` that carries no application data, sealed by `craft` (which
+    /// moves to its next write key after a KeyUpdate, as a client must).
+    func recordWithoutData(_ kind: Int, by craft: TLS13RecordLayer) -> [UInt8] {
+        switch kind % 3 {
+        case 0: return sealed(craft, [(.applicationData, [])])
+        case 1:
+            let record = sealed(craft, [(.handshake, [24, 0, 0, 1, 0])])
+            #expect(craft.updateWriteKey())
+            return record
+        default: return sealed(craft, [(.alert, [1, 90])])
+        }
+    }
+
+    @Test("32 records in a row without application data (empty, KeyUpdates, user_canceled) are accepted, and data starts the count again")
+    func recordsWithoutDataUpToTheLimit() throws {
+        let (client, server) = try connected(capturesSecrets: true)
+        let craft = try clientSide(client)
+        var bytes: [UInt8] = []
+        for round in 0..<3 {
+            for kind in 0..<TLS13RecordLayer.maximumRecordsWithoutData { bytes += recordWithoutData(kind + round, by: craft) }
+            bytes += sealed(craft, [(.applicationData, [UInt8(ascii: "a") + UInt8(round)])])
+        }
+        server.receive(bytes)
+        #expect(server.received == Array("abc".utf8))
+        #expect(server.lastRead == .wantMoreCiphertext)
+    }
+
+    @Test("one record more without application data fails the session with unexpected_message", arguments: 0..<3)
+    func recordsWithoutDataPastTheLimit(kind: Int) throws {
+        let (client, server) = try connected(capturesSecrets: true)
+        let craft = try clientSide(client)
+        var bytes = sealed(craft, [(.applicationData, Array("data".utf8))])
+        for _ in 0...TLS13RecordLayer.maximumRecordsWithoutData { bytes += recordWithoutData(kind, by: craft) }
+        server.receive(bytes)
+        #expect(server.received == Array("data".utf8))
+        #expect(server.lastRead == .failed(.protocolFailure(reason: "too many records without application data")))
+        client.receive(server.takeOutput())
+        client.step()
+        #expect(client.failure?.reason.contains("unexpected message") == true, "\(client.failure?.reason ?? "no failure")")
+    }
+
     /// Each case: records sealed with the client's keys, the reason the server logs, and
     /// the alert the OpenSSL client reads from us (nil: we send none).
     static let malformed: [(name: String, records: [(TLS13RecordLayer.ContentType, [UInt8])], reason: String, alert: String?)] = [
